@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// credit-reconciler: keeps a prepaid-credit ledger honest against PortOne V2.
+///
+/// Layout (each C library is owned by exactly one Swift module):
+/// - `CCurl` → `HTTP`            libcurl transport, the only importer of CCurl
+/// - `CLibPQ` → `Postgres`       libpq connection layer, the only importer of CLibPQ
+/// - `ReconcilerCore`            pure domain and decision logic: no I/O, no C
+/// - `PortOne`                   PortOne V2 models, tolerant decoding, API client, scans
+/// - `LedgerStore`               the ledger and the reconciler's own schema and migrations
+/// - `Reports`                   reports for finance, metrics for monitoring
+/// - `ReconcilerCLI`             command line parsing and the commands
+/// - `credit-reconciler`         thin executable over ReconcilerCLI
+/// - `PortOneSimulator` / `portone-simulator`  a local PortOne V2 for demo, tests, benchmark
+/// - `TestSupport`               shared test helpers (throwaway databases, simulator process)
+let package = Package(
+    name: "credit-reconciler",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "credit-reconciler", targets: ["credit-reconciler"]),
+        .executable(name: "portone-simulator", targets: ["portone-simulator"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(name: "HTTP", dependencies: ["CCurl"]),
+        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        .target(name: "ReconcilerCore"),
+        .target(name: "PortOne", dependencies: ["HTTP", "ReconcilerCore"]),
+        .target(name: "LedgerStore", dependencies: ["Postgres", "ReconcilerCore"]),
+        .target(name: "Reports", dependencies: ["ReconcilerCore"]),
+        .target(
+            name: "ReconcilerCLI",
+            dependencies: ["ReconcilerCore", "PortOne", "LedgerStore", "Reports", "Postgres", "HTTP"]
+        ),
+        .executableTarget(name: "credit-reconciler", dependencies: ["ReconcilerCLI"]),
+        .target(name: "PortOneSimulator", dependencies: ["ReconcilerCore"]),
+        .executableTarget(name: "portone-simulator", dependencies: ["PortOneSimulator"]),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Postgres", "LedgerStore", "ReconcilerCore"],
+            path: "Sources/TestSupport"
+        ),
+        .testTarget(name: "ReconcilerCoreTests", dependencies: ["ReconcilerCore"]),
+        .testTarget(name: "PortOneTests", dependencies: ["PortOne", "ReconcilerCore"]),
+        .testTarget(name: "ReconcilerCLITests", dependencies: ["ReconcilerCLI"]),
+        .testTarget(name: "PortOneSimulatorTests", dependencies: ["PortOneSimulator", "TestSupport"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "Postgres", "LedgerStore", "PortOne", "HTTP", "PortOneSimulator", "ReconcilerCLI",
+                "ReconcilerCore", "TestSupport",
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// The HTTP module: see Package.swift for its place in the architecture.

@@ -1,0 +1,1 @@
+// The PortOne module: see Package.swift for its place in the architecture.

@@ -1,0 +1,1 @@
+// The Postgres module: see Package.swift for its place in the architecture.

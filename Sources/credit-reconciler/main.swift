@@ -1,0 +1,4 @@
+import Foundation
+import ReconcilerCLI
+
+exit(CommandLineTool.main(Array(CommandLine.arguments.dropFirst())))
