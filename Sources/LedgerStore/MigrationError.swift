@@ -46,6 +46,8 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible {
             var text = "migration \(fileName) failed and was rolled back (nothing of it was applied): \(underlying)"
             if underlying.sqlState == "55P03" {
                 text += "\n  the app's tables were busy: rerun migrate when traffic is low"
+            } else if underlying.sqlState == "42501" {
+                text += "\n  run migrate as the owner of the web app's tables, not as the reconciler's runtime role"
             }
             return text
         case .database(let underlying):
