@@ -156,6 +156,12 @@ public final class Connection {
     func check(_ result: OpaquePointer?, parameters: [String?], accepting accepted: [ExecStatusType]) throws {
         let handle = try liveHandle()
         if let result, accepted.contains(PQresultStatus(result)) { return }
+        if let result, PQresultStatus(result) == PGRES_COPY_IN || PQresultStatus(result) == PGRES_COPY_OUT {
+            abandonCopy(handle, status: PQresultStatus(result))
+            throw PostgresError.misuse(
+                "COPY ... FROM STDIN / TO STDOUT cannot run through execute or executeScript; it was cancelled",
+                hint: "use copyIn(table:columns:_:) for bulk loads")
+        }
         throw makeError(result: result, handle: handle, parameters: parameters)
     }
 
@@ -195,6 +201,20 @@ public final class Connection {
         }
         return PostgresError(
             kind: .server, sqlState: sqlState, message: text, detail: clean(field("D")), hint: clean(field("H")))
+    }
+
+    /// Ends a COPY the caller did not expect, leaving the connection ready for statements.
+    private func abandonCopy(_ handle: OpaquePointer, status: ExecStatusType) {
+        if status == PGRES_COPY_IN {
+            _ = PQputCopyEnd(handle, "COPY started through execute: use copyIn")
+        } else {
+            var buffer: UnsafeMutablePointer<CChar>?
+            while PQgetCopyData(handle, &buffer, 0) > 0 {
+                PQfreemem(buffer)
+                buffer = nil
+            }
+        }
+        while let result = PQgetResult(handle) { PQclear(result) }
     }
 
     static func isUnavailableState(_ sqlState: String?) -> Bool {

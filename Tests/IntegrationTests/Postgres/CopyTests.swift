@@ -95,4 +95,16 @@ struct CopyTests {
             #expect(try connection.queryFirst("SELECT 1 AS one")?.decode("one", as: Int.self) == 1)
         }
     }
+
+    @Test("a COPY started through execute is cancelled and the connection stays usable", arguments: ["FROM STDIN", "TO STDOUT"])
+    func copyThroughExecute(direction: String) throws {
+        try TestDatabase.withFresh(schema: .empty) { database in
+            let connection = try database.connect()
+            try connection.execute("CREATE TABLE bulk (id bigint)")
+            try connection.execute("INSERT INTO bulk SELECT generate_series(1, 1000)")
+            let error = #expect(throws: PostgresError.self) { try connection.execute("COPY bulk \(direction)") }
+            #expect(error?.kind == .misuse)
+            #expect(try connection.queryFirst("SELECT count(*) AS n FROM bulk")?.decode("n", as: Int.self) == 1000)
+        }
+    }
 }
