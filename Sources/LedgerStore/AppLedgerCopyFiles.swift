@@ -38,7 +38,10 @@ public enum AppLedgerCopyFiles {
         for file in files {
             let url = directory.appendingPathComponent(file.fileName)
             guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw LedgerLoadError(message: "cannot read \(url.path): the ledger directory needs \(files.map(\.fileName).joined(separator: ", "))")
+                throw LedgerLoadError(
+                    message:
+                        "cannot read \(url.path): the ledger directory needs \(files.map(\.fileName).joined(separator: ", "))"
+                )
             }
             contents.append((file, data))
         }

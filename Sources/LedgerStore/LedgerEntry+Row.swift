@@ -14,7 +14,9 @@ extension LedgerEntry {
         guard let type = CreditTransactionType(rawValue: typeText) else {
             throw PostgresError(
                 kind: .decoding, message: "CreditTransaction has an unknown type \"\(typeText)\"",
-                hint: "the web app added a CreditTransactionType value this build does not know: upgrade credit-reconciler")
+                hint:
+                    "the web app added a CreditTransactionType value this build does not know: upgrade credit-reconciler"
+            )
         }
         self.init(
             id: try row.decode("id"), userId: try row.decode("userId"), amount: try row.decode("amount"), type: type,

@@ -31,7 +31,8 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible {
         case .invalidFileName(let name):
             return "migration file \"\(name)\" is not named NNNN_name.sql (e.g. 0004_add_index.sql): rename it"
         case .duplicateVersion(let version, let names):
-            return "migrations \(names.joined(separator: " and ")) share version \(version): give each file its own number"
+            return
+                "migrations \(names.joined(separator: " and ")) share version \(version): give each file its own number"
         case .appTableMissing(let table, let database):
             return "this database has no \"\(table)\" table: point DATABASE_URL at the web app's database "
                 + "(currently \(database)); the reconciler never creates the app's tables"

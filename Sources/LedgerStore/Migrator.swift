@@ -22,7 +22,9 @@ public struct Migrator {
     public static let requiredAppTables = ["User", "Credit", "CreditTransaction"]
 
     /// Creates a migrator for `migrations` (default: those embedded in the binary).
-    public init(connection: Connection, migrations: [Migration] = Migration.embedded, lockTimeout: Duration = .seconds(15)) {
+    public init(
+        connection: Connection, migrations: [Migration] = Migration.embedded, lockTimeout: Duration = .seconds(15)
+    ) {
         self.connection = connection
         self.migrations = migrations.sorted { $0.version < $1.version }
         self.lockTimeout = lockTimeout

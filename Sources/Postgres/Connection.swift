@@ -39,7 +39,8 @@ public final class Connection {
         parameters.append(("connect_timeout", String(configuration.connectTimeoutSeconds)))
         let connection = Self.connect(parameters)
         guard let connection else {
-            throw PostgresError(kind: .connectionFailed, message: "libpq could not allocate a connection (out of memory)")
+            throw PostgresError(
+                kind: .connectionFailed, message: "libpq could not allocate a connection (out of memory)")
         }
         guard PQstatus(connection) == CONNECTION_OK else {
             let libpqMessage = String(cString: PQerrorMessage(connection))
@@ -187,7 +188,8 @@ public final class Connection {
         if connectionLost || Self.isUnavailableState(sqlState) {
             return PostgresError(
                 kind: .unavailable, sqlState: sqlState,
-                message: "lost the connection to PostgreSQL at \(url.endpoint) (database \"\(url.database ?? "")\"): \(text)",
+                message:
+                    "lost the connection to PostgreSQL at \(url.endpoint) (database \"\(url.database ?? "")\"): \(text)",
                 detail: clean(field("D")),
                 hint: "the server stopped, restarted or ended this session; check that it is running, then run again")
         }
@@ -256,7 +258,7 @@ public final class Connection {
         _ texts: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) throws -> T
     ) throws -> T {
         let copies: [UnsafeMutablePointer<CChar>?] = texts.map { $0.map { strdup($0) } ?? nil }
-        defer { copies.forEach { free($0) } }
+        defer { for copy in copies { free(copy) } }
         let pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
         return try pointers.withUnsafeBufferPointer { try body($0.baseAddress) }
     }
@@ -276,8 +278,8 @@ public final class Connection {
         let keywords: [UnsafeMutablePointer<CChar>?] = parameters.map { strdup($0.0) } + [nil]
         let values: [UnsafeMutablePointer<CChar>?] = parameters.map { strdup($0.1) } + [nil]
         defer {
-            keywords.forEach { free($0) }
-            values.forEach { free($0) }
+            for keyword in keywords { free(keyword) }
+            for value in values { free(value) }
         }
         let keywordPointers = keywords.map { $0.map { UnsafePointer($0) } }
         let valuePointers = values.map { $0.map { UnsafePointer($0) } }
@@ -294,7 +296,8 @@ public final class Connection {
         let reason = libpqMessage.trimmingCharacters(in: .whitespacesAndNewlines)
             .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
         let lowered = reason.lowercased()
-        let target = "PostgreSQL at \(url.endpoint) (database \"\(url.database ?? "(user name)")\", user \"\(url.user ?? "(current user)")\")"
+        let target =
+            "PostgreSQL at \(url.endpoint) (database \"\(url.database ?? "(user name)")\", user \"\(url.user ?? "(current user)")\")"
         let detail = "libpq: \(reason)"
         if lowered.contains("connection refused") || lowered.contains("no such file or directory") {
             return PostgresError(

@@ -1,5 +1,5 @@
-import Foundation
 import CLibPQ
+import Foundation
 
 /// A parsed `DATABASE_URL`: a libpq URI (`postgresql://user:pw@host:5432/db?sslmode=require`) or
 /// a key=value conninfo string (`host=... dbname=... password=...`).

@@ -86,12 +86,14 @@ public struct JSONParameter: PostgresBindable, Sendable {
 
     /// Encodes `value` with sorted keys (stable text; `jsonb` does not keep key order anyway).
     public init<Value: Encodable>(encoding value: Value, encoder: JSONEncoder? = nil) throws {
-        let encoder = encoder ?? {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .iso8601
-            return encoder
-        }()
+        let encoder =
+            encoder
+            ?? {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                encoder.dateEncodingStrategy = .iso8601
+                return encoder
+            }()
         self.json = String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 

@@ -78,7 +78,8 @@ extension Int64: PostgresDecodable {
             throw PostgresError.decoding("has type \(type), which is not read as Int64")
         }
         if let value = Int64(text) { return value }
-        if type == .numeric, let point = text.firstIndex(of: "."), text[text.index(after: point)...].allSatisfy({ $0 == "0" }),
+        if type == .numeric, let point = text.firstIndex(of: "."),
+            text[text.index(after: point)...].allSatisfy({ $0 == "0" }),
             let value = Int64(text[..<point])
         {
             return value

@@ -33,6 +33,9 @@ public enum AppSchema {
             INSERT INTO "CreditTransaction" (id, "userId", amount, type, description, "paymentId", "createdAt")
             VALUES ($1, $2, $3, $4::"CreditTransactionType", $5, $6, $7)
             """#,
-            [entry.id, entry.userId, entry.amount, entry.type.rawValue, entry.description, entry.paymentId, entry.createdAt])
+            [
+                entry.id, entry.userId, entry.amount, entry.type.rawValue, entry.description, entry.paymentId,
+                entry.createdAt,
+            ])
     }
 }

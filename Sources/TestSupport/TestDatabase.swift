@@ -32,7 +32,8 @@ public struct TestDatabase: Sendable {
     public static func create(schema: Schema = .app) throws -> TestDatabase {
         let adminURL = try TestEnvironment.adminDatabaseURL()
         let name = "cr_test_" + randomHex(bytes: 8)
-        let admin = try Connection(url: adminURL, configuration: ConnectionConfiguration(applicationName: "credit-reconciler-tests"))
+        let admin = try Connection(
+            url: adminURL, configuration: ConnectionConfiguration(applicationName: "credit-reconciler-tests"))
         defer { admin.close() }
         try admin.execute("CREATE DATABASE \(Connection.quoteIdentifier(name))")
         let database = TestDatabase(name: name, url: adminURL.replacing(database: name), adminURL: adminURL)

@@ -26,8 +26,8 @@ public enum TestEnvironmentError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingDatabaseURL:
-            return "TEST_DATABASE_URL is not set: run the integration tests with scripts/test-integration "
-                + "(it starts a throwaway PostgreSQL cluster, runs swift test against it and stops it), or by hand: "
+            return "TEST_DATABASE_URL is not set: run the tests with `bash scripts/test` (it starts a throwaway "
+                + "PostgreSQL cluster, sets TEST_DATABASE_URL and stops the cluster afterwards), or by hand: "
                 + "eval \"$(scripts/pg start)\"; TEST_DATABASE_URL=$DATABASE_URL swift test; scripts/pg stop \"$PG_TMPDIR\""
         }
     }

@@ -21,7 +21,8 @@ public struct TestRole: Sendable {
             "SELECT set_config('credit_reconciler.role_name', $1, false), set_config('credit_reconciler.role_password', $2, false)",
             [name, password])
         try admin.executeScript(script)
-        return TestRole(name: name, url: database.url.replacing(user: name, password: password), adminURL: database.adminURL)
+        return TestRole(
+            name: name, url: database.url.replacing(user: name, password: password), adminURL: database.adminURL)
     }
 
     /// Opens a connection as this role.

@@ -11,11 +11,14 @@ struct AppLedgerCopyFilesTests {
     static func writeLedger(transactions: String) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try "user_a\ta@example.com\t김\\t민수\t2026-11-24 15:00:00.123\nuser_b\tb@example.com\t\\N\t2026-11-24 15:00:01.000\n"
+        try
+            "user_a\ta@example.com\t김\\t민수\t2026-11-24 15:00:00.123\nuser_b\tb@example.com\t\\N\t2026-11-24 15:00:01.000\n"
             .write(to: directory.appendingPathComponent("User.copy"), atomically: true, encoding: .utf8)
-        try "cr_a\tuser_a\t70\t2026-11-24 15:00:00.123\t2026-11-24 16:00:00.000\ncr_b\tuser_b\t0\t2026-11-24 15:00:01\t2026-11-24 15:00:01\n"
+        try
+            "cr_a\tuser_a\t70\t2026-11-24 15:00:00.123\t2026-11-24 16:00:00.000\ncr_b\tuser_b\t0\t2026-11-24 15:00:01\t2026-11-24 15:00:01\n"
             .write(to: directory.appendingPathComponent("Credit.copy"), atomically: true, encoding: .utf8)
-        try transactions.write(to: directory.appendingPathComponent("CreditTransaction.copy"), atomically: true, encoding: .utf8)
+        try transactions.write(
+            to: directory.appendingPathComponent("CreditTransaction.copy"), atomically: true, encoding: .utf8)
         return directory
     }
 
@@ -29,8 +32,10 @@ struct AppLedgerCopyFilesTests {
             let connection = try database.connect()
             let counts = try AppLedgerCopyFiles.load(from: directory, into: connection)
             #expect(counts == ["User": 2, "Credit": 2, "CreditTransaction": 2])
-            let entries = try connection.query(#"SELECT \#(LedgerEntry.selectColumns) FROM "CreditTransaction" ORDER BY id"#)
-                .map(LedgerEntry.init(row:))
+            let entries = try connection.query(
+                #"SELECT \#(LedgerEntry.selectColumns) FROM "CreditTransaction" ORDER BY id"#
+            )
+            .map(LedgerEntry.init(row:))
             #expect(
                 entries == [
                     LedgerEntry(
@@ -47,11 +52,14 @@ struct AppLedgerCopyFilesTests {
 
     @Test("a bad file loads nothing at all")
     func atomic() throws {
-        let directory = try Self.writeLedger(transactions: "ct_1\tuser_a\t100\tNOT_A_TYPE\t\\N\tpay_1\t2026-11-24 15:00:00\n")
+        let directory = try Self.writeLedger(
+            transactions: "ct_1\tuser_a\t100\tNOT_A_TYPE\t\\N\tpay_1\t2026-11-24 15:00:00\n")
         defer { try? FileManager.default.removeItem(at: directory) }
         try TestDatabase.withFresh(schema: .app) { database in
             let connection = try database.connect()
-            let error = #expect(throws: PostgresError.self) { try AppLedgerCopyFiles.load(from: directory, into: connection) }
+            let error = #expect(throws: PostgresError.self) {
+                try AppLedgerCopyFiles.load(from: directory, into: connection)
+            }
             #expect(error?.sqlState == "22P02")
             #expect(try connection.queryFirst(#"SELECT count(*) AS n FROM "User""#)?.decode("n", as: Int.self) == 0)
         }
@@ -64,7 +72,9 @@ struct AppLedgerCopyFilesTests {
         try FileManager.default.removeItem(at: directory.appendingPathComponent("Credit.copy"))
         try TestDatabase.withFresh(schema: .app) { database in
             let connection = try database.connect()
-            let error = #expect(throws: LedgerLoadError.self) { try AppLedgerCopyFiles.load(from: directory, into: connection) }
+            let error = #expect(throws: LedgerLoadError.self) {
+                try AppLedgerCopyFiles.load(from: directory, into: connection)
+            }
             #expect(error?.message.contains("Credit.copy") == true)
         }
     }

@@ -28,6 +28,7 @@ struct ConcurrentMigrateTests {
         #expect(failures.withLock { $0 } == [])
         #expect(applied.withLock { $0.sorted() } == Migration.embedded.map(\.version))
         let connection = try database.connect()
-        #expect(try connection.query("SELECT version FROM reconciler.schema_migration").count == Migration.embedded.count)
+        #expect(
+            try connection.query("SELECT version FROM reconciler.schema_migration").count == Migration.embedded.count)
     }
 }

@@ -12,7 +12,8 @@ struct EmbeddedSQLTests {
     @Test("every migration file is embedded byte for byte, in order")
     func migrationsMatchFiles() throws {
         let folder = Self.sqlDirectory.appendingPathComponent("migrations")
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }
+            .sorted()
         #expect(!names.isEmpty)
         #expect(
             Migration.embedded.map(\.fileName) == names,
@@ -33,7 +34,8 @@ struct EmbeddedSQLTests {
     @Test("the app reference schema is embedded byte for byte")
     func appSchemaMatchesFile() throws {
         let data = try Data(contentsOf: Self.sqlDirectory.appendingPathComponent("app-reference/schema.sql"))
-        #expect(Data(AppReferenceSchema.sql.utf8) == data, "sql/app-reference/schema.sql changed: run scripts/embed-sql")
+        #expect(
+            Data(AppReferenceSchema.sql.utf8) == data, "sql/app-reference/schema.sql changed: run scripts/embed-sql")
     }
 
     @Test("file names are parsed into version and name", arguments: ["0001_reconciler_schema.sql", "0042_a_b.sql"])

@@ -15,10 +15,13 @@ struct MigratorTests {
         try AppSchema.insertUser(connection, id: "user_a", name: "김민수", balance: 70)
         try AppSchema.insertUser(connection, id: "user_b", balance: 330)
         let entries = [
-            LedgerEntry(id: "ct_1", userId: "user_a", amount: 100, type: .purchase, paymentId: "pay_1", createdAt: createdAt),
+            LedgerEntry(
+                id: "ct_1", userId: "user_a", amount: 100, type: .purchase, paymentId: "pay_1", createdAt: createdAt),
             LedgerEntry(id: "ct_2", userId: "user_a", amount: -30, type: .usage, createdAt: createdAt),
-            LedgerEntry(id: "ct_3", userId: "user_b", amount: 330, type: .purchase, paymentId: "pay_2", createdAt: createdAt),
-            LedgerEntry(id: "ct_4", userId: "user_b", amount: -100, type: .refund, paymentId: "pay_2", createdAt: createdAt),
+            LedgerEntry(
+                id: "ct_3", userId: "user_b", amount: 330, type: .purchase, paymentId: "pay_2", createdAt: createdAt),
+            LedgerEntry(
+                id: "ct_4", userId: "user_b", amount: -100, type: .refund, paymentId: "pay_2", createdAt: createdAt),
             LedgerEntry(id: "ct_5", userId: "user_b", amount: 100, type: .bonus, createdAt: createdAt),
         ]
         for entry in entries { try AppSchema.insert(entry, into: connection) }
@@ -35,15 +38,18 @@ struct MigratorTests {
                           FROM pg_attribute WHERE attrelid IN ('"User"'::regclass, '"Credit"'::regclass,
                                '"CreditTransaction"'::regclass, '"Subscription"'::regclass) AND attnum > 0) AS columns
                 """#))
-        return try ["ledger", "credits", "users", "columns"].map { try row.decode($0, as: String.self) }.joined(separator: "|")
+        return try ["ledger", "credits", "users", "columns"].map { try row.decode($0, as: String.self) }.joined(
+            separator: "|")
     }
 
     static func schemaMigrations(_ connection: Connection) throws -> [String] {
-        try connection.query("SELECT version, name, checksum, applied_at FROM reconciler.schema_migration ORDER BY version")
-            .map { row in
-                "\(try row.decode("version", as: Int.self)) \(try row.decode("name", as: String.self)) "
-                    + "\(try row.decode("checksum", as: String.self)) \(try row.decode("applied_at", as: String.self))"
-            }
+        try connection.query(
+            "SELECT version, name, checksum, applied_at FROM reconciler.schema_migration ORDER BY version"
+        )
+        .map { row in
+            "\(try row.decode("version", as: Int.self)) \(try row.decode("name", as: String.self)) "
+                + "\(try row.decode("checksum", as: String.self)) \(try row.decode("applied_at", as: String.self))"
+        }
     }
 
     @Test("applies every migration to a database holding the app's rows, leaving the rows alone")
@@ -62,8 +68,10 @@ struct MigratorTests {
             #expect(try migrator.pendingMigrations().isEmpty)
             #expect(try migrator.status().isUpToDate)
 
-            let recorded = try connection.query("SELECT version, name, checksum FROM reconciler.schema_migration ORDER BY version")
-            #expect(try recorded.map { try $0.decode("checksum", as: String.self) } == Migration.embedded.map(\.checksum))
+            let recorded = try connection.query(
+                "SELECT version, name, checksum FROM reconciler.schema_migration ORDER BY version")
+            #expect(
+                try recorded.map { try $0.decode("checksum", as: String.self) } == Migration.embedded.map(\.checksum))
             let tables = try connection.query(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = 'reconciler' ORDER BY table_name"
             ).map { try $0.decode("table_name", as: String.self) }
@@ -136,10 +144,14 @@ struct MigratorTests {
             let connection = try database.connect()
             try Self.seedLedger(connection)
             try AppSchema.insert(
-                LedgerEntry(id: "ct_dup", userId: "user_a", amount: 100, type: .purchase, paymentId: "pay_1", createdAt: Self.createdAt),
+                LedgerEntry(
+                    id: "ct_dup", userId: "user_a", amount: 100, type: .purchase, paymentId: "pay_1",
+                    createdAt: Self.createdAt),
                 into: connection)
             try AppSchema.insert(
-                LedgerEntry(id: "ct_dup2", userId: "user_a", amount: 100, type: .purchase, paymentId: "pay_1", createdAt: Self.createdAt),
+                LedgerEntry(
+                    id: "ct_dup2", userId: "user_a", amount: 100, type: .purchase, paymentId: "pay_1",
+                    createdAt: Self.createdAt),
                 into: connection)
             let before = try Self.appFingerprint(connection)
             let migrator = Migrator(connection: connection)
@@ -160,12 +172,15 @@ struct MigratorTests {
 
             // Ops correct the duplicates (here: turn the extra rows into adjustments), then rerun.
             try connection.execute(
-                #"UPDATE "CreditTransaction" SET type = 'ADJUSTMENT', "paymentId" = NULL WHERE id IN ('ct_dup', 'ct_dup2')"#)
+                #"UPDATE "CreditTransaction" SET type = 'ADJUSTMENT', "paymentId" = NULL WHERE id IN ('ct_dup', 'ct_dup2')"#
+            )
             let report = try migrator.migrate()
             #expect(report.applied.map(\.version) == [2, 3])
             let second = #expect(throws: PostgresError.self) {
                 try AppSchema.insert(
-                    LedgerEntry(id: "ct_again", userId: "user_a", amount: 100, type: .purchase, paymentId: "pay_1", createdAt: Self.createdAt),
+                    LedgerEntry(
+                        id: "ct_again", userId: "user_a", amount: 100, type: .purchase, paymentId: "pay_1",
+                        createdAt: Self.createdAt),
                     into: connection)
             }
             #expect(second?.isUniqueViolation == true)
@@ -180,7 +195,8 @@ struct MigratorTests {
             let text = error.map { "\($0)" } ?? ""
             #expect(text.contains("this database has no \"User\" table: point DATABASE_URL at the web app's database"))
             #expect(text.contains(database.name))
-            let schemas = try connection.queryFirst("SELECT count(*) AS n FROM pg_namespace WHERE nspname = 'reconciler'")
+            let schemas = try connection.queryFirst(
+                "SELECT count(*) AS n FROM pg_namespace WHERE nspname = 'reconciler'")
             #expect(try schemas?.decode("n", as: Int.self) == 0)
         }
     }

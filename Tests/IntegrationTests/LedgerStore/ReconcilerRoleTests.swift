@@ -15,7 +15,8 @@ struct ReconcilerRoleTests {
             let admin = try database.connect()
             try AppSchema.insertUser(admin, id: "user_a", balance: 100)
             try AppSchema.insert(
-                LedgerEntry(id: "ct_1", userId: "user_a", amount: 100, type: .purchase, paymentId: "pay_1", createdAt: Date()),
+                LedgerEntry(
+                    id: "ct_1", userId: "user_a", amount: 100, type: .purchase, paymentId: "pay_1", createdAt: Date()),
                 into: admin)
             role = try TestRole.create(in: database)
             let connection = try role!.connect()
@@ -30,10 +31,13 @@ struct ReconcilerRoleTests {
             #expect(try connection.query(#"SELECT id FROM "User""#).count == 1)
             try connection.transaction { connection in
                 let row = try #require(
-                    try connection.queryFirst(#"SELECT balance FROM "Credit" WHERE "userId" = $1 FOR UPDATE"#, ["user_a"]))
+                    try connection.queryFirst(
+                        #"SELECT balance FROM "Credit" WHERE "userId" = $1 FOR UPDATE"#, ["user_a"]))
                 #expect(try row.decode("balance", as: Int64.self) == 100)
                 try AppSchema.insert(
-                    LedgerEntry(id: "ct_fix", userId: "user_a", amount: 330, type: .purchase, paymentId: "pay_2", createdAt: Date()),
+                    LedgerEntry(
+                        id: "ct_fix", userId: "user_a", amount: 330, type: .purchase, paymentId: "pay_2",
+                        createdAt: Date()),
                     into: connection)
                 try connection.execute(
                     #"UPDATE "Credit" SET balance = balance + $1, "updatedAt" = $2 WHERE "userId" = $3"#,
@@ -56,7 +60,8 @@ struct ReconcilerRoleTests {
                 try connection.execute(
                     "INSERT INTO reconciler.checkpoint (name, value, run_id) VALUES ('scan', now(), $1)", [runId])
             }
-            #expect(try connection.queryFirst(#"SELECT balance FROM "Credit""#)?.decode("balance", as: Int64.self) == 430)
+            #expect(
+                try connection.queryFirst(#"SELECT balance FROM "Credit""#)?.decode("balance", as: Int64.self) == 430)
             #expect(try Migrator(connection: connection).status().isUpToDate)
             #expect(try connection.tryAdvisoryLock(LedgerLockKeys.run))
         }

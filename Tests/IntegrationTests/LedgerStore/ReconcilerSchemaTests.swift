@@ -30,21 +30,32 @@ struct ReconcilerSchemaTests {
                 DO UPDATE SET occurrences = reconciler.discrepancy.occurrences + 1, last_seen_run_id = EXCLUDED.last_seen_run_id
                 RETURNING id, occurrences
                 """
-            let first = try #require(try connection.queryFirst(upsert, ["AMOUNT_MISMATCH", "pay_1", "user_a", JSONParameter(rawJSON: "{}"), run]))
-            let again = try #require(try connection.queryFirst(upsert, ["AMOUNT_MISMATCH", "pay_1", "user_b", JSONParameter(rawJSON: "{}"), run]))
+            let first = try #require(
+                try connection.queryFirst(
+                    upsert, ["AMOUNT_MISMATCH", "pay_1", "user_a", JSONParameter(rawJSON: "{}"), run]))
+            let again = try #require(
+                try connection.queryFirst(
+                    upsert, ["AMOUNT_MISMATCH", "pay_1", "user_b", JSONParameter(rawJSON: "{}"), run]))
             #expect(try first.decode("id", as: Int64.self) == again.decode("id", as: Int64.self))
             #expect(try again.decode("occurrences", as: Int.self) == 2)
-            let userLevel = try #require(try connection.queryFirst(upsert, ["BALANCE_DRIFT", String?.none, "user_a", JSONParameter(rawJSON: "{}"), run]))
-            let userAgain = try #require(try connection.queryFirst(upsert, ["BALANCE_DRIFT", String?.none, "user_a", JSONParameter(rawJSON: "{}"), run]))
+            let userLevel = try #require(
+                try connection.queryFirst(
+                    upsert, ["BALANCE_DRIFT", String?.none, "user_a", JSONParameter(rawJSON: "{}"), run]))
+            let userAgain = try #require(
+                try connection.queryFirst(
+                    upsert, ["BALANCE_DRIFT", String?.none, "user_a", JSONParameter(rawJSON: "{}"), run]))
             #expect(try userLevel.decode("id", as: Int64.self) == userAgain.decode("id", as: Int64.self))
             try connection.execute(
                 "UPDATE reconciler.discrepancy SET status = 'resolved', resolution_note = 'refunded by hand', resolved_by = 'ops', resolved_at = now() WHERE id = $1",
                 [try first.decode("id", as: Int64.self)])
-            let reopened = try #require(try connection.queryFirst(upsert, ["AMOUNT_MISMATCH", "pay_1", "user_a", JSONParameter(rawJSON: "{}"), run]))
+            let reopened = try #require(
+                try connection.queryFirst(
+                    upsert, ["AMOUNT_MISMATCH", "pay_1", "user_a", JSONParameter(rawJSON: "{}"), run]))
             #expect(try reopened.decode("occurrences", as: Int.self) == 1)
             let badSeverity = #expect(throws: PostgresError.self) {
                 try connection.execute(
-                    "INSERT INTO reconciler.discrepancy (kind, severity, first_seen_run_id, last_seen_run_id) VALUES ('X', 'fatal', $1, $1)", [run])
+                    "INSERT INTO reconciler.discrepancy (kind, severity, first_seen_run_id, last_seen_run_id) VALUES ('X', 'fatal', $1, $1)",
+                    [run])
             }
             #expect(badSeverity?.sqlState == "23514")
         }
@@ -85,7 +96,8 @@ struct ReconcilerSchemaTests {
             let second = #expect(throws: PostgresError.self) { try Self.newRun(connection) }
             #expect(second?.isUniqueViolation == true)
             try connection.execute(
-                "UPDATE reconciler.run SET status = 'abandoned', finished_at = now(), error = 'process died' WHERE id = $1", [running])
+                "UPDATE reconciler.run SET status = 'abandoned', finished_at = now(), error = 'process died' WHERE id = $1",
+                [running])
             _ = try Self.newRun(connection)
             let badStatus = #expect(throws: PostgresError.self) { try Self.newRun(connection, status: "done") }
             #expect(badStatus?.sqlState == "23514")

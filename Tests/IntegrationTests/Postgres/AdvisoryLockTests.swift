@@ -9,7 +9,8 @@ struct AdvisoryLockTests {
     func contention() throws {
         try TestDatabase.withFresh(schema: .empty) { database in
             let key = AdvisoryLockKey(name: "credit-reconciler.test.\(database.name)")
-            let holder = try database.connect(configuration: ConnectionConfiguration(applicationName: "credit-reconciler"))
+            let holder = try database.connect(
+                configuration: ConnectionConfiguration(applicationName: "credit-reconciler"))
             let contender = try database.connect(configuration: ConnectionConfiguration(applicationName: "second-run"))
             #expect(try contender.advisoryLockHolder(key) == nil)
             #expect(try holder.tryAdvisoryLock(key))

@@ -15,8 +15,11 @@ struct ConnectionErrorTests {
     /// Every text an error could show.
     static func allText(_ error: any Error) -> String {
         if let error = error as? PostgresError {
-            return [error.description, error.message, error.detail ?? "", error.hint ?? "", "\(error)", String(reflecting: error)]
-                .joined(separator: "\n")
+            return [
+                error.description, error.message, error.detail ?? "", error.hint ?? "", "\(error)",
+                String(reflecting: error),
+            ]
+            .joined(separator: "\n")
         }
         return "\(error)\n\(String(reflecting: error))"
     }
@@ -81,7 +84,8 @@ struct ConnectionErrorTests {
     func connectTimeout() throws {
         let listener = try SilentListener()
         defer { listener.close() }
-        let url = try DatabaseURL(parsing: "postgresql://app:\(Self.password)@127.0.0.1:\(listener.port)/app?sslmode=disable")
+        let url = try DatabaseURL(
+            parsing: "postgresql://app:\(Self.password)@127.0.0.1:\(listener.port)/app?sslmode=disable")
         let error = #expect(throws: PostgresError.self) {
             try Connection(url: url, configuration: ConnectionConfiguration(connectTimeout: .seconds(2)))
         }
@@ -103,7 +107,8 @@ struct ConnectionErrorTests {
         #expect(url["password"] == nil)
         #expect(url["sslmode"] == "require")
         #expect(url.hasPassword)
-        let conninfo = try DatabaseURL(parsing: "host=127.0.0.1 port=5433 dbname=app user=rec password=\(Self.password)")
+        let conninfo = try DatabaseURL(
+            parsing: "host=127.0.0.1 port=5433 dbname=app user=rec password=\(Self.password)")
         #expect(conninfo.description == "postgresql://rec@127.0.0.1:5433/app")
     }
 }
@@ -140,7 +145,9 @@ final class SilentListener {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(descriptor, 4) == 0 else {
             Glibc.close(descriptor)

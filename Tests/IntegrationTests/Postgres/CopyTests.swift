@@ -21,7 +21,8 @@ struct CopyTests {
     func hundredThousandRows() throws {
         try TestDatabase.withFresh(schema: .empty) { database in
             let connection = try database.connect()
-            try connection.execute("CREATE TABLE bulk (id bigint PRIMARY KEY, label text, amount bigint, at timestamptz, flag boolean)")
+            try connection.execute(
+                "CREATE TABLE bulk (id bigint PRIMARY KEY, label text, amount bigint, at timestamptz, flag boolean)")
             let base = Date(timeIntervalSince1970: 1_795_532_400)
             let rowCount = 100_000
             func label(_ index: Int) -> String? {
@@ -36,11 +37,13 @@ struct CopyTests {
                 }
             }
             var hasher = SHA256()
-            let copied = try connection.copyIn(table: "bulk", columns: ["id", "label", "amount", "at", "flag"]) { writer in
+            let copied = try connection.copyIn(table: "bulk", columns: ["id", "label", "amount", "at", "flag"]) {
+                writer in
                 for index in 0..<rowCount {
                     let amount = Int64(index) * 1_000_003 - 50_000_000_000
                     try writer.write(row: [
-                        Int64(index), label(index), amount, base.addingTimeInterval(Double(index) / 1000), index % 2 == 0,
+                        Int64(index), label(index), amount, base.addingTimeInterval(Double(index) / 1000),
+                        index % 2 == 0,
                     ])
                     hasher.update("\(index)|\(label(index) ?? "<null>")|\(amount)|\(index % 2 == 0)\n".utf8)
                 }
@@ -96,7 +99,9 @@ struct CopyTests {
         }
     }
 
-    @Test("a COPY started through execute is cancelled and the connection stays usable", arguments: ["FROM STDIN", "TO STDOUT"])
+    @Test(
+        "a COPY started through execute is cancelled and the connection stays usable",
+        arguments: ["FROM STDIN", "TO STDOUT"])
     func copyThroughExecute(direction: String) throws {
         try TestDatabase.withFresh(schema: .empty) { database in
             let connection = try database.connect()

@@ -33,7 +33,8 @@ struct ParameterRoundTripTests {
                 let row = try #require(try connection.queryFirst("SELECT $1::integer AS v", [value]))
                 #expect(try row.decode("v", as: Int32.self) == value)
             }
-            let sum = try #require(try connection.queryFirst("SELECT sum(x)::numeric AS v FROM (VALUES (1::bigint), (2)) t(x)"))
+            let sum = try #require(
+                try connection.queryFirst("SELECT sum(x)::numeric AS v FROM (VALUES (1::bigint), (2)) t(x)"))
             #expect(try sum.decode("v", as: Int64.self) == 3)
             let tooBig = try #require(try connection.queryFirst("SELECT $1::bigint AS v", [Int64.max]))
             #expect(throws: PostgresError.self) { try tooBig.decode("v", as: Int32.self) }
@@ -77,7 +78,9 @@ struct ParameterRoundTripTests {
                 let zoned: Date = try row.decode("zoned")
                 #expect(abs(plain.timeIntervalSince(instant)) < 0.000_5)
                 #expect(abs(zoned.timeIntervalSince(instant)) < 0.000_5)
-                #expect(abs((Double(try row.decode("epoch", as: String.self)) ?? .nan) - instant.timeIntervalSince1970) < 0.000_5)
+                #expect(
+                    abs((Double(try row.decode("epoch", as: String.self)) ?? .nan) - instant.timeIntervalSince1970)
+                        < 0.000_5)
             }
         }
     }
@@ -104,7 +107,10 @@ struct ParameterRoundTripTests {
             let row = try #require(
                 try connection.queryFirst(
                     "SELECT $1::jsonb AS doc, $2::jsonb AS raw, $3::jsonb AS missing",
-                    [try JSONParameter(encoding: payload), JSONParameter(rawJSON: #"{"b": [1, 2], "a": "\t"}"#), String?.none]))
+                    [
+                        try JSONParameter(encoding: payload), JSONParameter(rawJSON: #"{"b": [1, 2], "a": "\t"}"#),
+                        String?.none,
+                    ]))
             #expect(try row.decodeJSON("doc", as: Payload.self) == payload)
             #expect(try row.decodeJSON("missing", as: Payload.self) == nil)
             #expect(try row.decode("raw", as: String.self) == #"{"a": "\t", "b": [1, 2]}"#)
@@ -134,7 +140,8 @@ struct ParameterRoundTripTests {
             #expect(result.affectedRows == 1)
             #expect(result.commandTag == "UPDATE 1")
             let row = try #require(
-                try connection.queryFirst(#"SELECT u.name, c.balance FROM "User" u JOIN "Credit" c ON c."userId" = u.id"#))
+                try connection.queryFirst(
+                    #"SELECT u.name, c.balance FROM "User" u JOIN "Credit" c ON c."userId" = u.id"#))
             #expect(try row.decode("name", as: String?.self) == "김철수 'Kim'")
             #expect(try row.decode("balance", as: Int64.self) == 430)
         }

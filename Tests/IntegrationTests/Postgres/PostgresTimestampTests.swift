@@ -22,7 +22,9 @@ struct PostgresTimestampTests {
         #expect(abs(row.timeIntervalSince1970 - epoch) < 0.000_001)
     }
 
-    @Test("refuses what is not a finite timestamp", arguments: ["infinity", "-infinity", "2026-13-01", "yesterday", "2026-11-24 15:00"])
+    @Test(
+        "refuses what is not a finite timestamp",
+        arguments: ["infinity", "-infinity", "2026-13-01", "yesterday", "2026-11-24 15:00"])
     func refuses(text: String) {
         #expect(throws: PostgresError.self) { try Date.decode(postgresText: text, type: .timestamp) }
     }

@@ -16,7 +16,8 @@ struct SessionBehaviourTests {
             let connection = try database.connect()
             let marker = "notice-marker-\(database.name)"
             let printed = try StandardErrorCapture.capture {
-                try connection.execute("DO $$ BEGIN RAISE NOTICE '%', '\(marker)'; RAISE WARNING 'careful %', 1; END $$")
+                try connection.execute(
+                    "DO $$ BEGIN RAISE NOTICE '%', '\(marker)'; RAISE WARNING 'careful %', 1; END $$")
                 try connection.execute("CREATE SCHEMA IF NOT EXISTS public")
             }
             #expect(!printed.contains(marker))
@@ -42,10 +43,12 @@ struct SessionBehaviourTests {
     func sessionSettings() throws {
         try TestDatabase.withFresh(schema: .empty) { database in
             let connection = try database.connect(
-                configuration: ConnectionConfiguration(applicationName: "credit-reconciler", statementTimeout: .milliseconds(1500)))
+                configuration: ConnectionConfiguration(
+                    applicationName: "credit-reconciler", statementTimeout: .milliseconds(1500)))
             let row = try #require(
                 try connection.queryFirst(
-                    "SELECT current_setting('application_name') AS app, current_setting('statement_timeout') AS timeout, current_setting('TimeZone') AS zone"))
+                    "SELECT current_setting('application_name') AS app, current_setting('statement_timeout') AS timeout, current_setting('TimeZone') AS zone"
+                ))
             #expect(try row.decode("app", as: String.self) == "credit-reconciler")
             #expect(try row.decode("timeout", as: String.self) == "1500ms")
             #expect(try row.decode("zone", as: String.self) == "UTC")
@@ -55,7 +58,8 @@ struct SessionBehaviourTests {
     @Test("statement_timeout is enforced and reported as such")
     func statementTimeout() throws {
         try TestDatabase.withFresh(schema: .empty) { database in
-            let connection = try database.connect(configuration: ConnectionConfiguration(statementTimeout: .milliseconds(200)))
+            let connection = try database.connect(
+                configuration: ConnectionConfiguration(statementTimeout: .milliseconds(200)))
             let error = #expect(throws: PostgresError.self) { try connection.execute("SELECT pg_sleep(30)") }
             #expect(error?.kind == .statementTimeout)
             #expect(error?.sqlState == "57014")
@@ -104,7 +108,8 @@ struct SessionBehaviourTests {
             #expect(badInput.map { "\($0)" }?.contains("12ab-not-a-number") == false)
 
             let hinted = #expect(throws: PostgresError.self) {
-                try connection.execute("DO $$ BEGIN RAISE EXCEPTION 'boom' USING DETAIL = 'the detail', HINT = 'the hint'; END $$")
+                try connection.execute(
+                    "DO $$ BEGIN RAISE EXCEPTION 'boom' USING DETAIL = 'the detail', HINT = 'the hint'; END $$")
             }
             #expect(hinted?.sqlState == "P0001")
             #expect(hinted?.message == "boom")
