@@ -15,7 +15,8 @@ public enum CommandLineParser {
         }
         guard let subcommand = Subcommand(rawValue: first) else {
             if first.hasPrefix("-") {
-                throw UsageError("unknown option '\(first)' before a command\(suggestion(first, among: ["--help", "--version"]))")
+                throw UsageError(
+                    "unknown option '\(first)' before a command\(suggestion(first, among: ["--help", "--version"]))")
             }
             let names = Subcommand.allCases.map(\.rawValue)
             throw UsageError("unknown command '\(first)'\(suggestion(first, among: names))")
@@ -51,8 +52,12 @@ public enum CommandLineParser {
             case "--until": options.until = try parseTime(try cursor.value(for: flag), flag: flag)
             case "--payment-id":
                 let id = try cursor.value(for: flag)
-                guard !id.isEmpty, id.utf8.count <= 256, !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-                    throw UsageError("--payment-id needs a PortOne payment id (1 to 256 characters, no control characters)", subcommand: .run)
+                guard !id.isEmpty, id.utf8.count <= 256,
+                    !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+                else {
+                    throw UsageError(
+                        "--payment-id needs a PortOne payment id (1 to 256 characters, no control characters)",
+                        subcommand: .run)
                 }
                 options.paymentIds.append(id)
             case "--full": options.full = true
@@ -60,7 +65,8 @@ public enum CommandLineParser {
             case "--trigger":
                 let value = try cursor.value(for: flag)
                 guard let trigger = RunTrigger(rawValue: value) else {
-                    throw UsageError("--trigger must be one of timer, manual, daemon (got '\(value)')", subcommand: .run)
+                    throw UsageError(
+                        "--trigger must be one of timer, manual, daemon (got '\(value)')", subcommand: .run)
                 }
                 options.trigger = trigger
             default:  // --max-fixes
@@ -68,10 +74,14 @@ public enum CommandLineParser {
             }
         }
         if options.full && !options.paymentIds.isEmpty {
-            throw UsageError("--full and --payment-id cannot be combined: --payment-id already names the payments to check", subcommand: .run)
+            throw UsageError(
+                "--full and --payment-id cannot be combined: --payment-id already names the payments to check",
+                subcommand: .run)
         }
         if (options.since != nil || options.until != nil) && !options.paymentIds.isEmpty {
-            throw UsageError("--since/--until and --payment-id cannot be combined: a payment id is looked up whatever its time", subcommand: .run)
+            throw UsageError(
+                "--since/--until and --payment-id cannot be combined: a payment id is looked up whatever its time",
+                subcommand: .run)
         }
         if case .instant(let since)? = options.since, case .instant(let until)? = options.until,
             let from = RFC3339Shape.epochNanoseconds(since), let to = RFC3339Shape.epochNanoseconds(until), from >= to
@@ -87,11 +97,14 @@ public enum CommandLineParser {
             switch flag {
             case "--run":
                 let value = try cursor.value(for: flag)
-                options.runId = value == "latest" ? nil : try positiveInteger(value, flag: flag, subcommand: .report, also: "or 'latest'")
+                options.runId =
+                    value == "latest"
+                    ? nil : try positiveInteger(value, flag: flag, subcommand: .report, also: "or 'latest'")
             case "--format":
                 let value = try cursor.value(for: flag)
                 guard let format = ReportFormat(rawValue: value.lowercased()) else {
-                    throw UsageError("--format must be one of md, csv, json, html (got '\(value)')", subcommand: .report)
+                    throw UsageError(
+                        "--format must be one of md, csv, json, html (got '\(value)')", subcommand: .report)
                 }
                 options.format = format
             default:  // --output
@@ -105,7 +118,8 @@ public enum CommandLineParser {
 
     private static func parseDiscrepancies(_ cursor: inout ArgumentCursor) throws(UsageError) -> Command {
         guard let action = cursor.nextPositional() else {
-            throw UsageError("discrepancies needs an action: 'list' or 'resolve ID --note TEXT'", subcommand: .discrepancies)
+            throw UsageError(
+                "discrepancies needs an action: 'list' or 'resolve ID --note TEXT'", subcommand: .discrepancies)
         }
         switch action {
         case "list":
@@ -114,12 +128,16 @@ public enum CommandLineParser {
                 let value = try cursor.value(for: flag)
                 if flag == "--status" {
                     guard let status = DiscrepancyStatusFilter(rawValue: value) else {
-                        throw UsageError("--status must be one of open, fixed, resolved, ignored, all (got '\(value)')", subcommand: .discrepancies)
+                        throw UsageError(
+                            "--status must be one of open, fixed, resolved, ignored, all (got '\(value)')",
+                            subcommand: .discrepancies)
                     }
                     options.status = status
                 } else {
                     guard isKindName(value) else {
-                        throw UsageError("--kind takes a discrepancy kind such as AMOUNT_MISMATCH (got '\(value)')", subcommand: .discrepancies)
+                        throw UsageError(
+                            "--kind takes a discrepancy kind such as AMOUNT_MISMATCH (got '\(value)')",
+                            subcommand: .discrepancies)
                     }
                     options.kind = value
                 }
@@ -127,7 +145,9 @@ public enum CommandLineParser {
             return .listDiscrepancies(options)
         case "resolve":
             guard let idText = cursor.nextPositional() else {
-                throw UsageError("discrepancies resolve needs the discrepancy id: 'discrepancies resolve 42 --note \"refunded by hand\"'", subcommand: .discrepancies)
+                throw UsageError(
+                    "discrepancies resolve needs the discrepancy id: 'discrepancies resolve 42 --note \"refunded by hand\"'",
+                    subcommand: .discrepancies)
             }
             let id = try positiveInteger(idText, flag: "the discrepancy id", subcommand: .discrepancies)
             var note: String?
@@ -141,14 +161,18 @@ public enum CommandLineParser {
                 }
             }
             guard let note, !note.trimmingWhitespace().isEmpty else {
-                throw UsageError("discrepancies resolve needs --note TEXT saying what was done, for the audit trail", subcommand: .discrepancies)
+                throw UsageError(
+                    "discrepancies resolve needs --note TEXT saying what was done, for the audit trail",
+                    subcommand: .discrepancies)
             }
             if let by, by.trimmingWhitespace().isEmpty {
                 throw UsageError("--by needs a name", subcommand: .discrepancies)
             }
             return .resolveDiscrepancy(ResolveOptions(id: id, note: note, by: by, ignore: ignore))
         default:
-            throw UsageError("unknown discrepancies action '\(action)'\(suggestion(action, among: ["list", "resolve"]))", subcommand: .discrepancies)
+            throw UsageError(
+                "unknown discrepancies action '\(action)'\(suggestion(action, among: ["list", "resolve"]))",
+                subcommand: .discrepancies)
         }
     }
 
@@ -166,7 +190,8 @@ public enum CommandLineParser {
     ) throws(UsageError) -> Int64 {
         guard let value = Int64(text), value > 0 else {
             let alternative = also.isEmpty ? "" : " \(also)"
-            throw UsageError("\(flag) takes a positive whole number\(alternative) (got '\(text)')", subcommand: subcommand)
+            throw UsageError(
+                "\(flag) takes a positive whole number\(alternative) (got '\(text)')", subcommand: subcommand)
         }
         return value
     }
@@ -191,13 +216,15 @@ public enum CommandLineParser {
     }
 
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         var previous = Array(0...b.count)
         for i in 1...a.count {
             var current = [i] + Array(repeating: 0, count: b.count)
             for j in stride(from: 1, through: b.count, by: 1) {
-                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                current[j] = Swift.min(
+                    previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
             }
             previous = current
         }

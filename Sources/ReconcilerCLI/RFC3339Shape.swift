@@ -23,7 +23,8 @@ enum RFC3339Shape {
             let hour = Int(String(decoding: utf8[11..<13], as: UTF8.self)), hour < 24,
             let minute = Int(String(decoding: utf8[14..<16], as: UTF8.self)), minute < 60,
             let second = Int(String(decoding: utf8[17..<19], as: UTF8.self)), second < 60,
-            let date = (try? withFraction.parse(text)) ?? (try? plain.parse(text)) else { return nil }
+            let date = (try? withFraction.parse(text)) ?? (try? plain.parse(text))
+        else { return nil }
         return Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) * 1000
     }
 

@@ -26,7 +26,13 @@ import Testing
         (["report", "-h"], .help(.report)),
         (["run"], runOptions { _ in }),
         (["run", "--dry-run"], runOptions { $0.dryRun = true }),
-        (["run", "--full", "--trigger", "timer"], runOptions { $0.full = true; $0.trigger = .timer }),
+        (
+            ["run", "--full", "--trigger", "timer"],
+            runOptions {
+                $0.full = true
+                $0.trigger = .timer
+            }
+        ),
         (["run", "--trigger=daemon"], runOptions { $0.trigger = .daemon }),
         (["run", "--max-fixes", "2000"], runOptions { $0.maxFixes = 2000 }),
         (["run", "--since", "2026-11-24"], runOptions { $0.since = .date(year: 2026, month: 11, day: 24) }),
@@ -47,11 +53,14 @@ import Testing
         (["demo"], .demo),
         (["report"], reportOptions { _ in }),
         (["report", "--run", "latest", "--format", "HTML"], reportOptions { $0.format = .html }),
-        (["report", "--run", "42", "--format", "csv", "--output", "r.csv"], reportOptions {
-            $0.runId = 42
-            $0.format = .csv
-            $0.output = "r.csv"
-        }),
+        (
+            ["report", "--run", "42", "--format", "csv", "--output", "r.csv"],
+            reportOptions {
+                $0.runId = 42
+                $0.format = .csv
+                $0.output = "r.csv"
+            }
+        ),
         (["discrepancies", "list"], .listDiscrepancies(DiscrepancyListOptions())),
         (
             ["discrepancies", "list", "--status", "all", "--kind", "AMOUNT_MISMATCH"],
