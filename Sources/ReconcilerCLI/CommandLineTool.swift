@@ -1,15 +1,48 @@
 import Foundation
 import ReconcilerCore
 
-/// The `credit-reconciler` command line: parses arguments and runs one command.
+/// The `credit-reconciler` command line: parse, then run one command, then exit with the status
+/// decided here and nowhere else.
 public enum CommandLineTool {
     /// Runs the tool with `arguments` (without the program name) and returns the exit status.
     public static func main(_ arguments: [String]) -> Int32 {
-        if arguments == ["--version"] {
-            print("\(ProductVersion.name) \(ProductVersion.version)")
-            return 0
+        let command: Command
+        do {
+            command = try CommandLineParser.parse(arguments)
+        } catch {
+            Console.error("credit-reconciler: \(error.description)")
+            return ExitStatus.usage.rawValue
         }
-        FileHandle.standardError.write(Data("credit-reconciler: commands are not built yet\n".utf8))
-        return 64
+        return run(command).rawValue
+    }
+
+    static func run(_ command: Command) -> ExitStatus {
+        switch command {
+        case .help(nil):
+            Console.output(HelpText.tool)
+            return .success
+        case .help(let subcommand?):
+            Console.output(HelpText.text(for: subcommand))
+            return .success
+        case .version:
+            Console.output("\(ProductVersion.name) \(ProductVersion.version)")
+            return .success
+        case .migrate:
+            return MigrateCommand.run(environment: ProcessInfo.processInfo.environment)
+        case .run, .daemon, .report, .listDiscrepancies, .resolveDiscrepancy, .checkConfig, .status, .demo:
+            Console.error("credit-reconciler: this command is not available in version \(ProductVersion.version) yet")
+            return .failure
+        }
+    }
+}
+
+/// Writes whole lines to standard output and standard error.
+enum Console {
+    static func output(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

@@ -1,0 +1,109 @@
+import Foundation
+
+/// The JSON configuration file of DESIGN §6, checked: every value here is valid.
+public struct Configuration: Equatable, Sendable {
+    /// The packages the shop sells, with the prices in force over time.
+    public var catalog: [CreditPackage]
+    /// What a run may repair and how.
+    public var policy: Policy
+    /// When the daemon runs.
+    public var schedule: Schedule
+    /// Where and how reports are written.
+    public var reports: ReportSettings
+    /// The Prometheus textfile to write, if any.
+    public var metricsTextfile: String?
+    /// A Slack-compatible webhook for failed runs and new critical discrepancies, if any.
+    public var notifyWebhookURL: String?
+
+    /// The reconciliation policy.
+    public struct Policy: Equatable, Sendable {
+        /// Payments younger than this are left for the next run (seconds).
+        public var settleDelay: Int64 = 600
+        /// How far before the last checkpoint a run starts again (seconds).
+        public var overlap: Int64 = 86_400
+        /// The window of the very first run (seconds).
+        public var initialLookback: Int64 = 7 * 86_400
+        /// Repair kinds applied in apply mode; others are only planned.
+        public var autoFix: Set<RepairKind> = [.missedGrant, .missedRefund]
+        /// How a partial refund's credits are rounded.
+        public var partialRefundRounding: Rounding = .up
+        /// What to do when the balance is lower than the deduction.
+        public var refundShortfall: RefundShortfall = .clamp
+        /// More planned repairs than this apply none of them.
+        public var maxFixesPerRun: Int = 500
+        /// A repair moving more credits than this applies none of them.
+        public var maxCreditsPerFix: Int64 = 10_000
+        /// Whether test-channel payments in a live store get credits.
+        public var grantTestPayments = false
+
+        /// The defaults of DESIGN §6.
+        public init() {}
+    }
+
+    /// The daemon's schedule.
+    public struct Schedule: Equatable, Sendable {
+        /// Daily run time `HH:MM` in `timeZone`.
+        public var hour = 3
+        /// Minute of the daily run.
+        public var minute = 0
+        /// IANA time zone of `at` and of plain dates on the command line.
+        public var timeZone = "Asia/Seoul"
+        /// Run every this many seconds instead of daily, if set.
+        public var every: Int64?
+
+        /// The defaults of DESIGN §6.
+        public init() {}
+    }
+
+    /// Report settings.
+    public struct ReportSettings: Equatable, Sendable {
+        /// The folder of the per-run files.
+        public var directory = "/var/lib/credit-reconciler/reports"
+        /// Which files to write per run.
+        public var formats: [String] = ["json", "csv", "md", "html"]
+        /// `ko` or `en`: headers and labels.
+        public var locale = "ko"
+
+        /// The defaults of DESIGN §6.
+        public init() {}
+    }
+
+    /// The repairs a run can make.
+    public enum RepairKind: String, Sendable, Hashable, CaseIterable {
+        /// A paid payment without its PURCHASE row.
+        case missedGrant = "MISSED_GRANT"
+        /// A successful cancellation not yet deducted.
+        case missedRefund = "MISSED_REFUND"
+    }
+
+    /// Rounding of `K × C / T` for partial refunds.
+    public enum Rounding: String, Sendable, CaseIterable {
+        /// Toward more credits deducted (the default).
+        case up
+        /// Toward fewer credits deducted.
+        case down
+        /// To the nearest, halves up.
+        case nearest
+    }
+
+    /// What happens when the balance is lower than a deduction.
+    public enum RefundShortfall: String, Sendable, CaseIterable {
+        /// Deduct what is there and open `REFUND_SHORTFALL` for the rest.
+        case clamp
+        /// Let the balance go negative.
+        case allowNegative
+    }
+
+    /// Creates a configuration from checked parts.
+    public init(
+        catalog: [CreditPackage], policy: Policy = Policy(), schedule: Schedule = Schedule(),
+        reports: ReportSettings = ReportSettings(), metricsTextfile: String? = nil, notifyWebhookURL: String? = nil
+    ) {
+        self.catalog = catalog
+        self.policy = policy
+        self.schedule = schedule
+        self.reports = reports
+        self.metricsTextfile = metricsTextfile
+        self.notifyWebhookURL = notifyWebhookURL
+    }
+}

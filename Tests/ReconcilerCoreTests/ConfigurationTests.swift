@@ -1,0 +1,217 @@
+import Foundation
+import ReconcilerCore
+import Testing
+
+@Suite struct ConfigurationTests {
+    static let catalog = """
+        [
+          {"id": "starter",  "name": "스타터",   "price": 10000,  "currency": "KRW", "credits": 100},
+          {"id": "basic",    "name": "베이직",   "price": 30000,  "currency": "KRW", "credits": 330},
+          {"id": "pro",      "name": "프로",     "price": 50000,  "currency": "KRW", "credits": 600},
+          {"id": "business", "name": "비즈니스", "price": 100000, "currency": "KRW", "credits": 1300,
+           "validFrom": "2025-12-10T00:00:00+09:00", "validUntil": null}
+        ]
+        """
+
+    /// The example of DESIGN §6, verbatim.
+    static let designExample = """
+        {
+          "catalog": \(catalog),
+          "policy": {
+            "settleDelay": "10m", "overlap": "1d", "initialLookback": "7d",
+            "autoFix": ["MISSED_GRANT", "MISSED_REFUND"],
+            "partialRefundRounding": "up", "refundShortfall": "clamp",
+            "maxFixesPerRun": 500, "maxCreditsPerFix": 10000, "grantTestPayments": false
+          },
+          "schedule": {"at": "03:00", "timeZone": "Asia/Seoul", "every": null},
+          "reports": {"directory": "/var/lib/credit-reconciler/reports",
+                      "formats": ["json", "csv", "md", "html"], "locale": "ko"},
+          "metrics": {"textfile": null},
+          "notify": {"webhookUrl": null}
+        }
+        """
+
+    static func parse(_ text: String) throws(ConfigurationError) -> Configuration {
+        try Configuration.parse(Data(text.utf8))
+    }
+
+    @Test func designExampleGivesTheDefaults() throws {
+        let configuration = try Self.parse(Self.designExample)
+        let minimal = try Self.parse(#"{"catalog": \#(Self.catalog)}"#)
+        #expect(configuration == minimal)
+        #expect(configuration.catalog.count == 4)
+        #expect(configuration.catalog[3].validFrom == Date(timeIntervalSince1970: 1_765_292_400))
+        #expect(configuration.policy == Configuration.Policy())
+        #expect(configuration.policy.settleDelay == 600)
+        #expect(configuration.policy.initialLookback == 604_800)
+        #expect(configuration.schedule.timeZone == "Asia/Seoul")
+        #expect(configuration.schedule.hour == 3 && configuration.schedule.minute == 0)
+    }
+
+    static let settings: [(String, @Sendable (Configuration) -> Bool)] = [
+        (#""policy": {"settleDelay": "1h30m"}"#, { $0.policy.settleDelay == 5400 }),
+        (#""policy": {"overlap": "0s"}"#, { $0.policy.overlap == 0 }),
+        (#""policy": {"autoFix": []}"#, { $0.policy.autoFix.isEmpty }),
+        (#""policy": {"autoFix": ["MISSED_REFUND"]}"#, { $0.policy.autoFix == [.missedRefund] }),
+        (#""policy": {"partialRefundRounding": "nearest"}"#, { $0.policy.partialRefundRounding == .nearest }),
+        (#""policy": {"refundShortfall": "allowNegative"}"#, { $0.policy.refundShortfall == .allowNegative }),
+        (
+            #""policy": {"maxFixesPerRun": 2000, "maxCreditsPerFix": 5000}"#,
+            {
+                $0.policy.maxFixesPerRun == 2000 && $0.policy.maxCreditsPerFix == 5000
+            }
+        ),
+        (#""policy": {"grantTestPayments": true}"#, { $0.policy.grantTestPayments }),
+        (#""schedule": {"at": "23:59", "timeZone": "UTC"}"#, { $0.schedule.hour == 23 && $0.schedule.minute == 59 }),
+        (#""schedule": {"every": "6h"}"#, { $0.schedule.every == 21_600 }),
+        (
+            #""reports": {"formats": ["json", "json", "csv"], "locale": "en"}"#,
+            {
+                $0.reports.formats == ["json", "csv"] && $0.reports.locale == "en"
+            }
+        ),
+        (
+            #""metrics": {"textfile": "/var/lib/node_exporter/credit.prom"}"#,
+            {
+                $0.metricsTextfile == "/var/lib/node_exporter/credit.prom"
+            }
+        ),
+        (
+            #""notify": {"webhookUrl": "https://hooks.slack.com/services/T/B/X"}"#,
+            {
+                $0.notifyWebhookURL == "https://hooks.slack.com/services/T/B/X"
+            }
+        ),
+        (#""notify": {"webhookUrl": "http://127.0.0.1:9/hook"}"#, { $0.notifyWebhookURL != nil }),
+    ]
+
+    @Test(arguments: settings)
+    func accepts(fragment: String, check: @Sendable (Configuration) -> Bool) throws {
+        let configuration = try Self.parse(#"{"catalog": \#(Self.catalog), \#(fragment)}"#)
+        #expect(check(configuration))
+    }
+
+    /// Each bad field, with the name the error must give.
+    static let rejected: [(String, String)] = [
+        (#""policy": {"settleDelay": "10 minutes"}"#, "policy.settleDelay"),
+        (#""policy": {"settleDelay": 600}"#, "policy.settleDelay"),
+        (#""policy": {"overlap": "-1d"}"#, "policy.overlap"),
+        (#""policy": {"initialLookback": "0s"}"#, "policy.initialLookback"),
+        (#""policy": {"initialLookback": "9999d"}"#, "policy.initialLookback"),
+        (#""policy": {"autoFix": ["MISSED_GRANT", "DUPLICATE_GRANT"]}"#, "policy.autoFix[1]"),
+        (#""policy": {"autoFix": "MISSED_GRANT"}"#, "policy.autoFix"),
+        (#""policy": {"partialRefundRounding": "ceil"}"#, "policy.partialRefundRounding"),
+        (#""policy": {"refundShortfall": "negative"}"#, "policy.refundShortfall"),
+        (#""policy": {"maxFixesPerRun": 0}"#, "policy.maxFixesPerRun"),
+        (#""policy": {"maxFixesPerRun": 1.5}"#, "policy.maxFixesPerRun"),
+        (#""policy": {"maxCreditsPerFix": "10000"}"#, "policy.maxCreditsPerFix"),
+        (#""policy": {"grantTestPayments": "no"}"#, "policy.grantTestPayments"),
+        (#""policy": {"settleDelai": "10m"}"#, "policy.settleDelai is not a known setting"),
+        (#""policy": {"settledelay": "10m"}"#, "did you mean \"settleDelay\""),
+        (#""policy": []"#, "policy must be an object"),
+        (#""schedule": {"at": "3:00"}"#, "schedule.at"),
+        (#""schedule": {"at": "24:00"}"#, "schedule.at"),
+        (#""schedule": {"timeZone": "Mars/Olympus"}"#, "schedule.timeZone"),
+        (#""schedule": {"every": "30s"}"#, "schedule.every"),
+        (#""reports": {"directory": "reports"}"#, "reports.directory"),
+        (#""reports": {"formats": ["pdf"]}"#, "reports.formats[0]"),
+        (#""reports": {"locale": "ja"}"#, "reports.locale"),
+        (#""metrics": {"textfile": "metrics.prom"}"#, "metrics.textfile"),
+        (#""metrics": {"path": "/x"}"#, "metrics.path is not a known setting"),
+        (#""notify": {"webhookUrl": "http://hooks.example.com/x"}"#, "notify.webhookUrl"),
+        (#""notify": {"webhookUrl": "not a url"}"#, "notify.webhookUrl"),
+        (#""catalogue": []"#, "catalogue is not a known setting"),
+    ]
+
+    @Test(arguments: rejected)
+    func namesTheInvalidField(fragment: String, field: String) {
+        do {
+            _ = try Self.parse(#"{"catalog": \#(Self.catalog), \#(fragment)}"#)
+            Issue.record("expected a configuration error for \(fragment)")
+        } catch {
+            #expect(error.description.contains(field), "message was: \(error.description)")
+        }
+    }
+
+    static let badCatalogs: [(String, String)] = [
+        ("{}", "catalog is required"),
+        (#"{"catalog": []}"#, "catalog must be a non-empty array"),
+        (#"{"catalog": {}}"#, "catalog must be a non-empty array"),
+        (#"{"catalog": [1]}"#, "catalog[0] must be an object"),
+        (#"{"catalog": [{"id": "a", "name": "A", "price": 0, "currency": "KRW", "credits": 1}]}"#, "catalog[0].price"),
+        (
+            #"{"catalog": [{"id": "a", "name": "A", "price": 100, "currency": "KRW", "credits": -1}]}"#,
+            "catalog[0].credits"
+        ),
+        (
+            #"{"catalog": [{"id": "a", "name": "A", "price": 1.5, "currency": "KRW", "credits": 1}]}"#,
+            "catalog[0].price"
+        ),
+        (
+            #"{"catalog": [{"id": "a", "name": "A", "price": 100, "currency": "krw", "credits": 1}]}"#,
+            "catalog[0].currency"
+        ),
+        (#"{"catalog": [{"name": "A", "price": 100, "currency": "KRW", "credits": 1}]}"#, "catalog[0].id is required"),
+        (#"{"catalog": [{"id": "", "name": "A", "price": 100, "currency": "KRW", "credits": 1}]}"#, "catalog[0].id"),
+        (
+            #"{"catalog": [{"id": "a", "name": "A", "price": 100, "currency": "KRW", "credits": 1, "bonus": 5}]}"#,
+            "catalog[0].bonus is not a known setting"
+        ),
+        (
+            #"{"catalog": [{"id": "a", "name": "A", "price": 100, "currency": "KRW", "credits": 1, "validFrom": "yesterday"}]}"#,
+            "catalog[0].validFrom"
+        ),
+        (
+            #"{"catalog": [{"id": "a", "name": "A", "price": 100, "currency": "KRW", "credits": 1, "validFrom": "2026-02-01T00:00:00Z", "validUntil": "2026-01-01T00:00:00Z"}]}"#,
+            "catalog[0].validFrom must be before"
+        ),
+        (
+            #"{"catalog": [{"id": "a", "name": "A", "price": 100, "currency": "KRW", "credits": 1}, {"id": "a", "name": "A", "price": 200, "currency": "KRW", "credits": 2}]}"#,
+            "two entries for package \"a\""
+        ),
+        ("[]", "must be a JSON object"),
+        ("{", "not valid JSON"),
+        (#"{"catalog": [], "catalog": []}"#, "not valid JSON"),
+    ]
+
+    @Test(arguments: badCatalogs)
+    func rejectsBadDocuments(text: String, fragment: String) {
+        do {
+            _ = try Self.parse(text)
+            Issue.record("expected a configuration error")
+        } catch {
+            #expect(error.description.contains(fragment), "message was: \(error.description)")
+        }
+    }
+
+    @Test func reportsEveryProblemAtOnce() {
+        let text =
+            #"{"catalog": \#(Self.catalog), "policy": {"settleDelay": "x", "maxFixesPerRun": -1}, "reports": {"locale": "fr"}}"#
+        do {
+            _ = try Self.parse(text)
+            Issue.record("expected a configuration error")
+        } catch {
+            #expect(error.problems.count == 3)
+        }
+    }
+
+    @Test func priceChangesOverTimeAreAllowed() throws {
+        let text = #"""
+            {"catalog": [
+              {"id": "pro", "name": "프로", "price": 45000, "currency": "KRW", "credits": 600, "validUntil": "2026-01-01T00:00:00+09:00"},
+              {"id": "pro", "name": "프로", "price": 50000, "currency": "KRW", "credits": 600, "validFrom": "2026-01-01T00:00:00+09:00"}
+            ]}
+            """#
+        let configuration = try Self.parse(text)
+        #expect(configuration.catalog.map(\.price) == [45000, 50000])
+    }
+
+    @Test(arguments: [
+        ("90s", Int64(90)), ("10m", 600), ("2h", 7200), ("1d", 86_400), ("1h30m", 5400), ("0s", 0),
+        ("366d", 31_622_400),
+    ])
+    func durations(text: String, seconds: Int64) throws {
+        let configuration = try Self.parse(#"{"catalog": \#(Self.catalog), "policy": {"overlap": "\#(text)"}}"#)
+        #expect(configuration.policy.overlap == seconds)
+    }
+}
