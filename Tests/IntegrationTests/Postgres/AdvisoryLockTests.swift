@@ -31,14 +31,14 @@ struct AdvisoryLockTests {
         try TestDatabase.withFresh(schema: .empty) { database in
             let key = AdvisoryLockKey(-42)  // negative keys map onto pg_locks correctly too
             let holder = try database.connect()
-            let contender = try database.connect()
+            let contender = try database.connect(configuration: ConnectionConfiguration(statementTimeout: .seconds(20)))
             #expect(try holder.tryAdvisoryLock(key))
             #expect(try contender.advisoryLockHolder(key)?.pid == holder.backendPID)
-            let pid = holder.backendPID
             holder.close()
-            // The server releases the lock when the backend exits; wait for that exit itself.
-            try contender.execute("SELECT pg_terminate_backend($1, 5000) OR true", [pid])
-            #expect(try contender.tryAdvisoryLock(key))
+            // The server releases the lock when the closed session's backend exits: wait for
+            // exactly that (pg_advisory_lock blocks until it is free), bounded by the timeout.
+            try contender.advisoryLock(key)
+            #expect(try contender.advisoryLockHolder(key)?.pid == contender.backendPID)
         }
     }
 
