@@ -289,6 +289,7 @@ public struct DataSetGenerator: Sendable {
             }
             let latest = max(lastEvent, payment.statusChangedAt)
             payment.updatedAt = latest.adding(nanoseconds: rng.int(0...20_000_000), fractionDigits: 6)
+            if payment.updatedAt < latest || payment.updatedAt.nanoseconds >= until { payment.updatedAt = latest }
         }
         payment.webhooks = hooks
         return payment

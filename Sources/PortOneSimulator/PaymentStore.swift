@@ -20,6 +20,11 @@ public final class PaymentStore: @unchecked Sendable {
         var storeId: String
     }
 
+    struct EventKey {
+        var at: Int64
+        var ordinal: Int32
+    }
+
     struct EventRef {
         var at: Int64
         var slot: Int32
@@ -59,7 +64,7 @@ public final class PaymentStore: @unchecked Sendable {
     ) throws -> (PaymentStore, [Extra?]) {
         let entries = SlotBuffer<Entry>(count: count)
         let extras = SlotBuffer<Extra>(count: count)
-        let eventLists = SlotBuffer<[PaymentEventInfo]>(count: count)
+        let eventLists = SlotBuffer<[EventKey]>(count: count)
         let failure = FirstError()
         let chunk = 4096
         let chunks = (count + chunk - 1) / chunk
@@ -69,7 +74,8 @@ public final class PaymentStore: @unchecked Sendable {
                 do {
                     let payment = try make(i)
                     entries.set(i, entry(for: payment, json: payment.renderJSON()))
-                    eventLists.set(i, PaymentEventInfo.events(of: payment))
+                    let paymentEvents = PaymentEventInfo.events(of: payment)
+                    if !paymentEvents.isEmpty { eventLists.set(i, paymentEvents.map { EventKey(at: $0.at.nanoseconds, ordinal: Int32($0.ordinal)) }) }
                     if let extra = extract(payment) { extras.set(i, extra) }
                 } catch {
                     failure.record(index: i, error)
@@ -78,10 +84,13 @@ public final class PaymentStore: @unchecked Sendable {
             }
         }
         if let error = failure.error { throw error }
+        timing("rendered \(count) payments")
         let store = PaymentStore()
         var list: [Entry] = []
         list.reserveCapacity(count)
         var allEvents: [EventRef] = []
+        allEvents.reserveCapacity(count + count / 8)
+        store.slotById.reserveCapacity(count)
         for i in 0..<count {
             let entry = entries.take(i)!
             let slot: Int32
@@ -95,12 +104,14 @@ public final class PaymentStore: @unchecked Sendable {
                 list.append(entry)
             }
             for event in eventLists.take(i) ?? [] {
-                allEvents.append(EventRef(at: event.at.nanoseconds, slot: slot, ordinal: Int32(event.ordinal)))
+                allEvents.append(EventRef(at: event.at, slot: slot, ordinal: event.ordinal))
             }
         }
         store.entries = list
         store.events = allEvents
+        timing("collected entries and \(allEvents.count) events")
         store.rebuildIndexes()
+        timing("sorted indexes")
         return (store, (0..<count).map { extras.take($0) })
     }
 
@@ -379,6 +390,15 @@ public final class PaymentStore: @unchecked Sendable {
         }
         return lo
     }
+}
+
+private let timingEnabled = ProcessInfo.processInfo.environment["PORTONE_SIMULATOR_TIMING"] != nil
+private let timingStart = Date()
+
+/// Prints a phase time to stderr when PORTONE_SIMULATOR_TIMING is set (benchmarks only).
+func timing(_ phase: String) {
+    guard timingEnabled else { return }
+    FileHandle.standardError.write(Data(String(format: "[%.2fs] %@\n", Date().timeIntervalSince(timingStart), phase).utf8))
 }
 
 /// Fixed-size per-index storage written from parallel workers (each index by one worker).

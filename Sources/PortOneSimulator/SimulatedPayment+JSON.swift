@@ -3,7 +3,7 @@ extension SimulatedPayment {
     ///
     /// `status` is always the first key, so a response can substitute it cheaply.
     public func renderJSON() -> [UInt8] {
-        var w = JSONWriter(capacity: 1600)
+        var w = JSONWriter(capacity: 3072)
         w.beginObject()
         w.string("status", status.rawValue)
         w.string("id", id)
@@ -56,7 +56,14 @@ extension SimulatedPayment {
             }
         }
         w.endObject()
-        return w.bytes
+        // Copy into an exactly sized buffer: a data set keeps a million of these.
+        let rendered = w.bytes
+        return [UInt8](unsafeUninitializedCapacity: rendered.count) { buffer, count in
+            rendered.withUnsafeBufferPointer { source in
+                _ = buffer.initialize(from: source)
+            }
+            count = rendered.count
+        }
     }
 
     private func writeOptionalCommon(to w: inout JSONWriter) {
