@@ -48,7 +48,13 @@ enum DecodingFailureReason {
             return relevant.map { key in key.intValue.map { "[\($0)]" } ?? key.stringValue }
                 .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
         }
-        guard let error = error as? DecodingError else { return String(describing: error) }
+        guard let error = error as? DecodingError else {
+            let text = String(describing: error)
+            if text.hasPrefix("numberIsNotRepresentableInSwift") {
+                return "a number does not fit its integer field (\(text.drop { $0 != "\"" }.prefix(40)))"
+            }
+            return text
+        }
         switch error {
         case .keyNotFound(let key, let context):
             return "missing field '\(path(context.codingPath + [key]))'"
