@@ -24,17 +24,13 @@ public enum RetryAfter {
     static func httpDate(_ text: String) -> RFC3339.Timestamp? {
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
         var day: Int?, month: Int?, year: Int?, time: String?
-        if parts.count == 5, parts[4] == "GMT" {
-            if parts[1].contains("-") {  // RFC 850: weekday, dd-Mon-yy hh:mm:ss GMT
-                let pieces = parts[1].split(separator: "-").map(String.init)
-                guard pieces.count == 3, let yy = Int(pieces[2]) else { return nil }
-                day = Int(pieces[0])
-                month = months.firstIndex(of: pieces[1]).map { $0 + 1 }
-                year = yy < 100 ? (yy < 70 ? 2000 + yy : 1900 + yy) : yy
-                time = parts[2]
-            } else {
-                return nil
-            }
+        if parts.count == 4, parts[3] == "GMT", parts[1].contains("-") {  // RFC 850: weekday, dd-Mon-yy hh:mm:ss GMT
+            let pieces = parts[1].split(separator: "-").map(String.init)
+            guard pieces.count == 3, let yy = Int(pieces[2]) else { return nil }
+            day = Int(pieces[0])
+            month = months.firstIndex(of: pieces[1]).map { $0 + 1 }
+            year = yy < 100 ? (yy < 70 ? 2000 + yy : 1900 + yy) : yy
+            time = parts[2]
         } else if parts.count == 6, parts[5] == "GMT" {  // IMF-fixdate
             day = Int(parts[1])
             month = months.firstIndex(of: parts[2]).map { $0 + 1 }
