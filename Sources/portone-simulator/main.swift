@@ -1,5 +1,5 @@
+// portone-simulator: a thin executable over the PortOneSimulator module.
 import Foundation
 import PortOneSimulator
 
-FileHandle.standardError.write(Data("portone-simulator: not built yet\n".utf8))
-exit(69)
+exit(SimulatorMain.run(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))

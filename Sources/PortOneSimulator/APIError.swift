@@ -1,0 +1,89 @@
+import Foundation
+
+/// An error answer of the PortOne API, rendered as the OpenAPI error schemas
+/// (`{"type": "...", "message": "..."}`).
+public enum APIError: Error, Sendable, Hashable {
+    /// 400 `INVALID_REQUEST` with what was wrong.
+    case invalid(String)
+    /// 401 `UNAUTHORIZED`.
+    case unauthorized(String)
+    /// 403 `FORBIDDEN` for a store id that is not ours.
+    case forbidden(String)
+    /// 404 `PAYMENT_NOT_FOUND` for a payment id.
+    case paymentNotFound(String)
+
+    /// The HTTP status code.
+    public var statusCode: Int {
+        switch self {
+        case .invalid: 400
+        case .unauthorized: 401
+        case .forbidden: 403
+        case .paymentNotFound: 404
+        }
+    }
+
+    /// The `type` discriminator.
+    public var type: String {
+        switch self {
+        case .invalid: "INVALID_REQUEST"
+        case .unauthorized: "UNAUTHORIZED"
+        case .forbidden: "FORBIDDEN"
+        case .paymentNotFound: "PAYMENT_NOT_FOUND"
+        }
+    }
+
+    /// The human-readable message.
+    public var message: String {
+        switch self {
+        case .invalid(let text): "요청된 입력 정보가 유효하지 않습니다: \(text)"
+        case .unauthorized(let text): "인증 정보가 올바르지 않습니다: \(text)"
+        case .forbidden(let store): "요청이 거절되었습니다: 상점 \(store)에 접근할 권한이 없습니다"
+        case .paymentNotFound(let id): "결제 건이 존재하지 않습니다: \(id)"
+        }
+    }
+
+    /// The JSON error body.
+    public var body: [UInt8] {
+        var w = JSONWriter(capacity: 128)
+        w.beginObject()
+        w.string("type", type)
+        w.string("message", message)
+        w.endObject()
+        return w.bytes
+    }
+
+    static func jsonObject(_ text: String?) throws(APIError) -> [String: Any] {
+        guard let text, !text.isEmpty else { return [:] }
+        guard let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else {
+            throw .invalid("requestBody is not valid JSON")
+        }
+        guard let object = value as? [String: Any] else { throw .invalid("requestBody must be a JSON object") }
+        return object
+    }
+
+    static func checkKeys(_ object: [String: Any], allowed: Set<String>, context: String) throws(APIError) {
+        if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw .invalid("\(context) has an unknown field \"\(unknown)\"")
+        }
+    }
+
+    static func int32(_ value: Any?, _ name: String) throws(APIError) -> Int? {
+        guard let value else { return nil }
+        if let number = value as? NSNumber {
+            let double = number.doubleValue
+            guard double == double.rounded(), abs(double) <= Double(Int32.max) else {
+                throw .invalid("\(name) must be a 32-bit integer, got \(number)")
+            }
+            return number.intValue
+        }
+        throw .invalid("\(name) must be an integer")
+    }
+
+    static func timestamp(_ value: Any?, _ name: String) throws(APIError) -> Timestamp? {
+        guard let value else { return nil }
+        guard let text = value as? String, let parsed = Timestamp.parse(text) else {
+            throw .invalid("\(name) must be an RFC 3339 date-time such as 2026-11-24T00:00:00Z")
+        }
+        return parsed
+    }
+}

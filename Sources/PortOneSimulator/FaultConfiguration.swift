@@ -1,0 +1,95 @@
+import Foundation
+
+/// Which faults the simulator injects into PortOne API requests (not into `/_simulator/*`).
+///
+/// Each `…Every` N > 0 fires on every Nth API request (counted over all API requests since
+/// the configuration was set); 0 is off. When several fire on the same request the first in
+/// this order wins: rate limit, server error, dropped connection, truncated body, malformed
+/// JSON, HTML error page, unknown status. Latency applies to every API request.
+public struct FaultConfiguration: Sendable, Hashable, Codable {
+    /// Fixed delay before answering, in milliseconds.
+    public var latencyMs: Int = 0
+    /// Extra random delay 0...jitterMs, in milliseconds.
+    public var jitterMs: Int = 0
+    /// Every Nth request gets 429 with `Retry-After`.
+    public var rateLimitEvery: Int = 0
+    /// The `Retry-After` value in seconds.
+    public var retryAfterSeconds: Int = 1
+    /// Every Nth request gets a 5xx (500 JSON, 503 plain text, alternately).
+    public var serverErrorEvery: Int = 0
+    /// Every Nth request's connection is closed without an answer.
+    public var dropConnectionEvery: Int = 0
+    /// Every Nth request's body is cut in half, then the connection is closed.
+    public var truncateEvery: Int = 0
+    /// Every Nth request gets 200 with a body that is not valid JSON.
+    public var malformedEvery: Int = 0
+    /// Every Nth request gets 502 with an HTML page (as a proxy would send).
+    public var htmlErrorEvery: Int = 0
+    /// Every Nth payment response has its first payment's status replaced by `PAY_SCHEDULED`.
+    public var unknownStatusEvery: Int = 0
+    /// Every Nth list request first cancels (fully or partly) a random PAID payment now.
+    public var mutateEvery: Int = 0
+
+    /// No faults.
+    public init() {}
+
+    static let keys: Set<String> = [
+        "latencyMs", "jitterMs", "rateLimitEvery", "retryAfterSeconds", "serverErrorEvery",
+        "dropConnectionEvery", "truncateEvery", "malformedEvery", "htmlErrorEvery", "unknownStatusEvery",
+        "mutateEvery",
+    ]
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func value(_ key: CodingKeys, _ fallback: Int) throws -> Int {
+            let v = try c.decodeIfPresent(Int.self, forKey: key) ?? fallback
+            guard v >= 0 else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(key.stringValue) must be ≥ 0")
+            }
+            return v
+        }
+        latencyMs = try value(.latencyMs, 0)
+        jitterMs = try value(.jitterMs, 0)
+        rateLimitEvery = try value(.rateLimitEvery, 0)
+        retryAfterSeconds = try value(.retryAfterSeconds, 1)
+        serverErrorEvery = try value(.serverErrorEvery, 0)
+        dropConnectionEvery = try value(.dropConnectionEvery, 0)
+        truncateEvery = try value(.truncateEvery, 0)
+        malformedEvery = try value(.malformedEvery, 0)
+        htmlErrorEvery = try value(.htmlErrorEvery, 0)
+        unknownStatusEvery = try value(.unknownStatusEvery, 0)
+        mutateEvery = try value(.mutateEvery, 0)
+    }
+
+    /// Parses a `PUT /_simulator/faults` body; unknown keys are refused.
+    public static func parse(_ body: [UInt8]) throws(APIError) -> FaultConfiguration {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+            throw .invalid("the fault configuration must be a JSON object")
+        }
+        try APIError.checkKeys(object, allowed: keys, context: "fault configuration")
+        do {
+            return try JSONDecoder().decode(FaultConfiguration.self, from: Data(body))
+        } catch {
+            throw .invalid("bad fault configuration: \(SimulatorFailure.describe(error))")
+        }
+    }
+
+    /// The configuration as JSON (every key present).
+    public var json: [UInt8] {
+        var w = JSONWriter(capacity: 256)
+        w.beginObject()
+        w.int("latencyMs", Int64(latencyMs))
+        w.int("jitterMs", Int64(jitterMs))
+        w.int("rateLimitEvery", Int64(rateLimitEvery))
+        w.int("retryAfterSeconds", Int64(retryAfterSeconds))
+        w.int("serverErrorEvery", Int64(serverErrorEvery))
+        w.int("dropConnectionEvery", Int64(dropConnectionEvery))
+        w.int("truncateEvery", Int64(truncateEvery))
+        w.int("malformedEvery", Int64(malformedEvery))
+        w.int("htmlErrorEvery", Int64(htmlErrorEvery))
+        w.int("unknownStatusEvery", Int64(unknownStatusEvery))
+        w.int("mutateEvery", Int64(mutateEvery))
+        w.endObject()
+        return w.bytes
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A small HTTP/1.1 server on POSIX sockets: one thread accepts, one thread per connection
+/// serves requests one after another (keep-alive), so many connections are served in parallel.
+public final class HTTPServer: @unchecked Sendable {
+    /// Handles one request; runs on the connection's thread.
+    public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
+
+    /// The bound port.
+    public private(set) var port: Int = 0
+    private var listenFD: Int32 = -1
+    private let handler: Handler
+    private let parser: RequestParser
+    private let idleTimeoutSeconds: Int
+    private let lock = NSLock()
+    private var connections: Set<Int32> = []
+    private var stopped = false
+
+    /// Creates a server; call `start` to listen.
+    public init(parser: RequestParser = RequestParser(), idleTimeoutSeconds: Int = 120, handler: @escaping Handler) {
+        self.parser = parser
+        self.handler = handler
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+    }
+
+    /// Binds `host:port` (0: any free port) and starts accepting.
+    public func start(host: String, port requestedPort: Int) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ServerError("cannot create a socket: \(String(cString: strerror(errno)))") }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(requestedPort).bigEndian)
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
+            close(fd)
+            throw ServerError("--host \(host) is not an IPv4 address")
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw ServerError("cannot listen on \(host):\(requestedPort): \(reason)")
+        }
+        guard listen(fd, 512) == 0 else {
+            close(fd)
+            throw ServerError("listen failed: \(String(cString: strerror(errno)))")
+        }
+        var actual = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &actual) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        port = Int(UInt16(bigEndian: actual.sin_port))
+        listenFD = fd
+        let thread = Thread { [self] in acceptLoop() }
+        thread.name = "simulator-accept"
+        thread.start()
+    }
+
+    /// Stops accepting and closes every open connection.
+    public func stop() {
+        lock.withLock {
+            stopped = true
+            if listenFD >= 0 {
+                shutdown(listenFD, Int32(SHUT_RDWR))
+                close(listenFD)
+                listenFD = -1
+            }
+            for fd in connections { shutdown(fd, Int32(SHUT_RDWR)) }
+        }
+    }
+
+    private func acceptLoop() {
+        while true {
+            let fd = lock.withLock { listenFD }
+            guard fd >= 0 else { return }
+            let client = accept(fd, nil, nil)
+            if client < 0 {
+                if errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE { 
+                    if errno == EMFILE || errno == ENFILE { usleep(10_000) }
+                    continue
+                }
+                return
+            }
+            let accepted = lock.withLock { () -> Bool in
+                if stopped { return false }
+                connections.insert(client)
+                return true
+            }
+            guard accepted else {
+                close(client)
+                return
+            }
+            var one: Int32 = 1
+            setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            var timeout = timeval(tv_sec: idleTimeoutSeconds, tv_usec: 0)
+            setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let thread = Thread { [self] in serve(client) }
+            thread.stackSize = 512 * 1024
+            thread.start()
+        }
+    }
+
+    private func serve(_ fd: Int32) {
+        defer {
+            lock.withLock { _ = connections.remove(fd) }
+            close(fd)
+        }
+        var buffer: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            switch parser.parse(buffer) {
+            case .needMore:
+                let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if n <= 0 { return }
+                buffer.append(contentsOf: chunk[0..<n])
+            case .failure(let status, let message):
+                let response = HTTPResponse.text(status, message + "\n", close: true)
+                _ = send(fd, response.head(keepAlive: false) + response.body)
+                return
+            case .request(let request, let consumed):
+                buffer.removeFirst(consumed)
+                var response = handler(request)
+                let keepAlive = request.keepAlive && !response.close && !lock.withLock({ stopped })
+                switch response.delivery {
+                case .drop:
+                    return
+                case .truncate(let bytes):
+                    response.close = true
+                    _ = send(fd, response.head(keepAlive: false) + response.body.prefix(bytes))
+                    shutdown(fd, Int32(SHUT_WR))
+                    return
+                case .normal:
+                    guard send(fd, response.head(keepAlive: keepAlive) + response.body) else { return }
+                    if !keepAlive { return }
+                }
+            }
+        }
+    }
+
+    private func send(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += n
+            }
+            return true
+        }
+    }
+}
+
+/// A server start-up failure with a message for the operator.
+public struct ServerError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong.
+    public var description: String
+    /// Creates an error.
+    public init(_ description: String) { self.description = description }
+}

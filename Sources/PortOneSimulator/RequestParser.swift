@@ -1,0 +1,160 @@
+/// Incremental HTTP/1.x request parser over a connection's byte buffer.
+///
+/// Accepts a request line, header fields and a `Content-Length` body; refuses oversized
+/// heads (431) and bodies (413), chunked bodies (501), malformed syntax (400) and versions
+/// other than 1.0/1.1 (505).
+public struct RequestParser: Sendable {
+    /// The outcome of one parse attempt.
+    public enum Outcome: Sendable, Equatable {
+        /// The buffer does not yet hold a whole request.
+        case needMore
+        /// A request, and how many buffer bytes it used.
+        case request(HTTPRequest, consumed: Int)
+        /// The request is unacceptable: answer with this status and close.
+        case failure(status: Int, message: String)
+    }
+
+    /// Largest request line plus headers.
+    public var maxHeadBytes = 32 * 1024
+    /// Largest body.
+    public var maxBodyBytes = 64 * 1024 * 1024
+
+    /// Creates a parser with the given limits.
+    public init(maxHeadBytes: Int = 32 * 1024, maxBodyBytes: Int = 64 * 1024 * 1024) {
+        self.maxHeadBytes = maxHeadBytes
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// Tries to parse one request from the start of `buffer`.
+    public func parse(_ buffer: [UInt8]) -> Outcome {
+        guard let headEnd = Self.find(buffer, [13, 10, 13, 10]) else {
+            return buffer.count > maxHeadBytes
+                ? .failure(status: 431, message: "request head exceeds \(maxHeadBytes) bytes") : .needMore
+        }
+        if headEnd > maxHeadBytes { return .failure(status: 431, message: "request head exceeds \(maxHeadBytes) bytes") }
+        guard let head = String(validating: buffer[0..<headEnd], as: UTF8.self) else {
+            return .failure(status: 400, message: "request head is not UTF-8")
+        }
+        var lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
+        // Tolerate leading empty lines (RFC 9112 §2.2).
+        while let first = lines.first, first.isEmpty { lines.removeFirst() }
+        guard let requestLine = lines.first else { return .failure(status: 400, message: "empty request") }
+        let parts = requestLine.split(separator: " ", omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty,
+            parts[0].utf8.allSatisfy({ Self.isTokenByte($0) })
+        else {
+            return .failure(status: 400, message: "malformed request line")
+        }
+        let version = parts[2]
+        let minor: Int
+        switch version {
+        case "HTTP/1.1": minor = 1
+        case "HTTP/1.0": minor = 0
+        default:
+            return version.hasPrefix("HTTP/")
+                ? .failure(status: 505, message: "only HTTP/1.0 and HTTP/1.1 are supported")
+                : .failure(status: 400, message: "malformed request line")
+        }
+        var headers: [(name: String, value: String)] = []
+        var contentLength: Int?
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else {
+                return .failure(status: 400, message: "malformed header line")
+            }
+            let name = line[line.startIndex..<colon]
+            guard !name.isEmpty, name.utf8.allSatisfy({ Self.isTokenByte($0) }) else {
+                return .failure(status: 400, message: "malformed header name")
+            }
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
+            let lower = name.lowercased()
+            if lower == "content-length" {
+                guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), value.utf8.count <= 12,
+                    let length = Int(value)
+                else {
+                    return .failure(status: 400, message: "invalid Content-Length")
+                }
+                if let contentLength, contentLength != length {
+                    return .failure(status: 400, message: "conflicting Content-Length headers")
+                }
+                contentLength = length
+            }
+            if lower == "transfer-encoding" {
+                return .failure(status: 501, message: "Transfer-Encoding is not supported; send Content-Length")
+            }
+            headers.append((lower, value))
+        }
+        let length = contentLength ?? 0
+        if length > maxBodyBytes {
+            return .failure(status: 413, message: "body of \(length) bytes exceeds \(maxBodyBytes) bytes")
+        }
+        let bodyStart = headEnd + 4
+        guard buffer.count >= bodyStart + length else { return .needMore }
+        let target = String(parts[1])
+        let pathPart: Substring
+        var query: [String: String] = [:]
+        if let mark = target.firstIndex(of: "?") {
+            pathPart = target[target.startIndex..<mark]
+            for pair in target[target.index(after: mark)...].split(separator: "&") {
+                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                guard let key = HTTPRequest.percentDecode(kv[0], plusIsSpace: true),
+                    let value = HTTPRequest.percentDecode(kv.count > 1 ? kv[1] : "", plusIsSpace: true)
+                else {
+                    return .failure(status: 400, message: "malformed percent-encoding in the query")
+                }
+                query[key] = value
+            }
+        } else {
+            pathPart = target[...]
+        }
+        guard pathPart.hasPrefix("/"), let path = HTTPRequest.percentDecode(pathPart, plusIsSpace: false) else {
+            return .failure(status: 400, message: "malformed request target")
+        }
+        let request = HTTPRequest(
+            method: String(parts[0]), target: target, path: path, rawPath: String(pathPart), query: query,
+            headers: headers, body: Array(buffer[bodyStart..<(bodyStart + length)]), minorVersion: minor)
+        return .request(request, consumed: bodyStart + length)
+    }
+
+    static func isTokenByte(_ b: UInt8) -> Bool {
+        switch b {
+        case 48...57, 65...90, 97...122: true
+        case 33, 35, 36, 37, 38, 39, 42, 43, 45, 46, 94, 95, 96, 124, 126: true
+        default: false
+        }
+    }
+
+    static func find(_ buffer: [UInt8], _ needle: [UInt8]) -> Int? {
+        guard buffer.count >= needle.count else { return nil }
+        return buffer.withUnsafeBufferPointer { b in
+            var i = 0
+            let last = b.count - needle.count
+            while i <= last {
+                if b[i] == needle[0] && b[i + 1] == needle[1] && b[i + 2] == needle[2] && b[i + 3] == needle[3] {
+                    return i
+                }
+                i += 1
+            }
+            return nil
+        }
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        var s = self[...]
+        while let f = s.first, set.contains(f) { s.removeFirst() }
+        while let l = s.last, set.contains(l) { s.removeLast() }
+        return String(s)
+    }
+}
+
+extension RequestParser {
+    /// The first index of `needle` in `haystack`.
+    static func findSequence(_ haystack: [UInt8], _ needle: [UInt8]) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
+        for i in 0...(haystack.count - needle.count) where haystack[i] == needle[0] {
+            if haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
+        }
+        return nil
+    }
+}
