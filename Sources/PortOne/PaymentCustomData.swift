@@ -1,5 +1,3 @@
-import Foundation
-
 /// The web app's `customData` JSON (`{"userId": "...", "packageId": "..."}`), read from the
 /// payment's `customData` string. Browser-supplied: never trusted for amounts or credits.
 public struct PaymentCustomData: Sendable, Hashable {
@@ -17,19 +15,29 @@ public struct PaymentCustomData: Sendable, Hashable {
     /// Reads `customData`; nil when it is not a JSON object or carries neither field as a
     /// string (numbers are accepted and turned into text).
     public init?(parsing text: String) {
-        guard text.drop(while: \.isWhitespace).first == "{" else { return nil }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            return nil
-        }
-        func string(_ key: String) -> String? {
-            switch object[key] {
-            case let value as String: return value
-            case let value as NSNumber: return value.stringValue
-            default: return nil
+        var text = text
+        let fields = text.withUTF8 { buffer -> (String?, String?)? in
+            var scanner = JSONScanner(buffer)
+            var userId: String?
+            var packageId: String?
+            do throws(JSONScanner.Failure) {
+                try scanner.object { (scanner: inout JSONScanner, key: UnsafeBufferPointer<UInt8>) throws(JSONScanner.Failure) in
+                    if key.equals("userId") {
+                        userId = try scanner.scalarText()
+                    } else if key.equals("packageId") {
+                        packageId = try scanner.scalarText()
+                    } else {
+                        try scanner.skipValue()
+                    }
+                }
+                scanner.skipWhitespace()
+                return scanner.isAtEnd ? (userId, packageId) : nil
+            } catch {
+                return nil
             }
         }
-        userId = string("userId")
-        packageId = string("packageId")
-        if userId == nil && packageId == nil { return nil }
+        guard let fields, fields.0 != nil || fields.1 != nil else { return nil }
+        userId = fields.0
+        packageId = fields.1
     }
 }
