@@ -44,4 +44,12 @@ static inline CURLcode cr_curl_getinfo_string(CURL *handle, CURLINFO info, char 
     return curl_easy_getinfo(handle, info, value);
 }
 
+static inline CURLcode cr_curl_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode cr_curl_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
 #endif

@@ -1,0 +1,62 @@
+import ReconcilerCore
+
+/// The keyset paging of one time slice: pure state, advanced page by page.
+///
+/// Pages are sorted ascending by the keyset timestamp and always requested as page 0 from the
+/// last timestamp seen (inclusive), so rows that move during the scan cannot shift a later
+/// page. When a whole page shares one timestamp the next request keeps `from` and takes the
+/// next page number instead (bounded by PortOne's 60,000 reachable rows).
+public struct KeysetCursor: Sendable, Hashable {
+    /// Lower bound of the next request.
+    public private(set) var from: RFC3339.Timestamp
+    /// Upper bound (exclusive) of every request.
+    public let until: RFC3339.Timestamp
+    /// Page number of the next request.
+    public private(set) var pageNumber: Int = 0
+    /// True once a short page ended the slice.
+    public private(set) var isFinished = false
+    /// Items per page.
+    public let pageSize: Int
+
+    /// Starts a slice.
+    public init(from: RFC3339.Timestamp, until: RFC3339.Timestamp, pageSize: Int) {
+        self.from = from
+        self.until = until
+        self.pageSize = pageSize
+        self.isFinished = from >= until
+    }
+
+    /// Moves past a received page of `itemCount` items whose largest keyset timestamp is
+    /// `lastKey` (nil when no item of the page could be decoded).
+    public mutating func advance(itemCount: Int, lastKey: RFC3339.Timestamp?) throws(PortOneError) {
+        if itemCount < pageSize {
+            isFinished = true
+            return
+        }
+        if let lastKey, lastKey > from {
+            from = lastKey
+            pageNumber = 0
+        } else {
+            pageNumber += 1
+        }
+        if (pageNumber + 1) * pageSize > PaymentListQuery.reachableRows {
+            throw .scanLimitExceeded(
+                reason: "more than \(PaymentListQuery.reachableRows) payments share the timestamp \(from) "
+                    + "(or cannot be decoded); PortOne's page API cannot reach past that")
+        }
+    }
+
+    /// Splits `[from, until)` into `count` consecutive slices of (nearly) equal duration.
+    public static func slices(from: RFC3339.Timestamp, until: RFC3339.Timestamp, count: Int)
+        -> [(from: RFC3339.Timestamp, until: RFC3339.Timestamp)]
+    {
+        guard from < until, count > 1 else { return [(from, until)] }
+        let total = from.nanoseconds(to: until)
+        let count = Int64(min(count, Int(min(total, 1024))))
+        return (0..<count).map { index in
+            let start = from.adding(nanoseconds: total / count * index)
+            let end = index == count - 1 ? until : from.adding(nanoseconds: total / count * (index + 1))
+            return (start, end)
+        }
+    }
+}

@@ -1,0 +1,14 @@
+/// What a finished scan did.
+public struct PaymentScanSummary: Sendable, Hashable {
+    /// `GET /payments` requests that returned a page (retried attempts count once).
+    public var pagesFetched: Int = 0
+    /// Items received, duplicates included.
+    public var itemsReceived: Int = 0
+    /// Payments handed to the consumer (each id once).
+    public var paymentsDelivered: Int = 0
+    /// Items that could not be decoded, handed over as failures.
+    public var decodingFailures: Int = 0
+    /// Items skipped because their id was already handed over (page boundaries, payments that
+    /// changed status during the scan).
+    public var duplicatesSkipped: Int = 0
+}

@@ -1,1 +1,0 @@
-// The PortOne module: see Package.swift for its place in the architecture.

@@ -1,0 +1,105 @@
+import ReconcilerCore
+
+extension PortOneClient {
+    /// Scans every payment of a window with `GET /payments`, page by page, each payment id
+    /// handed over exactly once — also beyond 60,000 payments and while payments change status.
+    ///
+    /// Memory stays bounded by `parallelism` pages plus the set of ids already handed over.
+    /// `onPage` is called from one task at a time (never concurrently), in no guaranteed order
+    /// across slices; the next page of a slice is fetched after its previous page was handled.
+    /// A payment that moves later in the window during the scan is handed over once, in the
+    /// version seen first (refetch by id before acting on it).
+    ///
+    /// - Throws: ``PortOneError`` from the API, or what `onPage` throws.
+    public func scanPayments(
+        from: RFC3339.Timestamp, until: RFC3339.Timestamp, options: PaymentScanOptions = PaymentScanOptions(),
+        onPage: (PaymentScanPage) async throws -> Void
+    ) async throws -> PaymentScanSummary {
+        let ranges = KeysetCursor.slices(from: from, until: until, count: options.parallelism)
+        var cursors = ranges.map { KeysetCursor(from: $0.from, until: $0.until, pageSize: options.pageSize) }
+        var seen = Set<String>()
+        var summary = PaymentScanSummary()
+        let keyPath: KeyPath<Payment, RFC3339.Timestamp> =
+            options.timestampType == .statusChangedAt ? \.statusChangedAt : \.requestedAt
+        let sortBy: PaymentListQuery.SortBy = options.timestampType == .statusChangedAt ? .statusChangedAt : .requestedAt
+        let storeId = configuration.storeId
+        func query(_ cursor: KeysetCursor) -> PaymentListQuery {
+            PaymentListQuery(
+                storeId: storeId, timestampType: options.timestampType, from: cursor.from, until: cursor.until,
+                statuses: options.statuses, sortBy: sortBy, sortOrder: .ascending, pageNumber: cursor.pageNumber,
+                pageSize: cursor.pageSize)
+        }
+        try await withThrowingTaskGroup(of: (Int, PaymentsPage).self) { group in
+            for (index, cursor) in cursors.enumerated() where !cursor.isFinished {
+                let request = query(cursor)
+                group.addTask { (index, try await self.getPayments(request)) }
+            }
+            while let (index, page) = try await group.next() {
+                summary.pagesFetched += 1
+                summary.itemsReceived += page.items.count
+                var fresh: [Result<Payment, PaymentDecodingFailure>] = []
+                fresh.reserveCapacity(page.items.count)
+                var lastKey: RFC3339.Timestamp?
+                for item in page.items {
+                    switch item {
+                    case .success(let payment):
+                        let key = payment[keyPath: keyPath]
+                        if lastKey.map({ key > $0 }) ?? true { lastKey = key }
+                        if seen.insert(payment.id).inserted {
+                            fresh.append(item)
+                            summary.paymentsDelivered += 1
+                        } else {
+                            summary.duplicatesSkipped += 1
+                        }
+                    case .failure(let failure):
+                        if let id = failure.paymentId, !seen.insert(id).inserted {
+                            summary.duplicatesSkipped += 1
+                        } else {
+                            fresh.append(item)
+                            summary.decodingFailures += 1
+                        }
+                    }
+                }
+                try cursors[index].advance(itemCount: page.items.count, lastKey: lastKey)
+                if !fresh.isEmpty {
+                    try await onPage(PaymentScanPage(items: fresh, slice: index))
+                }
+                if !cursors[index].isFinished {
+                    let request = query(cursors[index])
+                    group.addTask { (index, try await self.getPayments(request)) }
+                }
+            }
+        }
+        return summary
+    }
+
+    /// Walks `GET /payments-by-cursor` (payments by creation time; unstable at PortOne) until an
+    /// empty page, handing each page over as it arrives.
+    public func scanPaymentsByCursor(
+        from: RFC3339.Timestamp?, until: RFC3339.Timestamp?, pageSize: Int = 1000,
+        onPage: (CursorPage<Payment>) async throws -> Void
+    ) async throws {
+        var query = CursorQuery(storeId: configuration.storeId, from: from, until: until, size: pageSize)
+        while true {
+            let page = try await getPaymentsByCursor(query)
+            guard let last = page.lastCursor else { return }
+            try await onPage(page)
+            query.cursor = last
+        }
+    }
+
+    /// Walks `GET /payment-events-by-cursor` (money movements by event time; unstable at
+    /// PortOne) until an empty page.
+    public func scanPaymentEvents(
+        from: RFC3339.Timestamp?, until: RFC3339.Timestamp?, pageSize: Int = 1000,
+        onPage: (CursorPage<PaymentEvent>) async throws -> Void
+    ) async throws {
+        var query = CursorQuery(storeId: configuration.storeId, from: from, until: until, size: pageSize)
+        while true {
+            let page = try await getPaymentEventsByCursor(query)
+            guard let last = page.lastCursor else { return }
+            try await onPage(page)
+            query.cursor = last
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import HTTP
+import ReconcilerCore
+
+/// How to reach PortOne: base URL, credentials, store, retry budget and transport settings.
+public struct PortOneConfiguration: Sendable {
+    /// The API root, `https://api.portone.io` unless `PORTONE_API_BASE_URL` says otherwise
+    /// (plain http only to loopback).
+    public var baseURL: String
+    /// The V2 API secret.
+    public var secret: PortOneSecret
+    /// The store id, sent with every request.
+    public var storeId: String
+    /// Retry budget per request.
+    public var retry: RetryPolicy
+    /// Transport settings (timeouts, concurrency); the user agent is the product's.
+    public var http: HTTPClientConfiguration
+
+    /// The production API root.
+    public static let defaultBaseURL = "https://api.portone.io"
+
+    /// Creates a configuration.
+    public init(
+        baseURL: String = defaultBaseURL, secret: PortOneSecret, storeId: String, retry: RetryPolicy = RetryPolicy(),
+        http: HTTPClientConfiguration = HTTPClientConfiguration(userAgent: ProductVersion.userAgent)
+    ) {
+        self.baseURL = baseURL
+        self.secret = secret
+        self.storeId = storeId
+        self.retry = retry
+        self.http = http
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+
+/// RFC 3339 timestamps with nanosecond precision: a pure parser and formatter.
+///
+/// PortOne sends timestamps the way Java's `Instant.toString()` does, with 0 to 9 fractional
+/// digits (`2026-09-07T07:12:38.366979621Z` next to `2026-09-07T07:13:26Z`), and the RFC allows
+/// numeric offsets (`+09:00`). `Date` is a `Double` and cannot hold nanoseconds exactly, and a
+/// scan that pages on `statusChangedAt` must send back exactly the instant it received, so the
+/// parsed value is an exact ``RFC3339/Timestamp`` (seconds + nanoseconds since the Unix epoch).
+public enum RFC3339 {
+    /// An exact instant: whole seconds since 1970-01-01T00:00:00Z plus nanoseconds.
+    public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+        /// Whole seconds since the Unix epoch (negative before 1970).
+        public let secondsSinceEpoch: Int64
+        /// Nanoseconds within the second, `0..<1_000_000_000`.
+        public let nanoseconds: Int32
+
+        /// Creates an instant; `nanoseconds` is normalised into `0..<1_000_000_000`.
+        public init(secondsSinceEpoch: Int64, nanoseconds: Int64 = 0) {
+            let (carry, rest) = nanoseconds.quotientAndRemainder(dividingBy: 1_000_000_000)
+            if rest < 0 {
+                self.secondsSinceEpoch = secondsSinceEpoch + carry - 1
+                self.nanoseconds = Int32(rest + 1_000_000_000)
+            } else {
+                self.secondsSinceEpoch = secondsSinceEpoch + carry
+                self.nanoseconds = Int32(rest)
+            }
+        }
+
+        /// The nearest instant to a Foundation `Date`, rounded to the microsecond (what a `Double`
+        /// holds reliably for present-day dates).
+        public init(_ date: Date) {
+            let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
+            let total = Int64(micros)
+            let (seconds, rest) = total.quotientAndRemainder(dividingBy: 1_000_000)
+            self.init(secondsSinceEpoch: seconds, nanoseconds: rest * 1000)
+        }
+
+        /// The instant as a Foundation `Date` (sub-microsecond precision may be lost).
+        public var date: Date {
+            Date(timeIntervalSince1970: Double(secondsSinceEpoch) + Double(nanoseconds) / 1e9)
+        }
+
+        /// This instant moved by a signed number of nanoseconds.
+        public func adding(nanoseconds delta: Int64) -> Timestamp {
+            Timestamp(secondsSinceEpoch: secondsSinceEpoch, nanoseconds: Int64(nanoseconds) + delta)
+        }
+
+        /// Nanoseconds from `self` to `other` (positive when `other` is later). Traps on overflow
+        /// (spans beyond ±292 years).
+        public func nanoseconds(to other: Timestamp) -> Int64 {
+            (other.secondsSinceEpoch - secondsSinceEpoch) * 1_000_000_000
+                + Int64(other.nanoseconds - nanoseconds)
+        }
+
+        /// Orders instants chronologically.
+        public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+            (lhs.secondsSinceEpoch, lhs.nanoseconds) < (rhs.secondsSinceEpoch, rhs.nanoseconds)
+        }
+
+        /// The canonical UTC form, e.g. `2026-09-07T07:12:38.366979621Z`.
+        public var description: String { RFC3339.format(self) }
+    }
+
+    /// Why a text is not an RFC 3339 timestamp.
+    public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// The offending text, cut to 64 characters.
+        public let text: String
+        /// What is wrong with it.
+        public let reason: String
+
+        /// A message naming the text and the problem.
+        public var description: String {
+            "'\(text)' is not an RFC 3339 timestamp (\(reason)); expected e.g. 2026-09-07T07:12:38.366Z or 2026-09-07T16:12:38+09:00"
+        }
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)`; `t`/`z` lower case and a space for `T`
+    /// are accepted as RFC 3339 §5.6 allows. Leap seconds (`:60`) are refused: no PortOne
+    /// timestamp carries one and an exact instant for them does not exist.
+    public static func parse(_ text: some StringProtocol) throws(ParseError) -> Timestamp {
+        var string = String(text)
+        let result = string.withUTF8 { buffer in
+            Result { () throws(ParseError) in try parse(utf8: buffer) }
+        }
+        return try result.get()
+    }
+
+    /// Parses a timestamp, returning nil instead of an error.
+    public static func timestamp(_ text: some StringProtocol) -> Timestamp? {
+        try? parse(text)
+    }
+
+    /// Parses a timestamp from UTF-8 bytes (the hot path of JSON decoding).
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(ParseError) -> Timestamp {
+        func fail(_ reason: String) -> ParseError {
+            ParseError(text: String(decoding: bytes.prefix(64), as: UTF8.self), reason: reason)
+        }
+        var index = 0
+        let count = bytes.count
+        func digits(_ n: Int, _ what: String) throws(ParseError) -> Int {
+            guard index + n <= count else { throw fail("\(what) is cut short") }
+            var value = 0
+            for offset in 0..<n {
+                let byte = bytes[index + offset]
+                guard byte >= 0x30, byte <= 0x39 else { throw fail("\(what) must be \(n) digits") }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            index += n
+            return value
+        }
+        func expect(_ allowed: [UInt8], _ what: String) throws(ParseError) {
+            guard index < count, allowed.contains(bytes[index]) else { throw fail("expected \(what)") }
+            index += 1
+        }
+        let year = try digits(4, "the year")
+        try expect([0x2D], "'-' after the year")
+        let month = try digits(2, "the month")
+        try expect([0x2D], "'-' after the month")
+        let day = try digits(2, "the day")
+        try expect([0x54, 0x74, 0x20], "'T' between date and time")
+        let hour = try digits(2, "the hour")
+        try expect([0x3A], "':' after the hour")
+        let minute = try digits(2, "the minute")
+        try expect([0x3A], "':' after the minute")
+        let second = try digits(2, "the second")
+        var nanos = 0
+        if index < count, bytes[index] == 0x2E {
+            index += 1
+            var fractionDigits = 0
+            while index < count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                fractionDigits += 1
+                guard fractionDigits <= 9 else { throw fail("more than 9 fractional digits") }
+                nanos = nanos * 10 + Int(bytes[index] - 0x30)
+                index += 1
+            }
+            guard fractionDigits > 0 else { throw fail("'.' without fractional digits") }
+            for _ in fractionDigits..<9 { nanos *= 10 }
+        }
+        guard index < count else { throw fail("the time zone offset (Z or ±hh:mm) is missing") }
+        var offsetSeconds = 0
+        switch bytes[index] {
+        case 0x5A, 0x7A:
+            index += 1
+        case 0x2B, 0x2D:
+            let sign = bytes[index] == 0x2D ? -1 : 1
+            index += 1
+            let offsetHour = try digits(2, "the offset hour")
+            try expect([0x3A], "':' in the offset")
+            let offsetMinute = try digits(2, "the offset minute")
+            guard offsetHour <= 23, offsetMinute <= 59 else { throw fail("offset out of range") }
+            offsetSeconds = sign * (offsetHour * 3600 + offsetMinute * 60)
+        default:
+            throw fail("expected Z or ±hh:mm after the time")
+        }
+        guard index == count else { throw fail("unexpected text after the offset") }
+        guard (1...12).contains(month) else { throw fail("month out of range") }
+        guard day >= 1, day <= daysInMonth(year: year, month: month) else { throw fail("day out of range") }
+        guard hour <= 23 else { throw fail("hour out of range") }
+        guard minute <= 59 else { throw fail("minute out of range") }
+        guard second <= 59 else { throw fail(second == 60 ? "leap seconds are not supported" : "second out of range") }
+        let days = daysSinceEpoch(year: year, month: month, day: day)
+        let local = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        return Timestamp(secondsSinceEpoch: local - Int64(offsetSeconds), nanoseconds: Int64(nanos))
+    }
+
+    /// How many fractional digits ``format(_:fraction:)`` writes.
+    public enum Fraction: Sendable, Hashable {
+        /// None, 3, 6 or 9 digits: the fewest that keep the instant exact (Java `Instant` style).
+        case shortestExact
+        /// Always exactly 3 digits (milliseconds, truncated).
+        case milliseconds
+        /// Always exactly 9 digits.
+        case nanoseconds
+    }
+
+    /// Formats an instant in UTC with a `Z`, e.g. `2026-09-07T07:12:38.366Z`.
+    ///
+    /// With the default ``Fraction/shortestExact`` the result parses back to the same instant.
+    public static func format(_ timestamp: Timestamp, fraction: Fraction = .shortestExact) -> String {
+        let (days, secondOfDay) = floorDivide(timestamp.secondsSinceEpoch, 86_400)
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
+        text += pad(Int(secondOfDay / 3600), 2) + ":" + pad(Int(secondOfDay % 3600 / 60), 2) + ":"
+        text += pad(Int(secondOfDay % 60), 2)
+        let nanos = Int(timestamp.nanoseconds)
+        switch fraction {
+        case .milliseconds:
+            text += "." + pad(nanos / 1_000_000, 3)
+        case .nanoseconds:
+            text += "." + pad(nanos, 9)
+        case .shortestExact:
+            if nanos == 0 {
+            } else if nanos % 1_000_000 == 0 {
+                text += "." + pad(nanos / 1_000_000, 3)
+            } else if nanos % 1000 == 0 {
+                text += "." + pad(nanos / 1000, 6)
+            } else {
+                text += "." + pad(nanos, 9)
+            }
+        }
+        return text + "Z"
+    }
+
+    /// Days in a month of the proleptic Gregorian calendar.
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days from 1970-01-01 to a civil date (Howard Hinnant's `days_from_civil`).
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The civil date of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    static func civilDate(daysSinceEpoch days: Int64) -> (year: Int, month: Int, day: Int) {
+        let z = Int(days) + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
+        let (q, r) = value.quotientAndRemainder(dividingBy: divisor)
+        return r < 0 ? (q - 1, r + divisor) : (q, r)
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}

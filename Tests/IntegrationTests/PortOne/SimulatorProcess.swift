@@ -1,0 +1,142 @@
+import Foundation
+import HTTP
+import PortOne
+import ReconcilerCore
+import Synchronization
+
+/// A `portone-simulator` child process for the PortOne integration tests (real HTTP over
+/// loopback), started per the shared contract: secret in the environment, port read from the
+/// one "listening on" line, SIGTERM to stop.
+final class SimulatorProcess: Sendable {
+    static let storeId = "store-00000000-0000-4000-8000-000000000001"
+
+    let baseURL: String
+    let secret: String
+    private let process: Mutex<Process?>
+    private let control: HTTPClient
+
+    /// The built simulator next to the test bundle (or `PORTONE_SIMULATOR_PATH`).
+    static var executable: URL {
+        if let path = ProcessInfo.processInfo.environment["PORTONE_SIMULATOR_PATH"] {
+            return URL(fileURLWithPath: path)
+        }
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [
+            bundle.appendingPathComponent("portone-simulator"),
+            bundle.deletingLastPathComponent().appendingPathComponent("portone-simulator"),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/debug/portone-simulator"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    private init(process: Process, baseURL: String, secret: String) {
+        self.process = Mutex(process)
+        self.baseURL = baseURL
+        self.secret = secret
+        self.control = HTTPClient(configuration: HTTPClientConfiguration(userAgent: "integration-tests"))
+    }
+
+    /// Starts a simulator and waits for its "listening on" line.
+    static func start(secret: String, arguments: [String]) async throws -> SimulatorProcess {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["--host", "127.0.0.1", "--port", "0", "--store-id", storeId] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["PORTONE_API_SECRET"] = secret
+        process.environment = environment
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.standardError
+        try process.run()
+        let line: String? = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var buffer = Data()
+                let handle = stdout.fileHandleForReading
+                while !buffer.contains(UInt8(ascii: "\n")) {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    buffer.append(chunk)
+                }
+                let text = String(decoding: buffer, as: UTF8.self)
+                continuation.resume(returning: text.split(separator: "\n").first.map(String.init))
+                while !handle.availableData.isEmpty {}  // keep draining so the child never blocks
+            }
+        }
+        let prefix = "portone-simulator listening on "
+        guard let line, line.hasPrefix(prefix) else {
+            process.terminate()
+            throw SimulatorStartFailure(message: "the simulator did not announce its port (got: \(line ?? "EOF"))")
+        }
+        return SimulatorProcess(process: process, baseURL: String(line.dropFirst(prefix.count)), secret: secret)
+    }
+
+    /// A client for this simulator.
+    func client(
+        secret: String? = nil, storeId: String = storeId, retry: RetryPolicy = RetryPolicy(baseDelay: .milliseconds(20)),
+        maximumConcurrentRequests: Int = 4, log: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws -> PortOneClient {
+        try PortOneClient(
+            configuration: PortOneConfiguration(
+                baseURL: baseURL, secret: PortOneSecret(secret ?? self.secret), storeId: storeId, retry: retry,
+                http: HTTPClientConfiguration(
+                    userAgent: ProductVersion.userAgent, connectTimeout: .seconds(5), totalTimeout: .seconds(60),
+                    maximumConcurrentRequests: maximumConcurrentRequests)),
+            log: log)
+    }
+
+    /// Calls the control API and returns the decoded JSON object.
+    @discardableResult
+    func control(_ method: HTTPRequest.Method, _ path: String, _ body: [String: Any]? = nil) async throws -> [String: Any] {
+        let bytes = try body.map { Array(try JSONSerialization.data(withJSONObject: $0)) }
+        let response = try await control.send(
+            HTTPRequest(
+                method: method, url: baseURL + path,
+                headers: [("Authorization", "PortOne " + secret), ("Content-Type", "application/json")], body: bytes))
+        guard response.status == 200 else {
+            throw SimulatorStartFailure(message: "\(method.rawValue) \(path) answered \(response.status)")
+        }
+        return try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
+    }
+
+    /// Replaces the fault configuration (unspecified faults off).
+    func setFaults(_ faults: [String: Int]) async throws {
+        try await control(.put, "/_simulator/faults", faults)
+    }
+
+    /// The number of payments the simulator holds.
+    func paymentCount() async throws -> Int {
+        (try await control(.get, "/_simulator/stats")["payments"] as? NSNumber)?.intValue ?? -1
+    }
+
+    /// SIGTERM, then wait for exit.
+    func stop() {
+        guard let process = process.withLock({ value -> Process? in
+            defer { value = nil }
+            return value
+        }) else { return }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    deinit { stop() }
+}
+
+/// The simulator could not be started or controlled.
+struct SimulatorStartFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// Peak resident memory of this process so far (`VmHWM`) and now (`VmRSS`), in KiB.
+enum ProcessMemory {
+    static func kibibytes(_ field: String) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
+        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
+            return Int(line.split(separator: " ").dropFirst().first { Int($0) != nil } ?? "") ?? -1
+        }
+        return -1
+    }
+}
