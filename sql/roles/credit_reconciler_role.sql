@@ -18,7 +18,9 @@
 --   "CreditTransaction"  SELECT, INSERT
 --   "Credit"             SELECT, INSERT, UPDATE (balance, "updatedAt")   (UPDATE also allows FOR UPDATE)
 --   schema reconciler    USAGE, CREATE; its tables SELECT, INSERT, UPDATE; its sequences USAGE, SELECT
---                        (also for tables later migrations create, through default privileges)
+--                        (also for tables later migrations create, through default privileges);
+--                        except reconciler.fix: SELECT, INSERT (repairs are never edited) and
+--                        reconciler.schema_migration: SELECT (only migrate records migrations)
 --   DELETE and TRUNCATE: nowhere. Migrations are run by the owner, not by this role.
 
 DO $role$
@@ -58,6 +60,9 @@ BEGIN
     EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA reconciler FROM %I', role_name);
     EXECUTE format('GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA reconciler TO %I', role_name);
     EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA reconciler TO %I', role_name);
+    -- Audit records stay as written: repairs are never edited, migrations are recorded by migrate.
+    EXECUTE format('REVOKE UPDATE ON reconciler.fix FROM %I', role_name);
+    EXECUTE format('REVOKE INSERT, UPDATE ON reconciler.schema_migration FROM %I', role_name);
     EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA reconciler GRANT SELECT, INSERT, UPDATE ON TABLES TO %I', role_name);
     EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA reconciler GRANT USAGE, SELECT ON SEQUENCES TO %I', role_name);
 END

@@ -77,11 +77,27 @@ struct ReconcilerRoleTests {
             #"UPDATE "CreditTransaction" SET amount = 0"#, #"UPDATE "Credit" SET "userId" = 'x'"#,
             #"UPDATE "User" SET name = 'x'"#, #"INSERT INTO "User" (id, email) VALUES ('u', 'e')"#,
             #"SELECT * FROM "Subscription""#, #"DROP TABLE "CreditTransaction""#,
+            "UPDATE reconciler.fix SET credits = 1",
+            "INSERT INTO reconciler.schema_migration (version, name, checksum, reconciler_version) VALUES (99, 'x', 'y', 'z')",
+            "UPDATE reconciler.schema_migration SET checksum = checksum",
         ])
     func denied(statement: String) throws {
         try Self.withRole { connection, _ in
             let error = #expect(throws: PostgresError.self) { try connection.execute(statement) }
             #expect(error?.sqlState == "42501", "\(statement): \(error.map { "\($0)" } ?? "no error")")
+        }
+    }
+
+    @Test("migrate run as the runtime role fails with advice to use the tables' owner")
+    func migrateAsRole() throws {
+        try Self.withRole { connection, _ in
+            let extra = try Migration(
+                fileName: "0099_role_index.sql",
+                sql: #"CREATE INDEX role_attempt ON "CreditTransaction" (amount);"# + "\n")
+            let error = #expect(throws: MigrationError.self) {
+                try Migrator(connection: connection, migrations: Migration.embedded + [extra]).migrate()
+            }
+            #expect(error.map { "\($0)" }?.contains("run migrate as the owner of the web app's tables") == true)
         }
     }
 }
