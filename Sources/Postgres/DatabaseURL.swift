@@ -115,6 +115,16 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDe
         Mirror(self, children: ["redacted": description], displayStyle: .struct)
     }
 
+    /// The full key=value conninfo string, password included, for handing this URL to a child
+    /// process's environment (tests, the demo). Never log it: `description` is the loggable form.
+    public var conninfoIncludingPassword: String {
+        options.map { option in
+            let escaped = option.value.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "'", with: "\\'")
+            return "\(option.keyword)='\(escaped)'"
+        }.joined(separator: " ")
+    }
+
     /// Keyword/value pairs for `PQconnectdbParams`.
     var connectionParameters: [(String, String)] { options.map { ($0.keyword, $0.value) } }
 

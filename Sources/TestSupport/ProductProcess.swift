@@ -1,0 +1,57 @@
+import Foundation
+
+/// Runs one of the package's built executables (`credit-reconciler`, `portone-simulator`) as a
+/// child process, the way an operator or systemd would, and captures what it printed.
+public enum ProductProcess {
+    /// What a finished child process left behind.
+    public struct Outcome: Sendable {
+        /// Its exit status.
+        public var status: Int32
+        /// Everything it wrote to standard output.
+        public var standardOutput: String
+        /// Everything it wrote to standard error.
+        public var standardError: String
+    }
+
+    /// The built executable `name`: next to the test bundle, or in the package's debug build folder.
+    public static func executable(_ name: String) -> URL {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [
+            bundle.appendingPathComponent(name),
+            bundle.deletingLastPathComponent().appendingPathComponent(name),
+            SourceTree.root.appendingPathComponent(".build/debug/\(name)"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    /// Runs `name` with `arguments` and exactly `environment` (plus `PATH`), waits for it, and
+    /// returns its status and output.
+    public static func run(_ name: String, _ arguments: [String], environment: [String: String]) throws -> Outcome {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("product-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outURL = folder.appendingPathComponent("stdout")
+        let errURL = folder.appendingPathComponent("stderr")
+        try Data().write(to: outURL)
+        try Data().write(to: errURL)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        let process = Process()
+        process.executableURL = executable(name)
+        process.arguments = arguments
+        var childEnvironment = environment
+        childEnvironment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        process.environment = childEnvironment
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        return Outcome(
+            status: process.terminationStatus,
+            standardOutput: try String(contentsOf: outURL, encoding: .utf8),
+            standardError: try String(contentsOf: errURL, encoding: .utf8))
+    }
+}
