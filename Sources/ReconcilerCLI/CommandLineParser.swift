@@ -84,7 +84,7 @@ public enum CommandLineParser {
                 subcommand: .run)
         }
         if case .instant(let since)? = options.since, case .instant(let until)? = options.until,
-            let from = RFC3339Shape.epochNanoseconds(since), let to = RFC3339Shape.epochNanoseconds(until), from >= to
+            let from = RFC3339Shape.instant(since), let to = RFC3339Shape.instant(until), from >= to
         {
             throw UsageError("--since (\(since)) must be before --until (\(until))", subcommand: .run)
         }
@@ -179,7 +179,7 @@ public enum CommandLineParser {
     /// Reads `--since`/`--until`: RFC 3339, or a plain date read in the configured time zone.
     static func parseTime(_ text: String, flag: String) throws(UsageError) -> TimeArgument {
         if let date = RFC3339Shape.plainDate(text) { return .date(year: date.year, month: date.month, day: date.day) }
-        if RFC3339Shape.epochNanoseconds(text) != nil { return .instant(text) }
+        if RFC3339Shape.instant(text) != nil { return .instant(text) }
         throw UsageError(
             "\(flag) takes an RFC 3339 time such as 2026-11-24T03:00:00+09:00 or a date such as 2026-11-24 (got '\(text)')",
             subcommand: .run)

@@ -1,4 +1,4 @@
-import Foundation
+import ReconcilerCore
 
 /// Recognises the two time spellings the command line accepts.
 enum RFC3339Shape {
@@ -13,19 +13,9 @@ enum RFC3339Shape {
         return (year, month, day)
     }
 
-    /// Nanoseconds since the epoch of an RFC 3339 instant, or nil when `text` is not one.
-    static func epochNanoseconds(_ text: String) -> Int64? {
-        let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        let plain = Date.ISO8601FormatStyle()
-        let utf8 = Array(text.utf8)
-        guard utf8.count >= 20, utf8[10] == UInt8(ascii: "T") || utf8[10] == UInt8(ascii: "t"),
-            plainDate(String(decoding: utf8[0..<10], as: UTF8.self)) != nil,
-            let hour = Int(String(decoding: utf8[11..<13], as: UTF8.self)), hour < 24,
-            let minute = Int(String(decoding: utf8[14..<16], as: UTF8.self)), minute < 60,
-            let second = Int(String(decoding: utf8[17..<19], as: UTF8.self)), second < 60,
-            let date = (try? withFraction.parse(text)) ?? (try? plain.parse(text))
-        else { return nil }
-        return Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) * 1000
+    /// The instant of an RFC 3339 time, or nil when `text` is not one.
+    static func instant(_ text: String) -> RFC3339.Timestamp? {
+        RFC3339.timestamp(text)
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

@@ -278,7 +278,7 @@ private struct Problems {
 
     mutating func instant(_ value: JSONValue?, at path: String) -> Date? {
         guard let value, value != .null else { return nil }
-        guard case .string(let text) = value, let date = parseInstant(text) else {
+        guard case .string(let text) = value, let date = RFC3339.timestamp(text)?.date else {
             add("\(path) must be an RFC 3339 time such as 2025-12-10T00:00:00+09:00, or null")
             return nil
         }
@@ -358,11 +358,4 @@ enum Duration {
         guard number == nil, total <= 366 * 86_400 else { return nil }
         return total
     }
-}
-
-/// An RFC 3339 instant (with a zone), or nil.
-private func parseInstant(_ text: String) -> Date? {
-    guard text.utf8.count >= 20 else { return nil }
-    return (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
-        ?? (try? Date.ISO8601FormatStyle().parse(text))
 }
