@@ -1,14 +1,37 @@
+import Foundation
+
 /// A minimal pull parser over UTF-8 JSON bytes, for decoders that build models directly
 /// (no intermediate tree, no dictionaries): the fast path of PortOne decoding.
 ///
 /// Strict where it matters for money (integers must be integers) and complete for what JSON
 /// allows (escapes, surrogate pairs, skipping any unknown value).
+import Foundation
+
 struct JSONScanner: ~Copyable {
     /// Why the bytes are not what was expected, with the byte offset.
     struct Failure: Error, CustomStringConvertible {
         let offset: Int
         let reason: String
-        var description: String { "\(reason) at byte \(offset)" }
+        /// The member names and `[index]`es leading to the problem, outermost first.
+        var path: [String] = []
+        /// Set when a required member is absent.
+        var missing: String?
+
+        init(offset: Int, reason: String, missing: String? = nil) {
+            self.offset = offset
+            self.reason = reason
+            self.missing = missing
+        }
+
+        /// `missing field 'amount.total'`, `field 'paidAt': …`, or the reason with its offset.
+        var description: String {
+            func join(_ parts: [String]) -> String {
+                parts.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+            }
+            if let missing { return "missing field '\(join(path + [missing]))'" }
+            if path.isEmpty { return "\(reason) at byte \(offset)" }
+            return "field '\(join(path))': \(reason)"
+        }
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>

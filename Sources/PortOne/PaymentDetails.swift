@@ -30,6 +30,18 @@ public struct Dispute: Decodable, Sendable, Hashable {
     /// When it was resolved.
     public var resolvedAt: RFC3339.Timestamp?
 
+    /// Creates a dispute record.
+    public init(
+        status: String, pgDisputeId: String? = nil, reason: String? = nil, createdAt: RFC3339.Timestamp? = nil,
+        resolvedAt: RFC3339.Timestamp? = nil
+    ) {
+        self.status = status
+        self.pgDisputeId = pgDisputeId
+        self.reason = reason
+        self.createdAt = createdAt
+        self.resolvedAt = resolvedAt
+    }
+
     private enum CodingKeys: String, CodingKey { case status, pgDisputeId, reason, createdAt, resolvedAt }
 
     /// Decodes tolerantly.

@@ -55,6 +55,13 @@ public struct PaymentWebhook: Decodable, Sendable, Hashable {
     /// When the delivery started.
     public var triggeredAt: RFC3339.Timestamp?
 
+    /// Creates a webhook record.
+    public init(id: String, url: String? = nil, status: Status? = nil) {
+        self.id = id
+        self.url = url
+        self.status = status
+    }
+
     private enum CodingKeys: String, CodingKey {
         case id, url, status, paymentStatus, trigger, isAsync, currentExecutionCount, maxExecutionCount, response
         case triggeredAt, code

@@ -21,7 +21,7 @@ public final class PortOneClient: Sendable {
     ///   - counters: where attempts are counted (pass a shared one to aggregate clients).
     ///   - log: receives one line per retried attempt; lines never contain the secret.
     public init(
-        configuration: PortOneConfiguration, decoder: any PortOneDecoder = FoundationPortOneDecoder(),
+        configuration: PortOneConfiguration, decoder: any PortOneDecoder = FastPortOneDecoder(),
         counters: RequestCounters = RequestCounters(), log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(PortOneError) {
         guard !configuration.secret.isEmpty else {

@@ -4,7 +4,17 @@ import ReconcilerCore
 import Testing
 
 @Suite struct PaymentDecodingTests {
-    static let decoder = FoundationPortOneDecoder()
+    /// Every test runs with both decoders: they must agree.
+    enum DecoderKind: String, CaseIterable, Sendable {
+        case foundation, fast
+        var decoder: any PortOneDecoder {
+            switch self {
+            case .foundation: return FoundationPortOneDecoder()
+            case .fast: return FastPortOneDecoder()
+            }
+        }
+    }
+    static let both = DecoderKind.allCases
     static let variants = OpenAPIExamples.shared.discriminatorMapping("Payment").sorted { $0.key < $1.key }
 
     static func bytes(_ object: Any) -> [UInt8] {
@@ -15,16 +25,22 @@ import Testing
         bytes(["items": items, "page": ["number": 0, "size": 10, "totalCount": items.count]])
     }
 
-    static func decodeOne(_ object: [String: Any]) throws -> Result<Payment, PaymentDecodingFailure> {
-        try decoder.decodePayment(bytes(object))
+    static func decodeOne(_ object: [String: Any], _ kind: DecoderKind) throws -> Result<Payment, PaymentDecodingFailure> {
+        try kind.decoder.decodePayment(bytes(object))
     }
 
-    @Test(arguments: variants.map(\.key), [false, true])
-    func decodesEveryVariantFromTheSchema(status: String, withOptionalFields: Bool) throws {
+    @Test(arguments: both, variants.map(\.key))
+    func decodesEveryVariantFromTheSchema(decoding: DecoderKind, status: String) throws {
+        for withOptionalFields in [false, true] {
+            try checkVariant(decoding: decoding, status: status, withOptionalFields: withOptionalFields)
+        }
+    }
+
+    func checkVariant(decoding: DecoderKind, status: String, withOptionalFields: Bool) throws {
         let schema = Self.variants.first { $0.key == status }!.value
         var object = OpenAPIExamples.shared.example(schema: schema, optional: withOptionalFields)
         object["status"] = status
-        let payment = try Self.decodeOne(object).get()
+        let payment = try Self.decodeOne(object, decoding).get()
         #expect(payment.status.rawString == status)
         #expect(payment.id == object["id"] as? String)
         #expect(payment.storeId == object["storeId"] as? String)
@@ -46,14 +62,20 @@ import Testing
         if status == "FAILED" { #expect(payment.failedAt != nil) }
     }
 
-    @Test(arguments: ["PaidPaymentEvent", "PartialCancelledPaymentEvent", "CancelledPaymentEvent"], [false, true])
-    func decodesEveryPaymentEventFromTheSchema(schema: String, withOptionalFields: Bool) throws {
+    @Test(arguments: both, [false, true])
+    func decodesEveryPaymentEventFromTheSchema(decoding: DecoderKind, withOptionalFields: Bool) throws {
+        for schema in ["PaidPaymentEvent", "PartialCancelledPaymentEvent", "CancelledPaymentEvent"] {
+            try checkEvent(decoding: decoding, schema: schema, withOptionalFields: withOptionalFields)
+        }
+    }
+
+    func checkEvent(decoding: DecoderKind, schema: String, withOptionalFields: Bool) throws {
         let mapping = OpenAPIExamples.shared.discriminatorMapping("PaymentEvent")
         let type = mapping.first { $0.value == schema }!.key
         var event = OpenAPIExamples.shared.example(schema: schema, optional: withOptionalFields)
         event["type"] = type
         let body = Self.bytes(["items": [["paymentEvent": event, "cursor": "c-1"]]])
-        let page = try Self.decoder.decodePaymentEventsCursorPage(body)
+        let page = try decoding.decoder.decodePaymentEventsCursorPage(body)
         let decoded = try page.items[0].item.get()
         #expect(decoded.kind.rawString == type)
         #expect(decoded.paymentId == event["paymentId"] as? String)
@@ -81,8 +103,9 @@ import Testing
          "brandNewTopLevelField":[1,2,3],"promotionId":null}
         """
 
-    @Test func decodesARealisticKakaoPayPaymentWithKoreanTextAndUnknownFields() throws {
-        let payment = try Self.decoder.decodePayment(Array(Self.paidKakaoPay.utf8)).get()
+    @Test(arguments: both)
+    func decodesARealisticKakaoPayPaymentWithKoreanTextAndUnknownFields(decoding: DecoderKind) throws {
+        let payment = try decoding.decoder.decodePayment(Array(Self.paidKakaoPay.utf8)).get()
         #expect(payment.status == .paid)
         #expect(payment.orderName == "베이직 크레딧 330개")
         #expect(payment.customer.name == "김철수")
@@ -98,31 +121,73 @@ import Testing
         #expect(payment.requestedAt.nanoseconds == 366_979_621)
     }
 
+    @Test func bothDecodersAgreeOnEveryVariantAndEscapes() throws {
+        var objects: [Any] = []
+        for (status, schema) in Self.variants {
+            for optional in [false, true] {
+                var object = OpenAPIExamples.shared.example(schema: schema, optional: optional)
+                object["status"] = status
+                objects.append(object)
+            }
+        }
+        objects.append(Self.mutated { $0["customer"] = NSNull(); $0["webhooks"] = NSNull(); $0["channel"] = NSNull() })
+        let escaped = Self.paidKakaoPay.replacingOccurrences(
+            of: #""orderName":"베이직 크레딧 330개""#,
+            with: #""orderName":"\uBCA0\uC774\uC9C1 \ud83d\ude00 \"q\" \\ \/ \n\t\b\f\r end""#)
+        objects.append(try JSONSerialization.jsonObject(with: Data(escaped.utf8)))
+        let body = Self.page(objects)
+        let foundation = try FoundationPortOneDecoder().decodePaymentsPage(body)
+        let fast = try FastPortOneDecoder().decodePaymentsPage(body)
+        #expect(fast.items.count == objects.count)
+        #expect(foundation.items.count == fast.items.count)
+        for (expected, actual) in zip(foundation.items, fast.items) {
+            #expect(try actual.get() == expected.get())
+        }
+        #expect(try fast.items.last?.get().orderName == "베이직 😀 \"q\" \\ / \n\t\u{8}\u{c}\r end")
+        #expect((fast.number, fast.size, fast.totalCount) == (foundation.number, foundation.size, foundation.totalCount))
+    }
+
+    @Test(arguments: [
+        #"{"items":[{"id":"a"} {"id":"b"}],"page":{"number":0,"size":1,"totalCount":0}}"#,
+        #"{"items":[{"id":"a\q"}],"page":{"number":0,"size":1,"totalCount":0}}"#,
+        #"{"items":[],"page":{"number":0,"size":1,"totalCount":0}} trailing"#,
+        #"{"items":[tru],"page":{"number":0,"size":1,"totalCount":0}}"#,
+        #"{"items":["unterminated],"page":{"number":0,"size":1,"totalCount":0}}"#,
+    ])
+    func theFastDecoderRefusesBrokenJSON(body: String) {
+        #expect(throws: PortOneDecodingError.self) {
+            try FastPortOneDecoder().decodePaymentsPage(Array(body.utf8))
+        }
+    }
+
     static func mutated(_ change: (inout [String: Any]) -> Void) -> [String: Any] {
         var object = try! JSONSerialization.jsonObject(with: Data(paidKakaoPay.utf8)) as! [String: Any]
         change(&object)
         return object
     }
 
-    @Test func keepsAnUnknownPaymentStatus() throws {
-        let payment = try Self.decodeOne(Self.mutated { $0["status"] = "REFUND_PENDING" }).get()
+    @Test(arguments: both)
+    func keepsAnUnknownPaymentStatus(decoding: DecoderKind) throws {
+        let payment = try Self.decodeOne(Self.mutated { $0["status"] = "REFUND_PENDING" }, decoding).get()
         #expect(payment.status == .unknown("REFUND_PENDING"))
         #expect(payment.amount.total == 30000)
     }
 
-    @Test func keepsUnknownEnumValuesEverywhere() throws {
+    @Test(arguments: both)
+    func keepsUnknownEnumValuesEverywhere(decoding: DecoderKind) throws {
         let object = Self.mutated {
             $0["version"] = "V3"
             $0["channel"] = ["type": "SANDBOX", "pgProvider": "NEWPG", "pgMerchantId": "m"]
             $0["method"] = ["type": "PaymentMethodQuantumCoin", "qubits": 8]
         }
-        let payment = try Self.decodeOne(object).get()
+        let payment = try Self.decodeOne(object, decoding).get()
         #expect(payment.version == .unknown("V3"))
         #expect(payment.channel?.type == .unknown("SANDBOX"))
         #expect(payment.method == .unknown(type: "PaymentMethodQuantumCoin"))
     }
 
-    @Test func decodesCancellationsOfEveryStatusIncludingUnknown() throws {
+    @Test(arguments: both)
+    func decodesCancellationsOfEveryStatusIncludingUnknown(decoding: DecoderKind) throws {
         let object = Self.mutated {
             $0["status"] = "PARTIAL_CANCELLED"
             $0["cancelledAt"] = "2026-09-08T01:00:00.123456Z"
@@ -138,7 +203,7 @@ import Testing
                  "reason": "?", "requestedAt": "2026-09-08T04:00:00Z", "trigger": "ROBOT"],
             ]
         }
-        let payment = try Self.decodeOne(object).get()
+        let payment = try Self.decodeOne(object, decoding).get()
         #expect(payment.cancellations.map(\.status) == [.succeeded, .requested, .failed, .unknown("REVERSED")])
         #expect(payment.succeededCancellations.map(\.id) == ["c-1"])
         #expect(payment.cancellations.map(\.trigger) == [.console, nil, .chargeback, .unknown("ROBOT")])
@@ -158,7 +223,13 @@ import Testing
 
     @Test(arguments: customDataCases)
     func readsCustomDataAsJSONWhenItIsJSON(raw: String?, expected: PaymentCustomData?) throws {
-        let payment = try Self.decodeOne(Self.mutated { $0["customData"] = raw ?? NSNull() }).get()
+        for decoding in Self.both {
+            try checkCustomData(decoding: decoding, raw: raw, expected: expected)
+        }
+    }
+
+    func checkCustomData(decoding: DecoderKind, raw: String?, expected: PaymentCustomData?) throws {
+        let payment = try Self.decodeOne(Self.mutated { $0["customData"] = raw ?? NSNull() }, decoding).get()
         #expect(payment.customData == raw)
         #expect(payment.customDataFields == expected)
     }
@@ -193,12 +264,12 @@ import Testing
         }
     }
 
-    @Test(arguments: BadItem.allCases)
-    func oneBadItemDoesNotSinkThePage(bad kind: BadItem) throws {
+    @Test(arguments: both, BadItem.allCases)
+    func oneBadItemDoesNotSinkThePage(decoding: DecoderKind, bad kind: BadItem) throws {
         let bad = Self.mutated { kind.apply(to: &$0) }
         let good1 = Self.mutated { $0["id"] = "good-1" }
         let good2 = Self.mutated { $0["id"] = "good-2" }
-        let page = try Self.decoder.decodePaymentsPage(Self.page([good1, bad, good2]))
+        let page = try decoding.decoder.decodePaymentsPage(Self.page([good1, bad, good2]))
         #expect(page.items.count == 3)
         #expect((try? page.items[0].get())?.id == "good-1")
         #expect((try? page.items[2].get())?.id == "good-2")
@@ -215,8 +286,10 @@ import Testing
         "<html><body>502 Bad Gateway</body></html>", "{\"items\":[", "", "{\"page\":{}}", "[]",
     ])
     func anUnreadableEnvelopeIsAnError(body: String) {
-        #expect(throws: PortOneDecodingError.self) {
-            try Self.decoder.decodePaymentsPage(Array(body.utf8))
+        for decoding in Self.both {
+            #expect(throws: PortOneDecodingError.self) {
+                try decoding.decoder.decodePaymentsPage(Array(body.utf8))
+            }
         }
     }
 
@@ -236,15 +309,16 @@ import Testing
         #expect(PortOneErrorBody.parse(Array(body.utf8)) == expected)
     }
 
-    @Test func decodesACursorPageOfPayments() throws {
+    @Test(arguments: both)
+    func decodesACursorPageOfPayments(decoding: DecoderKind) throws {
         let object = try JSONSerialization.jsonObject(with: Data(Self.paidKakaoPay.utf8))
         let body = Self.bytes(["items": [["payment": object, "cursor": "abc"], ["payment": ["id": "x"], "cursor": "def"]]])
-        let page = try Self.decoder.decodePaymentsCursorPage(body)
+        let page = try decoding.decoder.decodePaymentsCursorPage(body)
         #expect(page.items.count == 2)
         #expect((try? page.items[0].item.get())?.id == "pay-01J8ZK")
         #expect(page.items[1].item.failureId == "x")
         #expect(page.lastCursor == "def")
-        #expect(try Self.decoder.decodePaymentsCursorPage(Array(#"{"items":[]}"#.utf8)).lastCursor == nil)
+        #expect(try decoding.decoder.decodePaymentsCursorPage(Array(#"{"items":[]}"#.utf8)).lastCursor == nil)
     }
 }
 

@@ -1,0 +1,719 @@
+import ReconcilerCore
+
+/// ``PortOneDecoder`` that builds models straight from the UTF-8 bytes with ``JSONScanner``:
+/// no intermediate tree, no dictionaries, no generic `Decodable` machinery. Same results as
+/// ``FoundationPortOneDecoder`` (checked field by field in the tests), several times faster.
+public struct FastPortOneDecoder: PortOneDecoder {
+    /// Creates the decoder.
+    public init() {}
+
+    typealias Failure = JSONScanner.Failure
+
+    /// Decodes a `GET /payments` body.
+    public func decodePaymentsPage(_ body: [UInt8]) throws(PortOneDecodingError) -> PaymentsPage {
+        try document(body) { (s: inout JSONScanner) throws(Failure) -> PaymentsPage in
+            var items: [Result<Payment, PaymentDecodingFailure>]?
+            var number: Int?, size: Int?, totalCount: Int?
+            try s.members { (s: inout JSONScanner, key) throws(Failure) in
+                if key.equals("items") {
+                    var list: [Result<Payment, PaymentDecodingFailure>] = []
+                    list.reserveCapacity(1000)
+                    try s.elements { (s: inout JSONScanner, _) throws(Failure) in list.append(try Self.tolerantPayment(&s)) }
+                    items = list
+                } else if key.equals("page") {
+                    try s.members { (s: inout JSONScanner, key) throws(Failure) in
+                        if key.equals("number") {
+                            number = Int(try s.int64())
+                        } else if key.equals("size") {
+                            size = Int(try s.int64())
+                        } else if key.equals("totalCount") {
+                            totalCount = Int(try s.int64())
+                        } else {
+                            try s.skipValue()
+                        }
+                    }
+                } else {
+                    try s.skipValue()
+                }
+            }
+            guard let items else { throw s.missing("items") }
+            guard let number, let size, let totalCount else { throw s.missing("page") }
+            return PaymentsPage(items: items, number: number, size: size, totalCount: totalCount)
+        }
+    }
+
+    /// Decodes a `GET /payments/{id}` body.
+    public func decodePayment(_ body: [UInt8]) throws(PortOneDecodingError) -> Result<Payment, PaymentDecodingFailure> {
+        try document(body) { (s: inout JSONScanner) throws(Failure) in try Self.tolerantPayment(&s) }
+    }
+
+    /// Decodes a `GET /payments-by-cursor` body.
+    public func decodePaymentsCursorPage(_ body: [UInt8]) throws(PortOneDecodingError) -> CursorPage<Payment> {
+        try cursorPage(body, itemKey: "payment") { (s: inout JSONScanner) throws(Failure) in try Self.tolerantPayment(&s) }
+    }
+
+    /// Decodes a `GET /payment-events-by-cursor` body.
+    public func decodePaymentEventsCursorPage(_ body: [UInt8]) throws(PortOneDecodingError) -> CursorPage<PaymentEvent> {
+        try cursorPage(body, itemKey: "paymentEvent") { (s: inout JSONScanner) throws(Failure) in try Self.tolerantEvent(&s) }
+    }
+
+    private func cursorPage<Item>(
+        _ body: [UInt8], itemKey: StaticString,
+        item: (inout JSONScanner) throws(Failure) -> Result<Item, PaymentDecodingFailure>
+    ) throws(PortOneDecodingError) -> CursorPage<Item> {
+        try document(body) { (s: inout JSONScanner) throws(Failure) -> CursorPage<Item> in
+            var items: [(item: Result<Item, PaymentDecodingFailure>, cursor: String)]?
+            try s.members { (s: inout JSONScanner, key) throws(Failure) in
+                guard key.equals("items") else { return try s.skipValue() }
+                var list: [(item: Result<Item, PaymentDecodingFailure>, cursor: String)] = []
+                try s.elements { (s: inout JSONScanner, _) throws(Failure) in
+                    var decoded: Result<Item, PaymentDecodingFailure>?
+                    var cursor: String?
+                    try s.members { (s: inout JSONScanner, key) throws(Failure) in
+                        if key.equals(itemKey) {
+                            decoded = try item(&s)
+                        } else if key.equals("cursor") {
+                            cursor = try s.string()
+                        } else {
+                            try s.skipValue()
+                        }
+                    }
+                    guard let decoded else { throw s.missing(String(describing: itemKey)) }
+                    guard let cursor else { throw s.missing("cursor") }
+                    list.append((decoded, cursor))
+                }
+                items = list
+            }
+            guard let items else { throw s.missing("items") }
+            return CursorPage(items: items)
+        }
+    }
+
+    private func document<T>(_ body: [UInt8], _ read: (inout JSONScanner) throws(Failure) -> T) throws(PortOneDecodingError) -> T {
+        let result = body.withUnsafeBufferPointer { buffer -> Result<T, Failure> in
+            var scanner = JSONScanner(buffer)
+            do throws(Failure) {
+                let value = try read(&scanner)
+                scanner.skipWhitespace()
+                guard scanner.isAtEnd else { throw scanner.fail("unexpected text after the JSON value") }
+                return .success(value)
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .success(let value): return value
+        case .failure(let failure): throw PortOneDecodingError(reason: failure.description)
+        }
+    }
+
+    // MARK: Tolerant items
+
+    /// Decodes one payment; when it is valid JSON but not a valid payment, returns a failure
+    /// with its id (if readable) and leaves the scanner after the item.
+    static func tolerantPayment(_ s: inout JSONScanner) throws(Failure) -> Result<Payment, PaymentDecodingFailure> {
+        try tolerant(&s, idKey: "id") { (s: inout JSONScanner) throws(Failure) in try payment(&s) }
+    }
+
+    static func tolerantEvent(_ s: inout JSONScanner) throws(Failure) -> Result<PaymentEvent, PaymentDecodingFailure> {
+        try tolerant(&s, idKey: "paymentId") { (s: inout JSONScanner) throws(Failure) in try event(&s) }
+    }
+
+    private static func tolerant<T>(
+        _ s: inout JSONScanner, idKey: StaticString, _ read: (inout JSONScanner) throws(Failure) -> T
+    ) throws(Failure) -> Result<T, PaymentDecodingFailure> {
+        _ = try s.peek()
+        let start = s.position
+        do {
+            return .success(try read(&s))
+        } catch let failure {
+            // Re-read the item: skipping validates it is JSON at all (else the page is
+            // unreadable), and picks up a top-level id for the report.
+            s.seek(to: start)
+            var id: String?
+            if try s.peek() == UInt8(ascii: "{") {
+                try s.object { (s: inout JSONScanner, key) throws(Failure) in
+                    if key.equals(idKey), try s.peek() == UInt8(ascii: "\"") {
+                        id = try s.string()
+                    } else {
+                        try s.skipValue()
+                    }
+                }
+            } else {
+                try s.skipValue()
+            }
+            let reason = failure.path.isEmpty && failure.missing == nil ? "not a JSON object" : failure.description
+            return .failure(PaymentDecodingFailure(paymentId: id, reason: reason))
+        }
+    }
+
+    // MARK: Models
+
+    static func payment(_ s: inout JSONScanner) throws(Failure) -> Payment {
+        var id: String?, status: PaymentStatus?, transactionId: String?, merchantId: String?, storeId: String?
+        var method: PaymentMethod?, channel: SelectedChannel?, channelGroup: ChannelGroupSummary?
+        var version: PortOneVersion?, scheduleId: String?, billingKey: String?, webhooks: [PaymentWebhook] = []
+        var requestedAt: RFC3339.Timestamp?, updatedAt: RFC3339.Timestamp?, statusChangedAt: RFC3339.Timestamp?
+        var orderName: String?, amount: PaymentAmount?, currency: Currency?, customer = Customer()
+        var origin: PaymentOrigin?, promotionId: String?, isCulturalExpense: Bool?, products: [PaymentProduct] = []
+        var productCount: Int?, customData: String?, country: String?, pgTxId: String?, paidAt: RFC3339.Timestamp?
+        var pgResponse: String?, cashReceiptIssuanceStatus: String?, receiptUrl: String?, disputes: [Dispute] = []
+        var cancellations: [PaymentCancellation]?, failedAt: RFC3339.Timestamp?, failure: PaymentFailure?
+        var cancelledAt: RFC3339.Timestamp?
+        try s.members { (s: inout JSONScanner, key) throws(Failure) in
+            switch key.count {
+            case 2 where key.equals("id"): id = try s.string()
+            case 6 where key.equals("status"): status = PaymentStatus(rawString: try s.string())
+            case 13 where key.equals("transactionId"): transactionId = try s.string()
+            case 10 where key.equals("merchantId"): merchantId = try s.string()
+            case 7 where key.equals("storeId"): storeId = try s.string()
+            case 6 where key.equals("method"): method = try s.optional { (s: inout JSONScanner) throws(Failure) in try paymentMethod(&s) }
+            case 7 where key.equals("channel"): channel = try s.optional { (s: inout JSONScanner) throws(Failure) in try selectedChannel(&s) }
+            case 12 where key.equals("channelGroup"):
+                channelGroup = try s.optional { (s: inout JSONScanner) throws(Failure) in try Self.channelGroup(&s) }
+            case 7 where key.equals("version"): version = PortOneVersion(rawString: try s.string())
+            case 10 where key.equals("scheduleId"): scheduleId = try s.optionalString()
+            case 10 where key.equals("billingKey"): billingKey = try s.optionalString()
+            case 8 where key.equals("webhooks"): webhooks = try s.optionalArray { (s: inout JSONScanner) throws(Failure) in try webhook(&s) } ?? []
+            case 11 where key.equals("requestedAt"): requestedAt = try s.timestamp()
+            case 9 where key.equals("updatedAt"): updatedAt = try s.timestamp()
+            case 15 where key.equals("statusChangedAt"): statusChangedAt = try s.timestamp()
+            case 9 where key.equals("orderName"): orderName = try s.string()
+            case 6 where key.equals("amount"): amount = try paymentAmount(&s)
+            case 8 where key.equals("currency"): currency = Currency(rawValue: try s.string())
+            case 8 where key.equals("customer"):
+                customer = try s.optional { (s: inout JSONScanner) throws(Failure) in try Self.customer(&s) } ?? Customer()
+            case 6 where key.equals("origin"): origin = try s.optional { (s: inout JSONScanner) throws(Failure) in try paymentOrigin(&s) }
+            case 11 where key.equals("promotionId"): promotionId = try s.optionalString()
+            case 17 where key.equals("isCulturalExpense"): isCulturalExpense = try s.optionalBool()
+            case 8 where key.equals("products"): products = try s.optionalArray { (s: inout JSONScanner) throws(Failure) in try product(&s) } ?? []
+            case 12 where key.equals("productCount"): productCount = try s.optionalInt()
+            case 10 where key.equals("customData"): customData = try s.optionalString()
+            case 7 where key.equals("country"): country = try s.optionalString()
+            case 6 where key.equals("pgTxId"): pgTxId = try s.optionalString()
+            case 6 where key.equals("paidAt"): paidAt = try s.optionalTimestamp()
+            case 10 where key.equals("pgResponse"): pgResponse = try s.optionalString()
+            case 25 where key.equals("cashReceiptIssuanceStatus"): cashReceiptIssuanceStatus = try s.optionalString()
+            case 10 where key.equals("receiptUrl"): receiptUrl = try s.optionalString()
+            case 8 where key.equals("disputes"): disputes = try s.optionalArray { (s: inout JSONScanner) throws(Failure) in try dispute(&s) } ?? []
+            case 13 where key.equals("cancellations"):
+                cancellations = try s.optionalArray { (s: inout JSONScanner) throws(Failure) in try cancellation(&s) }
+            case 8 where key.equals("failedAt"): failedAt = try s.optionalTimestamp()
+            case 7 where key.equals("failure"): failure = try s.optional { (s: inout JSONScanner) throws(Failure) in try paymentFailure(&s) }
+            case 11 where key.equals("cancelledAt"): cancelledAt = try s.optionalTimestamp()
+            default: try s.skipValue()
+            }
+        }
+        guard let id else { throw s.missing("id") }
+        guard let status else { throw s.missing("status") }
+        guard let transactionId else { throw s.missing("transactionId") }
+        guard let merchantId else { throw s.missing("merchantId") }
+        guard let storeId else { throw s.missing("storeId") }
+        guard let version else { throw s.missing("version") }
+        guard let requestedAt else { throw s.missing("requestedAt") }
+        guard let updatedAt else { throw s.missing("updatedAt") }
+        guard let statusChangedAt else { throw s.missing("statusChangedAt") }
+        guard let orderName else { throw s.missing("orderName") }
+        guard let amount else { throw s.missing("amount") }
+        guard let currency else { throw s.missing("currency") }
+        switch status {
+        case .paid:
+            if paidAt == nil { throw s.missing("paidAt") }
+        case .partialCancelled, .cancelled:
+            if cancellations == nil { throw s.missing("cancellations") }
+            if cancelledAt == nil { throw s.missing("cancelledAt") }
+        case .failed:
+            if failedAt == nil { throw s.missing("failedAt") }
+        default:
+            break
+        }
+        var payment = Payment(
+            id: id, status: status, transactionId: transactionId, merchantId: merchantId, storeId: storeId,
+            version: version, requestedAt: requestedAt, updatedAt: updatedAt, statusChangedAt: statusChangedAt,
+            orderName: orderName, amount: amount, currency: currency, customer: customer, customData: customData)
+        payment.method = method
+        payment.channel = channel
+        payment.channelGroup = channelGroup
+        payment.scheduleId = scheduleId
+        payment.billingKey = billingKey
+        payment.webhooks = webhooks
+        payment.origin = origin
+        payment.promotionId = promotionId
+        payment.isCulturalExpense = isCulturalExpense
+        payment.products = products
+        payment.productCount = productCount
+        payment.country = country
+        payment.pgTxId = pgTxId
+        payment.paidAt = paidAt
+        payment.pgResponse = pgResponse
+        payment.cashReceiptIssuanceStatus = cashReceiptIssuanceStatus
+        payment.receiptUrl = receiptUrl
+        payment.disputes = disputes
+        payment.cancellations = cancellations ?? []
+        payment.failedAt = failedAt
+        payment.failure = failure
+        payment.cancelledAt = cancelledAt
+        return payment
+    }
+
+    static func paymentAmount(_ s: inout JSONScanner) throws(Failure) -> PaymentAmount {
+        var total: Int64?, taxFree: Int64?, vat: Int64?, supply: Int64?, discount: Int64?, paid: Int64?
+        var cancelled: Int64?, cancelledTaxFree: Int64?
+        try s.members { (s: inout JSONScanner, key) throws(Failure) in
+            if key.equals("total") {
+                total = try s.int64()
+            } else if key.equals("taxFree") {
+                taxFree = try s.int64()
+            } else if key.equals("vat") {
+                vat = try s.optionalInt64()
+            } else if key.equals("supply") {
+                supply = try s.optionalInt64()
+            } else if key.equals("discount") {
+                discount = try s.int64()
+            } else if key.equals("paid") {
+                paid = try s.int64()
+            } else if key.equals("cancelled") {
+                cancelled = try s.int64()
+            } else if key.equals("cancelledTaxFree") {
+                cancelledTaxFree = try s.int64()
+            } else {
+                try s.skipValue()
+            }
+        }
+        guard let total else { throw s.missing("total") }
+        guard let taxFree else { throw s.missing("taxFree") }
+        guard let discount else { throw s.missing("discount") }
+        guard let paid else { throw s.missing("paid") }
+        guard let cancelled else { throw s.missing("cancelled") }
+        guard let cancelledTaxFree else { throw s.missing("cancelledTaxFree") }
+        return PaymentAmount(
+            total: total, taxFree: taxFree, vat: vat, supply: supply, discount: discount, paid: paid, cancelled: cancelled,
+            cancelledTaxFree: cancelledTaxFree)
+    }
+
+    static func customer(_ s: inout JSONScanner) throws(Failure) -> Customer {
+        var customer = Customer()
+        try s.members { (s: inout JSONScanner, key) throws(Failure) in
+            if key.equals("id") {
+                customer.id = try s.optionalString()
+            } else if key.equals("name") {
+                customer.name = try s.optionalString()
+            } else if key.equals("email") {
+                customer.email = try s.optionalString()
+            } else if key.equals("phoneNumber") {
+                customer.phoneNumber = try s.optionalString()
+            } else if key.equals("gender") {
+                customer.gender = try s.optionalString()
+            } else if key.equals("birthYear") {
+                customer.birthYear = try s.optionalString()
+            } else if key.equals("birthMonth") {
+                customer.birthMonth = try s.optionalString()
+            } else if key.equals("birthDay") {
+                customer.birthDay = try s.optionalString()
+            } else if key.equals("zipcode") {
+                customer.zipcode = try s.optionalString()
+            } else {
+                try s.skipValue()
+            }
+        }
+        return customer
+    }
+
+    static func selectedChannel(_ s: inout JSONScanner) throws(Failure) -> SelectedChannel {
+        var type: SelectedChannel.ChannelType?, id: String?, channelKey: String?, name: String?
+        var pgProvider: String?, pgMerchantId: String?
+        try s.members { (s: inout JSONScanner, key) throws(Failure) in
+            if key.equals("type") {
+                type = SelectedChannel.ChannelType(rawString: try s.string())
+            } else if key.equals("id") {
+                id = try s.optionalString()
+            } else if key.equals("key") {
+                channelKey = try s.optionalString()
+            } else if key.equals("name") {
+                name = try s.optionalString()
+            } else if key.equals("pgProvider") {
+                pgProvider = try s.string()
+            } else if key.equals("pgMerchantId") {
+                pgMerchantId = try s.string()
+            } else {
+                try s.skipValue()
+            }
+        }
+        guard let type else { throw s.missing("type") }
+        guard let pgProvider else { throw s.missing("pgProvider") }
+        guard let pgMerchantId else { throw s.missing("pgMerchantId") }
+        return SelectedChannel(type: type, id: id, key: channelKey, name: name, pgProvider: pgProvider, pgMerchantId: pgMerchantId)
+    }
+
+    static func channelGroup(_ s: inout JSONScanner) throws(Failure) -> ChannelGroupSummary {
+        var id: String?, name: String?, isForTest: Bool?
+        try s.members { (s: inout JSONScanner, key) throws(Failure) in
+            if key.equals("id") {
+                id = try s.string()
+            } else if key.equals("name") {
+                name = try s.string()
+            } else if key.equals("isForTest") {
+                isForTest = try s.bool()
+            } else {
+                try s.skipValue()
+            }
+        }
+        guard let id else { throw s.missing("id") }
+        guard let name else { throw s.missing("name") }
+        guard let isForTest else { throw s.missing("isForTest") }
+        return ChannelGroupSummary(id: id, name: name, isForTest: isForTest)
+    }
+
+    static func paymentMethod(_ s: inout JSONScanner) throws(Failure) -> PaymentMethod {
+        var type: String?, provider: EasyPayProvider?, easyPayMethod: String?, cardName: String?
+        var approvalNumber: String?, bank: String?, accountNumber: String?
+        try s.members { (s: inout JSONScanner, key) throws(Failure) in
+            if key.equals("type") {
+                type = try s.string()
+            } else if key.equals("provider") {
+                provider = try s.optionalString().map(EasyPayProvider.init(rawValue:))
+            } else if key.equals("easyPayMethod") {
+                easyPayMethod = try s.optional { (s: inout JSONScanner) throws(Failure) in try s.memberString("type") } ?? nil
+            } else if key.equals("card") {
+                cardName = try s.optional { (s: inout JSONScanner) throws(Failure) in try s.memberString("name") } ?? nil
+            } else if key.equals("approvalNumber") {
+                approvalNumber = try s.optionalString()
+            } else if key.equals("bank") {
+                bank = try s.optionalString()
+            } else if key.equals("accountNumber") {
+                accountNumber = try s.optionalString()
+            } else {
+                try s.skipValue()
+            }
+        }
+        guard let type else { throw s.missing("type") }
+        switch type {
+        case "PaymentMethodEasyPay": return .easyPay(provider: provider, easyPayMethod: easyPayMethod)
+        case "PaymentMethodCard": return .card(cardName: cardName, approvalNumber: approvalNumber)
+        case "PaymentMethodTransfer": return .transfer(bank: bank)
+        case "PaymentMethodVirtualAccount": return .virtualAccount(bank: bank, accountNumber: accountNumber)
+        case "PaymentMethodMobile": return .mobile
+        case "PaymentMethodGiftCertificate": return .giftCertificate
+        case "PaymentMethodConvenienceStore": return .convenienceStore
+        case "PaymentMethodCrypto": return .crypto
+        default: return .unknown(type: type)
+        }
+    }
+
+    static func webhook(_ s: inout JSONScanner) throws(Failure) -> PaymentWebhook {
+        var webhook = PaymentWebhook(id: "")
+        var id: String?
+        try s.members { (s: inout JSONScanner, key) throws(Failure) in
+            if key.equals("id") {
+                id = try s.string()
+            } else if key.equals("url") {
+                webhook.url = try s.optionalString()
+            } else if key.equals("status") {
+                webhook.status = try s.optionalString().map(PaymentWebhook.Status.init(rawString:))
+            } else if key.equals("paymentStatus") {
+                webhook.paymentStatus = try s.optionalString().map(PaymentStatus.init(rawString:))
+            } else if key.equals("trigger") {
+                webhook.trigger = try s.optionalString()
+            } else if key.equals("isAsync") {
+                webhook.isAsync = try s.optionalBool()
+            } else if key.equals("currentExecutionCount") {
+                webhook.currentExecutionCount = try s.optionalInt()
+            } else if key.equals("maxExecutionCount") {
+                webhook.maxExecutionCount = try s.optionalInt()
+            } else if key.equals("response") {
+                webhook.responseCode = try s.optional { (s: inout JSONScanner) throws(Failure) in try s.memberString("code") } ?? nil
+            } else if key.equals("triggeredAt") {
+                webhook.triggeredAt = try s.optionalTimestamp()
+            } else {
+                try s.skipValue()
+            }
+        }
+        guard let id else { throw s.missing("id") }
+        webhook.id = id
+        return webhook
+    }
+
+    static func cancellation(_ s: inout JSONScanner) throws(Failure) -> PaymentCancellation {
+        var status: PaymentCancellation.Status?, id: String?, pgCancellationId: String?, totalAmount: Int64?
+        var taxFreeAmount: Int64?, vatAmount: Int64?, easyPayDiscountAmount: Int64?, reason: String?
+        var requestedAt: RFC3339.Timestamp?, cancelledAt: RFC3339.Timestamp?, receiptUrl: String?
+        var trigger: PaymentCancellation.Trigger?
+        try s.members { (s: inout JSONScanner, key) throws(Failure) in
+            if key.equals("status") {
+                status = PaymentCancellation.Status(rawString: try s.string())
+            } else if key.equals("id") {
+                id = try s.string()
+            } else if key.equals("pgCancellationId") {
+                pgCancellationId = try s.optionalString()
+            } else if key.equals("totalAmount") {
+                totalAmount = try s.int64()
+            } else if key.equals("taxFreeAmount") {
+                taxFreeAmount = try s.optionalInt64()
+            } else if key.equals("vatAmount") {
+                vatAmount = try s.optionalInt64()
+            } else if key.equals("easyPayDiscountAmount") {
+                easyPayDiscountAmount = try s.optionalInt64()
+            } else if key.equals("reason") {
+                reason = try s.optionalString()
+            } else if key.equals("requestedAt") {
+                requestedAt = try s.timestamp()
+            } else if key.equals("cancelledAt") {
+                cancelledAt = try s.optionalTimestamp()
+            } else if key.equals("receiptUrl") {
+                receiptUrl = try s.optionalString()
+            } else if key.equals("trigger") {
+                trigger = try s.optionalString().map(PaymentCancellation.Trigger.init(rawString:))
+            } else {
+                try s.skipValue()
+            }
+        }
+        guard let status else { throw s.missing("status") }
+        guard let id else { throw s.missing("id") }
+        guard let totalAmount else { throw s.missing("totalAmount") }
+        guard let requestedAt else { throw s.missing("requestedAt") }
+        var cancellation = PaymentCancellation(
+            status: status, id: id, totalAmount: totalAmount, taxFreeAmount: taxFreeAmount ?? 0,
+            vatAmount: vatAmount ?? 0, reason: reason ?? "", requestedAt: requestedAt, cancelledAt: cancelledAt,
+            trigger: trigger)
+        cancellation.pgCancellationId = pgCancellationId
+        cancellation.easyPayDiscountAmount = easyPayDiscountAmount
+        cancellation.receiptUrl = receiptUrl
+        return cancellation
+    }
+
+    static func dispute(_ s: inout JSONScanner) throws(Failure) -> Dispute {
+        var status: String?, pgDisputeId: String?, reason: String?, createdAt: RFC3339.Timestamp?
+        var resolvedAt: RFC3339.Timestamp?
+        try s.members { (s: inout JSONScanner, key) throws(Failure) in
+            if key.equals("status") {
+                status = try s.string()
+            } else if key.equals("pgDisputeId") {
+                pgDisputeId = try s.optionalString()
+            } else if key.equals("reason") {
+                reason = try s.optionalString()
+            } else if key.equals("createdAt") {
+                createdAt = try s.optionalTimestamp()
+            } else if key.equals("resolvedAt") {
+                resolvedAt = try s.optionalTimestamp()
+            } else {
+                try s.skipValue()
+            }
+        }
+        guard let status else { throw s.missing("status") }
+        return Dispute(status: status, pgDisputeId: pgDisputeId, reason: reason, createdAt: createdAt, resolvedAt: resolvedAt)
+    }
+
+    static func paymentOrigin(_ s: inout JSONScanner) throws(Failure) -> PaymentOrigin {
+        var origin = PaymentOrigin()
+        try s.members { (s: inout JSONScanner, key) throws(Failure) in
+            if key.equals("platformType") {
+                origin.platformType = try s.optionalString()
+            } else if key.equals("userAgent") {
+                origin.userAgent = try s.optionalString()
+            } else if key.equals("url") {
+                origin.url = try s.optionalString()
+            } else if key.equals("ipAddress") {
+                origin.ipAddress = try s.optionalString()
+            } else {
+                try s.skipValue()
+            }
+        }
+        return origin
+    }
+
+    static func product(_ s: inout JSONScanner) throws(Failure) -> PaymentProduct {
+        var id: String?, name: String?, amount: Int64?, quantity: Int64?
+        try s.members { (s: inout JSONScanner, key) throws(Failure) in
+            if key.equals("id") {
+                id = try s.string()
+            } else if key.equals("name") {
+                name = try s.string()
+            } else if key.equals("amount") {
+                amount = try s.int64()
+            } else if key.equals("quantity") {
+                quantity = try s.int64()
+            } else {
+                try s.skipValue()
+            }
+        }
+        guard let id else { throw s.missing("id") }
+        guard let name else { throw s.missing("name") }
+        guard let amount else { throw s.missing("amount") }
+        guard let quantity else { throw s.missing("quantity") }
+        return PaymentProduct(id: id, name: name, amount: amount, quantity: Int(quantity))
+    }
+
+    static func paymentFailure(_ s: inout JSONScanner) throws(Failure) -> PaymentFailure {
+        var failure = PaymentFailure()
+        try s.members { (s: inout JSONScanner, key) throws(Failure) in
+            if key.equals("reason") {
+                failure.reason = try s.optionalString()
+            } else if key.equals("pgCode") {
+                failure.pgCode = try s.optionalString()
+            } else if key.equals("pgMessage") {
+                failure.pgMessage = try s.optionalString()
+            } else {
+                try s.skipValue()
+            }
+        }
+        return failure
+    }
+
+    static func event(_ s: inout JSONScanner) throws(Failure) -> PaymentEvent {
+        var kind: PaymentEvent.Kind?, id: String?, paymentId: String?, transactionId: String?, storeId: String?
+        var channel: SelectedChannel?, version: PortOneVersion?, requestedAt: RFC3339.Timestamp?
+        var createdAt: RFC3339.Timestamp?, orderName: String?, totalAmount: PaymentAmount?, eventAmount: Int64?
+        var currency: Currency?, customer = Customer(), customData: String?, cancellation: PaymentCancellation?
+        try s.members { (s: inout JSONScanner, key) throws(Failure) in
+            if key.equals("type") {
+                kind = PaymentEvent.Kind(rawString: try s.string())
+            } else if key.equals("id") {
+                id = try s.string()
+            } else if key.equals("paymentId") {
+                paymentId = try s.string()
+            } else if key.equals("transactionId") {
+                transactionId = try s.string()
+            } else if key.equals("storeId") {
+                storeId = try s.string()
+            } else if key.equals("channel") {
+                channel = try s.optional { (s: inout JSONScanner) throws(Failure) in try selectedChannel(&s) }
+            } else if key.equals("version") {
+                version = PortOneVersion(rawString: try s.string())
+            } else if key.equals("requestedAt") {
+                requestedAt = try s.timestamp()
+            } else if key.equals("createdAt") {
+                createdAt = try s.timestamp()
+            } else if key.equals("orderName") {
+                orderName = try s.string()
+            } else if key.equals("totalAmount") {
+                totalAmount = try paymentAmount(&s)
+            } else if key.equals("eventAmount") {
+                eventAmount = try s.int64()
+            } else if key.equals("currency") {
+                currency = Currency(rawValue: try s.string())
+            } else if key.equals("customer") {
+                customer = try s.optional { (s: inout JSONScanner) throws(Failure) in try Self.customer(&s) } ?? Customer()
+            } else if key.equals("customData") {
+                customData = try s.optionalString()
+            } else if key.equals("cancellation") {
+                cancellation = try s.optional { (s: inout JSONScanner) throws(Failure) in try Self.cancellation(&s) }
+            } else {
+                try s.skipValue()
+            }
+        }
+        guard let kind else { throw s.missing("type") }
+        guard let id else { throw s.missing("id") }
+        guard let paymentId else { throw s.missing("paymentId") }
+        guard let transactionId else { throw s.missing("transactionId") }
+        guard let storeId else { throw s.missing("storeId") }
+        guard let version else { throw s.missing("version") }
+        guard let requestedAt else { throw s.missing("requestedAt") }
+        guard let createdAt else { throw s.missing("createdAt") }
+        guard let orderName else { throw s.missing("orderName") }
+        guard let totalAmount else { throw s.missing("totalAmount") }
+        guard let eventAmount else { throw s.missing("eventAmount") }
+        guard let currency else { throw s.missing("currency") }
+        return PaymentEvent(
+            kind: kind, id: id, paymentId: paymentId, transactionId: transactionId, storeId: storeId, channel: channel,
+            version: version, requestedAt: requestedAt, createdAt: createdAt, orderName: orderName,
+            totalAmount: totalAmount, eventAmount: eventAmount, currency: currency, customer: customer,
+            customData: customData, cancellation: cancellation)
+    }
+}
+
+extension JSONScanner {
+    /// A required member is absent from the object just read.
+    func missing(_ name: String) -> Failure {
+        Failure(offset: position, reason: "missing", missing: name)
+    }
+
+    /// Iterates members, adding the member name to the path of any failure.
+    mutating func members(_ body: (inout JSONScanner, UnsafeBufferPointer<UInt8>) throws(Failure) -> Void) throws(Failure) {
+        try object { (s: inout JSONScanner, key) throws(Failure) in
+            do throws(Failure) {
+                try body(&s, key)
+            } catch {
+                var failure = error
+                failure.path.insert(String(decoding: key, as: UTF8.self), at: 0)
+                throw failure
+            }
+        }
+    }
+
+    /// Iterates elements with their index, adding `[index]` to the path of any failure.
+    mutating func elements(_ body: (inout JSONScanner, Int) throws(Failure) -> Void) throws(Failure) {
+        var index = 0
+        try array { (s: inout JSONScanner) throws(Failure) in
+            do throws(Failure) {
+                try body(&s, index)
+            } catch {
+                var failure = error
+                failure.path.insert("[\(index)]", at: 0)
+                throw failure
+            }
+            index += 1
+        }
+    }
+
+    /// Reads a value unless it is `null`.
+    mutating func optional<T>(_ read: (inout JSONScanner) throws(Failure) -> T) throws(Failure) -> T? {
+        if try consumeNull() { return nil }
+        return try read(&self)
+    }
+
+    /// Reads an array of values unless it is `null`.
+    mutating func optionalArray<T>(_ read: (inout JSONScanner) throws(Failure) -> T) throws(Failure) -> [T]? {
+        if try consumeNull() { return nil }
+        var values: [T] = []
+        try elements { (s: inout JSONScanner, _) throws(Failure) in values.append(try read(&s)) }
+        return values
+    }
+
+    mutating func optionalString() throws(Failure) -> String? {
+        if try consumeNull() { return nil }
+        return try string()
+    }
+
+    mutating func optionalInt64() throws(Failure) -> Int64? {
+        if try consumeNull() { return nil }
+        return try int64()
+    }
+
+    mutating func optionalInt() throws(Failure) -> Int? {
+        if try consumeNull() { return nil }
+        return Int(try int64())
+    }
+
+    mutating func optionalBool() throws(Failure) -> Bool? {
+        if try consumeNull() { return nil }
+        return try bool()
+    }
+
+    /// Reads an RFC 3339 timestamp string.
+    mutating func timestamp() throws(Failure) -> RFC3339.Timestamp {
+        let text = try string()
+        do {
+            return try RFC3339.parse(text)
+        } catch {
+            throw fail(error.description)
+        }
+    }
+
+    mutating func optionalTimestamp() throws(Failure) -> RFC3339.Timestamp? {
+        if try consumeNull() { return nil }
+        return try timestamp()
+    }
+
+    /// Reads an object and returns one string member of it (others skipped).
+    mutating func memberString(_ name: StaticString) throws(Failure) -> String? {
+        var value: String?
+        try members { (s: inout JSONScanner, key) throws(Failure) in
+            if key.equals(name) {
+                value = try s.optionalString()
+            } else {
+                try s.skipValue()
+            }
+        }
+        return value
+    }
+}
