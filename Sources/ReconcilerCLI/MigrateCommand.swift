@@ -17,7 +17,8 @@ enum MigrateCommand {
         do {
             let report = try Migrator(connection: connection).migrate()
             if report.applied.isEmpty {
-                Console.output("migrate: the database is up to date (\(report.alreadyApplied) migrations applied before)")
+                Console.output(
+                    "migrate: the database is up to date (\(report.alreadyApplied) migrations applied before)")
             } else {
                 for migration in report.applied { Console.output("migrate: applied \(migration.fileName)") }
                 Console.output(

@@ -28,7 +28,8 @@ import Testing
 
     @Test func readsTheURLFromAFile() throws {
         try TestDatabase.withFresh(schema: .app) { database in
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("database-url-\(UUID().uuidString)")
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "database-url-\(UUID().uuidString)")
             try Data((database.url.conninfoIncludingPassword + "\n").utf8).write(to: file)
             defer { try? FileManager.default.removeItem(at: file) }
             let outcome = try Self.migrate(["DATABASE_URL_FILE": file.path])

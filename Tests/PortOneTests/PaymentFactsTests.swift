@@ -1,0 +1,91 @@
+import Foundation
+import PortOne
+import ReconcilerCore
+import Testing
+
+@Suite struct PaymentFactsTests {
+    static func payment(_ change: (inout [String: Any]) -> Void = { _ in }) throws -> Payment {
+        let object = PaymentDecodingTests.mutated(change)
+        let body = Array(try JSONSerialization.data(withJSONObject: object))
+        return try FastPortOneDecoder().decodePayment(body).get()
+    }
+
+    @Test func carriesWhatTheRulesNeed() throws {
+        let facts = try Self.payment().facts
+        #expect(facts.status == .paid)
+        #expect(facts.totalAmount == 30000)
+        #expect(facts.currency == "KRW")
+        #expect(facts.channel == .live)
+        #expect(facts.isV1 == false)
+        #expect(facts.customDataUserId == "user-42")
+        #expect(facts.customDataPackageId == "basic")
+        #expect(facts.paidAt != nil)
+        #expect(facts.orderName == "베이직 크레딧 330개")
+    }
+
+    static let statuses: [(String, PaymentFacts.Status)] = [
+        ("READY", .ready), ("PAY_PENDING", .payPending), ("VIRTUAL_ACCOUNT_ISSUED", .virtualAccountIssued),
+        ("PAID", .paid), ("FAILED", .failed), ("PARTIAL_CANCELLED", .partialCancelled), ("CANCELLED", .cancelled),
+        ("REFUND_PENDING", .unknown("REFUND_PENDING")),
+    ]
+
+    @Test(arguments: statuses)
+    func mapsEveryStatus(raw: String, expected: PaymentFacts.Status) throws {
+        let facts = try Self.payment {
+            $0["status"] = raw
+            $0["failedAt"] = "2026-09-07T07:13:26Z"
+            $0["failure"] = ["reason": "잔액 부족"]
+            $0["cancelledAt"] = "2026-09-08T01:00:00Z"
+            $0["cancellations"] = [[String: Any]]()
+        }.facts
+        #expect(facts.status == expected)
+    }
+
+    /// `channel` and `channelGroup` as JSON text, and what the core must see.
+    static let channels: [(String, String, PaymentFacts.Channel)] = [
+        (#"{"type":"LIVE","pgProvider":"KAKAOPAY","pgMerchantId":"m"}"#, "null", .live),
+        (#"{"type":"TEST","pgProvider":"KAKAOPAY","pgMerchantId":"m"}"#, "null", .test),
+        (
+            #"{"type":"LIVE","pgProvider":"KAKAOPAY","pgMerchantId":"m"}"#, #"{"id":"g","name":"n","isForTest":true}"#,
+            .test
+        ),
+        (#"{"type":"SANDBOX","pgProvider":"KAKAOPAY","pgMerchantId":"m"}"#, "null", .unspecified),
+        ("null", "null", .unspecified),
+        ("null", #"{"id":"g","name":"n","isForTest":false}"#, .live),
+    ]
+
+    @Test(arguments: channels)
+    func channelIsLiveOnlyWhenPortOneSaysSo(channel: String, group: String, expected: PaymentFacts.Channel) throws {
+        let channelObject = try JSONSerialization.jsonObject(with: Data(channel.utf8), options: .fragmentsAllowed)
+        let groupObject = try JSONSerialization.jsonObject(with: Data(group.utf8), options: .fragmentsAllowed)
+        let facts = try Self.payment {
+            $0["channel"] = channelObject
+            $0["channelGroup"] = groupObject
+        }.facts
+        #expect(facts.channel == expected)
+    }
+
+    @Test func mapsCancellationsWithTheirStatusAndTrigger() throws {
+        let facts = try Self.payment {
+            $0["status"] = "PARTIAL_CANCELLED"
+            $0["cancelledAt"] = "2026-09-08T01:00:00Z"
+            $0["amount"] = [
+                "total": 30000, "taxFree": 0, "discount": 0, "paid": 30000, "cancelled": 10000, "cancelledTaxFree": 0,
+            ]
+            $0["cancellations"] = [
+                [
+                    "status": "SUCCEEDED", "id": "c-1", "totalAmount": 10000, "taxFreeAmount": 0, "vatAmount": 909,
+                    "reason": "고객 요청", "requestedAt": "2026-09-08T01:00:00Z", "trigger": "CHARGEBACK",
+                ],
+                [
+                    "status": "WITHDRAWN", "id": "c-2", "totalAmount": 5000, "taxFreeAmount": 0, "vatAmount": 0,
+                    "reason": "?", "requestedAt": "2026-09-08T02:00:00Z",
+                ],
+            ]
+        }.facts
+        #expect(facts.cancelledAmount == 10000)
+        #expect(facts.cancellations.map(\.status) == [.succeeded, .unknown("WITHDRAWN")])
+        #expect(facts.cancellations.first?.trigger == "CHARGEBACK")
+        #expect(facts.cancellations.first?.totalAmount == 10000)
+    }
+}
