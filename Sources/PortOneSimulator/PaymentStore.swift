@@ -280,6 +280,33 @@ public final class PaymentStore: @unchecked Sendable {
         }
     }
 
+    /// Up to `count` distinct random PAID payment ids (cheap on large stores: samples slots
+    /// first, scans only when PAID payments are rare).
+    public func randomPaidIds(count: Int, using rng: inout SeededRandom) -> [String] {
+        lock.read {
+            guard count > 0, !entries.isEmpty else { return [] }
+            let paid = SimulatedPayment.PaymentStatus.paid.code
+            var picked: [String] = []
+            var seen = Set<Int>()
+            var attempts = 0
+            while picked.count < count, attempts < count * 64 {
+                attempts += 1
+                let slot = Int(rng.next() % UInt64(entries.count))
+                guard entries[slot].status == paid, seen.insert(slot).inserted else { continue }
+                picked.append(entries[slot].id)
+            }
+            if picked.count < count {
+                var all = requestedAsc.filter { entries[Int($0)].status == paid && !seen.contains(Int($0)) }
+                while picked.count < count, !all.isEmpty {
+                    let k = Int(rng.next() % UInt64(all.count))
+                    all.swapAt(k, all.count - 1)
+                    picked.append(entries[Int(all.removeLast())].id)
+                }
+            }
+            return picked
+        }
+    }
+
     // MARK: Writing
 
     /// Inserts or replaces payments by id, re-rendering them and updating every index.
