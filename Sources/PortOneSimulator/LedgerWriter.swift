@@ -40,13 +40,21 @@ public struct LedgerWriter: Sendable {
         public var detail: String
     }
 
+    /// One `CreditTransaction` row being written.
     struct Row {
+        /// The id.
         var id: String
+        /// The user.
         var userId: String
+        /// Signed credits.
         var amount: Int64
+        /// Row type.
         var type: CreditTransactionType
+        /// Free text.
         var description: String?
+        /// The payment, if any.
         var paymentId: String?
+        /// Time in nanoseconds.
         var at: Int64
     }
 
@@ -91,6 +99,7 @@ public struct LedgerWriter: Sendable {
         }
     }
 
+    /// Builds users, rows, balances (balance, createdAt, updatedAt) and the expected findings.
     func build(facts: [PaymentFacts]) -> ([GeneratedUser], [Row], [String: (Int64, Int64, Int64)], [Mistake]) {
         var rng = SeededRandom(seed: seed, stream: 5, index: 0)
         var usersById: [String: GeneratedUser] = [:]
@@ -240,6 +249,7 @@ public struct LedgerWriter: Sendable {
         return (order.map { usersById[$0]! }, rows, balances, mistakes)
     }
 
+    /// The `expected.json` text.
     func expectedJSON(_ mistakes: [Mistake], users: Int, rows: Int, payments: Int) -> String {
         var w = JSONWriter(capacity: 4096)
         w.beginObject()
@@ -301,6 +311,7 @@ public struct LedgerWriter: Sendable {
         return String(text.dropLast()).replacingOccurrences(of: "T", with: " ")
     }
 
+    /// A deterministic cuid-like id derived from `text`.
     static func stableId(_ text: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in text.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }

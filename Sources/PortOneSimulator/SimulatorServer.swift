@@ -103,6 +103,7 @@ public final class SimulatorServer: @unchecked Sendable {
         return response
     }
 
+    /// The route name of `path` (payment ids collapse to `{paymentId}`).
     static func route(of path: String) -> String {
         if path.hasPrefix("/payments/") { return "/payments/{paymentId}" }
         return path
@@ -275,9 +276,13 @@ public final class SimulatorServer: @unchecked Sendable {
     }
 
     private struct CursorRequest {
+        /// Window start (inclusive), nanoseconds.
         var from: Int64
+        /// Window end (exclusive), nanoseconds.
         var until: Int64
+        /// Resume after this position.
         var cursor: PageCursor?
+        /// Page size (1...1000).
         var size: Int
     }
 
@@ -292,6 +297,7 @@ public final class SimulatorServer: @unchecked Sendable {
         let from = try APIError.timestamp(object["from"], "from")?.nanoseconds ?? (until - 90 * 86_400 * 1_000_000_000)
         let size = try APIError.int32(object["size"], "size") ?? 10
         guard (1...1000).contains(size) else { throw .invalid("size must be between 1 and 1000, got \(size)") }
+        /// Resume after this position.
         var cursor: PageCursor?
         if let raw = object["cursor"] {
             guard let text = raw as? String, let decoded = PageCursor(encoded: text) else {
