@@ -22,7 +22,9 @@ public final class HTTPClient: Sendable {
 
     /// Sends a request and returns the complete response, whatever its status.
     ///
-    /// Throws only when no complete response arrived (see ``HTTPTransportError``).
+    /// Throws only when no complete response arrived (see ``HTTPTransportError``). A request
+    /// already handed to libcurl is not interrupted by task cancellation; the total timeout
+    /// bounds it.
     public func send(_ request: HTTPRequest) async throws(HTTPTransportError) -> HTTPResponse {
         _ = try HTTPURLPolicy.check(request.url)
         let result = await withCheckedContinuation { continuation in

@@ -32,10 +32,11 @@ public final class HTTPConnection {
         let target = try HTTPURLPolicy.check(request.url)
         let host = target.host
         for field in request.headers {
-            if field.name.contains(where: { $0 == "\r" || $0 == "\n" || $0 == ":" })
-                || field.value.contains(where: { $0 == "\r" || $0 == "\n" })
+            // Bytes, not Characters: "\r\n" is a single Character and would slip past.
+            if field.name.isEmpty || field.name.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 58 || $0 == 32 })
+                || field.value.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 })
             {
-                throw .invalidRequest(reason: "header \(field.name.prefix(40)) contains a line break or colon")
+                throw .invalidRequest(reason: "header \(field.name.prefix(40)) contains a line break, colon or NUL")
             }
         }
         curl_easy_reset(handle)
@@ -74,7 +75,10 @@ public final class HTTPConnection {
         }
         var status = 0
         _ = cr_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPResponse(status: status, headers: exchange.headers, body: exchange.body)
+        var newConnections = 0
+        _ = cr_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &newConnections)
+        return HTTPResponse(
+            status: status, headers: exchange.headers, body: exchange.body, reusedConnection: newConnections == 0)
     }
 
     private func setOptions(

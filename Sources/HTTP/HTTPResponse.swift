@@ -7,11 +7,15 @@ public struct HTTPResponse: Sendable {
     /// The body bytes, already decoded from `Content-Encoding: gzip` when the server used it.
     public var body: [UInt8]
 
+    /// True when the request went over a kept-alive connection (no new connection was made).
+    public var reusedConnection: Bool
+
     /// Creates a response.
-    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
+    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8], reusedConnection: Bool = false) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.reusedConnection = reusedConnection
     }
 
     /// The value of the first header field with this name (case-insensitive), if any.

@@ -4,7 +4,8 @@ extension PortOneClient {
     /// Scans every payment of a window with `GET /payments`, page by page, each payment id
     /// handed over exactly once — also beyond 60,000 payments and while payments change status.
     ///
-    /// Memory stays bounded by `parallelism` pages plus the set of ids already handed over.
+    /// Memory stays bounded by `parallelism` pages plus 16-byte fingerprints of the ids already
+    /// handed over (``PaymentIdSet``).
     /// `onPage` is called from one task at a time (never concurrently), in no guaranteed order
     /// across slices; the next page of a slice is fetched after its previous page was handled.
     /// A payment that moves later in the window during the scan is handed over once, in the
@@ -17,7 +18,7 @@ extension PortOneClient {
     ) async throws -> PaymentScanSummary {
         let ranges = KeysetCursor.slices(from: from, until: until, count: options.parallelism)
         var cursors = ranges.map { KeysetCursor(from: $0.from, until: $0.until, pageSize: options.pageSize) }
-        var seen = Set<String>()
+        var seen = PaymentIdSet()
         var summary = PaymentScanSummary()
         let keyPath: KeyPath<Payment, RFC3339.Timestamp> =
             options.timestampType == .statusChangedAt ? \.statusChangedAt : \.requestedAt
@@ -45,14 +46,14 @@ extension PortOneClient {
                     case .success(let payment):
                         let key = payment[keyPath: keyPath]
                         if lastKey.map({ key > $0 }) ?? true { lastKey = key }
-                        if seen.insert(payment.id).inserted {
+                        if seen.insert(payment.id) {
                             fresh.append(item)
                             summary.paymentsDelivered += 1
                         } else {
                             summary.duplicatesSkipped += 1
                         }
                     case .failure(let failure):
-                        if let id = failure.paymentId, !seen.insert(id).inserted {
+                        if let id = failure.paymentId, !seen.insert(id) {
                             summary.duplicatesSkipped += 1
                         } else {
                             fresh.append(item)

@@ -29,6 +29,15 @@ import Testing
         _ client: PortOneClient, options: PaymentScanOptions,
         onPage: (_ pages: Int, _ seen: Set<String>) async throws -> Void = { _, _ in }
     ) async throws -> (ids: Set<String>, summary: PaymentScanSummary, deliveredTwice: Int) {
+        try await scanCounting(client, options: options, onPage: onPage).scan
+    }
+
+    /// ``scanAll`` plus how many payments came with a status this build does not know.
+    static func scanCounting(
+        _ client: PortOneClient, options: PaymentScanOptions,
+        onPage: (_ pages: Int, _ seen: Set<String>) async throws -> Void = { _, _ in }
+    ) async throws -> (scan: (ids: Set<String>, summary: PaymentScanSummary, deliveredTwice: Int), unknownStatuses: Int) {
+        var unknownStatuses = 0
         var ids = Set<String>()
         var deliveredTwice = 0
         var pages = 0
@@ -37,14 +46,16 @@ import Testing
             for item in page.items {
                 let id: String?
                 switch item {
-                case .success(let payment): id = payment.id
+                case .success(let payment):
+                    id = payment.id
+                    if case .unknown = payment.status { unknownStatuses += 1 }
                 case .failure(let failure): id = failure.paymentId
                 }
                 if let id, !ids.insert(id).inserted { deliveredTwice += 1 }
             }
             try await onPage(pages, ids)
         }
-        return (ids, summary, deliveredTwice)
+        return ((ids, summary, deliveredTwice), unknownStatuses)
     }
 
     @Test(arguments: [1, 4])
@@ -119,7 +130,7 @@ import Testing
         defer { simulator.stop() }
         try await simulator.setFaults([
             "rateLimitEvery": 29, "retryAfterSeconds": 1, "serverErrorEvery": 7, "dropConnectionEvery": 11,
-            "truncateEvery": 13, "malformedEvery": 17, "htmlErrorEvery": 19,
+            "truncateEvery": 13, "malformedEvery": 17, "htmlErrorEvery": 19, "unknownStatusEvery": 5,
         ])
         let lines = Mutex<[String]>([])
         let client = try simulator.client(log: { line in lines.withLock { $0.append(line) } })
@@ -140,6 +151,13 @@ import Testing
             return
         }
         #expect(payment.id == some)
+
+        try await simulator.setFaults(["unknownStatusEvery": 1])
+        guard case .found(let odd) = try await client.getPayment(id: some) else {
+            Issue.record("payment \(some) not found")
+            return
+        }
+        #expect(odd.status == .unknown("PAY_SCHEDULED"), "an unknown status is kept, not an error")
     }
 
     @Test func aWrongSecretSaysSoWithoutLeakingIt() async throws {

@@ -180,6 +180,17 @@ import Testing
         }
     }
 
+    @Test func listInputMayAlsoComeAsAJSONBody() throws {
+        let (server, port) = try SimulatorTestData.start(count: 100)
+        defer { server.stop() }
+        let client = SimulatorTestClient(port: port)
+        let viaBody = try client.request("GET", "/payments", body: Array(SimulatorTestData.listBody(size: 7).utf8))
+        let viaQuery = try client.get("/payments", requestBody: SimulatorTestData.listBody(size: 7))
+        #expect(viaBody.status == 200)
+        #expect(viaBody.body == viaQuery.body)
+        #expect(try viaBody.json()["items"]?.array?.count == 7)
+    }
+
     @Test func manyKeepAliveConnectionsInParallel() async throws {
         let (server, port) = try SimulatorTestData.start(count: 1000)
         defer { server.stop() }

@@ -91,6 +91,10 @@ import Testing
         #expect(items.dropFirst().allSatisfy { $0["status"]?.string != "PAY_SCHEDULED" })
         let validator = try SimulatorSchemaValidator.load()
         #expect(!validator.validate(items[0], schemaNamed: "Payment").isEmpty, "an unknown status must not match the schema")
+        let events = try SimulatorTestClient(port: port).get("/payment-events-by-cursor", requestBody: "{\"from\":\"2020-01-01T00:00:00Z\",\"until\":\"\(SimulatorTestData.until)\"}").json()
+        let eventItems = try #require(events["items"]?.array)
+        #expect(eventItems.first?["paymentEvent"]?["type"]?.string == "DISPUTE_CREATED")
+        #expect(eventItems.dropFirst().allSatisfy { $0["paymentEvent"]?["type"]?.string != "DISPUTE_CREATED" })
     }
 
     @Test func latencyDelaysAnswers() throws {

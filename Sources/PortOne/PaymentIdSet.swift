@@ -1,0 +1,29 @@
+/// The payment ids a scan already handed over, kept as 128-bit fingerprints (16 bytes each
+/// instead of a heap string) so a scan of a million payments stays small.
+///
+/// Two independently salted SipHash-1-3 values per id: a false "already seen" needs both
+/// 64-bit halves to collide, about 10⁻²⁷ for a million ids.
+struct PaymentIdSet {
+    private struct Fingerprint: Hashable {
+        let high: UInt64
+        let low: UInt64
+    }
+
+    private var fingerprints = Set<Fingerprint>()
+
+    /// The number of ids inserted.
+    var count: Int { fingerprints.count }
+
+    /// Inserts an id; false when it was already there.
+    mutating func insert(_ id: String) -> Bool {
+        var first = Hasher()
+        first.combine(0x5EED_0001 as UInt64)
+        first.combine(id)
+        var second = Hasher()
+        second.combine(0x5EED_0002 as UInt64)
+        second.combine(id)
+        let fingerprint = Fingerprint(
+            high: UInt64(bitPattern: Int64(first.finalize())), low: UInt64(bitPattern: Int64(second.finalize())))
+        return fingerprints.insert(fingerprint).inserted
+    }
+}
