@@ -63,7 +63,10 @@ enum Fixture {
             statusChangedAt: statusChangedAt, paidAt: paid ? requestedAt.adding(nanoseconds: 30_000_000_000) : nil,
             orderName: orderName ?? package?.name ?? packageId, currency: currency,
             totalAmount: amount ?? package?.price ?? 0,
-            cancelledAmount: cancellations.filter { $0.status == .succeeded }.reduce(0) { $0 + $1.totalAmount },
+            cancelledAmount: cancellations.filter { $0.status == .succeeded }.reduce(0) {
+                let (sum, overflow) = $0.addingReportingOverflow($1.totalAmount)
+                return overflow ? .max : sum
+            },
             cancellations: cancellations, customDataUserId: customDataUserId,
             customDataPackageId: packageInCustomData ? (customDataPackageId ?? packageId) : nil, customerId: customerId,
             customerEmail: "kim@example.kr")
