@@ -111,7 +111,7 @@ struct PaymentDecision {
                     "refundRows": .integer(Int64(refunds.count)),
                 ]),
                 detail:
-                    "Payment \(payment.id) \(reason), yet \(Wording.rows(refunds.count, .refund)) deduct \(Wording.credits(actualDeduction)) for it."
+                    "Payment \(payment.id) \(reason), yet \(Wording.rows(refunds.count, .refund)) \(Wording.verb("deduct", refunds.count)) \(Wording.credits(actualDeduction)) for it."
             )
         }
         outcome.classification = outcome.discrepancies.isEmpty ? bucket : .discrepancy
@@ -267,7 +267,7 @@ struct PaymentDecision {
                 "transactionIds": .array(purchases.map { .string($0.id) }),
             ]),
             detail:
-                "Payment \(payment.id) \(reason), yet \(Wording.rows(purchases.count, .purchase)) grant \(Wording.credits(actualGrant)) for it."
+                "Payment \(payment.id) \(reason), yet \(Wording.rows(purchases.count, .purchase)) \(Wording.verb("grant", purchases.count)) \(Wording.credits(actualGrant)) for it."
         )
     }
 

@@ -15,6 +15,11 @@ enum Wording {
         "\(count) \(type.rawValue) \(count == 1 ? "row" : "rows")"
     }
 
+    /// A verb agreeing with a count: `("grant", 1)` → `grants`, `("grant", 2)` → `grant`.
+    static func verb(_ verb: String, _ count: Int) -> String {
+        count == 1 ? verb + "s" : verb
+    }
+
     /// Digits grouped by thousands with commas, as Korean invoices write them.
     static func grouped(_ value: Int64) -> String {
         let digits = String(value.magnitude)
