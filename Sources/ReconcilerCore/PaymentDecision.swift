@@ -1,12 +1,18 @@
 /// The working state of one ``Reconciler/decide(payment:ledger:users:configuration:storeId:now:)``
 /// call: the gates of DESIGN §4 in order, each either finishing the outcome or handing over.
 struct PaymentDecision {
+    /// The payment decided.
     let payment: PaymentFacts
+    /// The policy in force.
     let policy: Configuration.Policy
+    /// The payment's PURCHASE rows.
     let purchases: [LedgerEntry]
+    /// The payment's REFUND rows.
     let refunds: [LedgerEntry]
+    /// The outcome so far; complete once ``run(users:catalog:storeId:now:)`` returns.
     var outcome: PaymentOutcome
 
+    /// Starts a decision: keeps the payment's PURCHASE and REFUND rows and sums them.
     init(payment: PaymentFacts, ledger: [LedgerEntry], policy: Configuration.Policy) {
         self.payment = payment
         self.policy = policy
@@ -31,6 +37,8 @@ struct PaymentDecision {
 
     // MARK: - Gates
 
+    /// Takes the decision: the skip gates (V1, other store, in flight, unknown status), then the
+    /// rules for unpaid or paid payments.
     mutating func run(users: [String: UserAccount], catalog: [CreditPackage], storeId: String, now: RFC3339.Timestamp) {
         if payment.isV1 {
             outcome.classification = .v1
