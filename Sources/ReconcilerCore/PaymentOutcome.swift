@@ -68,6 +68,16 @@ public struct PaymentOutcome: Sendable, Equatable {
         self.actualDeduction = actualDeduction
     }
 
+    /// Whether the outcome says everything about the payment's ledger now, so the engine may
+    /// close the payment's open discrepancies that it no longer lists. False for payments in
+    /// flight or with an unknown status: nothing was judged, and what was open stays open.
+    public var isConclusive: Bool {
+        switch classification {
+        case .inFlight, .unknownStatus: false
+        default: true
+        }
+    }
+
     /// The repairs apply mode writes (their kind is in `policy.autoFix`).
     public var applicable: [Repair] { repairs.filter(\.isAutoApplicable) }
 

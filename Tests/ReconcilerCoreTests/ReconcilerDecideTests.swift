@@ -356,6 +356,7 @@ struct DecideCase: Sendable, CustomTestStringConvertible {
         let outcome = Fixture.decide(
             row.payment, ledger: row.ledger, users: row.users, policy: row.policy, now: row.now)
         #expect(outcome.classification == row.classification)
+        #expect(outcome.isConclusive == (row.classification != .inFlight && row.classification != .unknownStatus))
         let repairs = outcome.repairs.map {
             DecideCase.ExpectedRepair(kind: $0.kind, credits: $0.credits, applicable: $0.isAutoApplicable)
         }
