@@ -1,0 +1,67 @@
+import ReconcilerCore
+import Testing
+
+@Suite struct FixLimitsTests {
+    static func repairs(_ credits: [Int64], applicable: Bool = true) -> [Repair] {
+        credits.enumerated().map { index, credits in
+            Repair(
+                kind: .missedGrant, paymentId: "pay_\(index)", userId: "user_1", packageId: "starter",
+                credits: credits, ledgerAmount: credits, cancellationId: nil, description: "x",
+                isAutoApplicable: applicable)
+        }
+    }
+
+    struct Row: Sendable, CustomTestStringConvertible {
+        var name: String
+        var repairs: [Repair]
+        var maxFixes = 3
+        var maxCredits: Int64 = 1000
+        var override: Int?
+        var exceeded: Bool
+        var testDescription: String { name }
+    }
+
+    static let rows: [Row] = [
+        Row(name: "no repairs", repairs: [], exceeded: false),
+        Row(name: "exactly the count limit", repairs: repairs([1, 2, 3]), exceeded: false),
+        Row(name: "one over the count limit", repairs: repairs([1, 2, 3, 4]), exceeded: true),
+        Row(name: "override lifts the count", repairs: repairs([1, 2, 3, 4]), override: 4, exceeded: false),
+        Row(name: "override can also lower it", repairs: repairs([1, 2]), override: 1, exceeded: true),
+        Row(name: "exactly maxCreditsPerFix", repairs: repairs([1000]), exceeded: false),
+        Row(name: "one credit above maxCreditsPerFix", repairs: repairs([1001]), exceeded: true),
+        Row(name: "override does not lift the credit limit", repairs: repairs([1001]), override: 100, exceeded: true),
+        Row(
+            name: "planned-only repairs do not count", repairs: repairs([5000, 1, 1, 1, 1], applicable: false),
+            exceeded: false),
+        Row(
+            name: "planned-only next to applicable ones",
+            repairs: repairs([1, 1, 1]) + repairs([1, 1], applicable: false), exceeded: false),
+    ]
+
+    @Test(arguments: rows)
+    func check(_ row: Row) {
+        var policy = Configuration.Policy()
+        policy.maxFixesPerRun = row.maxFixes
+        policy.maxCreditsPerFix = row.maxCredits
+        let found = FixLimits.check(repairs: row.repairs, policy: policy, maxFixesOverride: row.override)
+        #expect((found != nil) == row.exceeded)
+        if let found {
+            #expect(found.kind == .fixLimitExceeded)
+            #expect(found.severity == .critical)
+            #expect(found.deduplicationKey == "FIX_LIMIT_EXCEEDED")
+            #expect(found.detail.hasPrefix("No repair was applied: "))
+        }
+    }
+
+    @Test func theDiscrepancyNamesTheLimitsAndTheOffenders() throws {
+        var policy = Configuration.Policy()
+        policy.maxFixesPerRun = 1
+        policy.maxCreditsPerFix = 500
+        let found = try #require(
+            FixLimits.check(repairs: Self.repairs([100, 600]), policy: policy, maxFixesOverride: nil))
+        #expect(found.expected.serialized() == #"{"maxCreditsPerFix":500,"maxFixes":1}"#)
+        #expect(found.actual.serialized() == #"{"fixes":2,"largestFix":600,"oversizedPaymentIds":["pay_1"]}"#)
+        #expect(found.detail.contains("policy.maxFixesPerRun"))
+        #expect(found.detail.contains("pay_1: 600 credits"))
+    }
+}
