@@ -179,7 +179,8 @@ public final class DiscrepancyStore {
             WHERE status = 'open' GROUP BY kind, severity ORDER BY kind, severity
             """
         ).map {
-            OpenDiscrepancyCount(kind: try $0.decode("kind"), severity: try $0.decode("severity"), count: try $0.decode("open"))
+            OpenDiscrepancyCount(
+                kind: try $0.decode("kind"), severity: try $0.decode("severity"), count: try $0.decode("open"))
         }
     }
 

@@ -51,11 +51,20 @@ public final class RepairWriter {
             }
         } catch is NothingToWrite {
             return .nothingToDo
-        } catch let error as PostgresError
-            where error.isUniqueViolation && error.message.contains(Self.purchaseIndex)
-        {
-            return .alreadyGranted
+        } catch let error as PostgresError where error.isUniqueViolation {
+            // The transaction is rolled back. Which index refused us? The message names it;
+            // should a redacted message hide it, a committed PURCHASE of the payment says it too.
+            if error.message.contains(Self.purchaseIndex) || (try? purchaseExists(paymentId)) == true {
+                return .alreadyGranted
+            }
+            throw error
         }
+    }
+
+    private func purchaseExists(_ paymentId: String) throws -> Bool {
+        try connection.queryFirst(
+            #"SELECT EXISTS (SELECT 1 FROM "CreditTransaction" WHERE "paymentId" = $1 AND type = 'PURCHASE') AS e"#,
+            [paymentId])!.decode("e")
     }
 
     private func lockAndRead(userId: String, paymentId: String, on connection: Connection) throws -> RepairSnapshot {
@@ -99,7 +108,9 @@ public final class RepairWriter {
         for write in writes {
             try Self.validate(write, snapshot: snapshot)
             let (after, overflow) = balance.addingReportingOverflow(write.amount)
-            guard !overflow else { throw LedgerStoreError("a repair of payment \(write.paymentId) overflows the balance") }
+            guard !overflow else {
+                throw LedgerStoreError("a repair of payment \(write.paymentId) overflows the balance")
+            }
             planned.append((LedgerIdentifier.make(), write, balance, after))
             balance = after
         }
@@ -147,7 +158,8 @@ public final class RepairWriter {
         return try planned.map { item in
             let row = byId[item.id]!
             return AppliedFix(
-                fixId: try row.decode("fix_id"), runId: runId, kind: item.write.fixKind, paymentId: item.write.paymentId,
+                fixId: try row.decode("fix_id"), runId: runId, kind: item.write.fixKind,
+                paymentId: item.write.paymentId,
                 cancellationId: item.write.cancellationId, userId: item.write.userId, amount: item.write.amount,
                 credits: item.write.credits, type: item.write.type, creditTransactionId: item.id,
                 balanceBefore: item.before, balanceAfter: item.after, createdAt: try row.decode("created_at"))

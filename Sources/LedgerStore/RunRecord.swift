@@ -46,7 +46,8 @@ public struct RunRecord: Sendable, Hashable {
             let text: String = try row.decode(column)
             guard let value = T(rawValue: text) else {
                 throw LedgerStoreError(
-                    "reconciler.run.\(column) holds \"\(text)\", which this build does not know: upgrade credit-reconciler")
+                    "reconciler.run.\(column) holds \"\(text)\", which this build does not know: upgrade credit-reconciler"
+                )
             }
             return value
         }

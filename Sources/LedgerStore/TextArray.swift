@@ -47,7 +47,8 @@ public struct TextArray: PostgresBindable, Sendable, Hashable {
     public static func parse(_ text: String) throws -> [String?] {
         let scalars = Array(text.unicodeScalars)
         func malformed() -> LedgerStoreError {
-            LedgerStoreError("the database returned an array this build cannot read (expected a one-dimensional text[])")
+            LedgerStoreError(
+                "the database returned an array this build cannot read (expected a one-dimensional text[])")
         }
         var index = 0
         // An explicit lower bound, e.g. `[0:1]={a,b}`, is skipped.

@@ -44,7 +44,8 @@ struct DiscrepancyStoreTests {
             #expect(first.allSatisfy { $0.isNew && $0.occurrences == 1 })
             #expect(Set(first.map(\.subject)) == ["payment:pay_1", "payment:pay,\"2\"", "user:user_b", "run"])
             // Recorded twice in one run (and twice in one call): still one occurrence.
-            let same = try store.record([Self.amountMismatch("pay_1"), Self.amountMismatch("pay_1", actual: 1)], runId: run1)
+            let same = try store.record(
+                [Self.amountMismatch("pay_1"), Self.amountMismatch("pay_1", actual: 1)], runId: run1)
             #expect(same.map(\.occurrences) == [1])
 
             let run2 = try nextRun()
@@ -70,12 +71,16 @@ struct DiscrepancyStoreTests {
     func closeGone() throws {
         try Self.withStore { store, nextRun in
             let run1 = try nextRun()
-            let grant = DiscrepancyRecord(kind: "MISSED_GRANT", severity: "critical", paymentId: "pay_fixed", userId: "u")
+            let grant = DiscrepancyRecord(
+                kind: "MISSED_GRANT", severity: "critical", paymentId: "pay_fixed", userId: "u")
             let drift = DiscrepancyRecord(kind: "BALANCE_DRIFT", severity: "warning", userId: "user_b")
             let limit = DiscrepancyRecord(kind: "FIX_LIMIT_EXCEEDED", severity: "critical")
             try store.record(
-                [Self.amountMismatch("pay_gone"), Self.amountMismatch("pay_stays"), Self.amountMismatch("pay_unexamined"),
-                 grant, drift, limit],
+                [
+                    Self.amountMismatch("pay_gone"), Self.amountMismatch("pay_stays"),
+                    Self.amountMismatch("pay_unexamined"),
+                    grant, drift, limit,
+                ],
                 runId: run1)
 
             let run2 = try nextRun()
@@ -97,10 +102,17 @@ struct DiscrepancyStoreTests {
             #expect(byKind["AMOUNT_MISMATCH"]?.resolutionNote == "no longer observed in run \(run2)")
             #expect(byKind["BALANCE_DRIFT"]?.status == .resolved)
             #expect(closed.allSatisfy { $0.closedRunId == run2 && $0.resolvedAt != nil })
-            #expect(Set(try store.list(status: .open).map(\.subject)) == ["payment:pay_stays", "payment:pay_unexamined", "run"])
-            #expect(try store.closeGone(runId: run2, examinedPaymentIds: [], examinedUserIds: [], runLevelExamined: true)
-                .map(\.kind) == ["FIX_LIMIT_EXCEEDED"])
-            #expect(Set(try store.discrepancies(touchedByRun: run2).map(\.paymentId)) == ["pay_stays", "pay_gone", "pay_fixed", nil])
+            #expect(
+                Set(try store.list(status: .open).map(\.subject)) == [
+                    "payment:pay_stays", "payment:pay_unexamined", "run",
+                ])
+            #expect(
+                try store.closeGone(runId: run2, examinedPaymentIds: [], examinedUserIds: [], runLevelExamined: true)
+                    .map(\.kind) == ["FIX_LIMIT_EXCEEDED"])
+            #expect(
+                Set(try store.discrepancies(touchedByRun: run2).map(\.paymentId)) == [
+                    "pay_stays", "pay_gone", "pay_fixed", nil,
+                ])
 
             // Seen again after closing: a new open discrepancy, a new first-seen run.
             let run3 = try nextRun()
@@ -132,7 +144,9 @@ struct DiscrepancyStoreTests {
             #expect(throws: DiscrepancyResolutionError.notFound(id: 999_999)) {
                 try store.resolve(id: 999_999, note: "x", by: "y")
             }
-            #expect(throws: DiscrepancyResolutionError.emptyNote) { try store.resolve(id: recorded[1].id, note: " ", by: "y") }
+            #expect(throws: DiscrepancyResolutionError.emptyNote) {
+                try store.resolve(id: recorded[1].id, note: " ", by: "y")
+            }
             #expect(try store.list(status: nil).count == 2)
             #expect(try store.list(status: .ignored).map(\.id) == [recorded[1].id])
             #expect(try store.openCounts().isEmpty)

@@ -181,23 +181,39 @@ struct LedgerReaderTests {
                 """)
             let reader = LedgerReader(connection: connection)
             let cases: [(String, () throws -> Int)] = [
-                ("entries, 1000 payments", {
-                    try reader.entries(forPaymentIds: (0..<1000).map { LedgerFixture.paymentId($0 * 37) }).count
-                }),
-                ("entries, 10000 payments (statements of 1000 ids)", {
-                    try reader.entries(forPaymentIds: (0..<10_000).map { LedgerFixture.paymentId($0 * 5) }).count
-                }),
-                ("accounts, 1000 users", {
-                    try reader.accounts(userIds: (0..<1000).map { LedgerFixture.userId($0 * 7) }).count
-                }),
-                ("balance totals, 1000 users", {
-                    try reader.balanceTotals(userIds: (0..<1000).map { LedgerFixture.userId($0 * 7) }).count
-                }),
-                ("window, 1 day", {
-                    try reader.paymentIds(
-                        createdFrom: Self.instant.addingTimeInterval(-86_400 * 2), until: Self.instant.addingTimeInterval(-86_400)
-                    ).count
-                }),
+                (
+                    "entries, 1000 payments",
+                    {
+                        try reader.entries(forPaymentIds: (0..<1000).map { LedgerFixture.paymentId($0 * 37) }).count
+                    }
+                ),
+                (
+                    "entries, 10000 payments (statements of 1000 ids)",
+                    {
+                        try reader.entries(forPaymentIds: (0..<10_000).map { LedgerFixture.paymentId($0 * 5) }).count
+                    }
+                ),
+                (
+                    "accounts, 1000 users",
+                    {
+                        try reader.accounts(userIds: (0..<1000).map { LedgerFixture.userId($0 * 7) }).count
+                    }
+                ),
+                (
+                    "balance totals, 1000 users",
+                    {
+                        try reader.balanceTotals(userIds: (0..<1000).map { LedgerFixture.userId($0 * 7) }).count
+                    }
+                ),
+                (
+                    "window, 1 day",
+                    {
+                        try reader.paymentIds(
+                            createdFrom: Self.instant.addingTimeInterval(-86_400 * 2),
+                            until: Self.instant.addingTimeInterval(-86_400)
+                        ).count
+                    }
+                ),
             ]
             for (name, run) in cases {
                 _ = connection.drainNotices()

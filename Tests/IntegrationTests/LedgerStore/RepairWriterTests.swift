@@ -49,7 +49,9 @@ struct RepairWriterTests {
                 return []
             }
             return [
-                .grant(userId: snapshot.userId, paymentId: snapshot.paymentId, credits: credits, description: "프로 (reconciled)")
+                .grant(
+                    userId: snapshot.userId, paymentId: snapshot.paymentId, credits: credits,
+                    description: "프로 (reconciled)")
             ]
         }
     }
@@ -110,7 +112,8 @@ struct RepairWriterTests {
             }
             #expect(nothing == .nothingToDo)
             #expect(try fixture.balance("user_nocredit") == nil)
-            let outcome = try writer.apply(userId: "user_nocredit", paymentId: "pay_2", decide: Self.grantIfMissing(100))
+            let outcome = try writer.apply(
+                userId: "user_nocredit", paymentId: "pay_2", decide: Self.grantIfMissing(100))
             #expect(outcome.fixes.map(\.balanceAfter) == [100])
             #expect(try fixture.balance("user_nocredit") == 100)
         }
@@ -120,7 +123,9 @@ struct RepairWriterTests {
     func unknownUser() throws {
         try Self.withFixture { fixture in
             let writer = try fixture.writer()
-            #expect(try writer.apply(userId: "user_ghost", paymentId: "pay_g", decide: Self.grantIfMissing(100)) == .nothingToDo)
+            #expect(
+                try writer.apply(userId: "user_ghost", paymentId: "pay_g", decide: Self.grantIfMissing(100))
+                    == .nothingToDo)
             let refused = #expect(throws: LedgerStoreError.self) {
                 try writer.apply(userId: "user_ghost", paymentId: "pay_g") { _ in
                     [.grant(userId: "user_ghost", paymentId: "pay_g", credits: 100, description: nil)]
@@ -159,7 +164,8 @@ struct RepairWriterTests {
             LedgerWrite.grant(userId: "user_a", paymentId: "pay_other", credits: 100, description: nil),
             LedgerWrite.grant(userId: "user_a", paymentId: "pay_v", credits: -100, description: nil),
             LedgerWrite(
-                userId: "user_a", paymentId: "pay_v", amount: 100, type: .bonus, description: nil, fixKind: .missedGrant),
+                userId: "user_a", paymentId: "pay_v", amount: 100, type: .bonus, description: nil, fixKind: .missedGrant
+            ),
             LedgerWrite(
                 userId: "user_a", paymentId: "pay_v", amount: 100, type: .refund, description: nil,
                 fixKind: .missedRefund),
@@ -219,7 +225,8 @@ struct RepairWriterTests {
             #expect(try fixture.balance("user_a") == 50)
             #expect(try fixture.fixCount() == 0)
             // A new connection finishes the work, once.
-            let retry = try fixture.writer().apply(userId: "user_a", paymentId: "pay_k", decide: Self.grantIfMissing(330))
+            let retry = try fixture.writer().apply(
+                userId: "user_a", paymentId: "pay_k", decide: Self.grantIfMissing(330))
             #expect(retry.fixes.count == 1)
             #expect(try fixture.balance("user_a") == 380)
         }
@@ -242,8 +249,12 @@ struct RepairWriterTests {
             #expect(try reader.accounts(userIds: ["user_a", "user_b"]).count == 2)
             #expect(try reader.entries(forPaymentIds: ["pay_1"]).isEmpty)
             let writer = RepairWriter(connection: work, runId: run.runId)
-            #expect(try writer.apply(userId: "user_a", paymentId: "pay_1", decide: Self.grantIfMissing(100)).fixes.count == 1)
-            #expect(try writer.apply(userId: "user_b", paymentId: "pay_2", decide: Self.grantIfMissing(100)).fixes.count == 1)
+            #expect(
+                try writer.apply(userId: "user_a", paymentId: "pay_1", decide: Self.grantIfMissing(100)).fixes.count
+                    == 1)
+            #expect(
+                try writer.apply(userId: "user_b", paymentId: "pay_2", decide: Self.grantIfMissing(100)).fixes.count
+                    == 1)
             #expect(try reader.balanceTotals(userIds: ["user_a", "user_b"]).values.allSatisfy { $0.drift == 0 })
             let store = DiscrepancyStore(connection: work)
             let drift = DiscrepancyRecord(kind: "BALANCE_DRIFT", severity: "warning", userId: "user_a")
@@ -254,7 +265,8 @@ struct RepairWriterTests {
             try recorder.advanceCheckpoint("scan", to: Date(), runId: run.runId)
             try recorder.finish(run.runId, outcome: .succeeded, totalsJSON: #"{"fixesApplied": 2}"#)
             #expect(try recorder.latestRun()?.status == .succeeded)
-            #expect(try admin.queryFirst(#"SELECT sum(balance) AS s FROM "Credit""#)?.decode("s", as: Int64.self) == 200)
+            #expect(
+                try admin.queryFirst(#"SELECT sum(balance) AS s FROM "Credit""#)?.decode("s", as: Int64.self) == 200)
         }
     }
 

@@ -11,7 +11,8 @@ struct RunRecorderTests {
         _ mode: RunMode = .apply, paymentIds: [String]? = nil, host: String = "host-a", pid: Int32 = 4242
     ) -> RunStart {
         RunStart(
-            trigger: .manual, mode: mode, paymentIds: paymentIds, windowFrom: Date(timeIntervalSince1970: 1_790_000_000),
+            trigger: .manual, mode: mode, paymentIds: paymentIds,
+            windowFrom: Date(timeIntervalSince1970: 1_790_000_000),
             windowUntil: Date(timeIntervalSince1970: 1_790_086_400), host: host, pid: pid, version: "0.1.0-test")
     }
 
