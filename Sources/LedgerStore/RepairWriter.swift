@@ -14,7 +14,8 @@ import ReconcilerCore
 /// Because the decision sees every committed row of the payment, rerunning a unit after a
 /// crash at any point writes nothing twice. A PURCHASE committed concurrently by the web app's
 /// webhook makes the insert hit the unique PURCHASE index: the unit rolls back and reports
-/// `.alreadyGranted`. When the connection is lost, the transaction is rolled back by the
+/// `.alreadyGranted`; a deadlock with such a webhook (the server aborts one side) is retried.
+/// When the connection is lost, the transaction is rolled back by the
 /// server and `PostgresError.isUnavailable` is thrown (a commit whose answer was lost may
 /// have landed: the next run's fresh read sees it).
 public final class RepairWriter {
@@ -40,6 +41,25 @@ public final class RepairWriter {
     ///   unknown user); `PostgresError` from the database (nothing is written; check
     ///   `isUnavailable`).
     public func apply(
+        userId: String, paymentId: String, decide: (RepairSnapshot) throws -> [LedgerWrite]
+    ) throws -> RepairOutcome {
+        // A webhook that inserts its PURCHASE and then updates the balance takes the locks in the
+        // opposite order to ours: the server breaks such a deadlock by aborting one side. When it
+        // is us, the unit is simply decided again on fresh data.
+        var attempt = 1
+        while true {
+            do {
+                return try applyOnce(userId: userId, paymentId: paymentId, decide: decide)
+            } catch let error as PostgresError where error.isTransient && attempt < Self.attempts {
+                attempt += 1
+            }
+        }
+    }
+
+    /// How often a unit is tried when the server aborts it for a deadlock or serialization failure.
+    public static let attempts = 3
+
+    private func applyOnce(
         userId: String, paymentId: String, decide: (RepairSnapshot) throws -> [LedgerWrite]
     ) throws -> RepairOutcome {
         do {
@@ -98,42 +118,64 @@ public final class RepairWriter {
     private func write(_ writes: [LedgerWrite], snapshot: RepairSnapshot, on connection: Connection) throws
         -> [AppliedFix]
     {
+        let planned = try Self.plan(writes, snapshot: snapshot)
+        return try insert(planned, on: connection)
+    }
+
+    /// Validates `writes` against the unit and chains the balance through them.
+    static func plan(_ writes: [LedgerWrite], snapshot: RepairSnapshot) throws -> [PlannedWrite] {
         guard let start = snapshot.lockedBalance else {
             throw LedgerStoreError(
                 "refusing to repair payment \(snapshot.paymentId): user \(snapshot.userId) does not exist in \"User\" "
                     + "(report it as UNKNOWN_USER instead)")
         }
         var balance = start
-        var planned: [(id: String, write: LedgerWrite, before: Int64, after: Int64)] = []
+        var planned: [PlannedWrite] = []
         for write in writes {
-            try Self.validate(write, snapshot: snapshot)
+            try validate(write, snapshot: snapshot)
             let (after, overflow) = balance.addingReportingOverflow(write.amount)
             guard !overflow else {
                 throw LedgerStoreError("a repair of payment \(write.paymentId) overflows the balance")
             }
-            planned.append((LedgerIdentifier.make(), write, balance, after))
+            planned.append(PlannedWrite(id: LedgerIdentifier.make(), write: write, before: balance, after: after))
             balance = after
+        }
+        return planned
+    }
+
+    /// Inserts the ledger rows and fix rows of `planned` and sets each user's balance to the
+    /// last planned `after`, in one statement; returns the fixes in `planned` order.
+    func insert(_ planned: [PlannedWrite], on connection: Connection) throws -> [AppliedFix] {
+        var finalBalance: [String: Int64] = [:]
+        var users: [String] = []
+        for item in planned {
+            if finalBalance.updateValue(item.after, forKey: item.write.userId) == nil {
+                users.append(item.write.userId)
+            }
         }
         let rows = try connection.query(
             #"""
             WITH w AS (
-                SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
-                                     $7::bigint[], $8::bigint[], $9::bigint[])
-                    AS w (id, amount, type, description, kind, cancellation_id, credits, balance_before, balance_after)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[],
+                                     $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::bigint[])
+                    AS w (id, user_id, payment_id, amount, type, description, kind, cancellation_id, credits,
+                          balance_before, balance_after)
             ), ct AS (
                 INSERT INTO "CreditTransaction" (id, "userId", amount, type, description, "paymentId", "createdAt")
-                SELECT w.id, $10, w.amount, w.type::"CreditTransactionType", w.description, $11,
+                SELECT w.id, w.user_id, w.amount, w.type::"CreditTransactionType", w.description, w.payment_id,
                        (now() AT TIME ZONE 'UTC')::timestamp(3)
                 FROM w
                 RETURNING id, "createdAt"
             ), credit AS (
-                UPDATE "Credit" SET balance = $12, "updatedAt" = (now() AT TIME ZONE 'UTC')::timestamp(3)
-                WHERE "userId" = $10
-                RETURNING balance
+                UPDATE "Credit" AS c SET balance = b.balance, "updatedAt" = (now() AT TIME ZONE 'UTC')::timestamp(3)
+                FROM unnest($12::text[], $13::bigint[]) AS b (user_id, balance)
+                WHERE c."userId" = b.user_id
+                RETURNING c."userId"
             ), fx AS (
                 INSERT INTO reconciler.fix (run_id, kind, payment_id, cancellation_id, credits, credit_transaction_id,
                                             user_id, balance_before, balance_after)
-                SELECT $13, w.kind, $11, w.cancellation_id, w.credits, ct.id, $10, w.balance_before, w.balance_after
+                SELECT $14, w.kind, w.payment_id, w.cancellation_id, w.credits, ct.id, w.user_id, w.balance_before,
+                       w.balance_after
                 FROM w JOIN ct ON ct.id = w.id
                 RETURNING id, credit_transaction_id
             )
@@ -142,16 +184,20 @@ public final class RepairWriter {
             FROM fx JOIN ct ON ct.id = fx.credit_transaction_id
             """#,
             [
-                TextArray(planned.map(\.id)), TextArray(planned.map { String($0.write.amount) }),
+                TextArray(planned.map(\.id)), TextArray(planned.map(\.write.userId)),
+                TextArray(planned.map(\.write.paymentId)), TextArray(planned.map { String($0.write.amount) }),
                 TextArray(planned.map(\.write.type.rawValue)), TextArray(optionals: planned.map(\.write.description)),
                 TextArray(planned.map(\.write.fixKind.rawValue)),
                 TextArray(optionals: planned.map(\.write.cancellationId)),
                 TextArray(planned.map { String($0.write.credits) }), TextArray(planned.map { String($0.before) }),
-                TextArray(planned.map { String($0.after) }), snapshot.userId, snapshot.paymentId, balance, runId,
+                TextArray(planned.map { String($0.after) }), TextArray(users),
+                TextArray(users.map { String(finalBalance[$0]!) }), runId,
             ])
-        guard rows.count == planned.count, try rows.first?.decode("credit_rows", as: Int64.self) == 1 else {
+        guard rows.count == planned.count, try rows.first?.decode("credit_rows", as: Int64.self) == Int64(users.count)
+        else {
             throw LedgerStoreError(
-                "the repair of payment \(snapshot.paymentId) wrote \(rows.count) of \(planned.count) rows; rolled back")
+                "a repair wrote \(rows.count) of \(planned.count) ledger rows (or lost a \"Credit\" row); "
+                    + "it was rolled back, nothing was written")
         }
         var byId: [String: Row] = [:]
         for row in rows { byId[try row.decode("credit_transaction_id")] = row }
@@ -186,6 +232,18 @@ public final class RepairWriter {
             }
         }
     }
+}
+
+/// One ledger row about to be written, with its new id and the balance around it.
+struct PlannedWrite {
+    /// The `"CreditTransaction".id` it gets.
+    let id: String
+    /// What to write.
+    let write: LedgerWrite
+    /// The user's balance before it.
+    let before: Int64
+    /// The user's balance after it.
+    let after: Int64
 }
 
 /// Thrown inside the transaction when the decision writes nothing, to roll back a `"Credit"`

@@ -205,6 +205,71 @@ struct RepairWriterTests {
         }
     }
 
+    /// What the webhook thread ended with.
+    final class WebhookResult: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: Result<Void, PostgresError>?
+        var value: Result<Void, PostgresError>? {
+            get { lock.withLock { stored } }
+            set { lock.withLock { stored = newValue } }
+        }
+    }
+
+    @Test("a webhook that inserts, then updates the balance, deadlocks with a repair: exactly one grant survives")
+    func webhookDeadlock() throws {
+        try Self.withFixture { fixture in
+            let inserted = DispatchSemaphore(value: 0)
+            let finished = DispatchSemaphore(value: 0)
+            let result = WebhookResult()
+            let database = fixture.database
+            let outcome = try fixture.writer().apply(userId: "user_a", paymentId: "pay_d") { snapshot in
+                let writes = try Self.grantIfMissing(330)(snapshot)
+                guard snapshot.freshLedger.isEmpty else { return writes }
+                // The web app's webhook, as Prisma runs it: INSERT the PURCHASE, then UPDATE the
+                // balance, in one transaction; its UPDATE waits for our row lock.
+                Thread.detachNewThread {
+                    do {
+                        let webhook = try database.connect()
+                        try webhook.transaction { webhook in
+                            try AppSchema.insert(
+                                LedgerEntry(
+                                    id: "webhook_ct", userId: "user_a", amount: 330, type: .purchase,
+                                    paymentId: "pay_d", createdAt: Date()),
+                                into: webhook)
+                            inserted.signal()
+                            try webhook.execute(
+                                #"UPDATE "Credit" SET balance = balance + 330 WHERE "userId" = 'user_a'"#)
+                        }
+                        result.value = .success(())
+                    } catch let error as PostgresError {
+                        inserted.signal()
+                        result.value = .failure(error)
+                    } catch {
+                        inserted.signal()
+                        result.value = .failure(PostgresError(kind: .misuse, message: "\(error)"))
+                    }
+                    finished.signal()
+                }
+                inserted.wait()
+                return writes
+            }
+            finished.wait()
+            let webhookResult = try #require(result.value)
+            // Whoever the server aborted, the payment is granted exactly once.
+            #expect(try fixture.ledger("pay_d").filter { $0.type == .purchase }.count == 1)
+            #expect(try fixture.balance("user_a") == 380)
+            switch webhookResult {
+            case .success:
+                #expect(outcome == .nothingToDo || outcome == .alreadyGranted)
+                #expect(try fixture.fixCount() == 0)
+            case .failure(let error):
+                #expect(error.sqlState == "40P01", "\(error)")
+                #expect(outcome.fixes.count == 1)
+                #expect(try fixture.fixCount() == 1)
+            }
+        }
+    }
+
     @Test("the connection killed mid-transaction: nothing is written and the error says unavailable")
     func connectionKilled() throws {
         try Self.withFixture { fixture in
@@ -270,6 +335,69 @@ struct RepairWriterTests {
         }
     }
 
+    @Test("a batch applies its units in one transaction; same-user units chain the balance; outcomes stay in order")
+    func batch() throws {
+        try Self.withFixture { fixture in
+            try AppSchema.insert(
+                LedgerEntry(
+                    id: "ct_old", userId: "user_a", amount: 100, type: .purchase, paymentId: "pay_done",
+                    createdAt: Date()),
+                into: fixture.admin)
+            let units = [
+                RepairUnit(userId: "user_a", paymentId: "pay_b1"),
+                RepairUnit(userId: "user_nocredit", paymentId: "pay_b2"),
+                RepairUnit(userId: "user_a", paymentId: "pay_done"),
+                RepairUnit(userId: "user_ghost", paymentId: "pay_b3"),
+                RepairUnit(userId: "user_a", paymentId: "pay_b4"),
+            ]
+            let writer = try fixture.writer()
+            let outcomes = try writer.apply(units: units, decide: Self.grantIfMissing(100))
+            #expect(outcomes.map(\.fixes.count) == [1, 1, 0, 0, 1])
+            #expect(outcomes[2] == .nothingToDo)
+            #expect(outcomes[3] == .nothingToDo)
+            #expect(outcomes[0].fixes.first?.balanceBefore == 50)
+            #expect(outcomes[4].fixes.first?.balanceBefore == 150)
+            #expect(outcomes[4].fixes.first?.balanceAfter == 250)
+            #expect(try fixture.balance("user_a") == 250)
+            #expect(try fixture.balance("user_nocredit") == 100)
+            #expect(try fixture.fixCount() == 3)
+            #expect(try writer.apply(units: units, decide: Self.grantIfMissing(100)).allSatisfy { $0 == .nothingToDo })
+            #expect(throws: LedgerStoreError.self) {
+                try writer.apply(units: [units[0], units[0]], decide: Self.grantIfMissing(100))
+            }
+        }
+    }
+
+    @Test("a webhook grant during a batch falls back to one unit at a time: only its unit is left out")
+    func batchWithConcurrentWebhook() throws {
+        try Self.withFixture { fixture in
+            try AppSchema.insertUser(fixture.admin, id: "user_b", balance: 0)
+            let webhook = try fixture.database.connect()
+            var webhookFired = false
+            let units = [
+                RepairUnit(userId: "user_a", paymentId: "pay_1"), RepairUnit(userId: "user_b", paymentId: "pay_2"),
+            ]
+            let outcomes = try fixture.writer().apply(units: units) { snapshot in
+                if snapshot.paymentId == "pay_2" && !webhookFired {
+                    webhookFired = true
+                    try AppSchema.insert(
+                        LedgerEntry(
+                            id: "webhook_ct", userId: "user_b", amount: 100, type: .purchase, paymentId: "pay_2",
+                            createdAt: Date()),
+                        into: webhook)
+                }
+                return try Self.grantIfMissing(100)(snapshot)
+            }
+            #expect(outcomes[0].fixes.count == 1)
+            // The batch hit the webhook's row and rolled back; alone, pay_2's fresh read sees it.
+            #expect(outcomes[1] == .nothingToDo)
+            #expect(try fixture.ledger("pay_2").map(\.id) == ["webhook_ct"])
+            #expect(try fixture.balance("user_a") == 150)
+            #expect(try fixture.balance("user_b") == 0)
+            #expect(try fixture.fixCount() == 1)
+        }
+    }
+
     @Test("10,000 repairs, one transaction each (rate printed, not asserted)")
     func tenThousandRepairs() throws {
         try TestDatabase.withFresh(schema: .migrated) { database in
@@ -300,6 +428,33 @@ struct RepairWriterTests {
             #expect(try totals.decode("balances", as: Int64.self) == 1_000_000)
             #expect(try totals.decode("rows", as: Int64.self) == 10_000)
             #expect(try totals.decode("fixes", as: Int64.self) == 10_000)
+        }
+    }
+
+    @Test("10,000 repairs in batches of 500 (rate printed, not asserted)")
+    func tenThousandRepairsBatched() throws {
+        try TestDatabase.withFresh(schema: .migrated) { database in
+            let admin = try database.connect()
+            try LedgerFixture(users: 10_000, payments: 0, rows: 0).load(into: admin)
+            let run = try RunRecorder(connection: try database.connect()).begin(
+                RunStart(trigger: .manual, mode: .apply, windowFrom: nil, windowUntil: nil, version: "test"))
+            let writer = RepairWriter(connection: try database.connect(), runId: run.runId)
+            let units = (0..<10_000).map { RepairUnit(userId: LedgerFixture.userId($0), paymentId: "bulk_pay_\($0)") }
+            var applied = 0
+            let elapsed = try ContinuousClock().measure {
+                for start in stride(from: 0, to: units.count, by: 500) {
+                    let outcomes = try writer.apply(
+                        units: Array(units[start..<start + 500]), decide: Self.grantIfMissing(100))
+                    applied += outcomes.reduce(0) { $0 + $1.fixes.count }
+                }
+            }
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            print("RepairWriter batched: 10000 repairs in \(seconds) s = \(Int(10_000 / seconds)) repairs/s")
+            #expect(applied == 10_000)
+            let balances: Int64 = try admin.queryFirst(#"SELECT sum(balance) AS s FROM "Credit""#)!.decode("s")
+            #expect(balances == 1_000_000)
+            #expect(
+                try admin.queryFirst("SELECT count(*) AS n FROM reconciler.fix")!.decode("n", as: Int64.self) == 10_000)
         }
     }
 }
