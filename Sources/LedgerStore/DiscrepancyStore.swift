@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import ReconcilerCore
 
 /// The findings for review in `reconciler.discrepancy`: recorded once per kind and subject
 /// while open, bumped by every later run that sees them again, closed when a run that
@@ -43,29 +44,31 @@ public final class DiscrepancyStore {
         result.reserveCapacity(unique.count)
         for start in stride(from: 0, to: unique.count, by: batchSize) {
             let batch = unique[start..<min(start + batchSize, unique.count)]
-            let rows = try connection.query(
-                """
-                INSERT INTO reconciler.discrepancy AS d
-                    (kind, severity, payment_id, user_id, expected, actual, evidence, detail,
-                     first_seen_run_id, last_seen_run_id)
-                SELECT x.kind, x.severity, x.payment_id, x.user_id, x.expected::jsonb, x.actual::jsonb,
-                       x.evidence::jsonb, x.detail, $9, $9
-                FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                            $8::text[]) AS x (kind, severity, payment_id, user_id, expected, actual, evidence, detail)
-                ON CONFLICT (kind, subject) WHERE status = 'open' DO UPDATE SET
-                    severity = EXCLUDED.severity, user_id = EXCLUDED.user_id, expected = EXCLUDED.expected,
-                    actual = EXCLUDED.actual, evidence = EXCLUDED.evidence, detail = EXCLUDED.detail,
-                    occurrences = d.occurrences + CASE WHEN d.last_seen_run_id = EXCLUDED.last_seen_run_id
-                                                       THEN 0 ELSE 1 END,
-                    last_seen_run_id = EXCLUDED.last_seen_run_id, last_seen_at = now()
-                RETURNING d.id, d.kind, d.subject, d.occurrences, d.first_seen_run_id
-                """,
-                [
-                    TextArray(batch.map(\.kind)), TextArray(batch.map(\.severity)),
-                    TextArray(optionals: batch.map(\.paymentId)), TextArray(optionals: batch.map(\.userId)),
-                    TextArray(batch.map(\.expectedJSON)), TextArray(batch.map(\.actualJSON)),
-                    TextArray(optionals: batch.map(\.evidenceJSON)), TextArray(batch.map(\.detail)), runId,
-                ])
+            let rows = try withJSONDiagnosis(batch) {
+                try connection.query(
+                    """
+                    INSERT INTO reconciler.discrepancy AS d
+                        (kind, severity, payment_id, user_id, expected, actual, evidence, detail,
+                         first_seen_run_id, last_seen_run_id)
+                    SELECT x.kind, x.severity, x.payment_id, x.user_id, x.expected::jsonb, x.actual::jsonb,
+                           x.evidence::jsonb, x.detail, $9, $9
+                    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                                $8::text[]) AS x (kind, severity, payment_id, user_id, expected, actual, evidence, detail)
+                    ON CONFLICT (kind, subject) WHERE status = 'open' DO UPDATE SET
+                        severity = EXCLUDED.severity, user_id = EXCLUDED.user_id, expected = EXCLUDED.expected,
+                        actual = EXCLUDED.actual, evidence = EXCLUDED.evidence, detail = EXCLUDED.detail,
+                        occurrences = d.occurrences + CASE WHEN d.last_seen_run_id = EXCLUDED.last_seen_run_id
+                                                           THEN 0 ELSE 1 END,
+                        last_seen_run_id = EXCLUDED.last_seen_run_id, last_seen_at = now()
+                    RETURNING d.id, d.kind, d.subject, d.occurrences, d.first_seen_run_id
+                    """,
+                    [
+                        TextArray(batch.map(\.kind)), TextArray(batch.map(\.severity)),
+                        TextArray(optionals: batch.map(\.paymentId)), TextArray(optionals: batch.map(\.userId)),
+                        TextArray(batch.map(\.expectedJSON)), TextArray(batch.map(\.actualJSON)),
+                        TextArray(optionals: batch.map(\.evidenceJSON)), TextArray(batch.map(\.detail)), runId,
+                    ])
+            }
             for row in rows {
                 let firstSeen: Int64 = try row.decode("first_seen_run_id")
                 result.append(
@@ -181,6 +184,29 @@ public final class DiscrepancyStore {
         ).map {
             OpenDiscrepancyCount(
                 kind: try $0.decode("kind"), severity: try $0.decode("severity"), count: try $0.decode("open"))
+        }
+    }
+
+    /// Runs `body`; when the server refuses a JSON field, names the finding and field at fault.
+    private func withJSONDiagnosis<T>(_ batch: ArraySlice<DiscrepancyRecord>, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as PostgresError where error.sqlState == "22P02" {
+            for record in batch {
+                let fields =
+                    [("expected", record.expectedJSON), ("actual", record.actualJSON)]
+                    + (record.evidenceJSON.map { [("evidence", $0)] } ?? [])
+                for (field, text) in fields {
+                    do {
+                        _ = try JSONValue.parse(Data(text.utf8))
+                    } catch {
+                        throw LedgerStoreError(
+                            "the \(record.kind) finding for \(record.subject) has invalid JSON in \(field) "
+                                + "(\(error)); nothing of this batch was recorded (a bug in the engine's mapping)")
+                    }
+                }
+            }
+            throw error
         }
     }
 

@@ -152,4 +152,19 @@ struct DiscrepancyStoreTests {
             #expect(try store.openCounts().isEmpty)
         }
     }
+
+    @Test("a finding with invalid JSON is refused with its kind, subject and field named")
+    func invalidJSON() throws {
+        try Self.withStore { store, nextRun in
+            let run = try nextRun()
+            var broken = Self.amountMismatch("pay_1")
+            broken.actualJSON = #"{"amount": "#
+            let error = #expect(throws: LedgerStoreError.self) {
+                try store.record([Self.amountMismatch("pay_0"), broken], runId: run)
+            }
+            #expect(
+                error?.message.contains("AMOUNT_MISMATCH finding for payment:pay_1 has invalid JSON in actual") == true)
+            #expect(try store.list(status: nil).isEmpty)
+        }
+    }
 }
