@@ -1,0 +1,165 @@
+import Foundation
+import Postgres
+import ReconcilerCore
+
+/// Reads the web app's ledger for a run: rows by payment, accounts, the window's payment ids
+/// and balance totals, each in one indexed query per batch of ids (never a sequential scan of
+/// `"CreditTransaction"`: see the `reconciler_CreditTransaction_*` indexes of migration 0003).
+///
+/// Ids travel as one `text[]` parameter (`= ANY($1::text[])`), so any string is matched
+/// exactly. Not thread-safe, like the connection it reads through.
+public final class LedgerReader {
+    /// The connection queries run on.
+    public let connection: Connection
+    /// At most this many ids go into one statement; more are read in several statements.
+    ///
+    /// The default, 1000, keeps each statement on the indexes: against a 200,000-row ledger
+    /// PostgreSQL 15 already prefers a sequential scan for 2000 ids in one `= ANY` (each id is
+    /// costed as an index probe), and rightly so at that size; on bigger ledgers the
+    /// crossover moves up in proportion.
+    public let idsPerStatement: Int
+    /// `"CreditTransaction"` rows this reader has read so far (for `totals.ledgerRowsScanned`).
+    public private(set) var rowsRead = 0
+
+    /// Creates a reader on `connection`.
+    public init(connection: Connection, idsPerStatement: Int = 1000) {
+        self.connection = connection
+        self.idsPerStatement = max(1, idsPerStatement)
+    }
+
+    /// Every ledger row (any type) of each payment id, oldest first; payments without rows are
+    /// absent from the result.
+    public func entries(forPaymentIds paymentIds: [String]) throws -> [String: [LedgerEntry]] {
+        var result: [String: [LedgerEntry]] = [:]
+        for batch in Self.batches(of: paymentIds, size: idsPerStatement) {
+            let rows = try connection.query(
+                """
+                SELECT \(LedgerEntry.selectColumns) FROM "CreditTransaction"
+                WHERE "paymentId" = ANY($1::text[])
+                ORDER BY "paymentId", "createdAt", id
+                """, [TextArray(batch)])
+            rowsRead += rows.count
+            for row in rows {
+                let entry = try LedgerEntry(row: row)
+                result[entry.paymentId!, default: []].append(entry)
+            }
+        }
+        return result
+    }
+
+    /// The users among `userIds` that exist, with their email and `"Credit".balance` (nil when
+    /// they have no `"Credit"` row); unknown ids are absent from the result.
+    public func accounts(userIds: [String]) throws -> [String: UserAccount] {
+        var result: [String: UserAccount] = [:]
+        for batch in Self.batches(of: userIds, size: idsPerStatement) {
+            let rows = try connection.query(
+                """
+                SELECT u.id, u.email, c.balance
+                FROM "User" u LEFT JOIN "Credit" c ON c."userId" = u.id
+                WHERE u.id = ANY($1::text[])
+                """, [TextArray(batch)])
+            for row in rows {
+                let account = UserAccount(
+                    id: try row.decode("id"), email: try row.decode("email"), balance: try row.decode("balance"))
+                result[account.id] = account
+            }
+        }
+        return result
+    }
+
+    /// `"Credit".balance` next to the sum and count of each user's ledger rows (`BALANCE_DRIFT`),
+    /// one entry per distinct asked-for id, unknown users included (`userExists` false).
+    public func balanceTotals(userIds: [String]) throws -> [String: BalanceTotals] {
+        var result: [String: BalanceTotals] = [:]
+        for batch in Self.batches(of: userIds, size: idsPerStatement) {
+            // LATERAL keeps the sum on the ("userId") index, one probe per user, however few
+            // or many users the batch holds.
+            let rows = try connection.query(
+                """
+                SELECT q.id, u.id IS NOT NULL AS user_exists, c.balance, s.total, s.rows
+                FROM unnest($1::text[]) AS q(id)
+                LEFT JOIN "User" u ON u.id = q.id
+                LEFT JOIN "Credit" c ON c."userId" = q.id
+                CROSS JOIN LATERAL (
+                    SELECT coalesce(sum(t.amount), 0)::bigint AS total, count(*) AS rows
+                    FROM "CreditTransaction" t WHERE t."userId" = q.id
+                ) s
+                """, [TextArray(batch)])
+            for row in rows {
+                let totals = BalanceTotals(
+                    userId: try row.decode("id"), userExists: try row.decode("user_exists"),
+                    balance: try row.decode("balance"), transactionSum: try row.decode("total"),
+                    transactionCount: try row.decode("rows"))
+                rowsRead += totals.transactionCount
+                result[totals.userId] = totals
+            }
+        }
+        return result
+    }
+
+    /// Streams the distinct payment ids of PURCHASE and REFUND rows written in
+    /// [`from`, `until`) (by `"createdAt"`, UTC), so a run can look up the payments its PortOne
+    /// scan did not return (design §4.4).
+    ///
+    /// Rows are read in keyset pages of `pageSize` ordered by (`"createdAt"`, `id`) on the
+    /// `("createdAt")` index; `body` gets each page's ids not handed out before (possibly
+    /// empty pages are skipped). Rows committed behind the keyset during the scan are not
+    /// seen; the next run's overlap covers them.
+    @discardableResult
+    public func paymentIds(
+        createdFrom from: Date, until: Date, pageSize: Int = 5000, _ body: ([String]) throws -> Void
+    ) throws -> LedgerWindowScan {
+        var seen = Set<String>()
+        var scan = LedgerWindowScan(rows: 0, paymentIds: 0, pages: 0)
+        var after: (createdAt: String, id: String)?
+        let limit = max(1, pageSize)
+        while true {
+            let rows: [Row]
+            let columns = #"SELECT id, "paymentId", "createdAt"::text AS created_at FROM "CreditTransaction""#
+            let window = """
+                WHERE "createdAt" >= $1::timestamp AND "createdAt" < $2::timestamp
+                  AND type IN ('PURCHASE', 'REFUND') AND "paymentId" IS NOT NULL
+                """
+            if let after {
+                rows = try connection.query(
+                    """
+                    \(columns)
+                    \(window)
+                      AND "createdAt" >= $3::timestamp AND ("createdAt", id) > ($3::timestamp, $4::text)
+                    ORDER BY "createdAt", id LIMIT $5
+                    """, [from, until, after.createdAt, after.id, limit])
+            } else {
+                rows = try connection.query(
+                    "\(columns)\n\(window)\nORDER BY \"createdAt\", id LIMIT $3", [from, until, limit])
+            }
+            guard let last = rows.last else { break }
+            scan.pages += 1
+            scan.rows += rows.count
+            rowsRead += rows.count
+            var fresh: [String] = []
+            for row in rows {
+                let paymentId: String = try row.decode("paymentId")
+                if seen.insert(paymentId).inserted { fresh.append(paymentId) }
+            }
+            if !fresh.isEmpty { try body(fresh) }
+            after = (try last.decode("created_at"), try last.decode("id"))
+            if rows.count < limit { break }
+        }
+        scan.paymentIds = seen.count
+        return scan
+    }
+
+    /// All distinct payment ids of the window at once (see `paymentIds(createdFrom:until:pageSize:_:)`).
+    public func paymentIds(createdFrom from: Date, until: Date) throws -> [String] {
+        var all: [String] = []
+        try paymentIds(createdFrom: from, until: until) { all.append(contentsOf: $0) }
+        return all
+    }
+
+    /// Distinct ids in first-seen order, cut into batches.
+    static func batches(of ids: [String], size: Int) -> [[String]] {
+        var seen = Set<String>()
+        let unique = ids.filter { seen.insert($0).inserted }
+        return stride(from: 0, to: unique.count, by: size).map { Array(unique[$0..<min($0 + size, unique.count)]) }
+    }
+}

@@ -1,0 +1,251 @@
+import Foundation
+import Postgres
+import ReconcilerCore
+
+/// Applies repairs to the app's ledger, each repair unit (one payment of one user) in one
+/// transaction (design §4.5):
+///
+/// 1. lock the user's `"Credit"` row (`SELECT … FOR UPDATE`; a missing row is made with balance 0);
+/// 2. read the payment's ledger rows again, after the lock;
+/// 3. let the caller decide on that fresh data (`decide`), which returns the rows to write;
+/// 4. insert the `"CreditTransaction"` rows, set `"Credit".balance`/`"updatedAt"` and insert
+///    the `reconciler.fix` rows in one statement; commit.
+///
+/// Because the decision sees every committed row of the payment, rerunning a unit after a
+/// crash at any point writes nothing twice. A PURCHASE committed concurrently by the web app's
+/// webhook makes the insert hit the unique PURCHASE index: the unit rolls back and reports
+/// `.alreadyGranted`; a deadlock with such a webhook (the server aborts one side) is retried.
+/// When the connection is lost, the transaction is rolled back by the
+/// server and `PostgresError.isUnavailable` is thrown (a commit whose answer was lost may
+/// have landed: the next run's fresh read sees it).
+public final class RepairWriter {
+    /// The connection repairs run on.
+    public let connection: Connection
+    /// The run recorded in `reconciler.fix.run_id`.
+    public let runId: Int64
+
+    /// The unique index that makes a payment grantable once (migration 0002).
+    public static let purchaseIndex = "CreditTransaction_paymentId_purchase_key"
+
+    /// Creates a writer for run `runId` on `connection` (not the run-lock connection).
+    public init(connection: Connection, runId: Int64) {
+        self.connection = connection
+        self.runId = runId
+    }
+
+    /// Applies one repair unit: the writes `decide` returns for the fresh snapshot of
+    /// `paymentId` with `userId`'s `"Credit"` row locked.
+    ///
+    /// - Throws: what `decide` throws (nothing is written); `LedgerStoreError` when a write
+    ///   does not fit the unit (other user or payment, wrong sign or type, a write for an
+    ///   unknown user); `PostgresError` from the database (nothing is written; check
+    ///   `isUnavailable`).
+    public func apply(
+        userId: String, paymentId: String, decide: (RepairSnapshot) throws -> [LedgerWrite]
+    ) throws -> RepairOutcome {
+        // A webhook that inserts its PURCHASE and then updates the balance takes the locks in the
+        // opposite order to ours: the server breaks such a deadlock by aborting one side. When it
+        // is us, the unit is simply decided again on fresh data.
+        var attempt = 1
+        while true {
+            do {
+                return try applyOnce(userId: userId, paymentId: paymentId, decide: decide)
+            } catch let error as PostgresError where error.isTransient && attempt < Self.attempts {
+                attempt += 1
+            }
+        }
+    }
+
+    /// How often a unit is tried when the server aborts it for a deadlock or serialization failure.
+    public static let attempts = 3
+
+    private func applyOnce(
+        userId: String, paymentId: String, decide: (RepairSnapshot) throws -> [LedgerWrite]
+    ) throws -> RepairOutcome {
+        do {
+            return try connection.transaction { connection in
+                let snapshot = try lockAndRead(userId: userId, paymentId: paymentId, on: connection)
+                let writes = try decide(snapshot)
+                guard !writes.isEmpty else { throw NothingToWrite() }
+                return .applied(try write(writes, snapshot: snapshot, on: connection))
+            }
+        } catch is NothingToWrite {
+            return .nothingToDo
+        } catch let error as PostgresError where error.isUniqueViolation {
+            // The transaction is rolled back. Which index refused us? The message names it;
+            // should a redacted message hide it, a committed PURCHASE of the payment says it too.
+            if error.message.contains(Self.purchaseIndex) || (try? purchaseExists(paymentId)) == true {
+                return .alreadyGranted
+            }
+            throw error
+        }
+    }
+
+    private func purchaseExists(_ paymentId: String) throws -> Bool {
+        try connection.queryFirst(
+            #"SELECT EXISTS (SELECT 1 FROM "CreditTransaction" WHERE "paymentId" = $1 AND type = 'PURCHASE') AS e"#,
+            [paymentId])!.decode("e")
+    }
+
+    private func lockAndRead(userId: String, paymentId: String, on connection: Connection) throws -> RepairSnapshot {
+        let lock = #"SELECT balance FROM "Credit" WHERE "userId" = $1 FOR UPDATE"#
+        var balance: Int64? = try connection.queryFirst(lock, [userId])?.decode("balance")
+        var created = false
+        if balance == nil {
+            let inserted = try connection.execute(
+                #"""
+                INSERT INTO "Credit" (id, "userId", balance, "createdAt", "updatedAt")
+                SELECT $1, $2, 0, (now() AT TIME ZONE 'UTC')::timestamp(3), (now() AT TIME ZONE 'UTC')::timestamp(3)
+                WHERE EXISTS (SELECT 1 FROM "User" WHERE id = $2)
+                ON CONFLICT ("userId") DO NOTHING
+                """#, [LedgerIdentifier.make(), userId])
+            created = inserted.affectedRows == 1
+            balance = try connection.queryFirst(lock, [userId])?.decode("balance")
+        }
+        // A statement of its own, after the lock: its snapshot includes every ledger row
+        // committed by whoever held the lock before us.
+        let ledger = try connection.query(
+            """
+            SELECT \(LedgerEntry.selectColumns) FROM "CreditTransaction"
+            WHERE "paymentId" = $1 ORDER BY "createdAt", id
+            """, [paymentId]
+        ).map(LedgerEntry.init(row:))
+        return RepairSnapshot(
+            userId: userId, paymentId: paymentId, lockedBalance: balance, creditRowCreated: created,
+            freshLedger: ledger)
+    }
+
+    private func write(_ writes: [LedgerWrite], snapshot: RepairSnapshot, on connection: Connection) throws
+        -> [AppliedFix]
+    {
+        let planned = try Self.plan(writes, snapshot: snapshot)
+        return try insert(planned, on: connection)
+    }
+
+    /// Validates `writes` against the unit and chains the balance through them.
+    static func plan(_ writes: [LedgerWrite], snapshot: RepairSnapshot) throws -> [PlannedWrite] {
+        guard let start = snapshot.lockedBalance else {
+            throw LedgerStoreError(
+                "refusing to repair payment \(snapshot.paymentId): user \(snapshot.userId) does not exist in \"User\" "
+                    + "(report it as UNKNOWN_USER instead)")
+        }
+        var balance = start
+        var planned: [PlannedWrite] = []
+        for write in writes {
+            try validate(write, snapshot: snapshot)
+            let (after, overflow) = balance.addingReportingOverflow(write.amount)
+            guard !overflow else {
+                throw LedgerStoreError("a repair of payment \(write.paymentId) overflows the balance")
+            }
+            planned.append(PlannedWrite(id: LedgerIdentifier.make(), write: write, before: balance, after: after))
+            balance = after
+        }
+        return planned
+    }
+
+    /// Inserts the ledger rows and fix rows of `planned` and sets each user's balance to the
+    /// last planned `after`, in one statement; returns the fixes in `planned` order.
+    func insert(_ planned: [PlannedWrite], on connection: Connection) throws -> [AppliedFix] {
+        var finalBalance: [String: Int64] = [:]
+        var users: [String] = []
+        for item in planned {
+            if finalBalance.updateValue(item.after, forKey: item.write.userId) == nil {
+                users.append(item.write.userId)
+            }
+        }
+        let rows = try connection.query(
+            #"""
+            WITH w AS (
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[],
+                                     $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::bigint[])
+                    AS w (id, user_id, payment_id, amount, type, description, kind, cancellation_id, credits,
+                          balance_before, balance_after)
+            ), ct AS (
+                INSERT INTO "CreditTransaction" (id, "userId", amount, type, description, "paymentId", "createdAt")
+                SELECT w.id, w.user_id, w.amount, w.type::"CreditTransactionType", w.description, w.payment_id,
+                       (now() AT TIME ZONE 'UTC')::timestamp(3)
+                FROM w
+                RETURNING id, "createdAt"
+            ), credit AS (
+                UPDATE "Credit" AS c SET balance = b.balance, "updatedAt" = (now() AT TIME ZONE 'UTC')::timestamp(3)
+                FROM unnest($12::text[], $13::bigint[]) AS b (user_id, balance)
+                WHERE c."userId" = b.user_id
+                RETURNING c."userId"
+            ), fx AS (
+                INSERT INTO reconciler.fix (run_id, kind, payment_id, cancellation_id, credits, credit_transaction_id,
+                                            user_id, balance_before, balance_after)
+                SELECT $14, w.kind, w.payment_id, w.cancellation_id, w.credits, ct.id, w.user_id, w.balance_before,
+                       w.balance_after
+                FROM w JOIN ct ON ct.id = w.id
+                RETURNING id, credit_transaction_id
+            )
+            SELECT fx.id AS fix_id, fx.credit_transaction_id, ct."createdAt" AS created_at,
+                   (SELECT count(*) FROM credit) AS credit_rows
+            FROM fx JOIN ct ON ct.id = fx.credit_transaction_id
+            """#,
+            [
+                TextArray(planned.map(\.id)), TextArray(planned.map(\.write.userId)),
+                TextArray(planned.map(\.write.paymentId)), TextArray(planned.map { String($0.write.amount) }),
+                TextArray(planned.map(\.write.type.rawValue)), TextArray(optionals: planned.map(\.write.description)),
+                TextArray(planned.map(\.write.fixKind.rawValue)),
+                TextArray(optionals: planned.map(\.write.cancellationId)),
+                TextArray(planned.map { String($0.write.credits) }), TextArray(planned.map { String($0.before) }),
+                TextArray(planned.map { String($0.after) }), TextArray(users),
+                TextArray(users.map { String(finalBalance[$0]!) }), runId,
+            ])
+        guard rows.count == planned.count, try rows.first?.decode("credit_rows", as: Int64.self) == Int64(users.count)
+        else {
+            throw LedgerStoreError(
+                "a repair wrote \(rows.count) of \(planned.count) ledger rows (or lost a \"Credit\" row); "
+                    + "it was rolled back, nothing was written")
+        }
+        var byId: [String: Row] = [:]
+        for row in rows { byId[try row.decode("credit_transaction_id")] = row }
+        return try planned.map { item in
+            let row = byId[item.id]!
+            return AppliedFix(
+                fixId: try row.decode("fix_id"), runId: runId, kind: item.write.fixKind,
+                paymentId: item.write.paymentId,
+                cancellationId: item.write.cancellationId, userId: item.write.userId, amount: item.write.amount,
+                credits: item.write.credits, type: item.write.type, creditTransactionId: item.id,
+                balanceBefore: item.before, balanceAfter: item.after, createdAt: try row.decode("created_at"))
+        }
+    }
+
+    private static func validate(_ write: LedgerWrite, snapshot: RepairSnapshot) throws {
+        func refuse(_ why: String) -> LedgerStoreError {
+            LedgerStoreError(
+                "refusing a \(write.fixKind.rawValue) write of \(write.amount) credits for payment \(write.paymentId): "
+                    + why + "; nothing was written (this is a bug in the repair decision)")
+        }
+        guard write.userId == snapshot.userId, write.paymentId == snapshot.paymentId else {
+            throw refuse("the repair unit is payment \(snapshot.paymentId) of user \(snapshot.userId)")
+        }
+        switch write.fixKind {
+        case .missedGrant:
+            guard write.type == .purchase, write.amount > 0, write.cancellationId == nil else {
+                throw refuse("a grant is a PURCHASE row with a positive amount and no cancellation")
+            }
+        case .missedRefund:
+            guard write.type == .refund, write.amount < 0 else {
+                throw refuse("a deduction is a REFUND row with a negative amount")
+            }
+        }
+    }
+}
+
+/// One ledger row about to be written, with its new id and the balance around it.
+struct PlannedWrite {
+    /// The `"CreditTransaction".id` it gets.
+    let id: String
+    /// What to write.
+    let write: LedgerWrite
+    /// The user's balance before it.
+    let before: Int64
+    /// The user's balance after it.
+    let after: Int64
+}
+
+/// Thrown inside the transaction when the decision writes nothing, to roll back a `"Credit"`
+/// row made only for the lock.
+private struct NothingToWrite: Error {}

@@ -1,0 +1,156 @@
+import Foundation
+import Postgres
+
+/// Records runs in `reconciler.run`, keeps one run at a time, and moves checkpoints.
+///
+/// For a run, give it a connection of its own: `begin` takes the session advisory lock
+/// `LedgerLockKeys.run` on that connection, which holds it until `finish` (or until the
+/// process dies and the server ends the session). Do the run's work on other connections.
+/// For `report` and `status`, any connection will do.
+public final class RunRecorder {
+    /// The connection the lock and the run rows live on.
+    public let connection: Connection
+
+    /// The error a later run writes into a `running` row whose process died.
+    public static let abandonedError = "the process holding it ended without finishing"
+
+    /// Creates a recorder on `connection` (dedicated to the run when you call `begin`).
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    /// Takes the run lock, marks stale `running` rows `abandoned`, and inserts this run's row.
+    ///
+    /// - Throws: `RunLockHeld` naming the holder when another session holds the lock (exit 75);
+    ///   `PostgresError` otherwise (the lock is released again when the insert fails).
+    public func begin(_ start: RunStart) throws -> RunHandle {
+        guard try connection.tryAdvisoryLock(LedgerLockKeys.run) else {
+            let holder = try connection.advisoryLockHolder(LedgerLockKeys.run)
+            let running = try connection.queryFirst(
+                "SELECT \(RunRecord.selectColumns) FROM reconciler.run WHERE status = 'running' LIMIT 1"
+            ).map(RunRecord.init(row:))
+            throw RunLockHeld(holder: holder, runningRun: running)
+        }
+        do {
+            return try connection.transaction { connection in
+                // Holding the lock, any 'running' row belongs to a process that died.
+                let abandoned = try connection.query(
+                    """
+                    UPDATE reconciler.run SET status = 'abandoned', finished_at = now(), error = $1
+                    WHERE status = 'running' RETURNING id
+                    """, [Self.abandonedError]
+                ).map { try $0.decode("id", as: Int64.self) }
+                let row = try connection.queryFirst(
+                    """
+                    INSERT INTO reconciler.run (trigger, mode, full_sweep, payment_ids, window_from, window_until,
+                                                host, pid, version)
+                    VALUES ($1, $2, $3, $4::text[], $5::timestamptz, $6::timestamptz, $7, $8, $9)
+                    RETURNING id, started_at
+                    """,
+                    [
+                        start.trigger.rawValue, start.mode.rawValue, start.fullSweep,
+                        start.paymentIds.map { TextArray($0) }, start.windowFrom, start.windowUntil, start.host,
+                        start.pid, start.version,
+                    ])!
+                return RunHandle(
+                    runId: try row.decode("id"), startedAt: try row.decode("started_at"),
+                    abandonedRunIds: abandoned.sorted())
+            }
+        } catch {
+            _ = try? connection.advisoryUnlock(LedgerLockKeys.run)
+            throw error
+        }
+    }
+
+    /// Whether this recorder's session still holds the run lock (false after the connection
+    /// was lost: another run may have started since, so stop writing).
+    public func holdsRunLock() -> Bool {
+        guard connection.isConnected else { return false }
+        let holder = try? connection.advisoryLockHolder(LedgerLockKeys.run)
+        return holder?.pid == connection.backendPID
+    }
+
+    /// Records how run `runId` ended, with its report totals (a JSON object) and error, and
+    /// releases the run lock.
+    ///
+    /// - Throws: `LedgerStoreError` when the run is not `running` any more (a later run marked
+    ///   it abandoned after this session lost its lock); `PostgresError` otherwise.
+    public func finish(_ runId: Int64, outcome: RunOutcome, totalsJSON: String = "{}", error: String? = nil) throws {
+        let result = try connection.execute(
+            """
+            UPDATE reconciler.run SET status = $2, finished_at = now(), totals = $3::jsonb, error = $4
+            WHERE id = $1 AND status = 'running'
+            """, [runId, outcome.rawValue, JSONParameter(rawJSON: totalsJSON), error])
+        _ = try? connection.advisoryUnlock(LedgerLockKeys.run)
+        guard result.affectedRows == 1 else {
+            let current = try run(id: runId)
+            throw LedgerStoreError(
+                "run \(runId) could not be recorded as \(outcome.rawValue): it is "
+                    + (current.map { "already \($0.status.rawValue)" } ?? "not in reconciler.run")
+                    + "; its session probably lost the run lock (database restart) and a later run took over. "
+                    + "Check credit-reconciler status and the reports of later runs.")
+        }
+    }
+
+    /// Records the totals so far of a running run (for `status` during long runs).
+    public func recordProgress(_ runId: Int64, totalsJSON: String) throws {
+        try connection.execute(
+            "UPDATE reconciler.run SET totals = $2::jsonb WHERE id = $1 AND status = 'running'",
+            [runId, JSONParameter(rawJSON: totalsJSON)])
+    }
+
+    /// The checkpoint `name`, nil before the first one is written.
+    public func checkpoint(_ name: String) throws -> Checkpoint? {
+        try connection.queryFirst(
+            "SELECT name, value, run_id, updated_at FROM reconciler.checkpoint WHERE name = $1", [name]
+        ).map(Self.checkpoint(row:))
+    }
+
+    /// Moves checkpoint `name` to `value` unless it already stands there or later (it never
+    /// moves backwards), and returns where it stands now.
+    @discardableResult
+    public func advanceCheckpoint(_ name: String, to value: Date, runId: Int64) throws -> Checkpoint {
+        let moved = try connection.queryFirst(
+            """
+            INSERT INTO reconciler.checkpoint (name, value, run_id, updated_at) VALUES ($1, $2::timestamptz, $3, now())
+            ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, run_id = EXCLUDED.run_id, updated_at = now()
+            WHERE reconciler.checkpoint.value < EXCLUDED.value
+            RETURNING name, value, run_id, updated_at
+            """, [name, value, runId])
+        if let moved { return try Self.checkpoint(row: moved) }
+        return try checkpoint(name)!
+    }
+
+    /// The most recently started run, nil when there is none.
+    public func latestRun() throws -> RunRecord? {
+        try runs(limit: 1).first
+    }
+
+    /// The most recently started run with `status` (e.g. the last success), nil when none.
+    public func latestRun(status: RunStatus) throws -> RunRecord? {
+        try connection.queryFirst(
+            "SELECT \(RunRecord.selectColumns) FROM reconciler.run WHERE status = $1 ORDER BY started_at DESC, id DESC LIMIT 1",
+            [status.rawValue]
+        ).map(RunRecord.init(row:))
+    }
+
+    /// Run `id`, nil when it does not exist.
+    public func run(id: Int64) throws -> RunRecord? {
+        try connection.queryFirst("SELECT \(RunRecord.selectColumns) FROM reconciler.run WHERE id = $1", [id])
+            .map(RunRecord.init(row:))
+    }
+
+    /// The `limit` most recently started runs, newest first.
+    public func runs(limit: Int) throws -> [RunRecord] {
+        try connection.query(
+            "SELECT \(RunRecord.selectColumns) FROM reconciler.run ORDER BY started_at DESC, id DESC LIMIT $1",
+            [max(0, limit)]
+        ).map(RunRecord.init(row:))
+    }
+
+    private static func checkpoint(row: Row) throws -> Checkpoint {
+        Checkpoint(
+            name: try row.decode("name"), value: try row.decode("value"), runId: try row.decode("run_id"),
+            updatedAt: try row.decode("updated_at"))
+    }
+}
