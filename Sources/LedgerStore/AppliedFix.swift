@@ -8,7 +8,7 @@ public struct AppliedFix: Sendable, Hashable {
     /// The run that applied it.
     public var runId: Int64
     /// The repair.
-    public var kind: FixKind
+    public var kind: RepairKind
     /// The payment.
     public var paymentId: String
     /// The cancellation a refund covers.
@@ -32,7 +32,7 @@ public struct AppliedFix: Sendable, Hashable {
 
     /// Creates a value.
     public init(
-        fixId: Int64, runId: Int64, kind: FixKind, paymentId: String, cancellationId: String?, userId: String,
+        fixId: Int64, runId: Int64, kind: RepairKind, paymentId: String, cancellationId: String?, userId: String,
         amount: Int64, credits: Int64, type: CreditTransactionType, creditTransactionId: String, balanceBefore: Int64,
         balanceAfter: Int64, createdAt: Date
     ) {

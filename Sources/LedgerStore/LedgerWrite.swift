@@ -13,14 +13,14 @@ public struct LedgerWrite: Sendable, Hashable {
     /// `"CreditTransaction".description`, e.g. `프로 패키지 구매 (reconciled)`.
     public var description: String?
     /// The repair it is.
-    public var fixKind: FixKind
+    public var fixKind: RepairKind
     /// The newest PortOne cancellation a refund covers (nil for grants).
     public var cancellationId: String?
 
     /// Creates a write.
     public init(
         userId: String, paymentId: String, amount: Int64, type: CreditTransactionType, description: String?,
-        fixKind: FixKind, cancellationId: String? = nil
+        fixKind: RepairKind, cancellationId: String? = nil
     ) {
         self.userId = userId
         self.paymentId = paymentId

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import ReconcilerCore
 
 /// One `reconciler.run` row, for `report` and `status`.
 public struct RunRecord: Sendable, Hashable {

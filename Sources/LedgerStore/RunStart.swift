@@ -1,4 +1,5 @@
 import Foundation
+import ReconcilerCore
 
 /// What a run records about itself when it begins (`reconciler.run`).
 public struct RunStart: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import ReconcilerCore
+
 /// One invocation of `credit-reconciler`, as parsed from the command line.
 public enum Command: Equatable, Sendable {
     /// `run`: one reconciliation.
@@ -42,16 +44,6 @@ public enum Subcommand: String, Sendable, CaseIterable {
     case status
     /// `demo`
     case demo
-}
-
-/// What started a run; recorded with the run.
-public enum RunTrigger: String, Equatable, Sendable, CaseIterable {
-    /// The systemd timer.
-    case timer
-    /// A person at a terminal.
-    case manual
-    /// The daemon's own schedule.
-    case daemon
 }
 
 /// A time given on the command line: an instant, or a calendar date read later in the

@@ -1,3 +1,5 @@
+import ReconcilerCore
+
 /// Turns the argument list into a `Command`: a pure function, so tests never touch the real
 /// command line. Every error names the offending argument and says what to type instead.
 public enum CommandLineParser {

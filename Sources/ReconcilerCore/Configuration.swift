@@ -68,14 +68,6 @@ public struct Configuration: Equatable, Sendable {
         public init() {}
     }
 
-    /// The repairs a run can make.
-    public enum RepairKind: String, Sendable, Hashable, CaseIterable {
-        /// A paid payment without its PURCHASE row.
-        case missedGrant = "MISSED_GRANT"
-        /// A successful cancellation not yet deducted.
-        case missedRefund = "MISSED_REFUND"
-    }
-
     /// Rounding of `K × C / T` for partial refunds.
     public enum Rounding: String, Sendable, CaseIterable {
         /// Toward more credits deducted (the default).

@@ -6,7 +6,7 @@
 /// and records the fix, all in one transaction, after deciding again on fresh data.
 public struct Repair: Sendable, Hashable {
     /// `MISSED_GRANT` or `MISSED_REFUND`.
-    public var kind: Configuration.RepairKind
+    public var kind: RepairKind
     /// The PortOne payment the row belongs to (`CreditTransaction.paymentId`).
     public var paymentId: String
     /// The user whose balance moves.
@@ -29,7 +29,7 @@ public struct Repair: Sendable, Hashable {
 
     /// Creates a repair.
     public init(
-        kind: Configuration.RepairKind, paymentId: String, userId: String, packageId: String, credits: Int64,
+        kind: RepairKind, paymentId: String, userId: String, packageId: String, credits: Int64,
         ledgerAmount: Int64, cancellationId: String?, description: String, isAutoApplicable: Bool
     ) {
         self.kind = kind

@@ -1,3 +1,4 @@
+import ReconcilerCore
 import Testing
 
 @testable import ReconcilerCLI

@@ -39,7 +39,7 @@ import Testing
     ]
 
     static let balances: [Int64?] = [nil, -20, 0, 5, 50, 10_000]
-    static let autoFixSets: [Set<Configuration.RepairKind>] = [
+    static let autoFixSets: [Set<RepairKind>] = [
         [.missedGrant, .missedRefund], [.missedGrant], [.missedRefund], [],
     ]
 

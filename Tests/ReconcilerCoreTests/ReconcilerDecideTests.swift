@@ -5,7 +5,7 @@ import Testing
 struct DecideCase: Sendable, CustomTestStringConvertible {
     /// A repair as the table states it.
     struct ExpectedRepair: Sendable, Equatable, CustomStringConvertible {
-        var kind: Configuration.RepairKind
+        var kind: RepairKind
         var credits: Int64
         var applicable = true
 
