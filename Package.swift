@@ -9,6 +9,7 @@ import PackageDescription
 /// - `ReconcilerCore`            pure domain and decision logic: no I/O, no C
 /// - `PortOne`                   PortOne V2 models, tolerant decoding, API client, scans
 /// - `LedgerStore`               the ledger and the reconciler's own schema and migrations
+/// - `ReconcilerEngine`          one run: scan PortOne, read the ledger, decide, repair, record
 /// - `Reports`                   reports for finance, metrics for monitoring
 /// - `ReconcilerCLI`             command line parsing and the commands
 /// - `credit-reconciler`         thin executable over ReconcilerCLI
@@ -37,10 +38,11 @@ let package = Package(
         .target(name: "ReconcilerCore"),
         .target(name: "PortOne", dependencies: ["HTTP", "ReconcilerCore"]),
         .target(name: "LedgerStore", dependencies: ["Postgres", "ReconcilerCore"]),
+        .target(name: "ReconcilerEngine", dependencies: ["ReconcilerCore", "PortOne", "LedgerStore", "Postgres"]),
         .target(name: "Reports", dependencies: ["ReconcilerCore"]),
         .target(
             name: "ReconcilerCLI",
-            dependencies: ["ReconcilerCore", "PortOne", "LedgerStore", "Reports", "Postgres", "HTTP"]
+            dependencies: ["ReconcilerCore", "ReconcilerEngine", "PortOne", "LedgerStore", "Reports", "Postgres", "HTTP"]
         ),
         .executableTarget(name: "credit-reconciler", dependencies: ["ReconcilerCLI"]),
         .target(name: "PortOneSimulator", dependencies: ["ReconcilerCore"]),
@@ -57,7 +59,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Postgres", "LedgerStore", "PortOne", "HTTP", "PortOneSimulator", "ReconcilerCLI",
+                "Postgres", "LedgerStore", "PortOne", "HTTP", "PortOneSimulator", "ReconcilerCLI", "ReconcilerEngine",
                 "ReconcilerCore", "TestSupport",
             ]
         ),

@@ -97,6 +97,28 @@ public final class LedgerReader {
         return result
     }
 
+    /// Every user whose `"Credit".balance` (0 without a row) differs from the sum of their
+    /// ledger rows, in one statement so balance and sum come from one snapshot (a concurrent
+    /// spend cannot show as drift). Reads the whole ledger once: the run's balance audit.
+    public func balanceDrifts() throws -> [BalanceTotals] {
+        let rows = try connection.query(
+            """
+            SELECT u.id, c.balance, coalesce(s.total, 0)::bigint AS total, coalesce(s.rows, 0)::bigint AS rows
+            FROM "User" u
+            LEFT JOIN "Credit" c ON c."userId" = u.id
+            LEFT JOIN (
+                SELECT "userId", sum(amount) AS total, count(*) AS rows FROM "CreditTransaction" GROUP BY "userId"
+            ) s ON s."userId" = u.id
+            WHERE coalesce(c.balance, 0) <> coalesce(s.total, 0)
+            ORDER BY u.id
+            """)
+        return try rows.map { row in
+            BalanceTotals(
+                userId: try row.decode("id"), userExists: true, balance: try row.decode("balance"),
+                transactionSum: try row.decode("total"), transactionCount: Int(try row.decode("rows", as: Int64.self)))
+        }
+    }
+
     /// Streams the distinct payment ids of PURCHASE and REFUND rows written in
     /// [`from`, `until`) (by `"createdAt"`, UTC), so a run can look up the payments its PortOne
     /// scan did not return (design §4.4).

@@ -75,19 +75,25 @@ public struct LedgerWriter: Sendable {
             var userText = ""
             var creditText = ""
             for user in users {
-                userText += [user.id, user.email, user.name, Self.copyTime(user.createdAt.nanoseconds)].map(Self.copyField).joined(separator: "\t") + "\n"
-                let (balance, created, updated) = balances[user.id] ?? (0, user.createdAt.nanoseconds, user.createdAt.nanoseconds)
-                creditText += [
-                    "cr" + Self.stableId(user.id), user.id, String(balance), Self.copyTime(created), Self.copyTime(updated),
-                ].map(Self.copyField).joined(separator: "\t") + "\n"
+                userText +=
+                    [user.id, user.email, user.name, Self.copyTime(user.createdAt.nanoseconds)].map(Self.copyField)
+                    .joined(separator: "\t") + "\n"
+                let (balance, created, updated) =
+                    balances[user.id] ?? (0, user.createdAt.nanoseconds, user.createdAt.nanoseconds)
+                creditText +=
+                    [
+                        "cr" + Self.stableId(user.id), user.id, String(balance), Self.copyTime(created),
+                        Self.copyTime(updated),
+                    ].map(Self.copyField).joined(separator: "\t") + "\n"
             }
             var rowText = ""
             rowText.reserveCapacity(rows.count * 120)
             for row in rows {
-                rowText += [
-                    row.id, row.userId, String(row.amount), row.type.rawValue, row.description, row.paymentId,
-                    Self.copyTime(row.at),
-                ].map(Self.copyField).joined(separator: "\t") + "\n"
+                rowText +=
+                    [
+                        row.id, row.userId, String(row.amount), row.type.rawValue, row.description, row.paymentId,
+                        Self.copyTime(row.at),
+                    ].map(Self.copyField).joined(separator: "\t") + "\n"
             }
             try Data(userText.utf8).write(to: URL(fileURLWithPath: directory + "/User.copy"))
             try Data(creditText.utf8).write(to: URL(fileURLWithPath: directory + "/Credit.copy"))
@@ -95,7 +101,8 @@ public struct LedgerWriter: Sendable {
             try Data(expectedJSON(mistakes, users: users.count, rows: rows.count, payments: facts.count).utf8)
                 .write(to: URL(fileURLWithPath: directory + "/expected.json"))
         } catch {
-            throw SimulatorFailure("cannot write the ledger to \(directory): \(error.localizedDescription)", exitCode: 73)
+            throw SimulatorFailure(
+                "cannot write the ledger to \(directory): \(error.localizedDescription)", exitCode: 73)
         }
     }
 
@@ -116,9 +123,12 @@ public struct LedgerWriter: Sendable {
         for user in knownUsers { addUser(user) }
         for fact in facts {
             guard let userId = fact.userId, usersById[userId] == nil else { continue }
-            addUser(GeneratedUser(
-                id: userId, email: fact.email ?? "\(userId)@users.gureum-ai.kr", name: fact.name ?? "",
-                phone: "", createdAt: Timestamp(nanoseconds: fact.requestedAt.nanoseconds - 86_400_000_000_000, fractionDigits: 3)))
+            addUser(
+                GeneratedUser(
+                    id: userId, email: fact.email ?? "\(userId)@users.gureum-ai.kr", name: fact.name ?? "",
+                    phone: "",
+                    createdAt: Timestamp(
+                        nanoseconds: fact.requestedAt.nanoseconds - 86_400_000_000_000, fractionDigits: 3)))
         }
         var rows: [Row] = []
         var mistakes: [Mistake] = []
@@ -133,47 +143,76 @@ public struct LedgerWriter: Sendable {
         // Sign-up bonuses.
         for id in order where rng.chance(0.6) {
             let user = usersById[id]!
-            rows.append(Row(id: newId(), userId: id, amount: 30, type: .bonus, description: "가입 축하 크레딧", paymentId: nil,
-                at: user.createdAt.nanoseconds + 2 * second))
+            rows.append(
+                Row(
+                    id: newId(), userId: id, amount: 30, type: .bonus, description: "가입 축하 크레딧", paymentId: nil,
+                    at: user.createdAt.nanoseconds + 2 * second))
         }
         var unpaidWithUser: [PaymentFacts] = []
         for fact in facts {
             guard let paidAt = fact.paidAt else {
-                if fact.userId.map({ usersById[$0] != nil }) == true, !fact.isTest { unpaidWithUser.append(fact) }
+                if fact.userId.map({ usersById[$0] != nil }) == true, !fact.isTest, !fact.isV1 {
+                    unpaidWithUser.append(fact)
+                }
                 continue
             }
-            if fact.isTest { continue }
+            // Test-channel money is not real, and V1 payments never reach the V2 web app (nor
+            // the reconciler, which only counts them): neither gets ledger rows.
+            if fact.isTest || fact.isV1 { continue }
             guard let userId = fact.userId, usersById[userId] != nil, let package = fact.package else {
-                mistakes.append(Mistake(kind: "UNRESOLVED_PAYMENT", paymentId: fact.id, userId: fact.userId, credits: nil, injected: false,
-                    detail: "paid payment without a resolvable user or package; the app could not grant it"))
+                mistakes.append(
+                    Mistake(
+                        kind: "UNRESOLVED_PAYMENT", paymentId: fact.id, userId: fact.userId, credits: nil,
+                        injected: false,
+                        detail: "paid payment without a resolvable user or package; the app could not grant it"))
                 continue
             }
             guard fact.amountMatches else {
-                mistakes.append(Mistake(kind: "AMOUNT_MISMATCH", paymentId: fact.id, userId: userId, credits: package.credits, injected: false,
-                    detail: "paid \(fact.total) for \(package.name) priced \(package.price); the app refused to grant"))
+                mistakes.append(
+                    Mistake(
+                        kind: "AMOUNT_MISMATCH", paymentId: fact.id, userId: userId, credits: package.credits,
+                        injected: false,
+                        detail:
+                            "paid \(fact.total) for \(package.name) priced \(package.price); the app refused to grant"))
                 continue
             }
             let grantAt = paidAt.nanoseconds + rng.int(300_000_000...3 * second)
             let lost = rng.chance(options.lostGrantRate)
             var granted: Int64 = 0
             if lost {
-                mistakes.append(Mistake(kind: "MISSED_GRANT", paymentId: fact.id, userId: userId, credits: package.credits, injected: true,
-                    detail: "Transaction.Paid webhook lost: \(package.credits) credits never granted"))
+                mistakes.append(
+                    Mistake(
+                        kind: "MISSED_GRANT", paymentId: fact.id, userId: userId, credits: package.credits,
+                        injected: true,
+                        detail: "Transaction.Paid webhook lost: \(package.credits) credits never granted"))
             } else {
                 var credits = package.credits
                 if rng.chance(options.wrongCreditsRate) {
-                    credits = catalog.filter { $0.credits != package.credits }.map(\.credits).randomElement(using: &rng) ?? credits + 10
-                    mistakes.append(Mistake(kind: "CREDIT_MISMATCH", paymentId: fact.id, userId: userId, credits: credits, injected: true,
-                        detail: "granted \(credits) credits for \(package.name) which gives \(package.credits)"))
+                    credits =
+                        catalog.filter { $0.credits != package.credits }.map(\.credits).randomElement(using: &rng)
+                        ?? credits + 10
+                    mistakes.append(
+                        Mistake(
+                            kind: "CREDIT_MISMATCH", paymentId: fact.id, userId: userId, credits: credits,
+                            injected: true,
+                            detail: "granted \(credits) credits for \(package.name) which gives \(package.credits)"))
                 }
                 granted = credits
-                rows.append(Row(id: newId(), userId: userId, amount: credits, type: .purchase,
-                    description: "크레딧 구매: \(package.name) (\(package.credits))", paymentId: fact.id, at: grantAt))
+                rows.append(
+                    Row(
+                        id: newId(), userId: userId, amount: credits, type: .purchase,
+                        description: "크레딧 구매: \(package.name) (\(package.credits))", paymentId: fact.id, at: grantAt))
                 if rng.chance(options.duplicateGrantRate) {
-                    rows.append(Row(id: newId(), userId: userId, amount: credits, type: .purchase,
-                        description: "크레딧 구매: \(package.name) (\(package.credits))", paymentId: fact.id, at: grantAt + rng.int(second...20 * second)))
-                    mistakes.append(Mistake(kind: "DUPLICATE_GRANT", paymentId: fact.id, userId: userId, credits: credits, injected: true,
-                        detail: "webhook processed twice: a second PURCHASE of \(credits) credits"))
+                    rows.append(
+                        Row(
+                            id: newId(), userId: userId, amount: credits, type: .purchase,
+                            description: "크레딧 구매: \(package.name) (\(package.credits))", paymentId: fact.id,
+                            at: grantAt + rng.int(second...20 * second)))
+                    mistakes.append(
+                        Mistake(
+                            kind: "DUPLICATE_GRANT", paymentId: fact.id, userId: userId, credits: credits,
+                            injected: true,
+                            detail: "webhook processed twice: a second PURCHASE of \(credits) credits"))
                 }
                 // Spending after the grant.
                 var spendAt = grantAt
@@ -185,8 +224,10 @@ public struct LedgerWriter: Sendable {
                     let spend = min(left * 2 / 5, images * 10)
                     guard spend > 0 else { break }
                     left -= spend
-                    rows.append(Row(id: newId(), userId: userId, amount: -spend, type: .usage,
-                        description: "이미지 생성 \(images)장", paymentId: nil, at: spendAt))
+                    rows.append(
+                        Row(
+                            id: newId(), userId: userId, amount: -spend, type: .usage,
+                            description: "이미지 생성 \(images)장", paymentId: nil, at: spendAt))
                 }
             }
             if !fact.refunds.isEmpty {
@@ -194,8 +235,13 @@ public struct LedgerWriter: Sendable {
                 let deduct = Self.deduction(credits: package.credits, cancelled: cancelled, total: fact.total)
                 if lost || rng.chance(options.missedRefundRate) {
                     if deduct > 0 {
-                        mistakes.append(Mistake(kind: "MISSED_REFUND", paymentId: fact.id, userId: userId, credits: deduct, injected: !lost,
-                            detail: "\(fact.refunds.count) successful cancellation(s) of \(cancelled) KRW never deducted: \(deduct) credits"))
+                        mistakes.append(
+                            Mistake(
+                                kind: "MISSED_REFUND", paymentId: fact.id, userId: userId, credits: deduct,
+                                injected: !lost,
+                                detail:
+                                    "\(fact.refunds.count) successful cancellation(s) of \(cancelled) KRW never deducted: \(deduct) credits"
+                            ))
                     }
                 } else {
                     var cumulative: Int64 = 0
@@ -204,8 +250,11 @@ public struct LedgerWriter: Sendable {
                         cumulative += refund.amount
                         let target = Self.deduction(credits: package.credits, cancelled: cumulative, total: fact.total)
                         if target > taken {
-                            rows.append(Row(id: newId(), userId: userId, amount: -(target - taken), type: .refund,
-                                description: "환불 차감: \(package.name)", paymentId: fact.id, at: refund.at.nanoseconds + rng.int(second...5 * second)))
+                            rows.append(
+                                Row(
+                                    id: newId(), userId: userId, amount: -(target - taken), type: .refund,
+                                    description: "환불 차감: \(package.name)", paymentId: fact.id,
+                                    at: refund.at.nanoseconds + rng.int(second...5 * second)))
                             taken = target
                         }
                     }
@@ -218,18 +267,30 @@ public struct LedgerWriter: Sendable {
             let package = catalog[Int(rng.next() % UInt64(catalog.count))]
             if k % 2 == 1, !unpaidWithUser.isEmpty {
                 let fact = unpaidWithUser[Int(rng.next() % UInt64(unpaidWithUser.count))]
-                rows.append(Row(id: newId(), userId: fact.userId!, amount: package.credits, type: .purchase,
-                    description: "크레딧 구매: \(package.name) (\(package.credits))", paymentId: fact.id, at: fact.requestedAt.nanoseconds + 30 * second))
-                mistakes.append(Mistake(kind: "GRANT_WITHOUT_PAYMENT", paymentId: fact.id, userId: fact.userId, credits: package.credits, injected: true,
-                    detail: "PURCHASE for a payment PortOne reports as \(fact.status)"))
+                rows.append(
+                    Row(
+                        id: newId(), userId: fact.userId!, amount: package.credits, type: .purchase,
+                        description: "크레딧 구매: \(package.name) (\(package.credits))", paymentId: fact.id,
+                        at: fact.requestedAt.nanoseconds + 30 * second))
+                mistakes.append(
+                    Mistake(
+                        kind: "GRANT_WITHOUT_PAYMENT", paymentId: fact.id, userId: fact.userId,
+                        credits: package.credits, injected: true,
+                        detail: "PURCHASE for a payment PortOne reports as \(fact.status)"))
             } else {
                 let userId = order[Int(rng.next() % UInt64(order.count))]
                 let paymentId = "pay-" + rng.uuid()
-                rows.append(Row(id: newId(), userId: userId, amount: package.credits, type: .purchase,
-                    description: "크레딧 구매: \(package.name) (\(package.credits))", paymentId: paymentId,
-                    at: max(usersById[userId]!.createdAt.nanoseconds, lastTime - rng.int(0...20 * 86_400 * second))))
-                mistakes.append(Mistake(kind: "ORPHAN_GRANT", paymentId: paymentId, userId: userId, credits: package.credits, injected: true,
-                    detail: "PURCHASE for a payment id PortOne does not know"))
+                rows.append(
+                    Row(
+                        id: newId(), userId: userId, amount: package.credits, type: .purchase,
+                        description: "크레딧 구매: \(package.name) (\(package.credits))", paymentId: paymentId,
+                        at: max(usersById[userId]!.createdAt.nanoseconds, lastTime - rng.int(0...20 * 86_400 * second)))
+                )
+                mistakes.append(
+                    Mistake(
+                        kind: "ORPHAN_GRANT", paymentId: paymentId, userId: userId, credits: package.credits,
+                        injected: true,
+                        detail: "PURCHASE for a payment id PortOne does not know"))
             }
         }
         rows.sort { $0.at != $1.at ? $0.at < $1.at : $0.id < $1.id }
@@ -239,12 +300,15 @@ public struct LedgerWriter: Sendable {
             balances[row.userId] = (current.0 + row.amount, current.1, max(current.2, row.at))
         }
         for id in order where rng.chance(options.balanceDriftRate) {
-            let current = balances[id] ?? (0, usersById[id]!.createdAt.nanoseconds, usersById[id]!.createdAt.nanoseconds)
+            let current =
+                balances[id] ?? (0, usersById[id]!.createdAt.nanoseconds, usersById[id]!.createdAt.nanoseconds)
             var delta = rng.int(10...500)
             if rng.chance(0.5) { delta = -delta }
             balances[id] = (current.0 + delta, current.1, current.2)
-            mistakes.append(Mistake(kind: "BALANCE_DRIFT", paymentId: nil, userId: id, credits: delta, injected: true,
-                detail: "Credit.balance is \(current.0 + delta) but the rows sum to \(current.0)"))
+            mistakes.append(
+                Mistake(
+                    kind: "BALANCE_DRIFT", paymentId: nil, userId: id, credits: delta, injected: true,
+                    detail: "Credit.balance is \(current.0 + delta) but the rows sum to \(current.0)"))
         }
         return (order.map { usersById[$0]! }, rows, balances, mistakes)
     }

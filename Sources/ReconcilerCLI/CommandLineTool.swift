@@ -5,7 +5,7 @@ import ReconcilerCore
 /// decided here and nowhere else.
 public enum CommandLineTool {
     /// Runs the tool with `arguments` (without the program name) and returns the exit status.
-    public static func main(_ arguments: [String]) -> Int32 {
+    public static func main(_ arguments: [String]) async -> Int32 {
         let command: Command
         do {
             command = try CommandLineParser.parse(arguments)
@@ -13,10 +13,10 @@ public enum CommandLineTool {
             Console.error("credit-reconciler: \(error.description)")
             return ExitStatus.usage.rawValue
         }
-        return run(command).rawValue
+        return await run(command, environment: ProcessInfo.processInfo.environment).rawValue
     }
 
-    static func run(_ command: Command) -> ExitStatus {
+    static func run(_ command: Command, environment: [String: String]) async -> ExitStatus {
         switch command {
         case .help(nil):
             Console.output(HelpText.tool)
@@ -28,8 +28,10 @@ public enum CommandLineTool {
             Console.output("\(ProductVersion.name) \(ProductVersion.version)")
             return .success
         case .migrate:
-            return MigrateCommand.run(environment: ProcessInfo.processInfo.environment)
-        case .run, .daemon, .report, .listDiscrepancies, .resolveDiscrepancy, .checkConfig, .status, .demo:
+            return MigrateCommand.run(environment: environment)
+        case .run(let options):
+            return await RunCommand.run(options, environment: environment)
+        case .daemon, .report, .listDiscrepancies, .resolveDiscrepancy, .checkConfig, .status, .demo:
             Console.error("credit-reconciler: this command is not available in version \(ProductVersion.version) yet")
             return .failure
         }

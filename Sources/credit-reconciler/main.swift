@@ -1,4 +1,4 @@
 import Foundation
 import ReconcilerCLI
 
-exit(CommandLineTool.main(Array(CommandLine.arguments.dropFirst())))
+exit(await CommandLineTool.main(Array(CommandLine.arguments.dropFirst())))

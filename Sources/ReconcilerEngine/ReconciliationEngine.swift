@@ -1,0 +1,104 @@
+import Foundation
+import LedgerStore
+import PortOne
+import Postgres
+import ReconcilerCore
+
+/// One reconciliation run, end to end: take the run lock, compute the window, scan PortOne page
+/// by page, read the ledger in batches, decide with the pure core, record discrepancies, re-fetch
+/// and re-decide each payment before its repair, apply repairs one transaction each, and record
+/// the run. The checkpoint moves only after a successful apply run.
+public final class ReconciliationEngine {
+    /// What the engine works with besides the request.
+    public struct Settings: Sendable {
+        /// The checked configuration (catalog and policy).
+        public var configuration: Configuration
+        /// Our PortOne store.
+        public var storeId: String
+        /// The web app's database.
+        public var databaseURL: DatabaseURL
+        /// How far back `--full` sweeps (seconds).
+        public var fullLookback: Int64 = 365 * 86_400
+        /// Payments per `GET /payments` page.
+        public var pageSize = 1000
+        /// Sub-windows scanned concurrently.
+        public var scanParallelism = 4
+        /// Payments looked up by id concurrently.
+        public var lookupParallelism = 8
+
+        /// Creates settings with the default tuning.
+        public init(configuration: Configuration, storeId: String, databaseURL: DatabaseURL) {
+            self.configuration = configuration
+            self.storeId = storeId
+            self.databaseURL = databaseURL
+        }
+    }
+
+    /// The name of the scan checkpoint in `reconciler.checkpoint`.
+    public static let checkpointName = "payments"
+
+    let settings: Settings
+    let client: PortOneClient
+    let now: @Sendable () -> RFC3339.Timestamp
+    let log: @Sendable (String) -> Void
+
+    /// Creates an engine.
+    ///
+    /// - Parameters:
+    ///   - now: the clock (tests pin it).
+    ///   - log: receives one line per event; lines never contain a secret.
+    public init(
+        settings: Settings, client: PortOneClient,
+        now: @escaping @Sendable () -> RFC3339.Timestamp = { RFC3339.Timestamp(Date()) },
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.settings = settings
+        self.client = client
+        self.now = now
+        self.log = log
+    }
+
+    /// Runs one reconciliation.
+    ///
+    /// - Throws: ``RunFailure``; the run is recorded as failed when it got that far.
+    public func run(_ request: RunRequest) async throws(RunFailure) -> RunResult {
+        let run: Run
+        do {
+            run = try Run(engine: self, request: request)
+        } catch {
+            throw Self.failure(error)
+        }
+        defer { run.close() }
+        do {
+            return try await run.execute()
+        } catch {
+            let failure = Self.failure(error)
+            run.recordFailure(failure)
+            throw failure
+        }
+    }
+
+    /// Maps whatever stopped a run to the failure the command line reports.
+    static func failure(_ error: any Error) -> RunFailure {
+        switch error {
+        case let failure as RunFailure:
+            return failure
+        case let held as RunLockHeld:
+            return .lockHeld(held.description)
+        case let error as PostgresError:
+            if error.isUnavailable { return .unavailable("PostgreSQL is unavailable: \(error)") }
+            if error.isConfigurationError { return .configuration("\(error)") }
+            return .failed("PostgreSQL error: \(error)")
+        case let error as PortOneError:
+            switch error {
+            case .unauthorized, .forbidden, .configuration: return .configuration(error.description)
+            case .unavailable: return .unavailable(error.description)
+            default: return .failed(error.description)
+            }
+        case let error as LedgerStoreError:
+            return .failed(error.message)
+        default:
+            return .failed(String(describing: error))
+        }
+    }
+}

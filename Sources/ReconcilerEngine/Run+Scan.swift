@@ -1,0 +1,114 @@
+import Foundation
+import LedgerStore
+import PortOne
+import ReconcilerCore
+
+extension Run {
+    /// Scans every payment whose status changed in the window (or, for `--full`, that was created
+    /// in it), deciding page by page so memory stays flat however many payments there are.
+    func scan(_ window: RunWindow) async throws {
+        let options = PaymentScanOptions(
+            timestampType: request.full ? .createdAt : .statusChangedAt, pageSize: engine.settings.pageSize,
+            parallelism: engine.settings.scanParallelism)
+        var pages = 0
+        let summary = try await engine.client.scanPayments(from: window.from, until: window.until, options: options) {
+            page in
+            var payments: [PaymentFacts] = []
+            var failures: [PaymentDecodingFailure] = []
+            payments.reserveCapacity(page.items.count)
+            for item in page.items {
+                switch item {
+                case .success(let payment):
+                    seenPayments.insert(payment.id)
+                    payments.append(payment.facts)
+                case .failure(let failure):
+                    if let id = failure.paymentId { seenPayments.insert(id) }
+                    failures.append(failure)
+                }
+            }
+            try decide(payments, unparseable: failures)
+            pages += 1
+            if pages % 100 == 0 {
+                engine.log(
+                    "run \(runId): \(pages) pages, \(totals.paymentsScanned) payments scanned, \(pending.count) to repair"
+                )
+            }
+        }
+        engine.log(
+            "run \(runId): scan done: \(summary.pagesFetched) pages, \(summary.paymentsDelivered) payments, \(summary.duplicatesSkipped) duplicates skipped"
+        )
+    }
+
+    /// Looks up, one by one, every payment the ledger mentions in the window that the scan did
+    /// not return (late cancellations of old payments, payments PortOne no longer knows).
+    func lookUpLedgerPayments(_ window: RunWindow) async throws {
+        var missing: [String] = []
+        let scan = try reader.paymentIds(createdFrom: window.from.date, until: window.until.date) { ids in
+            missing += ids.filter { !seenPayments.contains($0) }
+        }
+        totals.ledgerRowsScanned += scan.rows
+        guard !missing.isEmpty else { return }
+        engine.log("run \(runId): looking up \(missing.count) ledger payment(s) the scan did not return")
+        try await lookUp(missing)
+    }
+
+    /// Fetches `ids` by id, a few at a time, and decides them in batches.
+    func lookUp(_ ids: [String]) async throws {
+        let client = engine.client
+        let width = max(1, engine.settings.lookupParallelism)
+        for start in stride(from: 0, to: ids.count, by: 100) {
+            let batch = Array(ids[start..<min(start + 100, ids.count)])
+            let answers = try await withThrowingTaskGroup(of: (Int, PaymentLookup).self) { group in
+                var answers = [PaymentLookup?](repeating: nil, count: batch.count)
+                var next = 0
+                while next < min(width, batch.count) {
+                    let index = next
+                    group.addTask { (index, try await client.getPayment(id: batch[index])) }
+                    next += 1
+                }
+                while let (index, answer) = try await group.next() {
+                    answers[index] = answer
+                    if next < batch.count {
+                        let index = next
+                        group.addTask { (index, try await client.getPayment(id: batch[index])) }
+                        next += 1
+                    }
+                }
+                return answers.compactMap { $0 }
+            }
+            var found: [PaymentFacts] = []
+            var failures: [PaymentDecodingFailure] = []
+            var notFound: [String] = []
+            for (id, answer) in zip(batch, answers) {
+                totals.paymentsLookedUp += 1
+                seenPayments.insert(id)
+                switch answer {
+                case .found(let payment): found.append(payment.facts)
+                case .notFound: notFound.append(id)
+                case .undecodable(let failure):
+                    failures.append(PaymentDecodingFailure(paymentId: failure.paymentId ?? id, reason: failure.reason))
+                }
+            }
+            try decide(found, unparseable: failures)
+            try decideOrphans(notFound)
+        }
+    }
+
+    /// Ledger payments PortOne answers 404 for: a PURCHASE for them is an orphan grant.
+    func decideOrphans(_ ids: [String]) throws {
+        guard !ids.isEmpty else { return }
+        let ledger = try reader.entries(forPaymentIds: ids)
+        totals.ledgerRowsScanned += ledger.values.reduce(0) { $0 + $1.count }
+        var records: [DiscrepancyRecord] = []
+        var examined: [String] = []
+        for id in ids {
+            totals.classifications["notFound", default: 0] += 1
+            if let orphan = Reconciler.decideOrphan(paymentId: id, ledger: ledger[id] ?? []) {
+                records.append(orphan.record(evidence: nil))
+            }
+            examined.append(id)
+        }
+        try record(records)
+        try closeGone(paymentIds: examined, userIds: [])
+    }
+}

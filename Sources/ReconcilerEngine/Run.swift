@@ -1,0 +1,192 @@
+import Foundation
+import LedgerStore
+import PortOne
+import Postgres
+import ReconcilerCore
+
+/// The state of one run in progress. Owns its two database connections: one holds the run lock
+/// and the run record, the other does the ledger work.
+final class Run {
+    /// A payment whose plan holds repairs to apply after the scan.
+    struct PendingUnit {
+        var paymentId: String
+        var userId: String
+        var repairs: [Repair]
+        /// What the plan found besides repairs; recorded only if the repair is not re-decided.
+        var discrepancies: [DiscrepancyRecord]
+    }
+
+    let engine: ReconciliationEngine
+    let request: RunRequest
+    let configuration: Configuration
+    let lockConnection: Connection
+    let workConnection: Connection
+    let recorder: RunRecorder
+    let reader: LedgerReader
+    let discrepancies: DiscrepancyStore
+    var handle: RunHandle?
+    var window: RunWindow?
+    var totals = RunTotals()
+    var pending: [PendingUnit] = []
+    var planned: [Repair] = []
+    var fixes: [AppliedFix] = []
+    /// Every payment id this run received from PortOne (scan and look-ups).
+    var seenPayments = PaymentIdSet()
+    /// Discrepancies first opened by this run (a discrepancy can be recorded twice in one run).
+    var newDiscrepancyIds = Set<Int64>()
+    let decisionTime: RFC3339.Timestamp
+
+    init(engine: ReconciliationEngine, request: RunRequest) throws {
+        self.engine = engine
+        self.request = request
+        self.configuration = engine.settings.configuration
+        self.decisionTime = engine.now()
+        let options = ConnectionConfiguration(applicationName: "credit-reconciler")
+        lockConnection = try Connection(url: engine.settings.databaseURL, configuration: options)
+        do {
+            workConnection = try Connection(url: engine.settings.databaseURL, configuration: options)
+        } catch {
+            lockConnection.close()
+            throw error
+        }
+        recorder = RunRecorder(connection: lockConnection)
+        reader = LedgerReader(connection: workConnection)
+        discrepancies = DiscrepancyStore(connection: workConnection)
+    }
+
+    func close() {
+        workConnection.close()
+        lockConnection.close()
+    }
+
+    var runId: Int64 { handle?.runId ?? 0 }
+
+    func execute() async throws -> RunResult {
+        let byId = !request.paymentIds.isEmpty
+        if !byId {
+            let checkpoint = try recorder.checkpoint(ReconciliationEngine.checkpointName)
+            window = try RunWindow.compute(
+                checkpoint: checkpoint.map { RFC3339.Timestamp($0.value) }, now: decisionTime,
+                policy: configuration.policy, since: request.since, until: request.until, full: request.full,
+                fullLookback: engine.settings.fullLookback)
+        }
+        handle = try recorder.begin(
+            RunStart(
+                trigger: request.trigger, mode: request.dryRun ? .dryRun : .apply, fullSweep: request.full,
+                paymentIds: byId ? request.paymentIds : nil, windowFrom: window?.from.date,
+                windowUntil: window?.until.date, version: ProductVersion.version))
+        if let abandoned = handle?.abandonedRunIds, !abandoned.isEmpty {
+            engine.log(
+                "marked run(s) \(abandoned.map(String.init).joined(separator: ", ")) abandoned: their process ended without finishing"
+            )
+        }
+        if let window {
+            engine.log(
+                "run \(runId): window \(RFC3339.format(window.from)) → \(RFC3339.format(window.until)) (\(window.origin.rawValue))\(request.dryRun ? ", dry run" : "")"
+            )
+            try await scan(window)
+            try await lookUpLedgerPayments(window)
+        } else {
+            engine.log("run \(runId): \(request.paymentIds.count) payment id(s)\(request.dryRun ? ", dry run" : "")")
+            try await lookUp(request.paymentIds)
+        }
+        try await applyRepairs()
+        try auditBalances()
+        totals.discrepanciesOpen = try discrepancies.openCounts().reduce(0) { $0 + $1.count }
+        totals.apiRequests = engine.client.counters.snapshot().reduce(into: [:]) { $0[$1.outcome.rawValue] = $1.count }
+        if let window, !request.dryRun {
+            _ = try recorder.advanceCheckpoint(ReconciliationEngine.checkpointName, to: window.until.date, runId: runId)
+        }
+        try recorder.finish(runId, outcome: .succeeded, totalsJSON: totals.json)
+        engine.log(
+            "run \(runId) succeeded: \(totals.paymentsScanned) payments, \(totals.fixesApplied) repairs applied, \(totals.fixesPlanned) planned, \(totals.discrepanciesNew) new discrepancies, \(totals.discrepanciesOpen) open"
+        )
+        return RunResult(
+            runId: runId, outcome: .succeeded, window: window, totals: totals, fixes: fixes, plannedRepairs: planned)
+    }
+
+    /// Records the run as failed, if it was started and the database still answers.
+    func recordFailure(_ failure: RunFailure) {
+        guard let handle else { return }
+        if case .lockHeld = failure { return }
+        totals.apiRequests = engine.client.counters.snapshot().reduce(into: [:]) { $0[$1.outcome.rawValue] = $1.count }
+        do {
+            try recorder.finish(handle.runId, outcome: .failed, totalsJSON: totals.json, error: failure.description)
+        } catch {
+            engine.log(
+                "run \(handle.runId) could not be recorded as failed (\(error)); the next run marks it abandoned")
+        }
+    }
+
+    // MARK: Deciding
+
+    /// Decides a batch of payments PortOne returned, records what it found, and queues repairs.
+    func decide(_ payments: [PaymentFacts], unparseable: [PaymentDecodingFailure] = []) throws {
+        var records = unparseable.map { failure in
+            Reconciler.unparseable(paymentId: failure.paymentId, reason: failure.reason).record(evidence: nil)
+        }
+        totals.unparseablePayments += unparseable.count
+        totals.paymentsScanned += payments.count
+        guard !payments.isEmpty else {
+            try record(records)
+            return
+        }
+        let ledger = try reader.entries(forPaymentIds: payments.map(\.id))
+        totals.ledgerRowsScanned += ledger.values.reduce(0) { $0 + $1.count }
+        let userIds = Set(payments.compactMap(Reconciler.userId(for:)))
+        let accounts = try reader.accounts(userIds: Array(userIds))
+        var examined: [String] = []
+        for payment in payments {
+            let outcome = Reconciler.decide(
+                payment: payment, ledger: ledger[payment.id] ?? [], users: accounts, configuration: configuration,
+                storeId: engine.settings.storeId, now: decisionTime)
+            count(outcome)
+            let found = outcome.discrepancies.map { $0.record(evidence: payment) }
+            planned += outcome.plannedOnly
+            if !outcome.applicable.isEmpty, let userId = outcome.userId {
+                // Decided again on fresh data before the repair; that decision's findings count.
+                pending.append(
+                    PendingUnit(paymentId: payment.id, userId: userId, repairs: outcome.repairs, discrepancies: found))
+            } else {
+                records += found
+                if outcome.isConclusive { examined.append(payment.id) }
+            }
+        }
+        try record(records)
+        try closeGone(paymentIds: examined, userIds: [])
+    }
+
+    /// Checks every user's balance against the sum of their transactions (`BALANCE_DRIFT`) and
+    /// closes the drifts that are gone.
+    func auditBalances() throws {
+        let drifts = try reader.balanceDrifts()
+        let emails = try reader.accounts(userIds: drifts.map(\.userId))
+        let records = drifts.compactMap { drift in
+            Reconciler.checkBalance(
+                user: UserAccount(id: drift.userId, email: emails[drift.userId]?.email, balance: drift.balance),
+                transactionSum: drift.transactionSum)?.record(evidence: nil)
+        }
+        try record(records)
+        let previouslyOpen = try discrepancies.list(status: .open, kind: DiscrepancyKind.balanceDrift.rawValue)
+        try closeGone(paymentIds: [], userIds: previouslyOpen.compactMap(\.userId))
+    }
+
+    func count(_ outcome: PaymentOutcome) {
+        totals.classifications[outcome.classification.rawValue, default: 0] += 1
+        if outcome.classification == .matched { totals.matched += 1 }
+    }
+
+    func record(_ records: [DiscrepancyRecord]) throws {
+        guard !records.isEmpty else { return }
+        let recorded = try discrepancies.record(records, runId: runId)
+        for discrepancy in recorded where discrepancy.isNew { newDiscrepancyIds.insert(discrepancy.id) }
+        totals.discrepanciesNew = newDiscrepancyIds.count
+    }
+
+    func closeGone(paymentIds: [String], userIds: [String], runLevel: Bool = false) throws {
+        guard !paymentIds.isEmpty || !userIds.isEmpty || runLevel else { return }
+        let closed = try discrepancies.closeGone(
+            runId: runId, examinedPaymentIds: paymentIds, examinedUserIds: userIds, runLevelExamined: runLevel)
+        totals.discrepanciesClosed += closed.count
+    }
+}

@@ -1,0 +1,18 @@
+import LedgerStore
+import ReconcilerCore
+
+/// What a finished run did.
+public struct RunResult: Sendable {
+    /// `reconciler.run.id`.
+    public var runId: Int64
+    /// How it ended.
+    public var outcome: RunOutcome
+    /// The window it covered (nil for `--payment-id` runs).
+    public var window: RunWindow?
+    /// Its counts.
+    public var totals: RunTotals
+    /// The repairs it wrote.
+    public var fixes: [AppliedFix]
+    /// The repairs it found but did not write.
+    public var plannedRepairs: [Repair]
+}

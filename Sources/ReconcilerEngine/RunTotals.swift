@@ -1,0 +1,61 @@
+import ReconcilerCore
+
+/// The counts of one run: the `totals` of the report contract (DESIGN §7) plus the detail an
+/// operator needs to trust them. Stored as JSON in `reconciler.run.totals`.
+public struct RunTotals: Sendable, Hashable, Codable {
+    /// Payments PortOne returned (scan and look-ups), each counted once.
+    public var paymentsScanned = 0
+    /// `CreditTransaction` rows read.
+    public var ledgerRowsScanned = 0
+    /// Payments whose ledger already matched PortOne.
+    public var matched = 0
+    /// Repairs written to the ledger.
+    public var fixesApplied = 0
+    /// Repairs found but not written (dry run, policy, or a tripped limit).
+    public var fixesPlanned = 0
+    /// Credits granted by applied repairs.
+    public var creditsGranted: Int64 = 0
+    /// Credits deducted by applied repairs.
+    public var creditsDeducted: Int64 = 0
+    /// Open discrepancies after the run.
+    public var discrepanciesOpen = 0
+    /// Discrepancies first seen in this run.
+    public var discrepanciesNew = 0
+    /// Discrepancies this run saw gone and closed.
+    public var discrepanciesClosed = 0
+    /// Payments by how the core classified them.
+    public var classifications: [String: Int] = [:]
+    /// Ledger payments the scan did not return, looked up by id.
+    public var paymentsLookedUp = 0
+    /// Items PortOne returned that could not be decoded.
+    public var unparseablePayments = 0
+    /// Payments whose repair found nothing left to do on fresh data (e.g. a webhook was faster).
+    public var repairsSuperseded = 0
+    /// PortOne API requests by outcome.
+    public var apiRequests: [String: Int] = [:]
+
+    /// Empty totals.
+    public init() {}
+
+    /// Compact JSON with sorted keys.
+    public var json: String {
+        var fields: [String: JSONValue] = [
+            "paymentsScanned": .integer(Int64(paymentsScanned)),
+            "ledgerRowsScanned": .integer(Int64(ledgerRowsScanned)),
+            "matched": .integer(Int64(matched)),
+            "fixesApplied": .integer(Int64(fixesApplied)),
+            "fixesPlanned": .integer(Int64(fixesPlanned)),
+            "creditsGranted": .integer(creditsGranted),
+            "creditsDeducted": .integer(creditsDeducted),
+            "discrepanciesOpen": .integer(Int64(discrepanciesOpen)),
+            "discrepanciesNew": .integer(Int64(discrepanciesNew)),
+            "discrepanciesClosed": .integer(Int64(discrepanciesClosed)),
+            "paymentsLookedUp": .integer(Int64(paymentsLookedUp)),
+            "unparseablePayments": .integer(Int64(unparseablePayments)),
+            "repairsSuperseded": .integer(Int64(repairsSuperseded)),
+        ]
+        fields["classifications"] = .object(classifications.mapValues { .integer(Int64($0)) })
+        fields["apiRequests"] = .object(apiRequests.mapValues { .integer(Int64($0)) })
+        return JSONValue.object(fields).serialized()
+    }
+}
