@@ -37,11 +37,11 @@ import Testing
 
     /// Starts a world of `payments` payments ending at `worldEnd`, loads its ledger, migrates.
     static func world(
-        payments: Int, seed: Int, database: TestDatabase, extra: [String] = []
+        payments: Int, seed: Int, database: TestDatabase, end: RFC3339.Timestamp = worldEnd, extra: [String] = []
     ) async throws -> (SimulatorProcess, Expected) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("world-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let until = RFC3339.format(worldEnd)
+        let until = RFC3339.format(end)
         let simulator = try await SimulatorProcess.start(
             secret: "world-secret-\(seed)",
             arguments: [
@@ -57,9 +57,10 @@ import Testing
         return (simulator, expected)
     }
 
-    static func engine(_ simulator: SimulatorProcess, _ database: TestDatabase, maxFixes: Int = 100_000) throws
-        -> ReconciliationEngine
-    {
+    static func engine(
+        _ simulator: SimulatorProcess, _ database: TestDatabase, maxFixes: Int = 100_000,
+        clock: @escaping @Sendable () -> RFC3339.Timestamp = { clock }, secret: String? = nil
+    ) throws -> ReconciliationEngine {
         var policy = Configuration.Policy()
         policy.initialLookback = 40 * 86_400
         policy.maxFixesPerRun = maxFixes
@@ -67,7 +68,7 @@ import Testing
             configuration: Configuration(catalog: catalog, policy: policy), storeId: SimulatorProcess.storeId,
             databaseURL: database.url)
         settings.pageSize = 500
-        return ReconciliationEngine(settings: settings, client: try simulator.client(), now: { clock })
+        return ReconciliationEngine(settings: settings, client: try simulator.client(secret: secret), now: clock)
     }
 
     @Test func oneRunRepairsExactlyTheInjectedMistakesAndASecondRunFindsNothing() async throws {
