@@ -92,6 +92,10 @@ public final class Connection {
         return Int(PQserverVersion(handle))
     }
 
+    /// Statements sent on this connection (each `execute`, script, COPY and transaction
+    /// command counts once), for the run's figures.
+    public private(set) var statementsExecuted = 0
+
     /// Notices the server sent since the connection opened (or since `drainNotices()`).
     public var notices: [Notice] { noticeBuffer.notices }
 
@@ -109,6 +113,7 @@ public final class Connection {
     @discardableResult
     public func execute(_ sql: String, _ parameters: [any PostgresBindable] = []) throws -> QueryResult {
         let texts = parameters.map { $0.postgresText }
+        statementsExecuted += 1
         let result = try withParameterPointers(texts) { pointers in
             PQexecParams(try liveHandle(), sql, Int32(texts.count), nil, pointers, nil, nil, 0)
         }
@@ -133,6 +138,7 @@ public final class Connection {
     /// Outside `transaction { }` the whole script runs as one implicit transaction unless it
     /// contains its own `BEGIN`/`COMMIT`.
     public func executeScript(_ sql: String) throws {
+        statementsExecuted += 1
         let result = PQexec(try liveHandle(), sql)
         defer { PQclear(result) }
         try check(result, parameters: [], accepting: [PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY])

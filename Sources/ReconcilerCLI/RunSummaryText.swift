@@ -26,6 +26,8 @@ enum RunSummaryText {
             lines.append(
                 "  unparseable       \(totals.unparseablePayments) payment(s) PortOne returned could not be read")
         }
+        let requests = totals.apiRequests.values.reduce(0, +)
+        lines.append("  work              \(requests) PortOne requests, \(totals.sqlStatements) SQL statements")
         let classes = totals.classifications.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         lines.append("  by status         \(classes.joined(separator: ", "))")
         return lines.joined(separator: "\n")

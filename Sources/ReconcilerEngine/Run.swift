@@ -93,7 +93,7 @@ final class Run {
         try await applyRepairs()
         try auditBalances()
         totals.discrepanciesOpen = try discrepancies.openCounts().reduce(0) { $0 + $1.count }
-        totals.apiRequests = engine.client.counters.snapshot().reduce(into: [:]) { $0[$1.outcome.rawValue] = $1.count }
+        snapshotCounters()
         if let window, !request.dryRun {
             _ = try recorder.advanceCheckpoint(ReconciliationEngine.checkpointName, to: window.until.date, runId: runId)
         }
@@ -109,13 +109,19 @@ final class Run {
     func recordFailure(_ failure: RunFailure) {
         guard let handle else { return }
         if case .lockHeld = failure { return }
-        totals.apiRequests = engine.client.counters.snapshot().reduce(into: [:]) { $0[$1.outcome.rawValue] = $1.count }
+        snapshotCounters()
         do {
             try recorder.finish(handle.runId, outcome: .failed, totalsJSON: totals.json, error: failure.description)
         } catch {
             engine.log(
                 "run \(handle.runId) could not be recorded as failed (\(error)); the next run marks it abandoned")
         }
+    }
+
+    /// Copies the API and SQL counters into the totals.
+    func snapshotCounters() {
+        totals.apiRequests = engine.client.counters.snapshot().reduce(into: [:]) { $0[$1.outcome.rawValue] = $1.count }
+        totals.sqlStatements = lockConnection.statementsExecuted + workConnection.statementsExecuted
     }
 
     // MARK: Deciding

@@ -31,6 +31,8 @@ public struct RunTotals: Sendable, Hashable, Codable {
     public var unparseablePayments = 0
     /// Payments whose repair found nothing left to do on fresh data (e.g. a webhook was faster).
     public var repairsSuperseded = 0
+    /// SQL statements the run sent to PostgreSQL.
+    public var sqlStatements = 0
     /// PortOne API requests by outcome.
     public var apiRequests: [String: Int] = [:]
 
@@ -53,6 +55,7 @@ public struct RunTotals: Sendable, Hashable, Codable {
             "paymentsLookedUp": .integer(Int64(paymentsLookedUp)),
             "unparseablePayments": .integer(Int64(unparseablePayments)),
             "repairsSuperseded": .integer(Int64(repairsSuperseded)),
+            "sqlStatements": .integer(Int64(sqlStatements)),
         ]
         fields["classifications"] = .object(classifications.mapValues { .integer(Int64($0)) })
         fields["apiRequests"] = .object(apiRequests.mapValues { .integer(Int64($0)) })
