@@ -38,7 +38,8 @@ let package = Package(
         .target(name: "ReconcilerCore"),
         .target(name: "PortOne", dependencies: ["HTTP", "ReconcilerCore"]),
         .target(name: "LedgerStore", dependencies: ["Postgres", "ReconcilerCore"]),
-        .target(name: "ReconcilerEngine", dependencies: ["ReconcilerCore", "PortOne", "LedgerStore", "Postgres"]),
+        .target(
+            name: "ReconcilerEngine", dependencies: ["ReconcilerCore", "PortOne", "LedgerStore", "Postgres", "Reports"]),
         .target(name: "Reports", dependencies: ["ReconcilerCore"]),
         .target(
             name: "ReconcilerCLI",
@@ -60,7 +61,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Postgres", "LedgerStore", "PortOne", "HTTP", "PortOneSimulator", "ReconcilerCLI", "ReconcilerEngine",
-                "ReconcilerCore", "TestSupport",
+                "ReconcilerCore", "TestSupport", "Reports",
             ]
         ),
     ],

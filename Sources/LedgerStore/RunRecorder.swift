@@ -70,17 +70,24 @@ public final class RunRecorder {
         return holder?.pid == connection.backendPID
     }
 
-    /// Records how run `runId` ended, with its report totals (a JSON object) and error, and
-    /// releases the run lock.
+    /// Records how run `runId` ended, with its report totals (a JSON object), error and report
+    /// document, and releases the run lock. `finishedAt` (default: the server's now) should be
+    /// the time the report states.
     ///
     /// - Throws: `LedgerStoreError` when the run is not `running` any more (a later run marked
     ///   it abandoned after this session lost its lock); `PostgresError` otherwise.
-    public func finish(_ runId: Int64, outcome: RunOutcome, totalsJSON: String = "{}", error: String? = nil) throws {
+    public func finish(
+        _ runId: Int64, outcome: RunOutcome, totalsJSON: String = "{}", error: String? = nil,
+        reportJSON: String? = nil, finishedAt: Date? = nil
+    ) throws {
         let result = try connection.execute(
             """
-            UPDATE reconciler.run SET status = $2, finished_at = now(), totals = $3::jsonb, error = $4
+            UPDATE reconciler.run SET status = $2, finished_at = coalesce($5::timestamptz, now()), totals = $3::jsonb,
+                error = $4, report = $6::json
             WHERE id = $1 AND status = 'running'
-            """, [runId, outcome.rawValue, JSONParameter(rawJSON: totalsJSON), error])
+            """,
+            [runId, outcome.rawValue, JSONParameter(rawJSON: totalsJSON), error, finishedAt,
+             reportJSON.map { JSONParameter(rawJSON: $0) }])
         _ = try? connection.advisoryUnlock(LedgerLockKeys.run)
         guard result.affectedRows == 1 else {
             let current = try run(id: runId)
@@ -90,6 +97,12 @@ public final class RunRecorder {
                     + "; its session probably lost the run lock (database restart) and a later run took over. "
                     + "Check credit-reconciler status and the reports of later runs.")
         }
+    }
+
+    /// The report document run `runId` stored when it finished, if any.
+    public func report(runId: Int64) throws -> String? {
+        try connection.queryFirst("SELECT report::text AS report FROM reconciler.run WHERE id = $1", [runId])?
+            .decode("report", as: String?.self)
     }
 
     /// Records the totals so far of a running run (for `status` during long runs).

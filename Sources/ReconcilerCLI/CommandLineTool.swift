@@ -31,7 +31,15 @@ public enum CommandLineTool {
             return MigrateCommand.run(environment: environment)
         case .run(let options):
             return await RunCommand.run(options, environment: environment)
-        case .daemon, .report, .listDiscrepancies, .resolveDiscrepancy, .checkConfig, .status, .demo:
+        case .report(let options):
+            return ReportCommand.run(options, environment: environment)
+        case .status:
+            return StatusCommand.run(environment: environment)
+        case .listDiscrepancies(let options):
+            return DiscrepanciesCommand.list(options, environment: environment)
+        case .resolveDiscrepancy(let options):
+            return DiscrepanciesCommand.resolve(options, environment: environment)
+        case .daemon, .checkConfig, .demo:
             Console.error("credit-reconciler: this command is not available in version \(ProductVersion.version) yet")
             return .failure
         }

@@ -65,10 +65,11 @@ enum RunCommand {
         } catch {
             throw SetupError(status: .configuration, message: error.description)
         }
-        return ReconciliationEngine(
-            settings: ReconciliationEngine.Settings(
-                configuration: settings.configuration, storeId: settings.storeId, databaseURL: databaseURL),
-            client: client, log: { Console.error($0) })
+        var engineSettings = ReconciliationEngine.Settings(
+            configuration: settings.configuration, storeId: settings.storeId, databaseURL: databaseURL)
+        engineSettings.reportDirectory = settings.configuration.reports.directory
+        engineSettings.reportFormats = settings.configuration.reports.formats
+        return ReconciliationEngine(settings: engineSettings, client: client, log: { Console.error($0) })
     }
 
     static func makeRequest(_ options: RunOptions, timeZone: String) throws(SetupError) -> RunRequest {

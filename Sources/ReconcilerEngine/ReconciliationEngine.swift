@@ -25,6 +25,10 @@ public final class ReconciliationEngine {
         public var scanParallelism = 4
         /// Payments looked up by id concurrently.
         public var lookupParallelism = 8
+        /// Where the per-run report files go; nil writes none (the report is still stored with the run).
+        public var reportDirectory: String?
+        /// Which report files to write (`json`, `md`).
+        public var reportFormats: [String] = ["json", "md"]
 
         /// Creates settings with the default tuning.
         public init(configuration: Configuration, storeId: String, databaseURL: DatabaseURL) {

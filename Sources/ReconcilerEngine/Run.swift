@@ -97,7 +97,10 @@ final class Run {
         if let window, !request.dryRun {
             _ = try recorder.advanceCheckpoint(ReconciliationEngine.checkpointName, to: window.until.date, runId: runId)
         }
-        try recorder.finish(runId, outcome: .succeeded, totalsJSON: totals.json)
+        let report = try buildReport(status: .succeeded, error: nil)
+        try recorder.finish(
+            runId, outcome: .succeeded, totalsJSON: totals.json, reportJSON: report.json, finishedAt: report.finishedAt)
+        writeReportFiles(report.document)
         engine.log(
             "run \(runId) succeeded: \(totals.paymentsScanned) payments, \(totals.fixesApplied) repairs applied, \(totals.fixesPlanned) planned, \(totals.discrepanciesNew) new discrepancies, \(totals.discrepanciesOpen) open"
         )
@@ -111,7 +114,11 @@ final class Run {
         if case .lockHeld = failure { return }
         snapshotCounters()
         do {
-            try recorder.finish(handle.runId, outcome: .failed, totalsJSON: totals.json, error: failure.description)
+            let report = try? buildReport(status: .failed, error: failure.description)
+            try recorder.finish(
+                handle.runId, outcome: .failed, totalsJSON: totals.json, error: failure.description,
+                reportJSON: report?.json, finishedAt: report?.finishedAt)
+            if let report { writeReportFiles(report.document) }
         } catch {
             engine.log(
                 "run \(handle.runId) could not be recorded as failed (\(error)); the next run marks it abandoned")

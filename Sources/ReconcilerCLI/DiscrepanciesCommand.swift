@@ -1,0 +1,64 @@
+import Foundation
+import LedgerStore
+import Postgres
+import ReconcilerCore
+
+/// `credit-reconciler discrepancies list|resolve`.
+enum DiscrepanciesCommand {
+    static func list(_ options: DiscrepancyListOptions, environment: [String: String]) -> ExitStatus {
+        withStore(environment) { store in
+            let status: DiscrepancyStatus? = options.status == .all ? nil : DiscrepancyStatus(rawValue: options.status.rawValue)
+            let found = try store.list(status: status, kind: options.kind)
+            if found.isEmpty {
+                Console.output("no \(options.status == .all ? "" : "\(options.status.rawValue) ")discrepancies\(options.kind.map { " of kind \($0)" } ?? "")")
+                return .success
+            }
+            for item in found {
+                let subject = item.paymentId.map { "payment \($0)" } ?? item.userId.map { "user \($0)" } ?? "run level"
+                Console.output(
+                    "#\(item.id)  \(item.severity)  \(item.kind)  \(item.status.rawValue)  \(subject)  seen \(item.occurrences)× since run \(item.firstSeenRunId)"
+                )
+                Console.output("    \(item.detail)")
+                if let note = item.resolutionNote {
+                    Console.output("    resolution: \(note)\(item.resolvedBy.map { " — \($0)" } ?? "")")
+                }
+            }
+            return .success
+        }
+    }
+
+    static func resolve(_ options: ResolveOptions, environment: [String: String]) -> ExitStatus {
+        withStore(environment) { store in
+            let by = options.by ?? environment["SUDO_USER"] ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
+            do {
+                let resolved = try store.resolve(id: options.id, note: options.note, by: by, ignore: options.ignore)
+                Console.output("discrepancy #\(resolved.id) (\(resolved.kind)) is now \(resolved.status.rawValue), by \(by)")
+                return .success
+            } catch let error as DiscrepancyResolutionError {
+                Console.error("credit-reconciler: \(error)")
+                return .failure
+            }
+        }
+    }
+
+    private static func withStore(
+        _ environment: [String: String], _ body: (DiscrepancyStore) throws -> ExitStatus
+    ) -> ExitStatus {
+        let connection: Connection
+        do {
+            connection = try DatabaseAccess.connect(environment: environment)
+        } catch {
+            return error.status
+        }
+        defer { connection.close() }
+        do {
+            return try body(DiscrepancyStore(connection: connection))
+        } catch let error as PostgresError {
+            Console.error("credit-reconciler: \(error)")
+            return DatabaseAccess.exitStatus(for: error)
+        } catch {
+            Console.error("credit-reconciler: \(error)")
+            return .failure
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import LedgerStore
+import Postgres
+import ReconcilerCore
+import Reports
+
+/// `credit-reconciler report`: prints or writes a past run's report, rendered from the document
+/// the run stored when it finished, so it is the same every time.
+enum ReportCommand {
+    static func run(_ options: ReportOptions, environment: [String: String]) -> ExitStatus {
+        let connection: Connection
+        do {
+            connection = try DatabaseAccess.connect(environment: environment)
+        } catch {
+            return error.status
+        }
+        defer { connection.close() }
+        do {
+            let recorder = RunRecorder(connection: connection)
+            let record: RunRecord?
+            if let id = options.runId {
+                record = try recorder.run(id: id)
+            } else {
+                record = try recorder.runs(limit: 20).first { $0.status != .running }
+            }
+            guard let record else {
+                Console.error(
+                    options.runId.map { "credit-reconciler: there is no run \($0): see credit-reconciler status" }
+                        ?? "credit-reconciler: no run has finished yet: run credit-reconciler run first")
+                return .failure
+            }
+            guard let stored = try recorder.report(runId: record.id) else {
+                Console.error(
+                    "credit-reconciler: run \(record.id) (\(record.status.rawValue)) stored no report: it ended before writing one; its totals are in reconciler.run"
+                )
+                return .failure
+            }
+            let text: String
+            switch options.format {
+            case .json:
+                text = stored + "\n"
+            case .md:
+                text = MarkdownReport.render(try JSONValue.parse(Data(stored.utf8))) + "\n"
+            case .csv, .html:
+                Console.error(
+                    "credit-reconciler: --format \(options.format.rawValue) is not available in version \(ProductVersion.version) yet; use md or json"
+                )
+                return .failure
+            }
+            if let output = options.output {
+                do {
+                    try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                } catch {
+                    Console.error("credit-reconciler: cannot write \(output): check the folder exists and is writable")
+                    return .failure
+                }
+            } else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+            return .success
+        } catch let error as PostgresError {
+            Console.error("credit-reconciler: \(error)")
+            return DatabaseAccess.exitStatus(for: error)
+        } catch {
+            Console.error("credit-reconciler: \(error)")
+            return .failure
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import LedgerStore
+import Postgres
+import ReconcilerCore
+import ReconcilerEngine
+
+/// `credit-reconciler status`: the last runs, the checkpoint and the open discrepancies.
+enum StatusCommand {
+    static func run(environment: [String: String]) -> ExitStatus {
+        let connection: Connection
+        do {
+            connection = try DatabaseAccess.connect(environment: environment)
+        } catch {
+            return error.status
+        }
+        defer { connection.close() }
+        do {
+            let migrations = try Migrator(connection: connection).status()
+            if !migrations.isUpToDate {
+                Console.output(
+                    "migrations: \(migrations.pending.count) pending — run credit-reconciler migrate (as the owner of the app's tables)")
+                if migrations.applied.isEmpty { return .failure }
+            }
+            let recorder = RunRecorder(connection: connection)
+            let checkpoint = try recorder.checkpoint(ReconciliationEngine.checkpointName)
+            Console.output(
+                "checkpoint: "
+                    + (checkpoint.map { "\(format($0.value)) (run \($0.runId.map(String.init) ?? "?"))" }
+                        ?? "none yet (the first run looks back policy.initialLookback)"))
+            let runs = try recorder.runs(limit: 10)
+            Console.output("")
+            Console.output("last runs:")
+            if runs.isEmpty { Console.output("  none yet") }
+            for run in runs {
+                let totals = (try? JSONValue.parse(Data(run.totalsJSON.utf8))) ?? .object([:])
+                func number(_ key: String) -> String {
+                    if case .object(let fields) = totals, case .integer(let value)? = fields[key] { return "\(value)" }
+                    return "–"
+                }
+                var line =
+                    "  #\(run.id)  \(format(run.startedAt))  \(run.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  \(run.trigger.rawValue)/\(run.mode.rawValue)"
+                line += "  payments \(number("paymentsScanned")), repairs \(number("fixesApplied")), new discrepancies \(number("discrepanciesNew"))"
+                Console.output(line)
+                if let error = run.error, run.status != .succeeded {
+                    Console.output("      \(error.split(separator: "\n").first.map(String.init) ?? error)")
+                }
+            }
+            let open = try DiscrepancyStore(connection: connection).openCounts()
+            Console.output("")
+            Console.output("open discrepancies: \(open.reduce(0) { $0 + $1.count })")
+            for count in open.sorted(by: { ($0.severity, $0.kind) < ($1.severity, $1.kind) }) {
+                Console.output("  \(count.severity.padding(toLength: 8, withPad: " ", startingAt: 0)) \(count.kind)  \(count.count)")
+            }
+            return .success
+        } catch let error as PostgresError {
+            Console.error("credit-reconciler: \(error)")
+            return DatabaseAccess.exitStatus(for: error)
+        } catch {
+            Console.error("credit-reconciler: \(error)")
+            return .failure
+        }
+    }
+
+    static func format(_ date: Date) -> String {
+        RFC3339.format(RFC3339.Timestamp(date), fraction: .milliseconds)
+    }
+}
