@@ -115,6 +115,14 @@ public struct RequestParser: Sendable {
         return .request(request, consumed: bodyStart + length)
     }
 
+    /// Whether `buffer` holds a complete head asking for `Expect: 100-continue` (libcurl sends
+    /// it before larger bodies and waits for the interim answer).
+    public func expectsContinue(_ buffer: [UInt8]) -> Bool {
+        guard let headEnd = Self.find(buffer, [13, 10, 13, 10]) else { return false }
+        let head = String(decoding: buffer[0..<headEnd], as: UTF8.self).lowercased()
+        return head.contains("\r\nexpect: 100-continue") || head.contains("\r\nexpect:100-continue")
+    }
+
     /// Whether `b` may appear in an HTTP token (method, header name).
     static func isTokenByte(_ b: UInt8) -> Bool {
         switch b {
