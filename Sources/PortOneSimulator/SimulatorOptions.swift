@@ -252,7 +252,8 @@ public struct SimulatorOptions: Sendable {
 
             EXIT CODES
               0 stopped by SIGTERM/SIGINT or done; 64 usage error; 65 bad data file;
-              66 data file missing; 70 internal error; 73 cannot write output
+              66 data file missing; 69 cannot listen (port in use); 70 internal error;
+              73 cannot write output
 
             """
         return text
