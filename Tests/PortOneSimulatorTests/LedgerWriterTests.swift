@@ -75,6 +75,22 @@ import Testing
         }
     }
 
+    @Test func sameSeedSameLedgerFiles() throws {
+        let generator = DataSetGenerator(options: GeneratorOptions(count: 500, seed: 12, until: Timestamp.parse("2026-11-25T00:00:00Z")!))
+        let facts = (0..<500).map { PaymentFacts(generator.payment(at: $0)) }
+        var files: [[Data]] = []
+        for _ in 0..<2 {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try LedgerWriter(options: LedgerOptions(), seed: 12, knownUsers: generator.users).write(facts: facts, to: directory)
+            files.append(try ["User.copy", "Credit.copy", "CreditTransaction.copy", "expected.json"].map {
+                try Data(contentsOf: URL(fileURLWithPath: directory + "/" + $0))
+            })
+        }
+        #expect(files[0] == files[1])
+        #expect(files[0].allSatisfy { !$0.isEmpty })
+    }
+
     @Test func writesCopyFilesAndExpectedJSON() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
