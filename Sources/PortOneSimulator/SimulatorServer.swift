@@ -26,7 +26,16 @@ import Foundation
 /// - The list endpoints also accept the JSON input as a request body when `requestBody` is absent.
 /// - Fault responses: 429 carries `Retry-After` and `{"type":"TOO_MANY_REQUESTS",...}`; the
 ///   5xx fault alternates 500 JSON `{"type":"INTERNAL_SERVER_ERROR",...}` and 503 plain text.
-/// - The control API uses the same `Authorization: PortOne <secret>` header.
+/// - The control API uses the same `Authorization: PortOne <secret>` header. Beyond the brief:
+///   `GET /_simulator/faults` returns the configuration in force; `/_simulator/stats` also
+///   carries it under `faults`; `POST /_simulator/payments` answers `{"upserted":n,"ids":[...]}`
+///   and `POST /_simulator/mutate` `{"changed":[...]}`. Faults count API requests since the
+///   last `PUT /_simulator/faults`; `mutateEvery` counts list requests only.
+/// - Uploaded payments are decoded into `SimulatedPayment` and re-rendered, so fields the
+///   simulator does not model are dropped; an unknown `status` value is kept.
+/// - HTTP: keep-alive by default (HTTP/1.1), `Content-Length` or chunked request bodies,
+///   `Expect: 100-continue` answered, 120 s idle timeout, 64 MiB body limit
+///   (`--max-body-bytes`); malformed requests get a plain-text 4xx/5xx and the connection closes.
 public final class SimulatorServer: @unchecked Sendable {
     /// The data.
     public let store: PaymentStore
