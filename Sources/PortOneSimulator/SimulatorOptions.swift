@@ -163,8 +163,8 @@ public struct SimulatorOptions: Sendable {
         }
         if o.help { return o }
         if o.generate != nil && o.dataFile != nil { throw .usage("use either --generate or --data, not both") }
-        if o.dataFile != nil && (o.from != nil || o.until != nil) {
-            throw .usage("--from/--until only apply to --generate")
+        if o.generate == nil && (o.from != nil || o.until != nil || o.users != nil || !o.shares.isEmpty) {
+            throw .usage("--from, --until, --users and the share flags only apply to --generate")
         }
         if let from = o.from, let until = o.until, from >= until {
             throw .usage("--from must be before --until")
