@@ -5,6 +5,7 @@
 /// `null` for optional fields) and returns nil for anything else; the caller then decodes
 /// with `JSONDecoder`, which either succeeds or names the problem.
 enum FastPaymentDecoder {
+    /// Short name for the payment model inside this decoder.
     typealias P = SimulatedPayment
 
     /// The payment in `bytes`, or nil when the fast path cannot decode it.
