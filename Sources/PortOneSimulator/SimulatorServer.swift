@@ -338,10 +338,9 @@ public final class SimulatorServer: @unchecked Sendable {
         let r = try cursorRequest(request)
         let page = store.eventPage(from: r.from, until: r.until, after: r.cursor, size: r.size)
         var body: [UInt8] = Array("{\"items\":[".utf8)
-        let decoder = JSONDecoder()
         var first = true
         for item in page {
-            guard let payment = try? decoder.decode(SimulatedPayment.self, from: Data(item.json)) else { continue }
+            guard let payment = FastPaymentDecoder.decodeStored(item.json) else { continue }
             let events = PaymentEventInfo.events(of: payment)
             guard let event = events.first(where: { $0.ordinal == item.ordinal }) else { continue }
             if !first { body.append(44) }
