@@ -130,6 +130,12 @@ public struct LedgerWriter: Sendable {
             lastTime = max(lastTime, fact.requestedAt.nanoseconds)
             for refund in fact.refunds { lastTime = max(lastTime, refund.at.nanoseconds) }
         }
+        // Users whose account the app deleted: their payments name a user the ledger lacks.
+        var deleted = Set<String>()
+        if options.deletedUserRate > 0 {
+            for id in order where rng.chance(options.deletedUserRate) { deleted.insert(id) }
+            order.removeAll { deleted.contains($0) }
+        }
         // Sign-up bonuses.
         for id in order where rng.chance(0.6) {
             let user = usersById[id]!
@@ -139,10 +145,17 @@ public struct LedgerWriter: Sendable {
         var unpaidWithUser: [PaymentFacts] = []
         for fact in facts {
             guard let paidAt = fact.paidAt else {
-                if fact.userId.map({ usersById[$0] != nil }) == true, !fact.isTest { unpaidWithUser.append(fact) }
+                if let userId = fact.userId, usersById[userId] != nil, !deleted.contains(userId), !fact.isTest {
+                    unpaidWithUser.append(fact)
+                }
                 continue
             }
             if fact.isTest { continue }
+            if let userId = fact.userId, deleted.contains(userId) {
+                mistakes.append(Mistake(kind: "UNKNOWN_USER", paymentId: fact.id, userId: userId, credits: fact.package?.credits, injected: true,
+                    detail: "paid by user \(userId), whose account the app no longer has"))
+                continue
+            }
             guard let userId = fact.userId, usersById[userId] != nil, let package = fact.package else {
                 mistakes.append(Mistake(kind: "UNRESOLVED_PAYMENT", paymentId: fact.id, userId: fact.userId, credits: nil, injected: false,
                     detail: "paid payment without a resolvable user or package; the app could not grant it"))
@@ -262,6 +275,7 @@ public struct LedgerWriter: Sendable {
         w.raw("wrongCreditsRate", Array("\(options.wrongCreditsRate)".utf8))
         w.raw("phantomGrantRate", Array("\(options.phantomGrantRate)".utf8))
         w.raw("balanceDriftRate", Array("\(options.balanceDriftRate)".utf8))
+        w.raw("deletedUserRate", Array("\(options.deletedUserRate)".utf8))
         w.endObject()
         w.beginObject("counts")
         w.int("payments", Int64(payments))

@@ -126,6 +126,7 @@ public struct SimulatorOptions: Sendable {
             case "--wrong-credits-rate": o.ledger.wrongCreditsRate = try rate(arg)
             case "--phantom-grant-rate": o.ledger.phantomGrantRate = try rate(arg)
             case "--balance-drift-rate": o.ledger.balanceDriftRate = try rate(arg)
+            case "--deleted-user-rate": o.ledger.deletedUserRate = try rate(arg)
             case "--missed-refund":
                 let text = try value(arg)
                 switch text {
@@ -236,6 +237,7 @@ public struct SimulatorOptions: Sendable {
               --wrong-credits-rate R    share of grants with the wrong credits (default 0.002)
               --phantom-grant-rate R    grants without a paid payment, per payment (default 0.001)
               --balance-drift-rate R    share of users whose balance ≠ sum of rows (default 0.005)
+              --deleted-user-rate R     share of users missing from User (UNKNOWN_USER) (default 0.001)
 
             FAULTS (N = every Nth API request, 0 = off; also PUT /_simulator/faults)
               --latency-ms N            fixed delay per API request

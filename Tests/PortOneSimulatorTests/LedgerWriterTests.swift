@@ -37,9 +37,10 @@ import Testing
         options.wrongCreditsRate = 0.02
         options.phantomGrantRate = 0.01
         options.balanceDriftRate = 0.05
+        options.deletedUserRate = 0.02
         let (facts, (users, rows, balances, mistakes)) = Self.build(options)
         let kinds = Set(mistakes.map(\.kind))
-        for kind in ["MISSED_GRANT", "MISSED_REFUND", "DUPLICATE_GRANT", "CREDIT_MISMATCH", "GRANT_WITHOUT_PAYMENT", "ORPHAN_GRANT", "BALANCE_DRIFT", "AMOUNT_MISMATCH"] {
+        for kind in ["MISSED_GRANT", "MISSED_REFUND", "DUPLICATE_GRANT", "CREDIT_MISMATCH", "GRANT_WITHOUT_PAYMENT", "ORPHAN_GRANT", "BALANCE_DRIFT", "AMOUNT_MISMATCH", "UNKNOWN_USER"] {
             #expect(kinds.contains(kind), "no \(kind)")
         }
         var purchases: [String: Int] = [:]
@@ -57,6 +58,9 @@ import Testing
             #expect((balance != (sums[user.id] ?? 0)) == drifted.contains(user.id), "\(user.id)")
         }
         #expect(Set(users.map(\.email)).count == users.count)
+        let userIds = Set(users.map(\.id))
+        for m in mistakes where m.kind == "UNKNOWN_USER" { #expect(!userIds.contains(m.userId!)) }
+        #expect(rows.allSatisfy { userIds.contains($0.userId) })
         #expect(rows.contains { $0.type == .usage })
     }
 
