@@ -287,6 +287,11 @@ public struct LedgerWriter: Sendable {
         for (kind, n) in byKind.sorted(by: { $0.key < $1.key }) { w.int(kind, Int64(n)) }
         w.endObject()
         w.endObject()
+        w.beginArray("notes")
+        w.string(nil, "injected=false: the finding follows from the PortOne data or the app's behaviour, not from an injected ledger mistake")
+        w.string(nil, "MISSED_REFUND.credits is the full deduction round_up(K*C/T) capped at K; REFUND_SHORTFALL is not predicted (it depends on the balance when the repair runs)")
+        w.string(nil, "test-channel payments are never granted and are not listed; V1 payments are granted like V2 ones")
+        w.endArray()
         w.beginArray("mistakes")
         for m in mistakes {
             w.beginObject()
