@@ -86,7 +86,10 @@ public enum APIError: Error, Sendable, Hashable {
     static func timestamp(_ value: Any?, _ name: String) throws(APIError) -> Timestamp? {
         guard let value else { return nil }
         guard let text = value as? String, let parsed = Timestamp.parse(text) else {
-            throw .invalid("\(name) must be an RFC 3339 date-time such as 2026-11-24T00:00:00Z")
+            let hint =
+                (value as? String)?.contains(" ") == true
+                ? " (a '+' in the query string reads as a space: percent-encode it as %2B)" : ""
+            throw .invalid("\(name) must be an RFC 3339 date-time such as 2026-11-24T00:00:00Z\(hint)")
         }
         return parsed
     }

@@ -70,6 +70,10 @@ public enum DataSetFile {
                 count: frozenLines.count,
                 make: { index in
                     let line = frozenLines[index]
+                    let fast = data.withUnsafeBytes { raw in
+                        FastPaymentDecoder.decode(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[line.range]))
+                    }
+                    if let fast { return fast }
                     do {
                         return try JSONDecoder().decode(SimulatedPayment.self, from: data.subdata(in: line.range))
                     } catch {

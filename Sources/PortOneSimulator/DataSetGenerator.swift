@@ -229,16 +229,17 @@ public struct DataSetGenerator: Sendable {
         func cancellation(_ status: String, amount: Int64, at: Int64, trigger: String? = nil) -> SimulatedPayment.Cancellation {
             let requestedCancel = Timestamp(nanoseconds: at - rng.int(0...2 * Self.second), fractionDigits: rng.pick([3, 6, 9]))
             let done = Timestamp(nanoseconds: at, fractionDigits: rng.pick([0, 3, 6, 9]))
+            let trigger = trigger ?? (rng.chance(0.7) ? rng.pick(["CONSOLE", "CONSOLE", "API", "PORTONE_ADMIN"]) : nil)
             return SimulatedPayment.Cancellation(
                 status: status, id: rng.uuid(),
                 pgCancellationId: status == "SUCCEEDED" && rng.chance(0.7) ? "C" + rng.hex(19) : nil,
                 totalAmount: amount, taxFreeAmount: 0, vatAmount: (amount + 5) / 11,
-                reason: rng.pick(Self.cancelReasons),
+                reason: trigger == "CHARGEBACK" ? "카드사 차지백" : rng.pick(Self.cancelReasons),
                 requestedAt: requestedCancel > done ? done : requestedCancel,
                 cancelledAt: status == "SUCCEEDED" ? (rng.chance(0.95) ? done : nil) : nil,
                 receiptUrl: status == "SUCCEEDED" && rng.chance(0.6)
                     ? "https://mockup-pg-web.kakao.com/v1/confirmation/c/\(tid)/\(rng.hex(32))" : nil,
-                trigger: trigger ?? (rng.chance(0.7) ? rng.pick(["CONSOLE", "CONSOLE", "API", "PORTONE_ADMIN"]) : nil))
+                trigger: trigger)
         }
         if fate < o.cancelRate {
             let trigger = rng.chance(0.05) ? "CHARGEBACK" : nil
@@ -348,7 +349,7 @@ public struct DataSetGenerator: Sendable {
     ]
     /// Reasons staff type when cancelling.
     static let cancelReasons = [
-        "고객 요청에 의한 환불", "단순 변심", "중복 결제", "서비스 불만족 환불", "크레딧 미사용 환불 요청", "카드사 차지백",
+        "고객 요청에 의한 환불", "단순 변심", "중복 결제", "서비스 불만족 환불", "크레딧 미사용 환불 요청",
     ]
     /// Card issuers behind KakaoPay card payments: code and name.
     static let cards: [(String, String)] = [

@@ -117,9 +117,14 @@ public final class HTTPServer: @unchecked Sendable {
         }
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
+        var continueSent = false
         while true {
             switch parser.parse(buffer) {
             case .needMore:
+                if !continueSent, parser.expectsContinue(buffer) {
+                    continueSent = true
+                    guard send(fd, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) else { return }
+                }
                 let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
                 if n <= 0 { return }
                 buffer.append(contentsOf: chunk[0..<n])
@@ -129,6 +134,7 @@ public final class HTTPServer: @unchecked Sendable {
                 return
             case .request(let request, let consumed):
                 buffer.removeFirst(consumed)
+                continueSent = false
                 var response = handler(request)
                 let keepAlive = request.keepAlive && !response.close && !lock.withLock({ stopped })
                 switch response.delivery {

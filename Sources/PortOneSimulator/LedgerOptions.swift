@@ -12,6 +12,9 @@ public struct LedgerOptions: Sendable, Hashable {
     public var phantomGrantRate = 0.001
     /// Share of users whose `Credit.balance` differs from the sum of their rows.
     public var balanceDriftRate = 0.005
+    /// Share of users whose account the app deleted (absent from `User`; their paid payments
+    /// are `UNKNOWN_USER`).
+    public var deletedUserRate = 0.001
 
     /// Creates the defaults.
     public init() {}

@@ -140,6 +140,12 @@ public struct LedgerWriter: Sendable {
             lastTime = max(lastTime, fact.requestedAt.nanoseconds)
             for refund in fact.refunds { lastTime = max(lastTime, refund.at.nanoseconds) }
         }
+        // Users whose account the app deleted: their payments name a user the ledger lacks.
+        var deleted = Set<String>()
+        if options.deletedUserRate > 0 {
+            for id in order where rng.chance(options.deletedUserRate) { deleted.insert(id) }
+            order.removeAll { deleted.contains($0) }
+        }
         // Sign-up bonuses.
         for id in order where rng.chance(0.6) {
             let user = usersById[id]!
@@ -151,7 +157,9 @@ public struct LedgerWriter: Sendable {
         var unpaidWithUser: [PaymentFacts] = []
         for fact in facts {
             guard let paidAt = fact.paidAt else {
-                if fact.userId.map({ usersById[$0] != nil }) == true, !fact.isTest, !fact.isV1 {
+                if let userId = fact.userId, usersById[userId] != nil, !deleted.contains(userId), !fact.isTest,
+                    !fact.isV1
+                {
                     unpaidWithUser.append(fact)
                 }
                 continue
@@ -159,6 +167,11 @@ public struct LedgerWriter: Sendable {
             // Test-channel money is not real, and V1 payments never reach the V2 web app (nor
             // the reconciler, which only counts them): neither gets ledger rows.
             if fact.isTest || fact.isV1 { continue }
+            if let userId = fact.userId, deleted.contains(userId) {
+                mistakes.append(Mistake(kind: "UNKNOWN_USER", paymentId: fact.id, userId: userId, credits: fact.package?.credits, injected: true,
+                    detail: "paid by user \(userId), whose account the app no longer has"))
+                continue
+            }
             guard let userId = fact.userId, usersById[userId] != nil, let package = fact.package else {
                 mistakes.append(
                     Mistake(
@@ -326,6 +339,7 @@ public struct LedgerWriter: Sendable {
         w.raw("wrongCreditsRate", Array("\(options.wrongCreditsRate)".utf8))
         w.raw("phantomGrantRate", Array("\(options.phantomGrantRate)".utf8))
         w.raw("balanceDriftRate", Array("\(options.balanceDriftRate)".utf8))
+        w.raw("deletedUserRate", Array("\(options.deletedUserRate)".utf8))
         w.endObject()
         w.beginObject("counts")
         w.int("payments", Int64(payments))
@@ -337,6 +351,11 @@ public struct LedgerWriter: Sendable {
         for (kind, n) in byKind.sorted(by: { $0.key < $1.key }) { w.int(kind, Int64(n)) }
         w.endObject()
         w.endObject()
+        w.beginArray("notes")
+        w.string(nil, "injected=false: the finding follows from the PortOne data or the app's behaviour, not from an injected ledger mistake")
+        w.string(nil, "MISSED_REFUND.credits is the full deduction round_up(K*C/T) capped at K; REFUND_SHORTFALL is not predicted (it depends on the balance when the repair runs)")
+        w.string(nil, "test-channel payments are never granted and are not listed; V1 payments are granted like V2 ones")
+        w.endArray()
         w.beginArray("mistakes")
         for m in mistakes {
             w.beginObject()

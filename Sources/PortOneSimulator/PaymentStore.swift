@@ -167,7 +167,7 @@ public final class PaymentStore: @unchecked Sendable {
     /// The decoded payment with `id`, or nil.
     public func payment(id: String) -> SimulatedPayment? {
         guard let bytes = json(id: id) else { return nil }
-        return try? JSONDecoder().decode(SimulatedPayment.self, from: Data(bytes))
+        return FastPaymentDecoder.decodeStored(bytes)
     }
 
     /// Every payment's JSON in (requestedAt, id) order (for saving a data set).
@@ -355,7 +355,7 @@ public final class PaymentStore: @unchecked Sendable {
     public func modify(id: String, _ change: (SimulatedPayment) -> SimulatedPayment?) -> SimulatedPayment? {
         lock.write {
             guard let slot = slotById[id],
-                let current = try? JSONDecoder().decode(SimulatedPayment.self, from: Data(entries[Int(slot)].json)),
+                let current = FastPaymentDecoder.decodeStored(entries[Int(slot)].json),
                 let updated = change(current)
             else { return nil }
             removeFromIndexes(slot)

@@ -1,8 +1,8 @@
 /// Incremental HTTP/1.x request parser over a connection's byte buffer.
 ///
-/// Accepts a request line, header fields and a `Content-Length` body; refuses oversized
-/// heads (431) and bodies (413), chunked bodies (501), malformed syntax (400) and versions
-/// other than 1.0/1.1 (505).
+/// Accepts a request line, header fields and a `Content-Length` or chunked body; refuses
+/// oversized heads (431) and bodies (413), other transfer codings (501), malformed syntax or
+/// both framings at once (400) and versions other than 1.0/1.1 (505).
 public struct RequestParser: Sendable {
     /// The outcome of one parse attempt.
     public enum Outcome: Sendable, Equatable {
@@ -57,6 +57,7 @@ public struct RequestParser: Sendable {
         }
         var headers: [(name: String, value: String)] = []
         var contentLength: Int?
+        var chunked = false
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else {
                 return .failure(status: 400, message: "malformed header line")
@@ -79,16 +80,36 @@ public struct RequestParser: Sendable {
                 contentLength = length
             }
             if lower == "transfer-encoding" {
-                return .failure(status: 501, message: "Transfer-Encoding is not supported; send Content-Length")
+                guard value.lowercased() == "chunked" else {
+                    return .failure(status: 501, message: "Transfer-Encoding \(value) is not supported; send chunked or Content-Length")
+                }
+                chunked = true
             }
             headers.append((lower, value))
         }
-        let length = contentLength ?? 0
-        if length > maxBodyBytes {
-            return .failure(status: 413, message: "body of \(length) bytes exceeds \(maxBodyBytes) bytes")
+        if chunked && contentLength != nil {
+            return .failure(status: 400, message: "both Transfer-Encoding and Content-Length are present")
         }
         let bodyStart = headEnd + 4
-        guard buffer.count >= bodyStart + length else { return .needMore }
+        let body: [UInt8]
+        let consumed: Int
+        if chunked {
+            switch decodeChunked(buffer, from: bodyStart) {
+            case .needMore: return .needMore
+            case .failure(let status, let message): return .failure(status: status, message: message)
+            case .body(let decoded, let end):
+                body = decoded
+                consumed = end
+            }
+        } else {
+            let length = contentLength ?? 0
+            if length > maxBodyBytes {
+                return .failure(status: 413, message: "body of \(length) bytes exceeds \(maxBodyBytes) bytes")
+            }
+            guard buffer.count >= bodyStart + length else { return .needMore }
+            body = Array(buffer[bodyStart..<(bodyStart + length)])
+            consumed = bodyStart + length
+        }
         let target = String(parts[1])
         let pathPart: Substring
         var query: [String: String] = [:]
@@ -111,8 +132,68 @@ public struct RequestParser: Sendable {
         }
         let request = HTTPRequest(
             method: String(parts[0]), target: target, path: path, rawPath: String(pathPart), query: query,
-            headers: headers, body: Array(buffer[bodyStart..<(bodyStart + length)]), minorVersion: minor)
-        return .request(request, consumed: bodyStart + length)
+            headers: headers, body: body, minorVersion: minor)
+        return .request(request, consumed: consumed)
+    }
+
+    private enum ChunkedOutcome {
+        case needMore
+        case failure(status: Int, message: String)
+        case body([UInt8], end: Int)
+    }
+
+    /// Decodes a chunked body starting at `start` (chunk extensions and trailers are skipped).
+    private func decodeChunked(_ buffer: [UInt8], from start: Int) -> ChunkedOutcome {
+        var body: [UInt8] = []
+        var index = start
+        while true {
+            guard let lineEnd = Self.findCRLF(buffer, from: index) else {
+                return buffer.count - index > 1024 ? .failure(status: 400, message: "malformed chunk size line") : .needMore
+            }
+            let sizeText = String(decoding: buffer[index..<lineEnd], as: UTF8.self)
+                .split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
+                .trimmingCharacters(in: " \t")
+            guard !sizeText.isEmpty, sizeText.count <= 12, let size = Int(sizeText, radix: 16), size >= 0 else {
+                return .failure(status: 400, message: "malformed chunk size \"\(sizeText)\"")
+            }
+            index = lineEnd + 2
+            if size == 0 {
+                // Trailer fields, then an empty line.
+                while true {
+                    guard let end = Self.findCRLF(buffer, from: index) else { return .needMore }
+                    let empty = end == index
+                    index = end + 2
+                    if empty { return .body(body, end: index) }
+                }
+            }
+            if body.count + size > maxBodyBytes {
+                return .failure(status: 413, message: "chunked body exceeds \(maxBodyBytes) bytes")
+            }
+            guard buffer.count >= index + size + 2 else { return .needMore }
+            guard buffer[index + size] == 13, buffer[index + size + 1] == 10 else {
+                return .failure(status: 400, message: "chunk data is not followed by CRLF")
+            }
+            body.append(contentsOf: buffer[index..<(index + size)])
+            index += size + 2
+        }
+    }
+
+    /// The index of the first CRLF at or after `start`.
+    static func findCRLF(_ buffer: [UInt8], from start: Int) -> Int? {
+        var i = start
+        while i + 1 < buffer.count {
+            if buffer[i] == 13 && buffer[i + 1] == 10 { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Whether `buffer` holds a complete head asking for `Expect: 100-continue` (libcurl sends
+    /// it before larger bodies and waits for the interim answer).
+    public func expectsContinue(_ buffer: [UInt8]) -> Bool {
+        guard let headEnd = Self.find(buffer, [13, 10, 13, 10]) else { return false }
+        let head = String(decoding: buffer[0..<headEnd], as: UTF8.self).lowercased()
+        return head.contains("\r\nexpect: 100-continue") || head.contains("\r\nexpect:100-continue")
     }
 
     /// Whether `b` may appear in an HTTP token (method, header name).

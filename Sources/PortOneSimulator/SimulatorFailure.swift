@@ -4,7 +4,7 @@ import Foundation
 public struct SimulatorFailure: Error, CustomStringConvertible, Sendable, Equatable {
     /// The one-line message.
     public var description: String
-    /// Exit code: 64 usage, 65 bad data, 66 missing input, 70 internal, 73 cannot create output.
+    /// Exit code: 64 usage, 65 bad data, 66 missing input, 69 cannot listen, 70 internal, 73 cannot create output.
     public var exitCode: Int32
 
     /// Creates a failure.

@@ -27,6 +27,7 @@ public enum SimulatorMain {
 
     /// Builds the data set, writes `--save` and `--ledger-out`, and returns the simulator.
     public static func prepare(_ options: SimulatorOptions, secret: String) throws(SimulatorFailure) -> SimulatorServer {
+        let started = Date()
         let wantFacts = options.ledgerDirectory != nil
         let extract: @Sendable (SimulatedPayment) -> PaymentFacts? = { wantFacts ? PaymentFacts($0) : nil }
         let store: PaymentStore
@@ -47,6 +48,9 @@ public enum SimulatorMain {
         } else {
             store = PaymentStore()
         }
+        let source = options.dataFile.map { "loaded from \($0)" } ?? options.generate.map { _ in "generated with seed \(options.seed)" } ?? "empty data set"
+        FileHandle.standardError.write(Data(String(
+            format: "portone-simulator: %d payments, %@, in %.1f s\n", store.count, source, Date().timeIntervalSince(started)).utf8))
         if let save = options.saveFile { try DataSetFile.save(store, to: save) }
         if let directory = options.ledgerDirectory {
             let writer = LedgerWriter(options: options.ledger, seed: options.seed, knownUsers: users)

@@ -126,6 +126,7 @@ public struct SimulatorOptions: Sendable {
             case "--wrong-credits-rate": o.ledger.wrongCreditsRate = try rate(arg)
             case "--phantom-grant-rate": o.ledger.phantomGrantRate = try rate(arg)
             case "--balance-drift-rate": o.ledger.balanceDriftRate = try rate(arg)
+            case "--deleted-user-rate": o.ledger.deletedUserRate = try rate(arg)
             case "--missed-refund":
                 let text = try value(arg)
                 switch text {
@@ -163,8 +164,8 @@ public struct SimulatorOptions: Sendable {
         }
         if o.help { return o }
         if o.generate != nil && o.dataFile != nil { throw .usage("use either --generate or --data, not both") }
-        if o.dataFile != nil && (o.from != nil || o.until != nil) {
-            throw .usage("--from/--until only apply to --generate")
+        if o.generate == nil && (o.from != nil || o.until != nil || o.users != nil || !o.shares.isEmpty) {
+            throw .usage("--from, --until, --users and the share flags only apply to --generate")
         }
         if let from = o.from, let until = o.until, from >= until {
             throw .usage("--from must be before --until")
@@ -236,6 +237,7 @@ public struct SimulatorOptions: Sendable {
               --wrong-credits-rate R    share of grants with the wrong credits (default 0.002)
               --phantom-grant-rate R    grants without a paid payment, per payment (default 0.001)
               --balance-drift-rate R    share of users whose balance ≠ sum of rows (default 0.005)
+              --deleted-user-rate R     share of users missing from User (UNKNOWN_USER) (default 0.001)
 
             FAULTS (N = every Nth API request, 0 = off; also PUT /_simulator/faults)
               --latency-ms N            fixed delay per API request
@@ -252,7 +254,8 @@ public struct SimulatorOptions: Sendable {
 
             EXIT CODES
               0 stopped by SIGTERM/SIGINT or done; 64 usage error; 65 bad data file;
-              66 data file missing; 70 internal error; 73 cannot write output
+              66 data file missing; 69 cannot listen (port in use); 70 internal error;
+              73 cannot write output
 
             """
         return text

@@ -26,7 +26,16 @@ import Foundation
 /// - The list endpoints also accept the JSON input as a request body when `requestBody` is absent.
 /// - Fault responses: 429 carries `Retry-After` and `{"type":"TOO_MANY_REQUESTS",...}`; the
 ///   5xx fault alternates 500 JSON `{"type":"INTERNAL_SERVER_ERROR",...}` and 503 plain text.
-/// - The control API uses the same `Authorization: PortOne <secret>` header.
+/// - The control API uses the same `Authorization: PortOne <secret>` header. Beyond the brief:
+///   `GET /_simulator/faults` returns the configuration in force; `/_simulator/stats` also
+///   carries it under `faults`; `POST /_simulator/payments` answers `{"upserted":n,"ids":[...]}`
+///   and `POST /_simulator/mutate` `{"changed":[...]}`. Faults count API requests since the
+///   last `PUT /_simulator/faults`; `mutateEvery` counts list requests only.
+/// - Uploaded payments are decoded into `SimulatedPayment` and re-rendered, so fields the
+///   simulator does not model are dropped; an unknown `status` value is kept.
+/// - HTTP: keep-alive by default (HTTP/1.1), `Content-Length` or chunked request bodies,
+///   `Expect: 100-continue` answered, 120 s idle timeout, 64 MiB body limit
+///   (`--max-body-bytes`); malformed requests get a plain-text 4xx/5xx and the connection closes.
 public final class SimulatorServer: @unchecked Sendable {
     /// The data.
     public let store: PaymentStore
@@ -329,10 +338,9 @@ public final class SimulatorServer: @unchecked Sendable {
         let r = try cursorRequest(request)
         let page = store.eventPage(from: r.from, until: r.until, after: r.cursor, size: r.size)
         var body: [UInt8] = Array("{\"items\":[".utf8)
-        let decoder = JSONDecoder()
         var first = true
         for item in page {
-            guard let payment = try? decoder.decode(SimulatedPayment.self, from: Data(item.json)) else { continue }
+            guard let payment = FastPaymentDecoder.decodeStored(item.json) else { continue }
             let events = PaymentEventInfo.events(of: payment)
             guard let event = events.first(where: { $0.ordinal == item.ordinal }) else { continue }
             if !first { body.append(44) }

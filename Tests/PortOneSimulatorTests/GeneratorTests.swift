@@ -87,7 +87,7 @@ import Testing
         }
     }
 
-    @Test func oneMillionScaleIsNotRequiredHereButStoreBuildsInParallel() throws {
+    @Test func storeBuildsInParallelAndKeepsRenderedBytes() throws {
         let options = Self.options(count: 5000)
         let generator = DataSetGenerator(options: options)
         let (store, _) = try PaymentStore.build(count: options.count, make: { generator.payment(at: $0) }, extract: { _ in Int?.none })

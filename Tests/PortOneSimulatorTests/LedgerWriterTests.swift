@@ -37,9 +37,10 @@ import Testing
         options.wrongCreditsRate = 0.02
         options.phantomGrantRate = 0.01
         options.balanceDriftRate = 0.05
+        options.deletedUserRate = 0.02
         let (facts, (users, rows, balances, mistakes)) = Self.build(options)
         let kinds = Set(mistakes.map(\.kind))
-        for kind in ["MISSED_GRANT", "MISSED_REFUND", "DUPLICATE_GRANT", "CREDIT_MISMATCH", "GRANT_WITHOUT_PAYMENT", "ORPHAN_GRANT", "BALANCE_DRIFT", "AMOUNT_MISMATCH"] {
+        for kind in ["MISSED_GRANT", "MISSED_REFUND", "DUPLICATE_GRANT", "CREDIT_MISMATCH", "GRANT_WITHOUT_PAYMENT", "ORPHAN_GRANT", "BALANCE_DRIFT", "AMOUNT_MISMATCH", "UNKNOWN_USER"] {
             #expect(kinds.contains(kind), "no \(kind)")
         }
         var purchases: [String: Int] = [:]
@@ -57,6 +58,9 @@ import Testing
             #expect((balance != (sums[user.id] ?? 0)) == drifted.contains(user.id), "\(user.id)")
         }
         #expect(Set(users.map(\.email)).count == users.count)
+        let userIds = Set(users.map(\.id))
+        for m in mistakes where m.kind == "UNKNOWN_USER" { #expect(!userIds.contains(m.userId!)) }
+        #expect(rows.allSatisfy { userIds.contains($0.userId) })
         #expect(rows.contains { $0.type == .usage })
     }
 
@@ -73,6 +77,22 @@ import Testing
             let cancelled = fact.refunds.reduce(Int64(0)) { $0 + $1.amount }
             #expect(-refunded[fact.id]! == LedgerWriter.deduction(credits: fact.package!.credits, cancelled: cancelled, total: fact.total))
         }
+    }
+
+    @Test func sameSeedSameLedgerFiles() throws {
+        let generator = DataSetGenerator(options: GeneratorOptions(count: 500, seed: 12, until: Timestamp.parse("2026-11-25T00:00:00Z")!))
+        let facts = (0..<500).map { PaymentFacts(generator.payment(at: $0)) }
+        var files: [[Data]] = []
+        for _ in 0..<2 {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            try LedgerWriter(options: LedgerOptions(), seed: 12, knownUsers: generator.users).write(facts: facts, to: directory)
+            files.append(try ["User.copy", "Credit.copy", "CreditTransaction.copy", "expected.json"].map {
+                try Data(contentsOf: URL(fileURLWithPath: directory + "/" + $0))
+            })
+        }
+        #expect(files[0] == files[1])
+        #expect(files[0].allSatisfy { !$0.isEmpty })
     }
 
     @Test func writesCopyFilesAndExpectedJSON() throws {

@@ -54,6 +54,16 @@ import Testing
         #expect(throws: APIError.self) { try parse(json) }
     }
 
+    @Test func anUnencodedPlusGetsAHint() {
+        do {
+            _ = try parse("{\"filter\":{\"from\":\"2026-11-24T09:00:00 09:00\"}}")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.message.contains("%2B"))
+        }
+        #expect(throws: Never.self) { try parse("{\"filter\":{\"from\":\"2026-11-24T09:00:00+09:00\"}}") }
+    }
+
     @Test func cursorRoundTrips() throws {
         let cursor = PageCursor(at: -5, id: "pay:with:colons", ordinal: 3)
         #expect(PageCursor(encoded: cursor.encoded) == cursor)

@@ -32,6 +32,19 @@ import Testing
         #expect(request.body == Array("abcde".utf8))
     }
 
+    @Test func decodesAChunkedBodyWithExtensionsAndTrailers() {
+        let text = "POST /_simulator/payments HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nabcd\r\n3\r\nefg\r\n0\r\nX-Trailer: 1\r\n\r\nNEXT"
+        for cut in [60, 80, text.utf8.count - 6] {
+            #expect(parser.parse(Array(Array(text.utf8).prefix(cut))) == .needMore, "cut at \(cut)")
+        }
+        guard case .request(let request, let consumed) = parse(text) else {
+            Issue.record("expected a request")
+            return
+        }
+        #expect(request.body == Array("abcdefg".utf8))
+        #expect(consumed == text.utf8.count - 4)
+    }
+
     @Test func percentDecodesThePathButKeepsTheRawPath() {
         guard case .request(let request, _) = parse("GET /payments/order%2F1%20x HTTP/1.1\r\n\r\n") else {
             Issue.record("expected a request")
@@ -59,7 +72,11 @@ import Testing
         ("GET /x HTTP/1.1\r\nContent-Length: 101\r\n\r\n", 413),
         ("GET /x HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400),
         ("GET /x HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", 400),
-        ("GET /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", 501),
+        ("GET /x HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
+        ("GET /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n", 400),
+        ("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
+        ("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n", 400),
+        ("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n65\r\n", 413),
         ("GET /x HTTP/2.0\r\n\r\n", 505),
         ("GET /x\r\n\r\n", 400),
         ("GET  /x HTTP/1.1\r\n\r\n", 400),

@@ -30,6 +30,8 @@ import Testing
         (["--from", "yesterday", "--generate", "1"], "--from must be"),
         (["--generate", "1", "--data", "f"], "either --generate or --data"),
         (["--generate", "1", "--from", "2026-11-02", "--until", "2026-11-01"], "before --until"),
+        (["--until", "2026-11-01"], "only apply to --generate"),
+        (["--data", "x.jsonl", "--failed-rate", "0.1"], "only apply to --generate"),
     ])
     func badArgumentsAreUsageErrors(arguments: [String], fragment: String) {
         do {

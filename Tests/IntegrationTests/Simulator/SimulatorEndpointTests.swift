@@ -191,6 +191,19 @@ import Testing
         #expect(try viaBody.json()["items"]?.array?.count == 7)
     }
 
+    @Test func expectContinueGetsAnInterimAnswer() throws {
+        let (server, port) = try SimulatorTestData.start(count: 5)
+        defer { server.stop() }
+        let client = SimulatorTestClient(port: port)
+        let body = Array("{\"payments\":[]}".utf8)
+        let head = "POST /_simulator/payments HTTP/1.1\r\nAuthorization: PortOne \(SimulatorTestData.secret)\r\nExpect: 100-continue\r\nContent-Length: \(body.count)\r\n\r\n"
+        let interim = try client.raw(Array(head.utf8))
+        #expect(interim.status == 100)
+        let final = try client.raw(body)
+        #expect(final.status == 200)
+        #expect(try final.json()["upserted"]?.int == 0)
+    }
+
     @Test func manyKeepAliveConnectionsInParallel() async throws {
         let (server, port) = try SimulatorTestData.start(count: 1000)
         defer { server.stop() }

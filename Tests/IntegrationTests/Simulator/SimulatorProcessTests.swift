@@ -91,6 +91,15 @@ import Testing
         #expect(run.stdout.isEmpty)
     }
 
+    @Test func aPortInUseExits69() throws {
+        let (server, port) = try SimulatorTestData.start(count: 1)
+        defer { server.stop() }
+        let run = try Self.run(["--port", String(port)])
+        #expect(run.status == 69)
+        #expect(run.stderr.contains("cannot listen on 127.0.0.1:\(port)"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+    }
+
     @Test func missingSecretIsAUsageError() throws {
         let run = try Self.run(["--generate", "1"], secret: nil)
         #expect(run.status == 64)

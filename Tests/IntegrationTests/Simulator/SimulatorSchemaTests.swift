@@ -46,6 +46,12 @@ import Testing
             if items.isEmpty { break }
         }
         #expect(eventTypes == Set(validator.discriminatorValues("PaymentEvent")))
+        // Payments the simulator changes at run time keep the shape.
+        let mutated = try client.request("POST", "/_simulator/mutate", body: Array("{\"count\":20,\"seed\":9}".utf8)).json()
+        for id in mutated["changed"]?.array?.compactMap({ $0.string }) ?? [] {
+            let json = try client.request("GET", "/payments/" + SimulatorTestClient.encode(id)).json()
+            errors += validator.validate(json, schemaNamed: "Payment", at: "mutated(\(id))")
+        }
         // Error bodies, each against the error union of its operation.
         let bad = try client.get("/payments", requestBody: "{\"page\":{\"number\":60,\"size\":1000}}")
         errors += validator.validate(try bad.json(), schemaNamed: "GetPaymentsError", at: "400")
