@@ -163,11 +163,16 @@ public final class HTTPConnection {
 
 /// The per-request state libcurl's callbacks fill, reached through the user-data pointer.
 final class Exchange {
+    /// Body bytes received so far.
     var body: [UInt8] = []
+    /// Header fields of the current (final) response.
     var headers: [(name: String, value: String)] = []
+    /// True when the body passed `limit` and the transfer was aborted.
     var overflowed = false
+    /// The largest body accepted.
     let limit: Int
 
+    /// Creates empty state for one exchange.
     init(limit: Int) { self.limit = limit }
 }
 
@@ -204,6 +209,9 @@ private func curlWriteHeader(
         let name = String(line[..<colon])
         let value = line[line.index(after: colon)...].trimmingCharacters(in: [" ", "\t", "\r", "\n"])
         exchange.headers.append((name: name, value: value))
+        if name.lowercased() == "content-length", let length = Int(value), length > 0 {
+            exchange.body.reserveCapacity(min(length, exchange.limit))  // one allocation per body
+        }
     }
     return length
 }

@@ -7,6 +7,7 @@ public struct FastPortOneDecoder: PortOneDecoder {
     /// Creates the decoder.
     public init() {}
 
+    /// The scanner's failure type.
     typealias Failure = JSONScanner.Failure
 
     /// Decodes a `GET /payments` body.
@@ -115,6 +116,7 @@ public struct FastPortOneDecoder: PortOneDecoder {
         try tolerant(&s, idKey: "id") { (s: inout JSONScanner) throws(Failure) in try payment(&s) }
     }
 
+    /// Decodes one payment event tolerantly (see ``tolerantPayment(_:)``).
     static func tolerantEvent(_ s: inout JSONScanner) throws(Failure) -> Result<PaymentEvent, PaymentDecodingFailure> {
         try tolerant(&s, idKey: "paymentId") { (s: inout JSONScanner) throws(Failure) in try event(&s) }
     }
@@ -149,6 +151,7 @@ public struct FastPortOneDecoder: PortOneDecoder {
 
     // MARK: Models
 
+    /// Reads a `Payment` object (any variant); enforces the variant's required fields.
     static func payment(_ s: inout JSONScanner) throws(Failure) -> Payment {
         var id: String?, status: PaymentStatus?, transactionId: String?, merchantId: String?, storeId: String?
         var method: PaymentMethod?, channel: SelectedChannel?, channelGroup: ChannelGroupSummary?
@@ -256,6 +259,7 @@ public struct FastPortOneDecoder: PortOneDecoder {
         return payment
     }
 
+    /// Reads a `PaymentAmount`.
     static func paymentAmount(_ s: inout JSONScanner) throws(Failure) -> PaymentAmount {
         var total: Int64?, taxFree: Int64?, vat: Int64?, supply: Int64?, discount: Int64?, paid: Int64?
         var cancelled: Int64?, cancelledTaxFree: Int64?
@@ -291,6 +295,7 @@ public struct FastPortOneDecoder: PortOneDecoder {
             cancelledTaxFree: cancelledTaxFree)
     }
 
+    /// Reads a `Customer`.
     static func customer(_ s: inout JSONScanner) throws(Failure) -> Customer {
         var customer = Customer()
         try s.members { (s: inout JSONScanner, key) throws(Failure) in
@@ -319,6 +324,7 @@ public struct FastPortOneDecoder: PortOneDecoder {
         return customer
     }
 
+    /// Reads a `SelectedChannel`.
     static func selectedChannel(_ s: inout JSONScanner) throws(Failure) -> SelectedChannel {
         var type: SelectedChannel.ChannelType?, id: String?, channelKey: String?, name: String?
         var pgProvider: String?, pgMerchantId: String?
@@ -345,6 +351,7 @@ public struct FastPortOneDecoder: PortOneDecoder {
         return SelectedChannel(type: type, id: id, key: channelKey, name: name, pgProvider: pgProvider, pgMerchantId: pgMerchantId)
     }
 
+    /// Reads a `ChannelGroupSummary`.
     static func channelGroup(_ s: inout JSONScanner) throws(Failure) -> ChannelGroupSummary {
         var id: String?, name: String?, isForTest: Bool?
         try s.members { (s: inout JSONScanner, key) throws(Failure) in
@@ -364,6 +371,7 @@ public struct FastPortOneDecoder: PortOneDecoder {
         return ChannelGroupSummary(id: id, name: name, isForTest: isForTest)
     }
 
+    /// Reads a `PaymentMethod` by its `type` discriminator.
     static func paymentMethod(_ s: inout JSONScanner) throws(Failure) -> PaymentMethod {
         var type: String?, provider: EasyPayProvider?, easyPayMethod: String?, cardName: String?
         var approvalNumber: String?, bank: String?, accountNumber: String?
@@ -400,6 +408,7 @@ public struct FastPortOneDecoder: PortOneDecoder {
         }
     }
 
+    /// Reads a `PaymentWebhook`.
     static func webhook(_ s: inout JSONScanner) throws(Failure) -> PaymentWebhook {
         var webhook = PaymentWebhook(id: "")
         var id: String?
@@ -433,6 +442,7 @@ public struct FastPortOneDecoder: PortOneDecoder {
         return webhook
     }
 
+    /// Reads a `PaymentCancellation` (any status).
     static func cancellation(_ s: inout JSONScanner) throws(Failure) -> PaymentCancellation {
         var status: PaymentCancellation.Status?, id: String?, pgCancellationId: String?, totalAmount: Int64?
         var taxFreeAmount: Int64?, vatAmount: Int64?, easyPayDiscountAmount: Int64?, reason: String?
@@ -481,6 +491,7 @@ public struct FastPortOneDecoder: PortOneDecoder {
         return cancellation
     }
 
+    /// Reads a `Dispute`.
     static func dispute(_ s: inout JSONScanner) throws(Failure) -> Dispute {
         var status: String?, pgDisputeId: String?, reason: String?, createdAt: RFC3339.Timestamp?
         var resolvedAt: RFC3339.Timestamp?
@@ -503,6 +514,7 @@ public struct FastPortOneDecoder: PortOneDecoder {
         return Dispute(status: status, pgDisputeId: pgDisputeId, reason: reason, createdAt: createdAt, resolvedAt: resolvedAt)
     }
 
+    /// Reads a `PaymentOrigin`.
     static func paymentOrigin(_ s: inout JSONScanner) throws(Failure) -> PaymentOrigin {
         var origin = PaymentOrigin()
         try s.members { (s: inout JSONScanner, key) throws(Failure) in
@@ -521,6 +533,7 @@ public struct FastPortOneDecoder: PortOneDecoder {
         return origin
     }
 
+    /// Reads a `PaymentProduct`.
     static func product(_ s: inout JSONScanner) throws(Failure) -> PaymentProduct {
         var id: String?, name: String?, amount: Int64?, quantity: Int64?
         try s.members { (s: inout JSONScanner, key) throws(Failure) in
@@ -543,6 +556,7 @@ public struct FastPortOneDecoder: PortOneDecoder {
         return PaymentProduct(id: id, name: name, amount: amount, quantity: Int(quantity))
     }
 
+    /// Reads a `PaymentFailure`.
     static func paymentFailure(_ s: inout JSONScanner) throws(Failure) -> PaymentFailure {
         var failure = PaymentFailure()
         try s.members { (s: inout JSONScanner, key) throws(Failure) in
@@ -559,6 +573,7 @@ public struct FastPortOneDecoder: PortOneDecoder {
         return failure
     }
 
+    /// Reads a `PaymentEvent` (any type).
     static func event(_ s: inout JSONScanner) throws(Failure) -> PaymentEvent {
         var kind: PaymentEvent.Kind?, id: String?, paymentId: String?, transactionId: String?, storeId: String?
         var channel: SelectedChannel?, version: PortOneVersion?, requestedAt: RFC3339.Timestamp?
@@ -669,21 +684,25 @@ extension JSONScanner {
         return values
     }
 
+    /// A string, or nil for `null`.
     mutating func optionalString() throws(Failure) -> String? {
         if try consumeNull() { return nil }
         return try string()
     }
 
+    /// An integer, or nil for `null`.
     mutating func optionalInt64() throws(Failure) -> Int64? {
         if try consumeNull() { return nil }
         return try int64()
     }
 
+    /// An integer, or nil for `null`.
     mutating func optionalInt() throws(Failure) -> Int? {
         if try consumeNull() { return nil }
         return Int(try int64())
     }
 
+    /// A boolean, or nil for `null`.
     mutating func optionalBool() throws(Failure) -> Bool? {
         if try consumeNull() { return nil }
         return try bool()
@@ -699,6 +718,7 @@ extension JSONScanner {
         }
     }
 
+    /// An RFC 3339 timestamp, or nil for `null`.
     mutating func optionalTimestamp() throws(Failure) -> RFC3339.Timestamp? {
         if try consumeNull() { return nil }
         return try timestamp()

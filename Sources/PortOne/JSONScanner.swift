@@ -8,15 +8,18 @@ import Foundation
 import Foundation
 
 struct JSONScanner: ~Copyable {
-    /// Why the bytes are not what was expected, with the byte offset.
+    /// Why the bytes are not what was expected, and where.
     struct Failure: Error, CustomStringConvertible {
+        /// Byte offset of the problem.
         let offset: Int
+        /// What is wrong.
         let reason: String
         /// The member names and `[index]`es leading to the problem, outermost first.
         var path: [String] = []
         /// Set when a required member is absent.
         var missing: String?
 
+        /// Creates a failure.
         init(offset: Int, reason: String, missing: String? = nil) {
             self.offset = offset
             self.reason = reason
@@ -35,16 +38,21 @@ struct JSONScanner: ~Copyable {
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>
+    /// The offset of the next byte to read.
     private(set) var position = 0
 
+    /// Scans `bytes`, which must outlive the scanner.
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
+    /// A failure at the current position.
     func fail(_ reason: String) -> Failure { Failure(offset: position, reason: reason) }
 
+    /// True when every byte was consumed.
     var isAtEnd: Bool { position >= bytes.count }
 
+    /// Skips JSON whitespace.
     mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
@@ -61,6 +69,7 @@ struct JSONScanner: ~Copyable {
         return bytes[position]
     }
 
+    /// Consumes `byte` (after whitespace) or fails.
     mutating func expect(_ byte: UInt8) throws(Failure) {
         guard try peek() == byte else { throw fail("expected '\(Character(Unicode.Scalar(byte)))'") }
         position += 1

@@ -123,6 +123,7 @@ public struct Payment: Sendable, Hashable {
 }
 
 extension Payment: Decodable {
+    /// The JSON member names of PortOne's `Payment`.
     enum CodingKeys: String, CodingKey {
         case id, status, transactionId, merchantId, storeId, method, channel, channelGroup, version
         case scheduleId, billingKey, webhooks, requestedAt, updatedAt, statusChangedAt, orderName, amount

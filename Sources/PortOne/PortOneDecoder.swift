@@ -85,8 +85,10 @@ public struct FoundationPortOneDecoder: PortOneDecoder {
 
 /// Decodes one payment, catching its failure so the rest of the page survives.
 struct TolerantPayment: Decodable {
+    /// The payment, or why it could not be decoded.
     let result: Result<Payment, PaymentDecodingFailure>
 
+    /// Decodes the payment, catching its failure.
     init(from decoder: any Decoder) throws {
         do {
             result = .success(try Payment(from: decoder))
@@ -100,8 +102,10 @@ struct TolerantPayment: Decodable {
 
 /// Decodes one payment event, catching its failure.
 struct TolerantPaymentEvent: Decodable {
+    /// The event, or why it could not be decoded.
     let result: Result<PaymentEvent, PaymentDecodingFailure>
 
+    /// Decodes the event, catching its failure.
     init(from decoder: any Decoder) throws {
         do {
             result = .success(try PaymentEvent(from: decoder))
