@@ -52,6 +52,7 @@ public enum APIError: Error, Sendable, Hashable {
         return w.bytes
     }
 
+    /// Parses a `requestBody` JSON text into an object (nil or empty: `{}`).
     static func jsonObject(_ text: String?) throws(APIError) -> [String: Any] {
         guard let text, !text.isEmpty else { return [:] }
         guard let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else {
@@ -61,12 +62,14 @@ public enum APIError: Error, Sendable, Hashable {
         return object
     }
 
+    /// Refuses the first key of `object` that is not in `allowed`.
     static func checkKeys(_ object: [String: Any], allowed: Set<String>, context: String) throws(APIError) {
         if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw .invalid("\(context) has an unknown field \"\(unknown)\"")
         }
     }
 
+    /// Reads an optional 32-bit integer field.
     static func int32(_ value: Any?, _ name: String) throws(APIError) -> Int? {
         guard let value else { return nil }
         if let number = value as? NSNumber {
@@ -79,6 +82,7 @@ public enum APIError: Error, Sendable, Hashable {
         throw .invalid("\(name) must be an integer")
     }
 
+    /// Reads an optional RFC 3339 date-time field.
     static func timestamp(_ value: Any?, _ name: String) throws(APIError) -> Timestamp? {
         guard let value else { return nil }
         guard let text = value as? String, let parsed = Timestamp.parse(text) else {

@@ -4,14 +4,29 @@ import Foundation
 public enum DataSetFile {
     /// Writes every payment of `store` to `path` (exit 73 on failure).
     public static func save(_ store: PaymentStore, to path: String) throws(SimulatorFailure) {
-        var data = Data()
-        for json in store.allJSON() {
-            data.append(contentsOf: json)
-            data.append(10)
+        let temporary = path + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+            let handle = FileHandle(forWritingAtPath: temporary)
+        else {
+            throw SimulatorFailure("cannot create data set file \(path): check the directory exists and is writable", exitCode: 73)
         }
         do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            var chunk = Data()
+            chunk.reserveCapacity(8 << 20)
+            for json in store.allJSON() {
+                chunk.append(contentsOf: json)
+                chunk.append(10)
+                if chunk.count >= 8 << 20 {
+                    try handle.write(contentsOf: chunk)
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            }
+            try handle.write(contentsOf: chunk)
+            try handle.close()
+            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            try FileManager.default.moveItem(atPath: temporary, toPath: path)
         } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
             throw SimulatorFailure("cannot write data set \(path): \(error.localizedDescription)", exitCode: 73)
         }
     }
@@ -26,8 +41,11 @@ public enum DataSetFile {
         guard FileManager.default.fileExists(atPath: path) else {
             throw SimulatorFailure("data file \(path) does not exist", exitCode: 66)
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SimulatorFailure("cannot read data file \(path)", exitCode: 66)
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw SimulatorFailure("cannot read data file \(path): \(error.localizedDescription)", exitCode: 66)
         }
         var lines: [(number: Int, range: Range<Int>)] = []
         data.withUnsafeBytes { raw in

@@ -13,9 +13,13 @@ public struct DataSetGenerator: Sendable {
     public let users: [GeneratedUser]
     private let requestTimes: [Int64]
 
+    /// One second in nanoseconds.
     static let second: Int64 = 1_000_000_000
+    /// One minute in nanoseconds.
     static let minute: Int64 = 60 * second
+    /// One hour in nanoseconds.
     static let hour: Int64 = 60 * minute
+    /// One day in nanoseconds.
     static let day: Int64 = 24 * hour
 
     /// Prepares the request times and the user pool.
@@ -289,6 +293,7 @@ public struct DataSetGenerator: Sendable {
             }
             let latest = max(lastEvent, payment.statusChangedAt)
             payment.updatedAt = latest.adding(nanoseconds: rng.int(0...20_000_000), fractionDigits: 6)
+            if payment.updatedAt < latest || payment.updatedAt.nanoseconds >= until { payment.updatedAt = latest }
         }
         payment.webhooks = hooks
         return payment
@@ -334,24 +339,29 @@ public struct DataSetGenerator: Sendable {
             triggeredAt: at.adding(nanoseconds: rng.int(50_000_000...900_000_000), fractionDigits: 3))
     }
 
+    /// Failure reasons: message, PG code, PG message.
     static let failures: [(String, String, String)] = [
         ("[PAY_PROCESS_CANCELED] 사용자가 결제를 취소하였습니다.", "USER_CANCEL", "사용자가 결제를 취소하였습니다."),
         ("[PG_PROVIDER_ERROR] 카카오페이 결제 승인에 실패하였습니다.", "-780", "결제 승인 실패"),
         ("[PAY_PROCESS_ABORTED] 결제 인증 시간이 초과되었습니다.", "-702", "결제 인증 시간 초과"),
         ("[PG_PROVIDER_ERROR] 잔액이 부족합니다.", "-797", "카카오머니 잔액 부족"),
     ]
+    /// Reasons staff type when cancelling.
     static let cancelReasons = [
         "고객 요청에 의한 환불", "단순 변심", "중복 결제", "서비스 불만족 환불", "크레딧 미사용 환불 요청", "카드사 차지백",
     ]
+    /// Card issuers behind KakaoPay card payments: code and name.
     static let cards: [(String, String)] = [
         ("KB", "KB국민카드"), ("SHINHAN", "신한카드"), ("SAMSUNG", "삼성카드"), ("HYUNDAI", "현대카드"),
         ("LOTTE", "롯데카드"), ("WOORI", "우리카드"), ("HANA", "하나카드"), ("NH", "NH농협카드"),
     ]
+    /// Desktop browser user agents.
     static let desktopAgents = [
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36",
         "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
     ]
+    /// Mobile browser and in-app user agents.
     static let mobileAgents = [
         "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
         "Mozilla/5.0 (Linux; Android 14; SM-S928N) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36",

@@ -33,12 +33,14 @@ public struct FaultConfiguration: Sendable, Hashable, Codable {
     /// No faults.
     public init() {}
 
+    /// The keys a fault configuration may contain.
     static let keys: Set<String> = [
         "latencyMs", "jitterMs", "rateLimitEvery", "retryAfterSeconds", "serverErrorEvery",
         "dropConnectionEvery", "truncateEvery", "malformedEvery", "htmlErrorEvery", "unknownStatusEvery",
         "mutateEvery",
     ]
 
+    /// Decodes from JSON (see the type's documentation for the rules).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func value(_ key: CodingKeys, _ fallback: Int) throws -> Int {

@@ -33,11 +33,13 @@ public struct GeneratedUser: Sendable, Hashable {
             createdAt: Timestamp(nanoseconds: signup, fractionDigits: 3))
     }
 
+    /// Korean surnames with a romanization for email addresses.
     static let surnames: [(String, String)] = [
         ("김", "kim"), ("이", "lee"), ("박", "park"), ("최", "choi"), ("정", "jung"), ("강", "kang"),
         ("조", "cho"), ("윤", "yoon"), ("장", "jang"), ("임", "lim"), ("한", "han"), ("오", "oh"),
         ("서", "seo"), ("신", "shin"), ("권", "kwon"), ("황", "hwang"), ("안", "ahn"), ("송", "song"),
     ]
+    /// Korean given names with a romanization for email addresses.
     static let givenNames: [(String, String)] = [
         ("민준", "minjun"), ("서연", "seoyeon"), ("지호", "jiho"), ("하은", "haeun"), ("도윤", "doyoon"),
         ("지우", "jiwoo"), ("서준", "seojun"), ("수아", "sua"), ("예준", "yejun"), ("지민", "jimin"),

@@ -30,11 +30,13 @@ public struct HTTPRequest: Sendable, Hashable {
         return !connection.contains("close")
     }
 
+    /// Requests are equal when method, target, headers and body are.
     public static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
         lhs.method == rhs.method && lhs.target == rhs.target && lhs.body == rhs.body
             && lhs.headers.map { "\($0.name):\($0.value)" } == rhs.headers.map { "\($0.name):\($0.value)" }
     }
 
+    /// Hashes method and target.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(method)
         hasher.combine(target)

@@ -44,7 +44,8 @@ public struct JSONWriter: Sendable {
     private mutating func writeKey(_ key: String) {
         separator()
         bytes.append(34)
-        bytes.append(contentsOf: key.utf8)
+        var key = key
+        key.withUTF8 { bytes.append(contentsOf: $0) }
         bytes.append(34)
         bytes.append(58)
     }
@@ -104,17 +105,29 @@ public struct JSONWriter: Sendable {
     /// Appends a JSON string literal with escaping.
     public static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(34)
-        for byte in value.utf8 {
-            switch byte {
-            case 34: bytes.append(92); bytes.append(34)
-            case 92: bytes.append(92); bytes.append(92)
-            case 10: bytes.append(92); bytes.append(110)
-            case 13: bytes.append(92); bytes.append(114)
-            case 9: bytes.append(92); bytes.append(116)
-            case 0..<32:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [92, 117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            default: bytes.append(byte)
+        var value = value
+        value.withUTF8 { utf8 in
+            var clean = true
+            for byte in utf8 where byte < 32 || byte == 34 || byte == 92 {
+                clean = false
+                break
+            }
+            if clean {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            for byte in utf8 {
+                switch byte {
+                case 34: bytes.append(92); bytes.append(34)
+                case 92: bytes.append(92); bytes.append(92)
+                case 10: bytes.append(92); bytes.append(110)
+                case 13: bytes.append(92); bytes.append(114)
+                case 9: bytes.append(92); bytes.append(116)
+                case 0..<32:
+                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [92, 117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+                default: bytes.append(byte)
+                }
             }
         }
         bytes.append(34)

@@ -40,13 +40,21 @@ public struct LedgerWriter: Sendable {
         public var detail: String
     }
 
+    /// One `CreditTransaction` row being written.
     struct Row {
+        /// The id.
         var id: String
+        /// The user.
         var userId: String
+        /// Signed credits.
         var amount: Int64
+        /// Row type.
         var type: CreditTransactionType
+        /// Free text.
         var description: String?
+        /// The payment, if any.
         var paymentId: String?
+        /// Time in nanoseconds.
         var at: Int64
     }
 
@@ -91,6 +99,7 @@ public struct LedgerWriter: Sendable {
         }
     }
 
+    /// Builds users, rows, balances (balance, createdAt, updatedAt) and the expected findings.
     func build(facts: [PaymentFacts]) -> ([GeneratedUser], [Row], [String: (Int64, Int64, Int64)], [Mistake]) {
         var rng = SeededRandom(seed: seed, stream: 5, index: 0)
         var usersById: [String: GeneratedUser] = [:]
@@ -169,14 +178,15 @@ public struct LedgerWriter: Sendable {
                 // Spending after the grant.
                 var spendAt = grantAt
                 var left = granted
-                for _ in 0..<Int(rng.int(0...3)) where left > 10 {
+                for _ in 0..<Int(rng.int(0...5)) where left > 10 {
                     spendAt += rng.int(10 * 60 * second...3 * 86_400 * second)
                     if spendAt >= lastTime { break }
-                    let spend = min(left / 2, rng.int(5...60))
+                    let images = rng.int(1...12)
+                    let spend = min(left * 2 / 5, images * 10)
                     guard spend > 0 else { break }
                     left -= spend
                     rows.append(Row(id: newId(), userId: userId, amount: -spend, type: .usage,
-                        description: "이미지 생성 (\(spend) 크레딧)", paymentId: nil, at: spendAt))
+                        description: "이미지 생성 \(images)장", paymentId: nil, at: spendAt))
                 }
             }
             if !fact.refunds.isEmpty {
@@ -184,7 +194,7 @@ public struct LedgerWriter: Sendable {
                 let deduct = Self.deduction(credits: package.credits, cancelled: cancelled, total: fact.total)
                 if lost || rng.chance(options.missedRefundRate) {
                     if deduct > 0 {
-                        mistakes.append(Mistake(kind: "MISSED_REFUND", paymentId: fact.id, userId: userId, credits: deduct, injected: !lost && options.missedRefundRate < 1,
+                        mistakes.append(Mistake(kind: "MISSED_REFUND", paymentId: fact.id, userId: userId, credits: deduct, injected: !lost,
                             detail: "\(fact.refunds.count) successful cancellation(s) of \(cancelled) KRW never deducted: \(deduct) credits"))
                     }
                 } else {
@@ -239,18 +249,19 @@ public struct LedgerWriter: Sendable {
         return (order.map { usersById[$0]! }, rows, balances, mistakes)
     }
 
+    /// The `expected.json` text.
     func expectedJSON(_ mistakes: [Mistake], users: Int, rows: Int, payments: Int) -> String {
         var w = JSONWriter(capacity: 4096)
         w.beginObject()
         w.string("generator", "portone-simulator")
         w.int("seed", Int64(bitPattern: seed))
         w.beginObject("options")
-        w.string("lostGrantRate", "\(options.lostGrantRate)")
-        w.string("missedRefundRate", "\(options.missedRefundRate)")
-        w.string("duplicateGrantRate", "\(options.duplicateGrantRate)")
-        w.string("wrongCreditsRate", "\(options.wrongCreditsRate)")
-        w.string("phantomGrantRate", "\(options.phantomGrantRate)")
-        w.string("balanceDriftRate", "\(options.balanceDriftRate)")
+        w.raw("lostGrantRate", Array("\(options.lostGrantRate)".utf8))
+        w.raw("missedRefundRate", Array("\(options.missedRefundRate)".utf8))
+        w.raw("duplicateGrantRate", Array("\(options.duplicateGrantRate)".utf8))
+        w.raw("wrongCreditsRate", Array("\(options.wrongCreditsRate)".utf8))
+        w.raw("phantomGrantRate", Array("\(options.phantomGrantRate)".utf8))
+        w.raw("balanceDriftRate", Array("\(options.balanceDriftRate)".utf8))
         w.endObject()
         w.beginObject("counts")
         w.int("payments", Int64(payments))
@@ -300,6 +311,7 @@ public struct LedgerWriter: Sendable {
         return String(text.dropLast()).replacingOccurrences(of: "T", with: " ")
     }
 
+    /// A deterministic cuid-like id derived from `text`.
     static func stableId(_ text: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in text.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }

@@ -42,8 +42,10 @@ public struct PaymentQuery: Sendable, Hashable {
     /// Rows skipped before the page.
     public var offset: Int { pageNumber * size }
 
+    /// Whether a filter other than the time window applies.
     var hasEntryFilter: Bool { statuses != nil || isTest != nil || version != nil }
 
+    /// Whether `entry` passes the status, test-channel and version filters.
     func matches(_ entry: PaymentStore.Entry) -> Bool {
         if let statuses, !statuses.contains(entry.status) { return false }
         if let isTest, entry.isTest != isTest { return false }

@@ -9,20 +9,41 @@ import Foundation
 /// ascending, so an unfiltered page costs O(log n + size). Events are indexed by (time, id,
 /// ordinal).
 public final class PaymentStore: @unchecked Sendable {
+    /// One payment as stored: its rendered JSON and the keys the indexes sort on.
     struct Entry {
+        /// The id.
         var id: String
+        /// Rendered PortOne JSON.
         var json: [UInt8]
+        /// Status code (see `PaymentStatus.code`).
         var status: UInt8
+        /// requestedAt in nanoseconds.
         var requestedAt: Int64
+        /// statusChangedAt in nanoseconds.
         var statusChangedAt: Int64
+        /// Test channel.
         var isTest: Bool
+        /// V1 payment.
         var isV1: Bool
+        /// Store id.
         var storeId: String
     }
 
-    struct EventRef {
+    /// An event of one payment before it has a slot.
+    struct EventKey {
+        /// Time in nanoseconds.
         var at: Int64
+        /// 0 for PAID, k for the k-th SUCCEEDED cancellation.
+        var ordinal: Int32
+    }
+
+    /// An event in the global event index: time, payment slot, ordinal.
+    struct EventRef {
+        /// Time in nanoseconds.
+        var at: Int64
+        /// The payment's slot.
         var slot: Int32
+        /// 0 for PAID, k for the k-th SUCCEEDED cancellation.
         var ordinal: Int32
     }
 
@@ -41,6 +62,7 @@ public final class PaymentStore: @unchecked Sendable {
     /// The number of payments.
     public var count: Int { lock.read { entries.count } }
 
+    /// The stored form of `payment` rendered as `json`.
     static func entry(for payment: SimulatedPayment, json: [UInt8]) -> Entry {
         Entry(
             id: payment.id, json: json, status: payment.status.code,
@@ -59,7 +81,7 @@ public final class PaymentStore: @unchecked Sendable {
     ) throws -> (PaymentStore, [Extra?]) {
         let entries = SlotBuffer<Entry>(count: count)
         let extras = SlotBuffer<Extra>(count: count)
-        let eventLists = SlotBuffer<[PaymentEventInfo]>(count: count)
+        let eventLists = SlotBuffer<[EventKey]>(count: count)
         let failure = FirstError()
         let chunk = 4096
         let chunks = (count + chunk - 1) / chunk
@@ -69,7 +91,8 @@ public final class PaymentStore: @unchecked Sendable {
                 do {
                     let payment = try make(i)
                     entries.set(i, entry(for: payment, json: payment.renderJSON()))
-                    eventLists.set(i, PaymentEventInfo.events(of: payment))
+                    let paymentEvents = PaymentEventInfo.events(of: payment)
+                    if !paymentEvents.isEmpty { eventLists.set(i, paymentEvents.map { EventKey(at: $0.at.nanoseconds, ordinal: Int32($0.ordinal)) }) }
                     if let extra = extract(payment) { extras.set(i, extra) }
                 } catch {
                     failure.record(index: i, error)
@@ -78,10 +101,13 @@ public final class PaymentStore: @unchecked Sendable {
             }
         }
         if let error = failure.error { throw error }
+        timing("rendered \(count) payments")
         let store = PaymentStore()
         var list: [Entry] = []
         list.reserveCapacity(count)
         var allEvents: [EventRef] = []
+        allEvents.reserveCapacity(count + count / 8)
+        store.slotById.reserveCapacity(count)
         for i in 0..<count {
             let entry = entries.take(i)!
             let slot: Int32
@@ -95,12 +121,14 @@ public final class PaymentStore: @unchecked Sendable {
                 list.append(entry)
             }
             for event in eventLists.take(i) ?? [] {
-                allEvents.append(EventRef(at: event.at.nanoseconds, slot: slot, ordinal: Int32(event.ordinal)))
+                allEvents.append(EventRef(at: event.at, slot: slot, ordinal: event.ordinal))
             }
         }
         store.entries = list
         store.events = allEvents
+        timing("collected entries and \(allEvents.count) events")
         store.rebuildIndexes()
+        timing("sorted indexes")
         return (store, (0..<count).map { extras.take($0) })
     }
 
@@ -119,10 +147,12 @@ public final class PaymentStore: @unchecked Sendable {
         }
     }
 
+    /// Order by time ascending, ties by id ascending.
     @inline(__always) static func ascending(_ t1: Int64, _ id1: String, _ t2: Int64, _ id2: String) -> Bool {
         t1 != t2 ? t1 < t2 : id1 < id2
     }
 
+    /// Order by time descending, ties by id ascending.
     @inline(__always) static func descending(_ t1: Int64, _ id1: String, _ t2: Int64, _ id2: String) -> Bool {
         t1 != t2 ? t1 > t2 : id1 < id2
     }
@@ -269,6 +299,33 @@ public final class PaymentStore: @unchecked Sendable {
         }
     }
 
+    /// Up to `count` distinct random PAID payment ids (cheap on large stores: samples slots
+    /// first, scans only when PAID payments are rare).
+    public func randomPaidIds(count: Int, using rng: inout SeededRandom) -> [String] {
+        lock.read {
+            guard count > 0, !entries.isEmpty else { return [] }
+            let paid = SimulatedPayment.PaymentStatus.paid.code
+            var picked: [String] = []
+            var seen = Set<Int>()
+            var attempts = 0
+            while picked.count < count, attempts < count * 64 {
+                attempts += 1
+                let slot = Int(rng.next() % UInt64(entries.count))
+                guard entries[slot].status == paid, seen.insert(slot).inserted else { continue }
+                picked.append(entries[slot].id)
+            }
+            if picked.count < count {
+                var all = requestedAsc.filter { entries[Int($0)].status == paid && !seen.contains(Int($0)) }
+                while picked.count < count, !all.isEmpty {
+                    let k = Int(rng.next() % UInt64(all.count))
+                    all.swapAt(k, all.count - 1)
+                    picked.append(entries[Int(all.removeLast())].id)
+                }
+            }
+            return picked
+        }
+    }
+
     // MARK: Writing
 
     /// Inserts or replaces payments by id, re-rendering them and updating every index.
@@ -381,11 +438,21 @@ public final class PaymentStore: @unchecked Sendable {
     }
 }
 
+private let timingEnabled = ProcessInfo.processInfo.environment["PORTONE_SIMULATOR_TIMING"] != nil
+private let timingStart = Date()
+
+/// Prints a phase time to stderr when PORTONE_SIMULATOR_TIMING is set (benchmarks only).
+func timing(_ phase: String) {
+    guard timingEnabled else { return }
+    FileHandle.standardError.write(Data(String(format: "[%.2fs] %@\n", Date().timeIntervalSince(timingStart), phase).utf8))
+}
+
 /// Fixed-size per-index storage written from parallel workers (each index by one worker).
 final class SlotBuffer<T>: @unchecked Sendable {
     private var storage: UnsafeMutablePointer<T?>
     private let count: Int
 
+    /// Creates `count` empty slots.
     init(count: Int) {
         self.count = count
         storage = .allocate(capacity: max(1, count))
@@ -397,8 +464,10 @@ final class SlotBuffer<T>: @unchecked Sendable {
         storage.deallocate()
     }
 
+    /// Stores the value of slot `index`.
     func set(_ index: Int, _ value: T) { storage[index] = value }
 
+    /// Removes and returns the value of slot `index`.
     func take(_ index: Int) -> T? {
         let value = storage[index]
         storage[index] = nil
@@ -411,9 +480,12 @@ final class FirstError: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: (Int, Error)?
 
+    /// Whether an error was recorded.
     var isSet: Bool { lock.withLock { stored != nil } }
+    /// The recorded error.
     var error: Error? { lock.withLock { stored?.1 } }
 
+    /// Records `error` of item `index` unless a lower index already failed.
     func record(index: Int, _ error: Error) {
         lock.withLock {
             if stored == nil || stored!.0 > index { stored = (index, error) }

@@ -115,6 +115,7 @@ public struct RequestParser: Sendable {
         return .request(request, consumed: bodyStart + length)
     }
 
+    /// Whether `b` may appear in an HTTP token (method, header name).
     static func isTokenByte(_ b: UInt8) -> Bool {
         switch b {
         case 48...57, 65...90, 97...122: true
@@ -123,6 +124,7 @@ public struct RequestParser: Sendable {
         }
     }
 
+    /// The first index of a 4-byte `needle` in `buffer`.
     static func find(_ buffer: [UInt8], _ needle: [UInt8]) -> Int? {
         guard buffer.count >= needle.count else { return nil }
         return buffer.withUnsafeBufferPointer { b in

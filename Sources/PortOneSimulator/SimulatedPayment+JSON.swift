@@ -3,7 +3,7 @@ extension SimulatedPayment {
     ///
     /// `status` is always the first key, so a response can substitute it cheaply.
     public func renderJSON() -> [UInt8] {
-        var w = JSONWriter(capacity: 1600)
+        var w = JSONWriter(capacity: 3072)
         w.beginObject()
         w.string("status", status.rawValue)
         w.string("id", id)
@@ -56,7 +56,14 @@ extension SimulatedPayment {
             }
         }
         w.endObject()
-        return w.bytes
+        // Copy into an exactly sized buffer: a data set keeps a million of these.
+        let rendered = w.bytes
+        return [UInt8](unsafeUninitializedCapacity: rendered.count) { buffer, count in
+            rendered.withUnsafeBufferPointer { source in
+                _ = buffer.initialize(from: source)
+            }
+            count = rendered.count
+        }
     }
 
     private func writeOptionalCommon(to w: inout JSONWriter) {
@@ -126,6 +133,7 @@ extension SimulatedPayment {
         return w.bytes
     }
 
+    /// Writes a `PaymentMethod` under `key`.
     static func write(_ method: Method, key: String, to w: inout JSONWriter) {
         w.beginObject(key)
         w.string("type", method.type)
@@ -151,6 +159,7 @@ extension SimulatedPayment {
         w.endObject()
     }
 
+    /// Writes a `Card`.
     static func write(_ card: Card, to w: inout JSONWriter) {
         w.beginObject("card")
         w.string("publisher", ifPresent: card.publisher)
@@ -164,6 +173,7 @@ extension SimulatedPayment {
         w.endObject()
     }
 
+    /// Writes a `PaymentInstallment`.
     static func write(_ installment: Installment, to w: inout JSONWriter) {
         w.beginObject("installment")
         w.int("month", installment.month)
@@ -171,6 +181,7 @@ extension SimulatedPayment {
         w.endObject()
     }
 
+    /// Writes a `SelectedChannel`.
     static func write(_ channel: Channel, to w: inout JSONWriter) {
         w.beginObject("channel")
         w.string("type", channel.type)
@@ -182,6 +193,7 @@ extension SimulatedPayment {
         w.endObject()
     }
 
+    /// Writes a `ChannelGroupSummary`.
     static func write(_ group: ChannelGroup, to w: inout JSONWriter) {
         w.beginObject("channelGroup")
         w.string("id", group.id)
@@ -190,6 +202,7 @@ extension SimulatedPayment {
         w.endObject()
     }
 
+    /// Writes `webhooks`.
     static func write(_ webhooks: [Webhook], to w: inout JSONWriter) {
         w.beginArray("webhooks")
         for hook in webhooks {
@@ -208,6 +221,7 @@ extension SimulatedPayment {
         w.endArray()
     }
 
+    /// Writes a `PaymentAmount` under `key`.
     static func write(_ amount: Amount, key: String, to w: inout JSONWriter) {
         w.beginObject(key)
         w.int("total", amount.total)
@@ -221,6 +235,7 @@ extension SimulatedPayment {
         w.endObject()
     }
 
+    /// Writes a `Customer`.
     static func write(_ customer: Customer, to w: inout JSONWriter) {
         w.beginObject("customer")
         w.string("id", ifPresent: customer.id)
@@ -230,6 +245,7 @@ extension SimulatedPayment {
         w.endObject()
     }
 
+    /// Writes a `PaymentOrigin`.
     static func write(_ origin: Origin, to w: inout JSONWriter) {
         w.beginObject("origin")
         w.string("platformType", origin.platformType)
@@ -239,6 +255,7 @@ extension SimulatedPayment {
         w.endObject()
     }
 
+    /// Writes `disputes`.
     static func write(_ disputes: [Dispute], to w: inout JSONWriter) {
         w.beginArray("disputes")
         for dispute in disputes {
@@ -252,12 +269,14 @@ extension SimulatedPayment {
         w.endArray()
     }
 
+    /// Writes an array of `PaymentCancellation` under `key`.
     static func write(_ cancellations: [Cancellation], key: String, to w: inout JSONWriter) {
         w.beginArray(key)
         for cancellation in cancellations { writeBody(cancellation, to: &w) }
         w.endArray()
     }
 
+    /// Writes one `PaymentCancellation` under `cancellation`.
     static func write(_ cancellation: Cancellation, to w: inout JSONWriter) {
         w.beginObject("cancellation")
         writeFields(cancellation, to: &w)
@@ -284,6 +303,7 @@ extension SimulatedPayment {
         w.string("trigger", ifPresent: c.trigger)
     }
 
+    /// Writes a `PaymentFailure`.
     static func write(_ failure: Failure, to w: inout JSONWriter) {
         w.beginObject("failure")
         w.string("reason", ifPresent: failure.reason)

@@ -100,6 +100,7 @@ public struct SimulatedPayment: Sendable, Hashable, Decodable {
         public var filterValue: String { self == .payPending ? "PENDING" : rawValue }
         /// A compact code for indexes (0...6 known, 7 unknown).
         public var code: UInt8 { UInt8(PaymentStatus.allCases.firstIndex(of: self) ?? 7) }
+        /// Decodes from JSON (see the type's documentation for the rules).
         public init(from decoder: Decoder) throws {
             rawValue = try decoder.singleValueContainer().decode(String.self)
         }

@@ -34,6 +34,7 @@ public enum SimulatorMain {
         var users: [GeneratedUser] = []
         if let generatorOptions = options.generatorOptions() {
             let generator = DataSetGenerator(options: generatorOptions)
+            timing("prepared generator")
             do {
                 (store, facts) = try PaymentStore.build(
                     count: generator.count, make: { generator.payment(at: $0) }, extract: extract)

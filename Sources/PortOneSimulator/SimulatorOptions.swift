@@ -201,6 +201,9 @@ public struct SimulatorOptions: Sendable {
             ENVIRONMENT
               PORTONE_API_SECRET        the API secret clients must send (required, never printed)
 
+            GENERAL
+              -h, --help                show this help and exit
+
             SERVER
               --host ADDR               loopback address to bind (default 127.0.0.1)
               --port N                  port, 0 picks a free one (default 0)
@@ -220,7 +223,8 @@ public struct SimulatorOptions: Sendable {
 
             """
         for (name, _, help) in shareFlags {
-            text += "  --\(name.padding(toLength: 24, withPad: " ", startingAt: 0))R  \(help)\n"
+            let flag = "--\(name) R"
+            text += "  \(flag.padding(toLength: max(flag.count + 2, 30), withPad: " ", startingAt: 0))\(help)\n"
         }
         text += """
 

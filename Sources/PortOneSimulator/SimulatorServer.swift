@@ -21,6 +21,9 @@ import Foundation
 ///   type CANCELLED for the one that completes the refund, else PARTIAL_CANCELLED; ordered by
 ///   (event time, payment id, ordinal). Event ids: `evt-<cancellationId>`, `evt-<transactionId>-paid`.
 /// - `GET /payments/{id}`: `?storeId=` other than ours is 403; an unknown id is 404.
+/// - `unknownStatusEvery` replaces the first payment's `status` with `PAY_SCHEDULED` (on
+///   `/payment-events-by-cursor`: the first event's `type` with `DISPUTE_CREATED`).
+/// - The list endpoints also accept the JSON input as a request body when `requestBody` is absent.
 /// - Fault responses: 429 carries `Retry-After` and `{"type":"TOO_MANY_REQUESTS",...}`; the
 ///   5xx fault alternates 500 JSON `{"type":"INTERNAL_SERVER_ERROR",...}` and 503 plain text.
 /// - The control API uses the same `Authorization: PortOne <secret>` header.
@@ -100,6 +103,7 @@ public final class SimulatorServer: @unchecked Sendable {
         return response
     }
 
+    /// The route name of `path` (payment ids collapse to `{paymentId}`).
     static func route(of path: String) -> String {
         if path.hasPrefix("/payments/") { return "/payments/{paymentId}" }
         return path
@@ -202,7 +206,11 @@ public final class SimulatorServer: @unchecked Sendable {
             count("malformed")
             response.body = Array(response.body.prefix(response.body.count / 2)) + Array("<<not json".utf8)
         case .unknownStatus:
-            if let replaced = Self.replaceFirstStatus(response.body, with: "PAY_SCHEDULED") {
+            let replaced =
+                route == "/payment-events-by-cursor"
+                ? Self.replaceFirst(response.body, after: "{\"paymentEvent\":{\"type\":\"", with: "DISPUTE_CREATED")
+                : Self.replaceFirst(response.body, after: "{\"status\":\"", with: "PAY_SCHEDULED")
+            if let replaced {
                 count("unknownStatus")
                 response.body = replaced
             }
@@ -216,9 +224,10 @@ public final class SimulatorServer: @unchecked Sendable {
         lock.withLock { injected[fault, default: 0] += 1 }
     }
 
-    /// Replaces the first `{"status":"…"` value (the first payment's status) in a body.
-    static func replaceFirstStatus(_ body: [UInt8], with status: String) -> [UInt8]? {
-        let needle = Array("{\"status\":\"".utf8)
+    /// Replaces the string value that follows the first `marker` (e.g. the first payment's
+    /// status: every payment's JSON starts with `{"status":"`).
+    static func replaceFirst(_ body: [UInt8], after marker: String, with status: String) -> [UInt8]? {
+        let needle = Array(marker.utf8)
         guard let start = RequestParser.findSequence(body, needle) else { return nil }
         let valueStart = start + needle.count
         guard let end = body[valueStart...].firstIndex(of: 34) else { return nil }
@@ -238,8 +247,16 @@ public final class SimulatorServer: @unchecked Sendable {
         }
     }
 
+    /// The request's JSON input: the `requestBody` query parameter, else a JSON body
+    /// (the document marks these operations `x-portone-query-or-body`).
+    private func requestBody(_ request: HTTPRequest) -> String? {
+        if let query = request.query["requestBody"] { return query }
+        guard !request.body.isEmpty else { return nil }
+        return String(decoding: request.body, as: UTF8.self)
+    }
+
     private func listPayments(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
-        let query = try PaymentQuery.parse(request.query["requestBody"], storeId: storeId, now: Timestamp.now().nanoseconds)
+        let query = try PaymentQuery.parse(requestBody(request), storeId: storeId, now: Timestamp.now().nanoseconds)
         let (items, total) = store.query(query)
         var body: [UInt8] = []
         body.reserveCapacity(items.reduce(64) { $0 + $1.count + 1 })
@@ -259,14 +276,18 @@ public final class SimulatorServer: @unchecked Sendable {
     }
 
     private struct CursorRequest {
+        /// Window start (inclusive), nanoseconds.
         var from: Int64
+        /// Window end (exclusive), nanoseconds.
         var until: Int64
+        /// Resume after this position.
         var cursor: PageCursor?
+        /// Page size (1...1000).
         var size: Int
     }
 
     private func cursorRequest(_ request: HTTPRequest) throws(APIError) -> CursorRequest {
-        let object = try APIError.jsonObject(request.query["requestBody"])
+        let object = try APIError.jsonObject(requestBody(request))
         try APIError.checkKeys(object, allowed: ["storeId", "from", "until", "cursor", "size"], context: "requestBody")
         if let store = object["storeId"] {
             guard let store = store as? String else { throw .invalid("storeId must be a string") }
@@ -276,6 +297,7 @@ public final class SimulatorServer: @unchecked Sendable {
         let from = try APIError.timestamp(object["from"], "from")?.nanoseconds ?? (until - 90 * 86_400 * 1_000_000_000)
         let size = try APIError.int32(object["size"], "size") ?? 10
         guard (1...1000).contains(size) else { throw .invalid("size must be between 1 and 1000, got \(size)") }
+        /// Resume after this position.
         var cursor: PageCursor?
         if let raw = object["cursor"] {
             guard let text = raw as? String, let decoded = PageCursor(encoded: text) else {
@@ -411,12 +433,10 @@ public final class SimulatorServer: @unchecked Sendable {
     @discardableResult
     public func mutateRandomPaid(count: Int, seed: UInt64) -> [String] {
         var rng = SeededRandom(seed: seed, stream: 7, index: 0)
-        var candidates = store.paidIds()
+        var candidates = store.randomPaidIds(count: count, using: &rng)
         var changed: [String] = []
         while changed.count < count, !candidates.isEmpty {
-            let pick = Int(rng.next() % UInt64(candidates.count))
-            candidates.swapAt(pick, candidates.count - 1)
-            let id = candidates.removeLast()
+            let id = candidates.removeFirst()
             let full = rng.chance(0.5)
             let cancellationId = rng.uuid()
             let updated = store.modify(id: id) { payment in

@@ -39,6 +39,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
             fractionDigits: fractionDigits)
     }
 
+    /// Orders by instant.
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
 
     /// The RFC 3339 text, e.g. `2026-09-07T07:12:38.366979621Z`.
@@ -134,6 +135,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return Timestamp(nanoseconds: seconds * 1_000_000_000 + scaled, fractionDigits: digits)
     }
 
+    /// Decodes from JSON (see the type's documentation for the rules).
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
@@ -144,6 +146,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         self = parsed
     }
 
+    /// Encodes as the RFC 3339 text.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
@@ -154,18 +157,21 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         Timestamp(nanoseconds: nanoseconds + delta, fractionDigits: fractionDigits ?? self.fractionDigits)
     }
 
+    /// Nanoseconds per unit of the last of `digits` fractional digits.
     static func unit(_ digits: Int) -> Int64 {
         var u: Int64 = 1
         for _ in 0..<(9 - digits) { u *= 10 }
         return u
     }
 
+    /// Integer division rounding toward negative infinity.
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
         let q = a / b
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
 
     // Howard Hinnant's civil-from-days algorithms.
+    /// (year, month, day) of a day count since 1970-01-01.
     static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
         let z = z0 + 719_468
         let era = floorDiv(z, 146_097)
@@ -179,6 +185,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return (m <= 2 ? y + 1 : y, m, d)
     }
 
+    /// Days since 1970-01-01 of a civil date.
     static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = floorDiv(y, 400)

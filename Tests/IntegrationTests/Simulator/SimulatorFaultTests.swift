@@ -1,0 +1,166 @@
+import Foundation
+import PortOneSimulator
+import Testing
+
+/// Each injected fault, observed over real loopback HTTP.
+@Suite struct SimulatorFaultTests {
+    static let list = SimulatorTestData.listBody(size: 50)
+
+    func faults(_ body: String, port: Int) throws {
+        let response = try SimulatorTestClient(port: port).request("PUT", "/_simulator/faults", body: Array(body.utf8))
+        #expect(response.status == 200, "\(response.text)")
+    }
+
+    func stats(_ port: Int) throws -> SimulatorJSON {
+        try SimulatorTestClient(port: port).request("GET", "/_simulator/stats").json()
+    }
+
+    @Test func rateLimitEveryThirdRequestWithRetryAfter() throws {
+        let (server, port) = try SimulatorTestData.start(count: 100)
+        defer { server.stop() }
+        try faults("{\"rateLimitEvery\":3,\"retryAfterSeconds\":7}", port: port)
+        let client = SimulatorTestClient(port: port)
+        let statuses = try (0..<6).map { _ in try client.get("/payments", requestBody: Self.list) }
+        #expect(statuses.map(\.status) == [200, 200, 429, 200, 200, 429])
+        #expect(statuses[2].headers["retry-after"] == "7")
+        #expect(try statuses[2].json()["type"]?.string == "TOO_MANY_REQUESTS")
+        #expect(try stats(port)["faultsInjected"]?["rateLimit"]?.int == 2)
+    }
+
+    @Test func serverErrorsAlternateJSONAndText() throws {
+        let (server, port) = try SimulatorTestData.start(count: 100)
+        defer { server.stop() }
+        try faults("{\"serverErrorEvery\":1}", port: port)
+        let client = SimulatorTestClient(port: port)
+        let first = try client.get("/payments", requestBody: Self.list)
+        let second = try client.get("/payments", requestBody: Self.list)
+        #expect(Set([first.status, second.status]) == [500, 503])
+        #expect([first, second].contains { (try? $0.json()["type"]?.string) == "INTERNAL_SERVER_ERROR" })
+        #expect([first, second].contains { $0.headers["content-type"]?.hasPrefix("text/plain") == true })
+    }
+
+    @Test func dropConnectionClosesWithoutAnAnswer() throws {
+        let (server, port) = try SimulatorTestData.start(count: 100)
+        defer { server.stop() }
+        try faults("{\"dropConnectionEvery\":2}", port: port)
+        let client = SimulatorTestClient(port: port)
+        #expect(try client.get("/payments", requestBody: Self.list).status == 200)
+        #expect(throws: SimulatorTestClient.WireError.closedWithoutResponse) { try client.get("/payments", requestBody: Self.list) }
+        #expect(try client.get("/payments", requestBody: Self.list).status == 200)
+    }
+
+    @Test func truncatedBodyIsShorterThanContentLength() throws {
+        let (server, port) = try SimulatorTestData.start(count: 100)
+        defer { server.stop() }
+        try faults("{\"truncateEvery\":1}", port: port)
+        do {
+            _ = try SimulatorTestClient(port: port).get("/payments", requestBody: Self.list)
+            Issue.record("a truncated response was read whole")
+        } catch let SimulatorTestClient.WireError.truncated(received, expected) {
+            #expect(received < expected && received > 0)
+        }
+    }
+
+    @Test func malformedBodyIsNotJSON() throws {
+        let (server, port) = try SimulatorTestData.start(count: 100)
+        defer { server.stop() }
+        try faults("{\"malformedEvery\":1}", port: port)
+        let response = try SimulatorTestClient(port: port).get("/payments", requestBody: Self.list)
+        #expect(response.status == 200)
+        #expect(throws: (any Error).self) { try response.json() }
+        #expect(throws: (any Error).self) { try JSONSerialization.jsonObject(with: Data(response.body)) }
+    }
+
+    @Test func htmlErrorPage() throws {
+        let (server, port) = try SimulatorTestData.start(count: 100)
+        defer { server.stop() }
+        try faults("{\"htmlErrorEvery\":1}", port: port)
+        let response = try SimulatorTestClient(port: port).request("GET", "/payments/x")
+        #expect(response.status == 502)
+        #expect(response.headers["content-type"] == "text/html")
+        #expect(response.text.contains("<html>"))
+    }
+
+    @Test func unknownStatusValue() throws {
+        let (server, port) = try SimulatorTestData.start(count: 100)
+        defer { server.stop() }
+        try faults("{\"unknownStatusEvery\":1}", port: port)
+        let response = try SimulatorTestClient(port: port).get("/payments", requestBody: Self.list)
+        let items = try #require(try response.json()["items"]?.array)
+        #expect(items.first?["status"]?.string == "PAY_SCHEDULED")
+        #expect(items.dropFirst().allSatisfy { $0["status"]?.string != "PAY_SCHEDULED" })
+        let validator = try SimulatorSchemaValidator.load()
+        #expect(!validator.validate(items[0], schemaNamed: "Payment").isEmpty, "an unknown status must not match the schema")
+        let events = try SimulatorTestClient(port: port).get("/payment-events-by-cursor", requestBody: "{\"from\":\"2020-01-01T00:00:00Z\",\"until\":\"\(SimulatorTestData.until)\"}").json()
+        let eventItems = try #require(events["items"]?.array)
+        #expect(eventItems.first?["paymentEvent"]?["type"]?.string == "DISPUTE_CREATED")
+        #expect(eventItems.dropFirst().allSatisfy { $0["paymentEvent"]?["type"]?.string != "DISPUTE_CREATED" })
+    }
+
+    @Test func latencyDelaysAnswers() throws {
+        let (server, port) = try SimulatorTestData.start(count: 10)
+        defer { server.stop() }
+        try faults("{\"latencyMs\":150,\"jitterMs\":10}", port: port)
+        let start = Date()
+        #expect(try SimulatorTestClient(port: port).get("/payments", requestBody: nil).status == 200)
+        #expect(Date().timeIntervalSince(start) >= 0.15)
+        #expect(try stats(port)["faults"]?["latencyMs"]?.int == 150)
+    }
+
+    @Test func paymentsChangeStatusDuringAScan() throws {
+        let (server, port) = try SimulatorTestData.start(count: 500)
+        defer { server.stop() }
+        try faults("{\"mutateEvery\":1}", port: port)
+        let before = Set(server.store.paidIds())
+        let client = SimulatorTestClient(port: port)
+        for number in 0..<3 { _ = try client.get("/payments", requestBody: SimulatorTestData.listBody(number: number, size: 100)) }
+        let after = Set(server.store.paidIds())
+        #expect(before.subtracting(after).count == 3)
+        #expect(try stats(port)["faultsInjected"]?["mutate"]?.int == 3)
+        let changed = try #require(before.subtracting(after).first)
+        let payment = try client.request("GET", "/payments/" + SimulatorTestClient.encode(changed)).json()
+        #expect(["CANCELLED", "PARTIAL_CANCELLED"].contains(payment["status"]?.string))
+        let changedAt = Timestamp.parse(payment["statusChangedAt"]!.string!)!
+        #expect(abs(changedAt.nanoseconds - Timestamp.now().nanoseconds) < 60_000_000_000)
+    }
+
+    @Test func flagsSetFaultsAtStartAndControlReplacesThem() throws {
+        var initial = FaultConfiguration()
+        initial.rateLimitEvery = 1
+        let (server, port) = try SimulatorTestData.start(count: 10, faults: initial)
+        defer { server.stop() }
+        let client = SimulatorTestClient(port: port)
+        #expect(try client.get("/payments", requestBody: nil).status == 429)
+        try faults("{}", port: port)
+        #expect(try client.get("/payments", requestBody: nil).status == 200)
+        let badClient = SimulatorTestClient(port: port)
+        let bad = try badClient.request("PUT", "/_simulator/faults", body: Array("{\"rateLimitEvry\":1}".utf8))
+        #expect(bad.status == 400)
+        #expect(bad.text.contains("rateLimitEvry"))
+    }
+
+    @Test func controlUpsertAndMutate() throws {
+        let (server, port) = try SimulatorTestData.start(count: 200)
+        defer { server.stop() }
+        let client = SimulatorTestClient(port: port)
+        let id = server.store.paidIds()[0]
+        var payment = try client.request("GET", "/payments/" + SimulatorTestClient.encode(id)).text
+        payment = payment.replacingOccurrences(of: "\"id\":\"\(id)\"", with: "\"id\":\"uploaded-1\"")
+        let upload = try client.request("POST", "/_simulator/payments", body: Array("{\"payments\":[\(payment)]}".utf8))
+        #expect(upload.status == 200)
+        #expect(try client.request("GET", "/payments/uploaded-1").status == 200)
+        let mutate = try client.request("POST", "/_simulator/mutate", body: Array("{\"count\":4,\"seed\":3}".utf8)).json()
+        let changedList = mutate["changed"]?.array?.compactMap { $0.string }
+        let changed = try #require(changedList)
+        #expect(changed.count == 4)
+        for id in changed {
+            let status = try client.request("GET", "/payments/" + SimulatorTestClient.encode(id)).json()["status"]?.string
+            #expect(status == "CANCELLED" || status == "PARTIAL_CANCELLED")
+        }
+        let stats = try stats(port)
+        #expect(stats["payments"]?.int == 201)
+        #expect((stats["byPath"]?["/payments/{paymentId}"]?.int ?? 0) >= 5)
+        let bad = try client.request("POST", "/_simulator/payments", body: Array("{\"payments\":[{\"id\":1}]}".utf8))
+        #expect(bad.status == 400)
+    }
+}

@@ -1,0 +1,99 @@
+import Testing
+
+@testable import PortOneSimulator
+
+@Suite struct RequestParserTests {
+    let parser = RequestParser(maxHeadBytes: 1024, maxBodyBytes: 100)
+
+    func parse(_ text: String) -> RequestParser.Outcome { parser.parse(Array(text.utf8)) }
+
+    @Test func parsesARequestWithQueryAndHeaders() throws {
+        let outcome = parse("GET /payments?requestBody=%7B%22a%22%3A1%7D&x=a+b HTTP/1.1\r\nHost: x\r\nAuthorization: PortOne s\r\n\r\nNEXT")
+        guard case .request(let request, let consumed) = outcome else {
+            Issue.record("expected a request, got \(outcome)")
+            return
+        }
+        #expect(request.method == "GET")
+        #expect(request.path == "/payments")
+        #expect(request.query["requestBody"] == "{\"a\":1}")
+        #expect(request.query["x"] == "a b")
+        #expect(request.header("AUTHORIZATION") == "PortOne s")
+        #expect(request.keepAlive)
+        #expect(consumed == outcome.consumedCount)
+        #expect(consumed == Array("GET /payments?requestBody=%7B%22a%22%3A1%7D&x=a+b HTTP/1.1\r\nHost: x\r\nAuthorization: PortOne s\r\n\r\n".utf8).count)
+    }
+
+    @Test func readsAContentLengthBodyAndWaitsForAllOfIt() {
+        #expect(parse("PUT /_simulator/faults HTTP/1.1\r\nContent-Length: 5\r\n\r\nab") == .needMore)
+        guard case .request(let request, _) = parse("PUT /_simulator/faults HTTP/1.1\r\nContent-Length: 5\r\n\r\nabcde") else {
+            Issue.record("expected a request")
+            return
+        }
+        #expect(request.body == Array("abcde".utf8))
+    }
+
+    @Test func percentDecodesThePathButKeepsTheRawPath() {
+        guard case .request(let request, _) = parse("GET /payments/order%2F1%20x HTTP/1.1\r\n\r\n") else {
+            Issue.record("expected a request")
+            return
+        }
+        #expect(request.path == "/payments/order/1 x")
+        #expect(request.rawPath == "/payments/order%2F1%20x")
+    }
+
+    @Test(arguments: [
+        ("GET /x HTTP/1.1\r\nConnection: close\r\n\r\n", false),
+        ("GET /x HTTP/1.0\r\n\r\n", false),
+        ("GET /x HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", true),
+        ("GET /x HTTP/1.1\r\n\r\n", true),
+    ])
+    func keepAliveFollowsTheVersionAndHeader(text: String, keepAlive: Bool) {
+        guard case .request(let request, _) = parse(text) else {
+            Issue.record("expected a request")
+            return
+        }
+        #expect(request.keepAlive == keepAlive)
+    }
+
+    @Test(arguments: [
+        ("GET /x HTTP/1.1\r\nContent-Length: 101\r\n\r\n", 413),
+        ("GET /x HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400),
+        ("GET /x HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", 400),
+        ("GET /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", 501),
+        ("GET /x HTTP/2.0\r\n\r\n", 505),
+        ("GET /x\r\n\r\n", 400),
+        ("GET  /x HTTP/1.1\r\n\r\n", 400),
+        ("GET /x HTTP/1.1\r\nBad Header\r\n\r\n", 400),
+        ("GET /x HTTP/1.1\r\n Folded: x\r\n\r\n", 400),
+        ("GET x HTTP/1.1\r\n\r\n", 400),
+        ("GET /x%zz HTTP/1.1\r\n\r\n", 400),
+    ])
+    func rejectsBadRequests(text: String, status: Int) {
+        guard case .failure(let got, let message) = parse(text) else {
+            Issue.record("expected failure \(status) for \(text.prefix(40))")
+            return
+        }
+        #expect(got == status, "\(message)")
+        #expect(!message.isEmpty)
+    }
+
+    @Test func anOversizedHeadIsRefused() {
+        guard case .failure(let status, _) = parse("GET /x HTTP/1.1\r\nX: " + String(repeating: "a", count: 2000) + "\r\n\r\n") else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(status == 431)
+    }
+
+    @Test func anOversizedHeadWithoutTerminatorFailsEarly() {
+        let outcome = parse("GET /x HTTP/1.1\r\nX: " + String(repeating: "a", count: 2000))
+        #expect(outcome == .failure(status: 431, message: "request head exceeds 1024 bytes"))
+    }
+}
+
+extension RequestParser.Outcome {
+    var consumedCount: Int {
+        if case .request(_, let consumed) = self { return consumed }
+        return -1
+    }
+}
