@@ -17,12 +17,18 @@ public struct KeysetCursor: Sendable, Hashable {
     public private(set) var isFinished = false
     /// Items per page.
     public let pageSize: Int
+    /// How far before the last timestamp seen the next page starts (0: exactly at it). A safety
+    /// margin in case a server treats `from` as exclusive or compares coarser timestamps than
+    /// it returns; the re-read rows are de-duplicated by the scan.
+    public let overlapNanoseconds: Int64
 
     /// Starts a slice.
-    public init(from: RFC3339.Timestamp, until: RFC3339.Timestamp, pageSize: Int) {
+    public init(from: RFC3339.Timestamp, until: RFC3339.Timestamp, pageSize: Int, overlap: Duration = .zero) {
         self.from = from
         self.until = until
         self.pageSize = pageSize
+        let (seconds, attoseconds) = overlap.components
+        self.overlapNanoseconds = max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         self.isFinished = from >= until
     }
 
@@ -33,8 +39,8 @@ public struct KeysetCursor: Sendable, Hashable {
             isFinished = true
             return
         }
-        if let lastKey, lastKey > from {
-            from = lastKey
+        if let lastKey, lastKey.adding(nanoseconds: -overlapNanoseconds) > from {
+            from = lastKey.adding(nanoseconds: -overlapNanoseconds)
             pageNumber = 0
         } else {
             pageNumber += 1

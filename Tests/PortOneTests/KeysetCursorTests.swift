@@ -33,6 +33,19 @@ import Testing
         #expect(cursor.pageNumber == 0)
     }
 
+    @Test func anOverlapStartsTheNextPageEarlierAndStillProgresses() throws {
+        var cursor = KeysetCursor(from: Self.t(0), until: Self.t(100), pageSize: 10, overlap: .seconds(1))
+        try cursor.advance(itemCount: 10, lastKey: Self.t(7))
+        #expect(cursor.from == Self.t(6))
+        #expect(cursor.pageNumber == 0)
+        try cursor.advance(itemCount: 10, lastKey: Self.t(7))  // only rows within the overlap
+        #expect(cursor.from == Self.t(6))
+        #expect(cursor.pageNumber == 1)
+        try cursor.advance(itemCount: 10, lastKey: Self.t(9))
+        #expect(cursor.from == Self.t(8))
+        #expect(cursor.pageNumber == 0)
+    }
+
     @Test func refusesToPagePastSixtyThousandRows() throws {
         var cursor = KeysetCursor(from: Self.t(0), until: Self.t(100), pageSize: 30_000)
         try cursor.advance(itemCount: 30_000, lastKey: Self.t(0))

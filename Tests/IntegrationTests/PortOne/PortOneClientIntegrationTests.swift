@@ -97,7 +97,7 @@ import Testing
         let client = try simulator.client()
         var moved: [String] = []
         let (ids, summary, twice) = try await Self.scanAll(
-            client, options: PaymentScanOptions(pageSize: 1000, parallelism: 2)
+            client, options: PaymentScanOptions(pageSize: 1000, parallelism: 2, boundaryOverlap: .milliseconds(5))
         ) { page, seen in
             guard page == 5 else { return }
             // Move 50 payments the scan already handed over to "now", later in the window (which
