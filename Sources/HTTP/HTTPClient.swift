@@ -67,7 +67,8 @@ final class WorkerPool: @unchecked Sendable {
         condition.lock()
         if closed {
             condition.unlock()
-            job.continuation.resume(returning: .failure(.other(host: "-", code: -1, detail: "the HTTP client was shut down")))
+            job.continuation.resume(
+                returning: .failure(.other(host: "-", code: -1, detail: "the HTTP client was shut down")))
             return
         }
         jobs.append(job)

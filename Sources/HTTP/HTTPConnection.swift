@@ -1,5 +1,5 @@
-import Foundation
 import CCurl
+import Foundation
 
 /// One libcurl easy handle: sends requests one at a time and keeps its connection alive
 /// between them (libcurl's connection cache survives `curl_easy_reset`).
@@ -61,7 +61,8 @@ public final class HTTPConnection {
                     var result = cr_curl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count))
                     if result == CURLE_OK {
                         let base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
-                        result = cr_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base))
+                        result = cr_curl_setopt_pointer(
+                            handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base))
                     }
                     return result
                 }
@@ -108,7 +109,8 @@ public final class HTTPConnection {
                 switch request.method {
                 case .get: return cr_curl_setopt_long(self.handle, CURLOPT_HTTPGET, 1)
                 case .post: return cr_curl_setopt_long(self.handle, CURLOPT_POST, 1)
-                case .put, .delete: return cr_curl_setopt_string(self.handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue)
+                case .put, .delete:
+                    return cr_curl_setopt_string(self.handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue)
                 }
             },
         ]

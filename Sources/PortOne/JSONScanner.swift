@@ -1,5 +1,3 @@
-import Foundation
-
 /// A minimal pull parser over UTF-8 JSON bytes, for decoders that build models directly
 /// (no intermediate tree, no dictionaries): the fast path of PortOne decoding.
 ///
@@ -93,7 +91,9 @@ struct JSONScanner: ~Copyable {
 
     /// Iterates an object's members: `body` gets each key's raw bytes (no escapes decoded; keys
     /// with escapes are decoded) and must consume the value.
-    mutating func object(_ body: (inout JSONScanner, UnsafeBufferPointer<UInt8>) throws(Failure) -> Void) throws(Failure) {
+    mutating func object(_ body: (inout JSONScanner, UnsafeBufferPointer<UInt8>) throws(Failure) -> Void)
+        throws(Failure)
+    {
         try expect(UInt8(ascii: "{"))
         if try peek() == UInt8(ascii: "}") {
             position += 1
@@ -255,7 +255,8 @@ struct JSONScanner: ~Copyable {
         }
         guard position > start else { throw fail("expected an integer") }
         if position < bytes.count,
-            bytes[position] == UInt8(ascii: ".") || bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E")
+            bytes[position] == UInt8(ascii: ".") || bytes[position] == UInt8(ascii: "e")
+                || bytes[position] == UInt8(ascii: "E")
         {
             throw fail("expected an integer, found a fraction or exponent")
         }

@@ -36,11 +36,13 @@ public enum PaymentMethod: Decodable, Sendable, Hashable {
                 let method = try c.nestedContainer(keyedBy: CodingKeys.self, forKey: .easyPayMethod)
                 inner = try method.decodeIfPresent(String.self, forKey: .type)
             }
-            self = .easyPay(provider: try c.decodeIfPresent(EasyPayProvider.self, forKey: .provider), easyPayMethod: inner)
+            self = .easyPay(
+                provider: try c.decodeIfPresent(EasyPayProvider.self, forKey: .provider), easyPayMethod: inner)
         case "PaymentMethodCard":
             var name: String?
             if c.contains(.card), try !c.decodeNil(forKey: .card) {
-                name = try c.nestedContainer(keyedBy: CodingKeys.self, forKey: .card).decodeIfPresent(String.self, forKey: .name)
+                name = try c.nestedContainer(keyedBy: CodingKeys.self, forKey: .card).decodeIfPresent(
+                    String.self, forKey: .name)
             }
             self = .card(cardName: name, approvalNumber: try c.decodeIfPresent(String.self, forKey: .approvalNumber))
         case "PaymentMethodTransfer":

@@ -69,7 +69,8 @@ public struct FoundationPortOneDecoder: PortOneDecoder {
     }
 
     /// Decodes a `GET /payment-events-by-cursor` body.
-    public func decodePaymentEventsCursorPage(_ body: [UInt8]) throws(PortOneDecodingError) -> CursorPage<PaymentEvent> {
+    public func decodePaymentEventsCursorPage(_ body: [UInt8]) throws(PortOneDecodingError) -> CursorPage<PaymentEvent>
+    {
         let envelope = try decode(CursorEnvelope<PaymentEventWithCursor>.self, body)
         return CursorPage(items: envelope.items.map { ($0.paymentEvent.result, $0.cursor) })
     }
@@ -93,7 +94,8 @@ struct TolerantPayment: Decodable {
         do {
             result = .success(try Payment(from: decoder))
         } catch {
-            let id = try? decoder.container(keyedBy: AnyCodingKey.self).decode(String.self, forKey: AnyCodingKey(stringValue: "id"))
+            let id = try? decoder.container(keyedBy: AnyCodingKey.self).decode(
+                String.self, forKey: AnyCodingKey(stringValue: "id"))
             let reason = DecodingFailureReason.describe(error, droppingPathPrefix: decoder.codingPath.count)
             result = .failure(PaymentDecodingFailure(paymentId: id, reason: reason))
         }

@@ -36,7 +36,8 @@ import Testing
     static func scanCounting(
         _ client: PortOneClient, options: PaymentScanOptions,
         onPage: (_ pages: Int, _ seen: Set<String>) async throws -> Void = { _, _ in }
-    ) async throws -> (scan: (ids: Set<String>, summary: PaymentScanSummary, deliveredTwice: Int), unknownStatuses: Int) {
+    ) async throws -> (scan: (ids: Set<String>, summary: PaymentScanSummary, deliveredTwice: Int), unknownStatuses: Int)
+    {
         var unknownStatuses = 0
         var ids = Set<String>()
         var deliveredTwice = 0
@@ -259,7 +260,8 @@ import Testing
             configuration: PortOneConfiguration(
                 baseURL: simulator.baseURL, secret: PortOneSecret(Self.secret), storeId: SimulatorProcess.storeId,
                 retry: RetryPolicy(maximumAttempts: 2, baseDelay: .milliseconds(10)),
-                http: HTTPClientConfiguration(userAgent: "t", connectTimeout: .seconds(1), totalTimeout: .milliseconds(300))))
+                http: HTTPClientConfiguration(
+                    userAgent: "t", connectTimeout: .seconds(1), totalTimeout: .milliseconds(300))))
         await #expect {
             _ = try await client.getPayment(id: "x")
         } throws: { error in

@@ -25,7 +25,8 @@ final class SimulatorProcess: Sendable {
             bundle.appendingPathComponent("portone-simulator"),
             bundle.deletingLastPathComponent().appendingPathComponent("portone-simulator"),
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/debug/portone-simulator"),
+                .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+                    ".build/debug/portone-simulator"),
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }
@@ -73,7 +74,8 @@ final class SimulatorProcess: Sendable {
 
     /// A client for this simulator.
     func client(
-        secret: String? = nil, storeId: String = storeId, retry: RetryPolicy = RetryPolicy(baseDelay: .milliseconds(20)),
+        secret: String? = nil, storeId: String = storeId,
+        retry: RetryPolicy = RetryPolicy(baseDelay: .milliseconds(20)),
         maximumConcurrentRequests: Int = 4, log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws -> PortOneClient {
         try PortOneClient(
@@ -87,7 +89,9 @@ final class SimulatorProcess: Sendable {
 
     /// Calls the control API and returns the decoded JSON object.
     @discardableResult
-    func control(_ method: HTTPRequest.Method, _ path: String, _ body: [String: Any]? = nil) async throws -> [String: Any] {
+    func control(_ method: HTTPRequest.Method, _ path: String, _ body: [String: Any]? = nil) async throws -> [String:
+        Any]
+    {
         let bytes = try body.map { Array(try JSONSerialization.data(withJSONObject: $0)) }
         let response = try await control.send(
             HTTPRequest(
@@ -111,10 +115,12 @@ final class SimulatorProcess: Sendable {
 
     /// SIGTERM, then wait for exit.
     func stop() {
-        guard let process = process.withLock({ value -> Process? in
-            defer { value = nil }
-            return value
-        }) else { return }
+        guard
+            let process = process.withLock({ value -> Process? in
+                defer { value = nil }
+                return value
+            })
+        else { return }
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
