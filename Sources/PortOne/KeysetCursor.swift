@@ -33,9 +33,14 @@ public struct KeysetCursor: Sendable, Hashable {
     }
 
     /// Moves past a received page of `itemCount` items whose largest keyset timestamp is
-    /// `lastKey` (nil when no item of the page could be decoded).
-    public mutating func advance(itemCount: Int, lastKey: RFC3339.Timestamp?) throws(PortOneError) {
-        if itemCount < pageSize {
+    /// `lastKey` (nil when no item of the page could be decoded). `servedPageSize` is the page
+    /// size the server says it used: a server that caps the size must not make a full page
+    /// look short (which would end the slice early and miss payments).
+    public mutating func advance(
+        itemCount: Int, lastKey: RFC3339.Timestamp?, servedPageSize: Int? = nil
+    ) throws(PortOneError) {
+        let effectiveSize = min(pageSize, servedPageSize.flatMap { $0 > 0 ? $0 : nil } ?? pageSize)
+        if itemCount < effectiveSize || itemCount == 0 {
             isFinished = true
             return
         }

@@ -64,7 +64,7 @@ extension PortOneClient {
                         }
                     }
                 }
-                try cursors[index].advance(itemCount: page.items.count, lastKey: lastKey)
+                try cursors[index].advance(itemCount: page.items.count, lastKey: lastKey, servedPageSize: page.size)
                 if !fresh.isEmpty {
                     try await onPage(PaymentScanPage(items: fresh, slice: index))
                 }
