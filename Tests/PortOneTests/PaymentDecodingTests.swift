@@ -155,6 +155,37 @@ import Testing
             (fast.number, fast.size, fast.totalCount) == (foundation.number, foundation.size, foundation.totalCount))
     }
 
+    @Test(arguments: both)
+    func encodedPaymentsReadBackIdentically(decoding: DecoderKind) throws {
+        var objects: [Any] = [try JSONSerialization.jsonObject(with: Data(Self.paidKakaoPay.utf8))]
+        for (status, schema) in Self.variants {
+            var object = OpenAPIExamples.shared.example(schema: schema, optional: true)
+            object["status"] = status
+            objects.append(object)
+        }
+        let page = try decoding.decoder.decodePaymentsPage(Self.page(objects))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        for item in page.items {
+            let payment = try item.get()
+            let evidence = Array(try encoder.encode(payment))
+            #expect(try decoding.decoder.decodePayment(evidence).get() == payment)
+            let object = try JSONSerialization.jsonObject(with: Data(evidence)) as! [String: Any]
+            #expect(object["status"] as? String == payment.status.rawString)
+            #expect(object["statusChangedAt"] as? String == RFC3339.format(payment.statusChangedAt))
+        }
+    }
+
+    @Test func encodedEventsReadBackIdentically() throws {
+        var event = OpenAPIExamples.shared.example(schema: "CancelledPaymentEvent", optional: true)
+        event["type"] = "CANCELLED"
+        let body = Self.bytes(["items": [["paymentEvent": event, "cursor": "c"]]])
+        let decoded = try FastPortOneDecoder().decodePaymentEventsCursorPage(body).items[0].item.get()
+        let evidence = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(decoded))
+        let again = Self.bytes(["items": [["paymentEvent": evidence, "cursor": "c"]]])
+        #expect(try FoundationPortOneDecoder().decodePaymentEventsCursorPage(again).items[0].item.get() == decoded)
+    }
+
     @Test(arguments: [
         #"{"items":[{"id":"a"} {"id":"b"}],"page":{"number":0,"size":1,"totalCount":0}}"#,
         #"{"items":[{"id":"a\q"}],"page":{"number":0,"size":1,"totalCount":0}}"#,
