@@ -38,8 +38,11 @@ public final class HTTPClient: Sendable {
 ///
 /// `@unchecked Sendable`: every mutable field is touched only while `condition` is locked.
 final class WorkerPool: @unchecked Sendable {
+    /// One queued request and the continuation its caller awaits.
     struct Job {
+        /// The request to send.
         let request: HTTPRequest
+        /// Resumed exactly once with the outcome.
         let continuation: CheckedContinuation<Result<HTTPResponse, HTTPTransportError>, Never>
     }
 
@@ -49,6 +52,7 @@ final class WorkerPool: @unchecked Sendable {
     private var closed = false
     private let configuration: HTTPClientConfiguration
 
+    /// Starts the worker threads.
     init(configuration: HTTPClientConfiguration) {
         self.configuration = configuration
         for index in 0..<configuration.maximumConcurrentRequests {
@@ -58,11 +62,13 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    /// Queues a job (or fails it at once when the pool is closed).
     func enqueue(_ job: Job) {
         condition.lock()
         if closed {
             condition.unlock()
-            job.continuation.resume(returning: .failure(.other(host: "-", code: -1, detail: "the HTTP client was shut down")))
+            job.continuation.resume(
+                returning: .failure(.other(host: "-", code: -1, detail: "the HTTP client was shut down")))
             return
         }
         jobs.append(job)
@@ -70,6 +76,7 @@ final class WorkerPool: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Lets the workers finish the queue and exit; later jobs fail.
     func close() {
         condition.lock()
         closed = true

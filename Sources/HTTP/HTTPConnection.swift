@@ -1,5 +1,5 @@
-import Foundation
 import CCurl
+import Foundation
 
 /// One libcurl easy handle: sends requests one at a time and keeps its connection alive
 /// between them (libcurl's connection cache survives `curl_easy_reset`).
@@ -61,7 +61,8 @@ public final class HTTPConnection {
                     var result = cr_curl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count))
                     if result == CURLE_OK {
                         let base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
-                        result = cr_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base))
+                        result = cr_curl_setopt_pointer(
+                            handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base))
                     }
                     return result
                 }
@@ -108,7 +109,8 @@ public final class HTTPConnection {
                 switch request.method {
                 case .get: return cr_curl_setopt_long(self.handle, CURLOPT_HTTPGET, 1)
                 case .post: return cr_curl_setopt_long(self.handle, CURLOPT_POST, 1)
-                case .put, .delete: return cr_curl_setopt_string(self.handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue)
+                case .put, .delete:
+                    return cr_curl_setopt_string(self.handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue)
                 }
             },
         ]
@@ -163,11 +165,16 @@ public final class HTTPConnection {
 
 /// The per-request state libcurl's callbacks fill, reached through the user-data pointer.
 final class Exchange {
+    /// Body bytes received so far.
     var body: [UInt8] = []
+    /// Header fields of the current (final) response.
     var headers: [(name: String, value: String)] = []
+    /// True when the body passed `limit` and the transfer was aborted.
     var overflowed = false
+    /// The largest body accepted.
     let limit: Int
 
+    /// Creates empty state for one exchange.
     init(limit: Int) { self.limit = limit }
 }
 
@@ -204,6 +211,9 @@ private func curlWriteHeader(
         let name = String(line[..<colon])
         let value = line[line.index(after: colon)...].trimmingCharacters(in: [" ", "\t", "\r", "\n"])
         exchange.headers.append((name: name, value: value))
+        if name.lowercased() == "content-length", let length = Int(value), length > 0 {
+            exchange.body.reserveCapacity(min(length, exchange.limit))  // one allocation per body
+        }
     }
     return length
 }

@@ -1,5 +1,5 @@
 /// The channel group a payment used.
-public struct ChannelGroupSummary: Decodable, Sendable, Hashable {
+public struct ChannelGroupSummary: Codable, Sendable, Hashable {
     /// Group id.
     public var id: String
     /// Group name.

@@ -2,7 +2,7 @@
 ///
 /// A string wrapper rather than an enum: PortOne lists 181 codes and may add more, and the
 /// reconciler only compares codes with its catalog.
-public struct Currency: RawRepresentable, Decodable, Sendable, Hashable, CustomStringConvertible {
+public struct Currency: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
     /// The code, e.g. `KRW`.
     public var rawValue: String
     /// Wraps a code.
@@ -14,5 +14,10 @@ public struct Currency: RawRepresentable, Decodable, Sendable, Hashable, CustomS
     /// Decodes the code string.
     public init(from decoder: any Decoder) throws {
         rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+    /// Encodes the code string.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
     }
 }

@@ -1,5 +1,5 @@
 /// The buyer as PortOne recorded it; every field is optional.
-public struct Customer: Decodable, Sendable, Hashable {
+public struct Customer: Codable, Sendable, Hashable {
     /// The merchant's own customer id (the web app may put its user id here).
     public var id: String?
     /// Name.

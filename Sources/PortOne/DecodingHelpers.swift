@@ -29,9 +29,13 @@ extension KeyedDecodingContainer {
 
 /// A coding key for any JSON field name.
 struct AnyCodingKey: CodingKey {
+    /// The member name.
     var stringValue: String
+    /// The array index, if any.
     var intValue: Int?
+    /// A key for a member name.
     init(stringValue: String) { self.stringValue = stringValue }
+    /// A key for an array index.
     init?(intValue: Int) {
         self.stringValue = String(intValue)
         self.intValue = intValue

@@ -7,18 +7,23 @@ public struct FastPortOneDecoder: PortOneDecoder {
     /// Creates the decoder.
     public init() {}
 
+    /// The scanner's failure type.
     typealias Failure = JSONScanner.Failure
 
     /// Decodes a `GET /payments` body.
     public func decodePaymentsPage(_ body: [UInt8]) throws(PortOneDecodingError) -> PaymentsPage {
         try document(body) { (s: inout JSONScanner) throws(Failure) -> PaymentsPage in
             var items: [Result<Payment, PaymentDecodingFailure>]?
-            var number: Int?, size: Int?, totalCount: Int?
+            var number: Int?
+            var size: Int?
+            var totalCount: Int?
             try s.members { (s: inout JSONScanner, key) throws(Failure) in
                 if key.equals("items") {
                     var list: [Result<Payment, PaymentDecodingFailure>] = []
                     list.reserveCapacity(1000)
-                    try s.elements { (s: inout JSONScanner, _) throws(Failure) in list.append(try Self.tolerantPayment(&s)) }
+                    try s.elements { (s: inout JSONScanner, _) throws(Failure) in
+                        list.append(try Self.tolerantPayment(&s))
+                    }
                     items = list
                 } else if key.equals("page") {
                     try s.members { (s: inout JSONScanner, key) throws(Failure) in
@@ -49,12 +54,17 @@ public struct FastPortOneDecoder: PortOneDecoder {
 
     /// Decodes a `GET /payments-by-cursor` body.
     public func decodePaymentsCursorPage(_ body: [UInt8]) throws(PortOneDecodingError) -> CursorPage<Payment> {
-        try cursorPage(body, itemKey: "payment") { (s: inout JSONScanner) throws(Failure) in try Self.tolerantPayment(&s) }
+        try cursorPage(body, itemKey: "payment") { (s: inout JSONScanner) throws(Failure) in
+            try Self.tolerantPayment(&s)
+        }
     }
 
     /// Decodes a `GET /payment-events-by-cursor` body.
-    public func decodePaymentEventsCursorPage(_ body: [UInt8]) throws(PortOneDecodingError) -> CursorPage<PaymentEvent> {
-        try cursorPage(body, itemKey: "paymentEvent") { (s: inout JSONScanner) throws(Failure) in try Self.tolerantEvent(&s) }
+    public func decodePaymentEventsCursorPage(_ body: [UInt8]) throws(PortOneDecodingError) -> CursorPage<PaymentEvent>
+    {
+        try cursorPage(body, itemKey: "paymentEvent") { (s: inout JSONScanner) throws(Failure) in
+            try Self.tolerantEvent(&s)
+        }
     }
 
     private func cursorPage<Item>(
@@ -89,7 +99,9 @@ public struct FastPortOneDecoder: PortOneDecoder {
         }
     }
 
-    private func document<T>(_ body: [UInt8], _ read: (inout JSONScanner) throws(Failure) -> T) throws(PortOneDecodingError) -> T {
+    private func document<T>(_ body: [UInt8], _ read: (inout JSONScanner) throws(Failure) -> T)
+        throws(PortOneDecodingError) -> T
+    {
         let result = body.withUnsafeBufferPointer { buffer -> Result<T, Failure> in
             var scanner = JSONScanner(buffer)
             do throws(Failure) {
@@ -115,6 +127,7 @@ public struct FastPortOneDecoder: PortOneDecoder {
         try tolerant(&s, idKey: "id") { (s: inout JSONScanner) throws(Failure) in try payment(&s) }
     }
 
+    /// Decodes one payment event tolerantly (see ``tolerantPayment(_:)``).
     static func tolerantEvent(_ s: inout JSONScanner) throws(Failure) -> Result<PaymentEvent, PaymentDecodingFailure> {
         try tolerant(&s, idKey: "paymentId") { (s: inout JSONScanner) throws(Failure) in try event(&s) }
     }
@@ -149,16 +162,43 @@ public struct FastPortOneDecoder: PortOneDecoder {
 
     // MARK: Models
 
+    /// Reads a `Payment` object (any variant); enforces the variant's required fields.
     static func payment(_ s: inout JSONScanner) throws(Failure) -> Payment {
-        var id: String?, status: PaymentStatus?, transactionId: String?, merchantId: String?, storeId: String?
-        var method: PaymentMethod?, channel: SelectedChannel?, channelGroup: ChannelGroupSummary?
-        var version: PortOneVersion?, scheduleId: String?, billingKey: String?, webhooks: [PaymentWebhook] = []
-        var requestedAt: RFC3339.Timestamp?, updatedAt: RFC3339.Timestamp?, statusChangedAt: RFC3339.Timestamp?
-        var orderName: String?, amount: PaymentAmount?, currency: Currency?, customer = Customer()
-        var origin: PaymentOrigin?, promotionId: String?, isCulturalExpense: Bool?, products: [PaymentProduct] = []
-        var productCount: Int?, customData: String?, country: String?, pgTxId: String?, paidAt: RFC3339.Timestamp?
-        var pgResponse: String?, cashReceiptIssuanceStatus: String?, receiptUrl: String?, disputes: [Dispute] = []
-        var cancellations: [PaymentCancellation]?, failedAt: RFC3339.Timestamp?, failure: PaymentFailure?
+        var id: String?
+        var status: PaymentStatus?
+        var transactionId: String?
+        var merchantId: String?
+        var storeId: String?
+        var method: PaymentMethod?
+        var channel: SelectedChannel?
+        var channelGroup: ChannelGroupSummary?
+        var version: PortOneVersion?
+        var scheduleId: String?
+        var billingKey: String?
+        var webhooks: [PaymentWebhook] = []
+        var requestedAt: RFC3339.Timestamp?
+        var updatedAt: RFC3339.Timestamp?
+        var statusChangedAt: RFC3339.Timestamp?
+        var orderName: String?
+        var amount: PaymentAmount?
+        var currency: Currency?
+        var customer = Customer()
+        var origin: PaymentOrigin?
+        var promotionId: String?
+        var isCulturalExpense: Bool?
+        var products: [PaymentProduct] = []
+        var productCount: Int?
+        var customData: String?
+        var country: String?
+        var pgTxId: String?
+        var paidAt: RFC3339.Timestamp?
+        var pgResponse: String?
+        var cashReceiptIssuanceStatus: String?
+        var receiptUrl: String?
+        var disputes: [Dispute] = []
+        var cancellations: [PaymentCancellation]?
+        var failedAt: RFC3339.Timestamp?
+        var failure: PaymentFailure?
         var cancelledAt: RFC3339.Timestamp?
         try s.members { (s: inout JSONScanner, key) throws(Failure) in
             switch key.count {
@@ -167,14 +207,17 @@ public struct FastPortOneDecoder: PortOneDecoder {
             case 13 where key.equals("transactionId"): transactionId = try s.string()
             case 10 where key.equals("merchantId"): merchantId = try s.string()
             case 7 where key.equals("storeId"): storeId = try s.string()
-            case 6 where key.equals("method"): method = try s.optional { (s: inout JSONScanner) throws(Failure) in try paymentMethod(&s) }
-            case 7 where key.equals("channel"): channel = try s.optional { (s: inout JSONScanner) throws(Failure) in try selectedChannel(&s) }
+            case 6 where key.equals("method"):
+                method = try s.optional { (s: inout JSONScanner) throws(Failure) in try paymentMethod(&s) }
+            case 7 where key.equals("channel"):
+                channel = try s.optional { (s: inout JSONScanner) throws(Failure) in try selectedChannel(&s) }
             case 12 where key.equals("channelGroup"):
                 channelGroup = try s.optional { (s: inout JSONScanner) throws(Failure) in try Self.channelGroup(&s) }
             case 7 where key.equals("version"): version = PortOneVersion(rawString: try s.string())
             case 10 where key.equals("scheduleId"): scheduleId = try s.optionalString()
             case 10 where key.equals("billingKey"): billingKey = try s.optionalString()
-            case 8 where key.equals("webhooks"): webhooks = try s.optionalArray { (s: inout JSONScanner) throws(Failure) in try webhook(&s) } ?? []
+            case 8 where key.equals("webhooks"):
+                webhooks = try s.optionalArray { (s: inout JSONScanner) throws(Failure) in try webhook(&s) } ?? []
             case 11 where key.equals("requestedAt"): requestedAt = try s.timestamp()
             case 9 where key.equals("updatedAt"): updatedAt = try s.timestamp()
             case 15 where key.equals("statusChangedAt"): statusChangedAt = try s.timestamp()
@@ -182,11 +225,14 @@ public struct FastPortOneDecoder: PortOneDecoder {
             case 6 where key.equals("amount"): amount = try paymentAmount(&s)
             case 8 where key.equals("currency"): currency = Currency(rawValue: try s.string())
             case 8 where key.equals("customer"):
-                customer = try s.optional { (s: inout JSONScanner) throws(Failure) in try Self.customer(&s) } ?? Customer()
-            case 6 where key.equals("origin"): origin = try s.optional { (s: inout JSONScanner) throws(Failure) in try paymentOrigin(&s) }
+                customer =
+                    try s.optional { (s: inout JSONScanner) throws(Failure) in try Self.customer(&s) } ?? Customer()
+            case 6 where key.equals("origin"):
+                origin = try s.optional { (s: inout JSONScanner) throws(Failure) in try paymentOrigin(&s) }
             case 11 where key.equals("promotionId"): promotionId = try s.optionalString()
             case 17 where key.equals("isCulturalExpense"): isCulturalExpense = try s.optionalBool()
-            case 8 where key.equals("products"): products = try s.optionalArray { (s: inout JSONScanner) throws(Failure) in try product(&s) } ?? []
+            case 8 where key.equals("products"):
+                products = try s.optionalArray { (s: inout JSONScanner) throws(Failure) in try product(&s) } ?? []
             case 12 where key.equals("productCount"): productCount = try s.optionalInt()
             case 10 where key.equals("customData"): customData = try s.optionalString()
             case 7 where key.equals("country"): country = try s.optionalString()
@@ -195,11 +241,13 @@ public struct FastPortOneDecoder: PortOneDecoder {
             case 10 where key.equals("pgResponse"): pgResponse = try s.optionalString()
             case 25 where key.equals("cashReceiptIssuanceStatus"): cashReceiptIssuanceStatus = try s.optionalString()
             case 10 where key.equals("receiptUrl"): receiptUrl = try s.optionalString()
-            case 8 where key.equals("disputes"): disputes = try s.optionalArray { (s: inout JSONScanner) throws(Failure) in try dispute(&s) } ?? []
+            case 8 where key.equals("disputes"):
+                disputes = try s.optionalArray { (s: inout JSONScanner) throws(Failure) in try dispute(&s) } ?? []
             case 13 where key.equals("cancellations"):
                 cancellations = try s.optionalArray { (s: inout JSONScanner) throws(Failure) in try cancellation(&s) }
             case 8 where key.equals("failedAt"): failedAt = try s.optionalTimestamp()
-            case 7 where key.equals("failure"): failure = try s.optional { (s: inout JSONScanner) throws(Failure) in try paymentFailure(&s) }
+            case 7 where key.equals("failure"):
+                failure = try s.optional { (s: inout JSONScanner) throws(Failure) in try paymentFailure(&s) }
             case 11 where key.equals("cancelledAt"): cancelledAt = try s.optionalTimestamp()
             default: try s.skipValue()
             }
@@ -256,9 +304,16 @@ public struct FastPortOneDecoder: PortOneDecoder {
         return payment
     }
 
+    /// Reads a `PaymentAmount`.
     static func paymentAmount(_ s: inout JSONScanner) throws(Failure) -> PaymentAmount {
-        var total: Int64?, taxFree: Int64?, vat: Int64?, supply: Int64?, discount: Int64?, paid: Int64?
-        var cancelled: Int64?, cancelledTaxFree: Int64?
+        var total: Int64?
+        var taxFree: Int64?
+        var vat: Int64?
+        var supply: Int64?
+        var discount: Int64?
+        var paid: Int64?
+        var cancelled: Int64?
+        var cancelledTaxFree: Int64?
         try s.members { (s: inout JSONScanner, key) throws(Failure) in
             if key.equals("total") {
                 total = try s.int64()
@@ -287,10 +342,12 @@ public struct FastPortOneDecoder: PortOneDecoder {
         guard let cancelled else { throw s.missing("cancelled") }
         guard let cancelledTaxFree else { throw s.missing("cancelledTaxFree") }
         return PaymentAmount(
-            total: total, taxFree: taxFree, vat: vat, supply: supply, discount: discount, paid: paid, cancelled: cancelled,
+            total: total, taxFree: taxFree, vat: vat, supply: supply, discount: discount, paid: paid,
+            cancelled: cancelled,
             cancelledTaxFree: cancelledTaxFree)
     }
 
+    /// Reads a `Customer`.
     static func customer(_ s: inout JSONScanner) throws(Failure) -> Customer {
         var customer = Customer()
         try s.members { (s: inout JSONScanner, key) throws(Failure) in
@@ -319,9 +376,14 @@ public struct FastPortOneDecoder: PortOneDecoder {
         return customer
     }
 
+    /// Reads a `SelectedChannel`.
     static func selectedChannel(_ s: inout JSONScanner) throws(Failure) -> SelectedChannel {
-        var type: SelectedChannel.ChannelType?, id: String?, channelKey: String?, name: String?
-        var pgProvider: String?, pgMerchantId: String?
+        var type: SelectedChannel.ChannelType?
+        var id: String?
+        var channelKey: String?
+        var name: String?
+        var pgProvider: String?
+        var pgMerchantId: String?
         try s.members { (s: inout JSONScanner, key) throws(Failure) in
             if key.equals("type") {
                 type = SelectedChannel.ChannelType(rawString: try s.string())
@@ -342,11 +404,15 @@ public struct FastPortOneDecoder: PortOneDecoder {
         guard let type else { throw s.missing("type") }
         guard let pgProvider else { throw s.missing("pgProvider") }
         guard let pgMerchantId else { throw s.missing("pgMerchantId") }
-        return SelectedChannel(type: type, id: id, key: channelKey, name: name, pgProvider: pgProvider, pgMerchantId: pgMerchantId)
+        return SelectedChannel(
+            type: type, id: id, key: channelKey, name: name, pgProvider: pgProvider, pgMerchantId: pgMerchantId)
     }
 
+    /// Reads a `ChannelGroupSummary`.
     static func channelGroup(_ s: inout JSONScanner) throws(Failure) -> ChannelGroupSummary {
-        var id: String?, name: String?, isForTest: Bool?
+        var id: String?
+        var name: String?
+        var isForTest: Bool?
         try s.members { (s: inout JSONScanner, key) throws(Failure) in
             if key.equals("id") {
                 id = try s.string()
@@ -364,18 +430,26 @@ public struct FastPortOneDecoder: PortOneDecoder {
         return ChannelGroupSummary(id: id, name: name, isForTest: isForTest)
     }
 
+    /// Reads a `PaymentMethod` by its `type` discriminator.
     static func paymentMethod(_ s: inout JSONScanner) throws(Failure) -> PaymentMethod {
-        var type: String?, provider: EasyPayProvider?, easyPayMethod: String?, cardName: String?
-        var approvalNumber: String?, bank: String?, accountNumber: String?
+        var type: String?
+        var provider: EasyPayProvider?
+        var easyPayMethod: String?
+        var cardName: String?
+        var approvalNumber: String?
+        var bank: String?
+        var accountNumber: String?
         try s.members { (s: inout JSONScanner, key) throws(Failure) in
             if key.equals("type") {
                 type = try s.string()
             } else if key.equals("provider") {
                 provider = try s.optionalString().map(EasyPayProvider.init(rawValue:))
             } else if key.equals("easyPayMethod") {
-                easyPayMethod = try s.optional { (s: inout JSONScanner) throws(Failure) in try s.memberString("type") } ?? nil
+                easyPayMethod =
+                    try s.optional { (s: inout JSONScanner) throws(Failure) in try s.memberString("type") } ?? nil
             } else if key.equals("card") {
-                cardName = try s.optional { (s: inout JSONScanner) throws(Failure) in try s.memberString("name") } ?? nil
+                cardName =
+                    try s.optional { (s: inout JSONScanner) throws(Failure) in try s.memberString("name") } ?? nil
             } else if key.equals("approvalNumber") {
                 approvalNumber = try s.optionalString()
             } else if key.equals("bank") {
@@ -400,6 +474,7 @@ public struct FastPortOneDecoder: PortOneDecoder {
         }
     }
 
+    /// Reads a `PaymentWebhook`.
     static func webhook(_ s: inout JSONScanner) throws(Failure) -> PaymentWebhook {
         var webhook = PaymentWebhook(id: "")
         var id: String?
@@ -421,7 +496,8 @@ public struct FastPortOneDecoder: PortOneDecoder {
             } else if key.equals("maxExecutionCount") {
                 webhook.maxExecutionCount = try s.optionalInt()
             } else if key.equals("response") {
-                webhook.responseCode = try s.optional { (s: inout JSONScanner) throws(Failure) in try s.memberString("code") } ?? nil
+                webhook.responseCode =
+                    try s.optional { (s: inout JSONScanner) throws(Failure) in try s.memberString("code") } ?? nil
             } else if key.equals("triggeredAt") {
                 webhook.triggeredAt = try s.optionalTimestamp()
             } else {
@@ -433,10 +509,19 @@ public struct FastPortOneDecoder: PortOneDecoder {
         return webhook
     }
 
+    /// Reads a `PaymentCancellation` (any status).
     static func cancellation(_ s: inout JSONScanner) throws(Failure) -> PaymentCancellation {
-        var status: PaymentCancellation.Status?, id: String?, pgCancellationId: String?, totalAmount: Int64?
-        var taxFreeAmount: Int64?, vatAmount: Int64?, easyPayDiscountAmount: Int64?, reason: String?
-        var requestedAt: RFC3339.Timestamp?, cancelledAt: RFC3339.Timestamp?, receiptUrl: String?
+        var status: PaymentCancellation.Status?
+        var id: String?
+        var pgCancellationId: String?
+        var totalAmount: Int64?
+        var taxFreeAmount: Int64?
+        var vatAmount: Int64?
+        var easyPayDiscountAmount: Int64?
+        var reason: String?
+        var requestedAt: RFC3339.Timestamp?
+        var cancelledAt: RFC3339.Timestamp?
+        var receiptUrl: String?
         var trigger: PaymentCancellation.Trigger?
         try s.members { (s: inout JSONScanner, key) throws(Failure) in
             if key.equals("status") {
@@ -481,8 +566,12 @@ public struct FastPortOneDecoder: PortOneDecoder {
         return cancellation
     }
 
+    /// Reads a `Dispute`.
     static func dispute(_ s: inout JSONScanner) throws(Failure) -> Dispute {
-        var status: String?, pgDisputeId: String?, reason: String?, createdAt: RFC3339.Timestamp?
+        var status: String?
+        var pgDisputeId: String?
+        var reason: String?
+        var createdAt: RFC3339.Timestamp?
         var resolvedAt: RFC3339.Timestamp?
         try s.members { (s: inout JSONScanner, key) throws(Failure) in
             if key.equals("status") {
@@ -500,9 +589,11 @@ public struct FastPortOneDecoder: PortOneDecoder {
             }
         }
         guard let status else { throw s.missing("status") }
-        return Dispute(status: status, pgDisputeId: pgDisputeId, reason: reason, createdAt: createdAt, resolvedAt: resolvedAt)
+        return Dispute(
+            status: status, pgDisputeId: pgDisputeId, reason: reason, createdAt: createdAt, resolvedAt: resolvedAt)
     }
 
+    /// Reads a `PaymentOrigin`.
     static func paymentOrigin(_ s: inout JSONScanner) throws(Failure) -> PaymentOrigin {
         var origin = PaymentOrigin()
         try s.members { (s: inout JSONScanner, key) throws(Failure) in
@@ -521,8 +612,12 @@ public struct FastPortOneDecoder: PortOneDecoder {
         return origin
     }
 
+    /// Reads a `PaymentProduct`.
     static func product(_ s: inout JSONScanner) throws(Failure) -> PaymentProduct {
-        var id: String?, name: String?, amount: Int64?, quantity: Int64?
+        var id: String?
+        var name: String?
+        var amount: Int64?
+        var quantity: Int64?
         try s.members { (s: inout JSONScanner, key) throws(Failure) in
             if key.equals("id") {
                 id = try s.string()
@@ -543,6 +638,7 @@ public struct FastPortOneDecoder: PortOneDecoder {
         return PaymentProduct(id: id, name: name, amount: amount, quantity: Int(quantity))
     }
 
+    /// Reads a `PaymentFailure`.
     static func paymentFailure(_ s: inout JSONScanner) throws(Failure) -> PaymentFailure {
         var failure = PaymentFailure()
         try s.members { (s: inout JSONScanner, key) throws(Failure) in
@@ -559,11 +655,24 @@ public struct FastPortOneDecoder: PortOneDecoder {
         return failure
     }
 
+    /// Reads a `PaymentEvent` (any type).
     static func event(_ s: inout JSONScanner) throws(Failure) -> PaymentEvent {
-        var kind: PaymentEvent.Kind?, id: String?, paymentId: String?, transactionId: String?, storeId: String?
-        var channel: SelectedChannel?, version: PortOneVersion?, requestedAt: RFC3339.Timestamp?
-        var createdAt: RFC3339.Timestamp?, orderName: String?, totalAmount: PaymentAmount?, eventAmount: Int64?
-        var currency: Currency?, customer = Customer(), customData: String?, cancellation: PaymentCancellation?
+        var kind: PaymentEvent.Kind?
+        var id: String?
+        var paymentId: String?
+        var transactionId: String?
+        var storeId: String?
+        var channel: SelectedChannel?
+        var version: PortOneVersion?
+        var requestedAt: RFC3339.Timestamp?
+        var createdAt: RFC3339.Timestamp?
+        var orderName: String?
+        var totalAmount: PaymentAmount?
+        var eventAmount: Int64?
+        var currency: Currency?
+        var customer = Customer()
+        var customData: String?
+        var cancellation: PaymentCancellation?
         try s.members { (s: inout JSONScanner, key) throws(Failure) in
             if key.equals("type") {
                 kind = PaymentEvent.Kind(rawString: try s.string())
@@ -592,7 +701,8 @@ public struct FastPortOneDecoder: PortOneDecoder {
             } else if key.equals("currency") {
                 currency = Currency(rawValue: try s.string())
             } else if key.equals("customer") {
-                customer = try s.optional { (s: inout JSONScanner) throws(Failure) in try Self.customer(&s) } ?? Customer()
+                customer =
+                    try s.optional { (s: inout JSONScanner) throws(Failure) in try Self.customer(&s) } ?? Customer()
             } else if key.equals("customData") {
                 customData = try s.optionalString()
             } else if key.equals("cancellation") {
@@ -628,7 +738,9 @@ extension JSONScanner {
     }
 
     /// Iterates members, adding the member name to the path of any failure.
-    mutating func members(_ body: (inout JSONScanner, UnsafeBufferPointer<UInt8>) throws(Failure) -> Void) throws(Failure) {
+    mutating func members(_ body: (inout JSONScanner, UnsafeBufferPointer<UInt8>) throws(Failure) -> Void)
+        throws(Failure)
+    {
         try object { (s: inout JSONScanner, key) throws(Failure) in
             do throws(Failure) {
                 try body(&s, key)
@@ -669,21 +781,25 @@ extension JSONScanner {
         return values
     }
 
+    /// A string, or nil for `null`.
     mutating func optionalString() throws(Failure) -> String? {
         if try consumeNull() { return nil }
         return try string()
     }
 
+    /// An integer, or nil for `null`.
     mutating func optionalInt64() throws(Failure) -> Int64? {
         if try consumeNull() { return nil }
         return try int64()
     }
 
+    /// An integer, or nil for `null`.
     mutating func optionalInt() throws(Failure) -> Int? {
         if try consumeNull() { return nil }
         return Int(try int64())
     }
 
+    /// A boolean, or nil for `null`.
     mutating func optionalBool() throws(Failure) -> Bool? {
         if try consumeNull() { return nil }
         return try bool()
@@ -699,6 +815,7 @@ extension JSONScanner {
         }
     }
 
+    /// An RFC 3339 timestamp, or nil for `null`.
     mutating func optionalTimestamp() throws(Failure) -> RFC3339.Timestamp? {
         if try consumeNull() { return nil }
         return try timestamp()

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A minimal pull parser over UTF-8 JSON bytes, for decoders that build models directly
 /// (no intermediate tree, no dictionaries): the fast path of PortOne decoding.
 ///
@@ -8,15 +6,18 @@ import Foundation
 import Foundation
 
 struct JSONScanner: ~Copyable {
-    /// Why the bytes are not what was expected, with the byte offset.
+    /// Why the bytes are not what was expected, and where.
     struct Failure: Error, CustomStringConvertible {
+        /// Byte offset of the problem.
         let offset: Int
+        /// What is wrong.
         let reason: String
         /// The member names and `[index]`es leading to the problem, outermost first.
         var path: [String] = []
         /// Set when a required member is absent.
         var missing: String?
 
+        /// Creates a failure.
         init(offset: Int, reason: String, missing: String? = nil) {
             self.offset = offset
             self.reason = reason
@@ -35,16 +36,21 @@ struct JSONScanner: ~Copyable {
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>
+    /// The offset of the next byte to read.
     private(set) var position = 0
 
+    /// Scans `bytes`, which must outlive the scanner.
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
+    /// A failure at the current position.
     func fail(_ reason: String) -> Failure { Failure(offset: position, reason: reason) }
 
+    /// True when every byte was consumed.
     var isAtEnd: Bool { position >= bytes.count }
 
+    /// Skips JSON whitespace.
     mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
@@ -61,6 +67,7 @@ struct JSONScanner: ~Copyable {
         return bytes[position]
     }
 
+    /// Consumes `byte` (after whitespace) or fails.
     mutating func expect(_ byte: UInt8) throws(Failure) {
         guard try peek() == byte else { throw fail("expected '\(Character(Unicode.Scalar(byte)))'") }
         position += 1
@@ -84,7 +91,9 @@ struct JSONScanner: ~Copyable {
 
     /// Iterates an object's members: `body` gets each key's raw bytes (no escapes decoded; keys
     /// with escapes are decoded) and must consume the value.
-    mutating func object(_ body: (inout JSONScanner, UnsafeBufferPointer<UInt8>) throws(Failure) -> Void) throws(Failure) {
+    mutating func object(_ body: (inout JSONScanner, UnsafeBufferPointer<UInt8>) throws(Failure) -> Void)
+        throws(Failure)
+    {
         try expect(UInt8(ascii: "{"))
         if try peek() == UInt8(ascii: "}") {
             position += 1
@@ -246,7 +255,8 @@ struct JSONScanner: ~Copyable {
         }
         guard position > start else { throw fail("expected an integer") }
         if position < bytes.count,
-            bytes[position] == UInt8(ascii: ".") || bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E")
+            bytes[position] == UInt8(ascii: ".") || bytes[position] == UInt8(ascii: "e")
+                || bytes[position] == UInt8(ascii: "E")
         {
             throw fail("expected an integer, found a fraction or exponent")
         }

@@ -17,24 +17,35 @@ public struct KeysetCursor: Sendable, Hashable {
     public private(set) var isFinished = false
     /// Items per page.
     public let pageSize: Int
+    /// How far before the last timestamp seen the next page starts (0: exactly at it). A safety
+    /// margin in case a server treats `from` as exclusive or compares coarser timestamps than
+    /// it returns; the re-read rows are de-duplicated by the scan.
+    public let overlapNanoseconds: Int64
 
     /// Starts a slice.
-    public init(from: RFC3339.Timestamp, until: RFC3339.Timestamp, pageSize: Int) {
+    public init(from: RFC3339.Timestamp, until: RFC3339.Timestamp, pageSize: Int, overlap: Duration = .zero) {
         self.from = from
         self.until = until
         self.pageSize = pageSize
+        let (seconds, attoseconds) = overlap.components
+        self.overlapNanoseconds = max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         self.isFinished = from >= until
     }
 
     /// Moves past a received page of `itemCount` items whose largest keyset timestamp is
-    /// `lastKey` (nil when no item of the page could be decoded).
-    public mutating func advance(itemCount: Int, lastKey: RFC3339.Timestamp?) throws(PortOneError) {
-        if itemCount < pageSize {
+    /// `lastKey` (nil when no item of the page could be decoded). `servedPageSize` is the page
+    /// size the server says it used: a server that caps the size must not make a full page
+    /// look short (which would end the slice early and miss payments).
+    public mutating func advance(
+        itemCount: Int, lastKey: RFC3339.Timestamp?, servedPageSize: Int? = nil
+    ) throws(PortOneError) {
+        let effectiveSize = min(pageSize, servedPageSize.flatMap { $0 > 0 ? $0 : nil } ?? pageSize)
+        if itemCount < effectiveSize || itemCount == 0 {
             isFinished = true
             return
         }
-        if let lastKey, lastKey > from {
-            from = lastKey
+        if let lastKey, lastKey.adding(nanoseconds: -overlapNanoseconds) > from {
+            from = lastKey.adding(nanoseconds: -overlapNanoseconds)
             pageNumber = 0
         } else {
             pageNumber += 1

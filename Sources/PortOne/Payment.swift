@@ -122,7 +122,8 @@ public struct Payment: Sendable, Hashable {
     }
 }
 
-extension Payment: Decodable {
+extension Payment: Codable {
+    /// The JSON member names of PortOne's `Payment`.
     enum CodingKeys: String, CodingKey {
         case id, status, transactionId, merchantId, storeId, method, channel, channelGroup, version
         case scheduleId, billingKey, webhooks, requestedAt, updatedAt, statusChangedAt, orderName, amount
@@ -186,5 +187,49 @@ extension Payment: Decodable {
         } else {
             failedAt = try c.decodeTimestampIfPresent(forKey: .failedAt)
         }
+    }
+
+    /// Encodes PortOne's `Payment` shape (the fields this model keeps): the evidence of what a
+    /// run saw, readable by both decoders.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(status, forKey: .status)
+        try c.encode(id, forKey: .id)
+        try c.encode(transactionId, forKey: .transactionId)
+        try c.encode(merchantId, forKey: .merchantId)
+        try c.encode(storeId, forKey: .storeId)
+        try c.encodeIfPresent(method, forKey: .method)
+        try c.encodeIfPresent(channel, forKey: .channel)
+        try c.encodeIfPresent(channelGroup, forKey: .channelGroup)
+        try c.encode(version, forKey: .version)
+        try c.encodeIfPresent(scheduleId, forKey: .scheduleId)
+        try c.encodeIfPresent(billingKey, forKey: .billingKey)
+        if !webhooks.isEmpty { try c.encode(webhooks, forKey: .webhooks) }
+        try c.encode(requestedAt, forKey: .requestedAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+        try c.encode(statusChangedAt, forKey: .statusChangedAt)
+        try c.encode(orderName, forKey: .orderName)
+        try c.encode(amount, forKey: .amount)
+        try c.encode(currency, forKey: .currency)
+        try c.encode(customer, forKey: .customer)
+        try c.encodeIfPresent(origin, forKey: .origin)
+        try c.encodeIfPresent(promotionId, forKey: .promotionId)
+        try c.encodeIfPresent(isCulturalExpense, forKey: .isCulturalExpense)
+        if !products.isEmpty { try c.encode(products, forKey: .products) }
+        try c.encodeIfPresent(productCount, forKey: .productCount)
+        try c.encodeIfPresent(customData, forKey: .customData)
+        try c.encodeIfPresent(country, forKey: .country)
+        try c.encodeIfPresent(pgTxId, forKey: .pgTxId)
+        try c.encodeIfPresent(paidAt, forKey: .paidAt)
+        try c.encodeIfPresent(pgResponse, forKey: .pgResponse)
+        try c.encodeIfPresent(cashReceiptIssuanceStatus, forKey: .cashReceiptIssuanceStatus)
+        try c.encodeIfPresent(receiptUrl, forKey: .receiptUrl)
+        if status == .paid || !disputes.isEmpty { try c.encode(disputes, forKey: .disputes) }
+        if status == .partialCancelled || status == .cancelled || !cancellations.isEmpty {
+            try c.encode(cancellations, forKey: .cancellations)
+        }
+        try c.encodeIfPresent(failedAt, forKey: .failedAt)
+        try c.encodeIfPresent(failure, forKey: .failure)
+        try c.encodeIfPresent(cancelledAt, forKey: .cancelledAt)
     }
 }

@@ -1,5 +1,5 @@
 /// The amounts of a payment, in the currency's minor unit (KRW: won). All integers.
-public struct PaymentAmount: Decodable, Sendable, Hashable {
+public struct PaymentAmount: Codable, Sendable, Hashable {
     /// Total order amount.
     public var total: Int64
     /// Tax-free portion of `total`.

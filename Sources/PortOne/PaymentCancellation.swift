@@ -2,7 +2,7 @@ import ReconcilerCore
 
 /// One cancellation (refund) of a payment. Only ``Status-swift.enum/succeeded`` means money went
 /// back; `REQUESTED` ones are asynchronous and may still fail.
-public struct PaymentCancellation: Decodable, Sendable, Hashable {
+public struct PaymentCancellation: Codable, Sendable, Hashable {
     /// The `status` discriminator of a cancellation.
     public enum Status: TolerantEnum {
         /// `REQUESTED`: asked of the PG, not done yet.

@@ -21,7 +21,8 @@ public struct PaymentCustomData: Sendable, Hashable {
             var userId: String?
             var packageId: String?
             do throws(JSONScanner.Failure) {
-                try scanner.object { (scanner: inout JSONScanner, key: UnsafeBufferPointer<UInt8>) throws(JSONScanner.Failure) in
+                try scanner.object {
+                    (scanner: inout JSONScanner, key: UnsafeBufferPointer<UInt8>) throws(JSONScanner.Failure) in
                     if key.equals("userId") {
                         userId = try scanner.scalarText()
                     } else if key.equals("packageId") {

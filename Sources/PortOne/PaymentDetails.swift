@@ -1,7 +1,7 @@
 import ReconcilerCore
 
 /// Why a payment failed (`FAILED` payments).
-public struct PaymentFailure: Decodable, Sendable, Hashable {
+public struct PaymentFailure: Codable, Sendable, Hashable {
     /// PortOne's reason.
     public var reason: String?
     /// The PG's failure code.
@@ -18,7 +18,7 @@ public struct PaymentFailure: Decodable, Sendable, Hashable {
 }
 
 /// A card dispute on a `PAID` payment.
-public struct Dispute: Decodable, Sendable, Hashable {
+public struct Dispute: Codable, Sendable, Hashable {
     /// `UNRESOLVED` or `RESOLVED` (raw).
     public var status: String
     /// The PG's dispute id.
@@ -56,7 +56,7 @@ public struct Dispute: Decodable, Sendable, Hashable {
 }
 
 /// Where a payment was requested from.
-public struct PaymentOrigin: Decodable, Sendable, Hashable {
+public struct PaymentOrigin: Codable, Sendable, Hashable {
     /// `PC`, `MOBILE` or `API` (raw).
     public var platformType: String?
     /// Browser user agent.
@@ -68,7 +68,7 @@ public struct PaymentOrigin: Decodable, Sendable, Hashable {
 }
 
 /// A product line of a payment.
-public struct PaymentProduct: Decodable, Sendable, Hashable {
+public struct PaymentProduct: Codable, Sendable, Hashable {
     /// The merchant's product id.
     public var id: String
     /// Product name.

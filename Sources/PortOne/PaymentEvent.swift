@@ -68,7 +68,7 @@ public struct PaymentEvent: Sendable, Hashable {
     public var cancellation: PaymentCancellation?
 }
 
-extension PaymentEvent: Decodable {
+extension PaymentEvent: Codable {
     private enum CodingKeys: String, CodingKey {
         case type, id, paymentId, transactionId, storeId, channel, version, requestedAt, createdAt, orderName
         case totalAmount, eventAmount, currency, customer, customData, cancellation
@@ -93,5 +93,26 @@ extension PaymentEvent: Decodable {
         customer = try c.decodeIfPresent(Customer.self, forKey: .customer) ?? Customer()
         customData = try c.decodeIfPresent(String.self, forKey: .customData)
         cancellation = try c.decodeIfPresent(PaymentCancellation.self, forKey: .cancellation)
+    }
+
+    /// Encodes PortOne's `PaymentEvent` shape (the fields this model keeps).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .type)
+        try c.encode(id, forKey: .id)
+        try c.encode(paymentId, forKey: .paymentId)
+        try c.encode(transactionId, forKey: .transactionId)
+        try c.encode(storeId, forKey: .storeId)
+        try c.encodeIfPresent(channel, forKey: .channel)
+        try c.encode(version, forKey: .version)
+        try c.encode(requestedAt, forKey: .requestedAt)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(orderName, forKey: .orderName)
+        try c.encode(totalAmount, forKey: .totalAmount)
+        try c.encode(eventAmount, forKey: .eventAmount)
+        try c.encode(currency, forKey: .currency)
+        try c.encode(customer, forKey: .customer)
+        try c.encodeIfPresent(customData, forKey: .customData)
+        try c.encodeIfPresent(cancellation, forKey: .cancellation)
     }
 }

@@ -1,7 +1,7 @@
 /// How a payment was paid: PortOne's `PaymentMethod` oneOf, discriminated by `type`.
 ///
 /// Only what a reconciler reports is kept; unknown method types keep their raw `type`.
-public enum PaymentMethod: Decodable, Sendable, Hashable {
+public enum PaymentMethod: Codable, Sendable, Hashable {
     /// `PaymentMethodEasyPay`: KakaoPay, NaverPay, TossPay, …
     case easyPay(provider: EasyPayProvider?, easyPayMethod: String?)
     /// `PaymentMethodCard`.
@@ -36,11 +36,13 @@ public enum PaymentMethod: Decodable, Sendable, Hashable {
                 let method = try c.nestedContainer(keyedBy: CodingKeys.self, forKey: .easyPayMethod)
                 inner = try method.decodeIfPresent(String.self, forKey: .type)
             }
-            self = .easyPay(provider: try c.decodeIfPresent(EasyPayProvider.self, forKey: .provider), easyPayMethod: inner)
+            self = .easyPay(
+                provider: try c.decodeIfPresent(EasyPayProvider.self, forKey: .provider), easyPayMethod: inner)
         case "PaymentMethodCard":
             var name: String?
             if c.contains(.card), try !c.decodeNil(forKey: .card) {
-                name = try c.nestedContainer(keyedBy: CodingKeys.self, forKey: .card).decodeIfPresent(String.self, forKey: .name)
+                name = try c.nestedContainer(keyedBy: CodingKeys.self, forKey: .card).decodeIfPresent(
+                    String.self, forKey: .name)
             }
             self = .card(cardName: name, approvalNumber: try c.decodeIfPresent(String.self, forKey: .approvalNumber))
         case "PaymentMethodTransfer":
@@ -56,11 +58,44 @@ public enum PaymentMethod: Decodable, Sendable, Hashable {
         default: self = .unknown(type: type)
         }
     }
+
+    /// Encodes PortOne's shape: `type` plus the fields this model keeps.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .easyPay(let provider, let easyPayMethod):
+            try c.encode("PaymentMethodEasyPay", forKey: .type)
+            try c.encodeIfPresent(provider, forKey: .provider)
+            if let easyPayMethod {
+                var method = c.nestedContainer(keyedBy: CodingKeys.self, forKey: .easyPayMethod)
+                try method.encode(easyPayMethod, forKey: .type)
+            }
+        case .card(let cardName, let approvalNumber):
+            try c.encode("PaymentMethodCard", forKey: .type)
+            if let cardName {
+                var card = c.nestedContainer(keyedBy: CodingKeys.self, forKey: .card)
+                try card.encode(cardName, forKey: .name)
+            }
+            try c.encodeIfPresent(approvalNumber, forKey: .approvalNumber)
+        case .transfer(let bank):
+            try c.encode("PaymentMethodTransfer", forKey: .type)
+            try c.encodeIfPresent(bank, forKey: .bank)
+        case .virtualAccount(let bank, let accountNumber):
+            try c.encode("PaymentMethodVirtualAccount", forKey: .type)
+            try c.encodeIfPresent(bank, forKey: .bank)
+            try c.encodeIfPresent(accountNumber, forKey: .accountNumber)
+        case .mobile: try c.encode("PaymentMethodMobile", forKey: .type)
+        case .giftCertificate: try c.encode("PaymentMethodGiftCertificate", forKey: .type)
+        case .convenienceStore: try c.encode("PaymentMethodConvenienceStore", forKey: .type)
+        case .crypto: try c.encode("PaymentMethodCrypto", forKey: .type)
+        case .unknown(let type): try c.encode(type, forKey: .type)
+        }
+    }
 }
 
 /// An easy-pay provider (`KAKAOPAY`, `NAVERPAY`, …). A string wrapper: PortOne lists 56 and adds
 /// more; ``isKnown`` says whether this build lists it.
-public struct EasyPayProvider: RawRepresentable, Decodable, Sendable, Hashable, CustomStringConvertible {
+public struct EasyPayProvider: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
     /// PortOne's spelling.
     public var rawValue: String
     /// Wraps a provider name.
@@ -86,5 +121,10 @@ public struct EasyPayProvider: RawRepresentable, Decodable, Sendable, Hashable, 
     /// Decodes the provider string.
     public init(from decoder: any Decoder) throws {
         rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+    /// Encodes the provider string.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
     }
 }

@@ -1,7 +1,7 @@
 import ReconcilerCore
 
 /// One webhook PortOne sent for a payment: useful to spot missed webhooks.
-public struct PaymentWebhook: Decodable, Sendable, Hashable {
+public struct PaymentWebhook: Codable, Sendable, Hashable {
     /// The delivery outcome of a webhook.
     public enum Status: TolerantEnum {
         /// `SUCCEEDED`.
@@ -83,5 +83,23 @@ public struct PaymentWebhook: Decodable, Sendable, Hashable {
                 .decodeIfPresent(String.self, forKey: .code)
         }
         triggeredAt = try c.decodeTimestampIfPresent(forKey: .triggeredAt)
+    }
+
+    /// Encodes PortOne's shape (`response.code` for the answer's status).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encodeIfPresent(url, forKey: .url)
+        try c.encodeIfPresent(status, forKey: .status)
+        try c.encodeIfPresent(paymentStatus, forKey: .paymentStatus)
+        try c.encodeIfPresent(trigger, forKey: .trigger)
+        try c.encodeIfPresent(isAsync, forKey: .isAsync)
+        try c.encodeIfPresent(currentExecutionCount, forKey: .currentExecutionCount)
+        try c.encodeIfPresent(maxExecutionCount, forKey: .maxExecutionCount)
+        if let responseCode {
+            var response = c.nestedContainer(keyedBy: CodingKeys.self, forKey: .response)
+            try response.encode(responseCode, forKey: .code)
+        }
+        try c.encodeIfPresent(triggeredAt, forKey: .triggeredAt)
     }
 }

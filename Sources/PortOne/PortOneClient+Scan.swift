@@ -17,12 +17,15 @@ extension PortOneClient {
         onPage: (PaymentScanPage) async throws -> Void
     ) async throws -> PaymentScanSummary {
         let ranges = KeysetCursor.slices(from: from, until: until, count: options.parallelism)
-        var cursors = ranges.map { KeysetCursor(from: $0.from, until: $0.until, pageSize: options.pageSize) }
+        var cursors = ranges.map {
+            KeysetCursor(from: $0.from, until: $0.until, pageSize: options.pageSize, overlap: options.boundaryOverlap)
+        }
         var seen = PaymentIdSet()
         var summary = PaymentScanSummary()
         let keyPath: KeyPath<Payment, RFC3339.Timestamp> =
             options.timestampType == .statusChangedAt ? \.statusChangedAt : \.requestedAt
-        let sortBy: PaymentListQuery.SortBy = options.timestampType == .statusChangedAt ? .statusChangedAt : .requestedAt
+        let sortBy: PaymentListQuery.SortBy =
+            options.timestampType == .statusChangedAt ? .statusChangedAt : .requestedAt
         let storeId = configuration.storeId
         func query(_ cursor: KeysetCursor) -> PaymentListQuery {
             PaymentListQuery(
@@ -61,7 +64,7 @@ extension PortOneClient {
                         }
                     }
                 }
-                try cursors[index].advance(itemCount: page.items.count, lastKey: lastKey)
+                try cursors[index].advance(itemCount: page.items.count, lastKey: lastKey, servedPageSize: page.size)
                 if !fresh.isEmpty {
                     try await onPage(PaymentScanPage(items: fresh, slice: index))
                 }

@@ -44,7 +44,8 @@ public final class PortOneClient: Sendable {
 
     /// `GET /payments/{paymentId}?storeId=…`: one payment, or `.notFound`.
     public func getPayment(id: String) async throws(PortOneError) -> PaymentLookup {
-        let path = "/payments/" + JSONText.percentEncodePathSegment(id) + "?storeId="
+        let path =
+            "/payments/" + JSONText.percentEncodePathSegment(id) + "?storeId="
             + JSONText.percentEncodeQueryValue(configuration.storeId)
         let decoder = self.decoder
         let answer = try await execute(path: path, notFoundIsAnswer: true) { body throws(PortOneDecodingError) in
@@ -62,7 +63,8 @@ public final class PortOneClient: Sendable {
         var query = query
         query.storeId = configuration.storeId
         let decoder = self.decoder
-        return try await execute(path: query.pathAndQuery, notFoundIsAnswer: false) { body throws(PortOneDecodingError) in
+        return try await execute(path: query.pathAndQuery, notFoundIsAnswer: false) {
+            body throws(PortOneDecodingError) in
             try decoder.decodePaymentsPage(body)
         }!
     }
@@ -142,7 +144,8 @@ public final class PortOneClient: Sendable {
                     case 403: throw PortOneError.forbidden(storeId: configuration.storeId, serverMessage: message)
                     case 400: throw PortOneError.invalidRequest(serverMessage: message)
                     default:
-                        throw PortOneError.unexpectedStatus(status: response.status, type: body?.type, serverMessage: message)
+                        throw PortOneError.unexpectedStatus(
+                            status: response.status, type: body?.type, serverMessage: message)
                     }
                 }
             } catch let error as HTTPTransportError {

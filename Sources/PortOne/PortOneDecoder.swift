@@ -69,7 +69,8 @@ public struct FoundationPortOneDecoder: PortOneDecoder {
     }
 
     /// Decodes a `GET /payment-events-by-cursor` body.
-    public func decodePaymentEventsCursorPage(_ body: [UInt8]) throws(PortOneDecodingError) -> CursorPage<PaymentEvent> {
+    public func decodePaymentEventsCursorPage(_ body: [UInt8]) throws(PortOneDecodingError) -> CursorPage<PaymentEvent>
+    {
         let envelope = try decode(CursorEnvelope<PaymentEventWithCursor>.self, body)
         return CursorPage(items: envelope.items.map { ($0.paymentEvent.result, $0.cursor) })
     }
@@ -85,13 +86,16 @@ public struct FoundationPortOneDecoder: PortOneDecoder {
 
 /// Decodes one payment, catching its failure so the rest of the page survives.
 struct TolerantPayment: Decodable {
+    /// The payment, or why it could not be decoded.
     let result: Result<Payment, PaymentDecodingFailure>
 
+    /// Decodes the payment, catching its failure.
     init(from decoder: any Decoder) throws {
         do {
             result = .success(try Payment(from: decoder))
         } catch {
-            let id = try? decoder.container(keyedBy: AnyCodingKey.self).decode(String.self, forKey: AnyCodingKey(stringValue: "id"))
+            let id = try? decoder.container(keyedBy: AnyCodingKey.self).decode(
+                String.self, forKey: AnyCodingKey(stringValue: "id"))
             let reason = DecodingFailureReason.describe(error, droppingPathPrefix: decoder.codingPath.count)
             result = .failure(PaymentDecodingFailure(paymentId: id, reason: reason))
         }
@@ -100,8 +104,10 @@ struct TolerantPayment: Decodable {
 
 /// Decodes one payment event, catching its failure.
 struct TolerantPaymentEvent: Decodable {
+    /// The event, or why it could not be decoded.
     let result: Result<PaymentEvent, PaymentDecodingFailure>
 
+    /// Decodes the event, catching its failure.
     init(from decoder: any Decoder) throws {
         do {
             result = .success(try PaymentEvent(from: decoder))

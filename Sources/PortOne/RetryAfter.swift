@@ -23,7 +23,10 @@ public enum RetryAfter {
     /// and asctime (`Sun Nov  6 08:49:37 1994`).
     static func httpDate(_ text: String) -> RFC3339.Timestamp? {
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
-        var day: Int?, month: Int?, year: Int?, time: String?
+        var day: Int?
+        var month: Int?
+        var year: Int?
+        var time: String?
         if parts.count == 4, parts[3] == "GMT", parts[1].contains("-") {  // RFC 850: weekday, dd-Mon-yy hh:mm:ss GMT
             let pieces = parts[1].split(separator: "-").map(String.init)
             guard pieces.count == 3, let yy = Int(pieces[2]) else { return nil }

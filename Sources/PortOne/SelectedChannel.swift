@@ -1,5 +1,5 @@
 /// The PG channel a payment went through.
-public struct SelectedChannel: Decodable, Sendable, Hashable {
+public struct SelectedChannel: Codable, Sendable, Hashable {
     /// Live or test channel.
     public enum ChannelType: TolerantEnum {
         /// `LIVE`: real money.

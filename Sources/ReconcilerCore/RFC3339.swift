@@ -9,7 +9,7 @@ import Foundation
 /// parsed value is an exact ``RFC3339/Timestamp`` (seconds + nanoseconds since the Unix epoch).
 public enum RFC3339 {
     /// An exact instant: whole seconds since 1970-01-01T00:00:00Z plus nanoseconds.
-    public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
         /// Whole seconds since the Unix epoch (negative before 1970).
         public let secondsSinceEpoch: Int64
         /// Nanoseconds within the second, `0..<1_000_000_000`.
@@ -60,6 +60,23 @@ public enum RFC3339 {
 
         /// The canonical UTC form, e.g. `2026-09-07T07:12:38.366979621Z`.
         public var description: String { RFC3339.format(self) }
+
+        /// Decodes an RFC 3339 string.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            do {
+                self = try RFC3339.parse(text)
+            } catch {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
+            }
+        }
+
+        /// Encodes the canonical UTC string (exact: it parses back to the same instant).
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(RFC3339.format(self))
+        }
     }
 
     /// Why a text is not an RFC 3339 timestamp.

@@ -12,6 +12,21 @@ import Testing
         #expect(cursor.isFinished)
     }
 
+    @Test func aServerThatCapsThePageSizeDoesNotEndTheSliceEarly() throws {
+        var cursor = KeysetCursor(from: Self.t(0), until: Self.t(100), pageSize: 1000)
+        try cursor.advance(itemCount: 100, lastKey: Self.t(3), servedPageSize: 100)
+        #expect(!cursor.isFinished)
+        #expect(cursor.from == Self.t(3))
+        try cursor.advance(itemCount: 99, lastKey: Self.t(4), servedPageSize: 100)
+        #expect(cursor.isFinished)
+    }
+
+    @Test func anEmptyPageAlwaysEndsTheSlice() throws {
+        var cursor = KeysetCursor(from: Self.t(0), until: Self.t(100), pageSize: 10)
+        try cursor.advance(itemCount: 0, lastKey: nil, servedPageSize: 0)
+        #expect(cursor.isFinished)
+    }
+
     @Test func aFullPageMovesFromToItsLastTimestampAtPageZero() throws {
         var cursor = KeysetCursor(from: Self.t(0), until: Self.t(100), pageSize: 10)
         try cursor.advance(itemCount: 10, lastKey: Self.t(7))
@@ -30,6 +45,19 @@ import Testing
         #expect(cursor.pageNumber == 2)
         try cursor.advance(itemCount: 10, lastKey: Self.t(6))
         #expect(cursor.from == Self.t(6))
+        #expect(cursor.pageNumber == 0)
+    }
+
+    @Test func anOverlapStartsTheNextPageEarlierAndStillProgresses() throws {
+        var cursor = KeysetCursor(from: Self.t(0), until: Self.t(100), pageSize: 10, overlap: .seconds(1))
+        try cursor.advance(itemCount: 10, lastKey: Self.t(7))
+        #expect(cursor.from == Self.t(6))
+        #expect(cursor.pageNumber == 0)
+        try cursor.advance(itemCount: 10, lastKey: Self.t(7))  // only rows within the overlap
+        #expect(cursor.from == Self.t(6))
+        #expect(cursor.pageNumber == 1)
+        try cursor.advance(itemCount: 10, lastKey: Self.t(9))
+        #expect(cursor.from == Self.t(8))
         #expect(cursor.pageNumber == 0)
     }
 

@@ -50,7 +50,9 @@ struct OpenAPIExamples: @unchecked Sendable {  // read-only after loading
         var result: [String: Any] = [:]
         for (key, property) in properties.sorted(by: { $0.key < $1.key }) {
             guard required.contains(key) || (optional && depth < 3) else { continue }
-            if let value = value(property as! [String: Any], key: key, optional: optional, depth: depth + 1, counter: &counter) {
+            if let value = value(
+                property as! [String: Any], key: key, optional: optional, depth: depth + 1, counter: &counter)
+            {
                 result[key] = value
             }
         }

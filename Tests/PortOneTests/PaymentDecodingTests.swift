@@ -25,7 +25,9 @@ import Testing
         bytes(["items": items, "page": ["number": 0, "size": 10, "totalCount": items.count]])
     }
 
-    static func decodeOne(_ object: [String: Any], _ kind: DecoderKind) throws -> Result<Payment, PaymentDecodingFailure> {
+    static func decodeOne(_ object: [String: Any], _ kind: DecoderKind) throws -> Result<
+        Payment, PaymentDecodingFailure
+    > {
         try kind.decoder.decodePayment(bytes(object))
     }
 
@@ -130,7 +132,12 @@ import Testing
                 objects.append(object)
             }
         }
-        objects.append(Self.mutated { $0["customer"] = NSNull(); $0["webhooks"] = NSNull(); $0["channel"] = NSNull() })
+        objects.append(
+            Self.mutated {
+                $0["customer"] = NSNull()
+                $0["webhooks"] = NSNull()
+                $0["channel"] = NSNull()
+            })
         let escaped = Self.paidKakaoPay.replacingOccurrences(
             of: #""orderName":"베이직 크레딧 330개""#,
             with: #""orderName":"\uBCA0\uC774\uC9C1 \ud83d\ude00 \"q\" \\ \/ \n\t\b\f\r end""#)
@@ -144,7 +151,39 @@ import Testing
             #expect(try actual.get() == expected.get())
         }
         #expect(try fast.items.last?.get().orderName == "베이직 😀 \"q\" \\ / \n\t\u{8}\u{c}\r end")
-        #expect((fast.number, fast.size, fast.totalCount) == (foundation.number, foundation.size, foundation.totalCount))
+        #expect(
+            (fast.number, fast.size, fast.totalCount) == (foundation.number, foundation.size, foundation.totalCount))
+    }
+
+    @Test(arguments: both)
+    func encodedPaymentsReadBackIdentically(decoding: DecoderKind) throws {
+        var objects: [Any] = [try JSONSerialization.jsonObject(with: Data(Self.paidKakaoPay.utf8))]
+        for (status, schema) in Self.variants {
+            var object = OpenAPIExamples.shared.example(schema: schema, optional: true)
+            object["status"] = status
+            objects.append(object)
+        }
+        let page = try decoding.decoder.decodePaymentsPage(Self.page(objects))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        for item in page.items {
+            let payment = try item.get()
+            let evidence = Array(try encoder.encode(payment))
+            #expect(try decoding.decoder.decodePayment(evidence).get() == payment)
+            let object = try JSONSerialization.jsonObject(with: Data(evidence)) as! [String: Any]
+            #expect(object["status"] as? String == payment.status.rawString)
+            #expect(object["statusChangedAt"] as? String == RFC3339.format(payment.statusChangedAt))
+        }
+    }
+
+    @Test func encodedEventsReadBackIdentically() throws {
+        var event = OpenAPIExamples.shared.example(schema: "CancelledPaymentEvent", optional: true)
+        event["type"] = "CANCELLED"
+        let body = Self.bytes(["items": [["paymentEvent": event, "cursor": "c"]]])
+        let decoded = try FastPortOneDecoder().decodePaymentEventsCursorPage(body).items[0].item.get()
+        let evidence = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(decoded))
+        let again = Self.bytes(["items": [["paymentEvent": evidence, "cursor": "c"]]])
+        #expect(try FoundationPortOneDecoder().decodePaymentEventsCursorPage(again).items[0].item.get() == decoded)
     }
 
     @Test(arguments: [
@@ -192,15 +231,24 @@ import Testing
             $0["status"] = "PARTIAL_CANCELLED"
             $0["cancelledAt"] = "2026-09-08T01:00:00.123456Z"
             $0["cancellations"] = [
-                ["status": "SUCCEEDED", "id": "c-1", "totalAmount": 10000, "taxFreeAmount": 0, "vatAmount": 909,
-                 "reason": "고객 요청", "requestedAt": "2026-09-08T01:00:00Z", "cancelledAt": "2026-09-08T01:00:00.123456Z",
-                 "trigger": "CONSOLE"],
-                ["status": "REQUESTED", "id": "c-2", "totalAmount": 5000, "taxFreeAmount": 0, "vatAmount": 0,
-                 "reason": "비동기", "requestedAt": "2026-09-08T02:00:00Z"],
-                ["status": "FAILED", "id": "c-3", "totalAmount": 5000, "taxFreeAmount": 0, "vatAmount": 0,
-                 "reason": "실패", "requestedAt": "2026-09-08T03:00:00Z", "trigger": "CHARGEBACK"],
-                ["status": "REVERSED", "id": "c-4", "totalAmount": 1, "taxFreeAmount": 0, "vatAmount": 0,
-                 "reason": "?", "requestedAt": "2026-09-08T04:00:00Z", "trigger": "ROBOT"],
+                [
+                    "status": "SUCCEEDED", "id": "c-1", "totalAmount": 10000, "taxFreeAmount": 0, "vatAmount": 909,
+                    "reason": "고객 요청", "requestedAt": "2026-09-08T01:00:00Z",
+                    "cancelledAt": "2026-09-08T01:00:00.123456Z",
+                    "trigger": "CONSOLE",
+                ],
+                [
+                    "status": "REQUESTED", "id": "c-2", "totalAmount": 5000, "taxFreeAmount": 0, "vatAmount": 0,
+                    "reason": "비동기", "requestedAt": "2026-09-08T02:00:00Z",
+                ],
+                [
+                    "status": "FAILED", "id": "c-3", "totalAmount": 5000, "taxFreeAmount": 0, "vatAmount": 0,
+                    "reason": "실패", "requestedAt": "2026-09-08T03:00:00Z", "trigger": "CHARGEBACK",
+                ],
+                [
+                    "status": "REVERSED", "id": "c-4", "totalAmount": 1, "taxFreeAmount": 0, "vatAmount": 0,
+                    "reason": "?", "requestedAt": "2026-09-08T04:00:00Z", "trigger": "ROBOT",
+                ],
             ]
         }
         let payment = try Self.decodeOne(object, decoding).get()
@@ -294,13 +342,23 @@ import Testing
     }
 
     static let errorBodies: [(String, PortOneErrorBody?)] = [
-        (#"{"type":"UNAUTHORIZED","message":"인증 정보가 올바르지 않습니다."}"#,
-         PortOneErrorBody(type: "UNAUTHORIZED", message: "인증 정보가 올바르지 않습니다.")),
+        (
+            #"{"type":"UNAUTHORIZED","message":"인증 정보가 올바르지 않습니다."}"#,
+            PortOneErrorBody(type: "UNAUTHORIZED", message: "인증 정보가 올바르지 않습니다.")
+        ),
         (#"{"type":"FORBIDDEN"}"#, PortOneErrorBody(type: "FORBIDDEN")),
-        (#"{"type":"INVALID_REQUEST","message":"page too deep"}"#, PortOneErrorBody(type: "INVALID_REQUEST", message: "page too deep")),
-        (#"{"type":"PAYMENT_NOT_FOUND","message":"결제 건이 존재하지 않습니다."}"#,
-         PortOneErrorBody(type: "PAYMENT_NOT_FOUND", message: "결제 건이 존재하지 않습니다.")),
-        (#"{"type":"PG_PROVIDER","message":"m","pgCode":"E1","pgMessage":"거절"}"#, PortOneErrorBody(type: "PG_PROVIDER", message: "m")),
+        (
+            #"{"type":"INVALID_REQUEST","message":"page too deep"}"#,
+            PortOneErrorBody(type: "INVALID_REQUEST", message: "page too deep")
+        ),
+        (
+            #"{"type":"PAYMENT_NOT_FOUND","message":"결제 건이 존재하지 않습니다."}"#,
+            PortOneErrorBody(type: "PAYMENT_NOT_FOUND", message: "결제 건이 존재하지 않습니다.")
+        ),
+        (
+            #"{"type":"PG_PROVIDER","message":"m","pgCode":"E1","pgMessage":"거절"}"#,
+            PortOneErrorBody(type: "PG_PROVIDER", message: "m")
+        ),
         ("<html>Service Unavailable</html>", nil),
     ]
 
@@ -312,7 +370,9 @@ import Testing
     @Test(arguments: both)
     func decodesACursorPageOfPayments(decoding: DecoderKind) throws {
         let object = try JSONSerialization.jsonObject(with: Data(Self.paidKakaoPay.utf8))
-        let body = Self.bytes(["items": [["payment": object, "cursor": "abc"], ["payment": ["id": "x"], "cursor": "def"]]])
+        let body = Self.bytes([
+            "items": [["payment": object, "cursor": "abc"], ["payment": ["id": "x"], "cursor": "def"]]
+        ])
         let page = try decoding.decoder.decodePaymentsCursorPage(body)
         #expect(page.items.count == 2)
         #expect((try? page.items[0].item.get())?.id == "pay-01J8ZK")

@@ -61,7 +61,8 @@ import Testing
     }
 
     @Test(arguments: [
-        "https://api.portone.io", "http://127.0.0.1:8080", "http://127.1.2.3", "http://localhost:1/x", "http://[::1]:9/",
+        "https://api.portone.io", "http://127.0.0.1:8080", "http://127.1.2.3", "http://localhost:1/x",
+        "http://[::1]:9/",
     ])
     func acceptsHTTPSAndLoopbackHTTP(url: String) throws {
         let configuration = PortOneConfiguration(baseURL: url, secret: PortOneSecret(Self.secret), storeId: "s")

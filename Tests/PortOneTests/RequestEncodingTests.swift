@@ -22,7 +22,9 @@ import Testing
 
     @Test func minimalQueryStillCarriesStoreAndTimestampType() {
         let query = PaymentListQuery(storeId: "s", timestampType: .createdAt, pageSize: 10)
-        #expect(query.requestBodyJSON == #"{"page":{"number":0,"size":10},"filter":{"storeId":"s","timestampType":"CREATED_AT"}}"#)
+        #expect(
+            query.requestBodyJSON
+                == #"{"page":{"number":0,"size":10},"filter":{"storeId":"s","timestampType":"CREATED_AT"}}"#)
     }
 
     @Test func pathPercentEncodesTheWholeJSON() throws {
@@ -66,7 +68,8 @@ import Testing
     @Test(arguments: jsonStrings)
     func writesJSONStringLiterals(raw: String, literal: String) throws {
         #expect(JSONText.string(raw) == literal)
-        #expect(try JSONSerialization.jsonObject(with: Data(literal.utf8), options: .fragmentsAllowed) as? String == raw)
+        #expect(
+            try JSONSerialization.jsonObject(with: Data(literal.utf8), options: .fragmentsAllowed) as? String == raw)
     }
 
     @Test func encodesTheCursorBody() throws {
@@ -76,6 +79,7 @@ import Testing
         query.until = try RFC3339.parse("2026-02-01T00:00:00.5Z")
         #expect(
             query.requestBodyJSON
-                == #"{"storeId":"s","from":"2026-01-01T00:00:00Z","until":"2026-02-01T00:00:00.500Z","cursor":"Y3Vyc29y+/=","size":1000}"#)
+                == #"{"storeId":"s","from":"2026-01-01T00:00:00Z","until":"2026-02-01T00:00:00.500Z","cursor":"Y3Vyc29y+/=","size":1000}"#
+        )
     }
 }

@@ -17,7 +17,10 @@ import Testing
 
     static let decisions: [(String, Int, RequestOutcome, Duration, Duration?, Double, RetryPolicy.Decision?)] = [
         ("429 waits at least Retry-After", 1, .rateLimited, .zero, .seconds(3), 0.5, .retry(after: .seconds(3))),
-        ("jitter above Retry-After wins", 4, .rateLimited, .zero, .milliseconds(10), 0.5, .retry(after: .milliseconds(400))),
+        (
+            "jitter above Retry-After wins", 4, .rateLimited, .zero, .milliseconds(10), 0.5,
+            .retry(after: .milliseconds(400))
+        ),
         ("5xx full jitter, low", 1, .serverError, .zero, nil, 0.0, .retry(after: .zero)),
         ("5xx full jitter, high", 3, .serverError, .zero, nil, 0.5, .retry(after: .milliseconds(200))),
         ("timeout retried", 2, .timeout, .seconds(1), nil, 1.0, .retry(after: .milliseconds(200))),
@@ -53,8 +56,9 @@ import Testing
         for attempt in 1...4 {
             for step in 0..<100 {
                 let random = Double(step) / 100
-                guard case .retry(let wait) = Self.policy.decide(
-                    attempt: attempt, outcome: .serverError, elapsed: .zero, retryAfter: nil, random: random)
+                guard
+                    case .retry(let wait) = Self.policy.decide(
+                        attempt: attempt, outcome: .serverError, elapsed: .zero, retryAfter: nil, random: random)
                 else {
                     Issue.record("gave up at attempt \(attempt)")
                     return

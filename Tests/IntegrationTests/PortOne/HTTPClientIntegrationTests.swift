@@ -58,7 +58,8 @@ import Testing
         }
         try await simulator.setFaults(["truncateEvery": 1])
         await #expect {
-            _ = try await client.send(Self.get(simulator, "/payments?requestBody=%7B%22page%22%3A%7B%22size%22%3A50%7D%7D"))
+            _ = try await client.send(
+                Self.get(simulator, "/payments?requestBody=%7B%22page%22%3A%7B%22size%22%3A50%7D%7D"))
         } throws: { error in
             guard case .truncatedBody = error as? HTTPTransportError else { return false }
             return true
@@ -77,13 +78,15 @@ import Testing
             return true
         }
         await #expect {
-            _ = try await client.send(HTTPRequest(url: "http://example.com/payments", headers: [("Authorization", "PortOne x")]))
+            _ = try await client.send(
+                HTTPRequest(url: "http://example.com/payments", headers: [("Authorization", "PortOne x")]))
         } throws: { error in
             guard case .insecureURL(let host) = error as? HTTPTransportError else { return false }
             return host == "example.com" && "\(error)".contains("loopback")
         }
         await #expect {
-            _ = try await client.send(HTTPRequest(url: url + "/x", headers: [("Authorization", "PortOne a\r\nX-Injected: 1")]))
+            _ = try await client.send(
+                HTTPRequest(url: url + "/x", headers: [("Authorization", "PortOne a\r\nX-Injected: 1")]))
         } throws: { error in
             guard case .invalidRequest(let reason) = error as? HTTPTransportError else { return false }
             return !reason.contains("PortOne a")

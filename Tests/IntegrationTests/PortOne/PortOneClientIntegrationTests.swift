@@ -36,7 +36,8 @@ import Testing
     static func scanCounting(
         _ client: PortOneClient, options: PaymentScanOptions,
         onPage: (_ pages: Int, _ seen: Set<String>) async throws -> Void = { _, _ in }
-    ) async throws -> (scan: (ids: Set<String>, summary: PaymentScanSummary, deliveredTwice: Int), unknownStatuses: Int) {
+    ) async throws -> (scan: (ids: Set<String>, summary: PaymentScanSummary, deliveredTwice: Int), unknownStatuses: Int)
+    {
         var unknownStatuses = 0
         var ids = Set<String>()
         var deliveredTwice = 0
@@ -97,7 +98,7 @@ import Testing
         let client = try simulator.client()
         var moved: [String] = []
         let (ids, summary, twice) = try await Self.scanAll(
-            client, options: PaymentScanOptions(pageSize: 1000, parallelism: 2)
+            client, options: PaymentScanOptions(pageSize: 1000, parallelism: 2, boundaryOverlap: .milliseconds(5))
         ) { page, seen in
             guard page == 5 else { return }
             // Move 50 payments the scan already handed over to "now", later in the window (which
@@ -259,7 +260,8 @@ import Testing
             configuration: PortOneConfiguration(
                 baseURL: simulator.baseURL, secret: PortOneSecret(Self.secret), storeId: SimulatorProcess.storeId,
                 retry: RetryPolicy(maximumAttempts: 2, baseDelay: .milliseconds(10)),
-                http: HTTPClientConfiguration(userAgent: "t", connectTimeout: .seconds(1), totalTimeout: .milliseconds(300))))
+                http: HTTPClientConfiguration(
+                    userAgent: "t", connectTimeout: .seconds(1), totalTimeout: .milliseconds(300))))
         await #expect {
             _ = try await client.getPayment(id: "x")
         } throws: { error in

@@ -13,6 +13,7 @@ final class SimulatorProcess: Sendable {
     let baseURL: String
     let secret: String
     private let process: Mutex<Process?>
+    private let exited: DispatchSemaphore
     private let control: HTTPClient
 
     /// The built simulator next to the test bundle (or `PORTONE_SIMULATOR_PATH`).
@@ -25,13 +26,15 @@ final class SimulatorProcess: Sendable {
             bundle.appendingPathComponent("portone-simulator"),
             bundle.deletingLastPathComponent().appendingPathComponent("portone-simulator"),
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/debug/portone-simulator"),
+                .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+                    ".build/debug/portone-simulator"),
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }
 
-    private init(process: Process, baseURL: String, secret: String) {
+    private init(process: Process, exited: DispatchSemaphore, baseURL: String, secret: String) {
         self.process = Mutex(process)
+        self.exited = exited
         self.baseURL = baseURL
         self.secret = secret
         self.control = HTTPClient(configuration: HTTPClientConfiguration(userAgent: "integration-tests"))
@@ -48,6 +51,8 @@ final class SimulatorProcess: Sendable {
         let stdout = Pipe()
         process.standardOutput = stdout
         process.standardError = FileHandle.standardError
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
         let line: String? = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
@@ -68,12 +73,14 @@ final class SimulatorProcess: Sendable {
             process.terminate()
             throw SimulatorStartFailure(message: "the simulator did not announce its port (got: \(line ?? "EOF"))")
         }
-        return SimulatorProcess(process: process, baseURL: String(line.dropFirst(prefix.count)), secret: secret)
+        return SimulatorProcess(
+            process: process, exited: exited, baseURL: String(line.dropFirst(prefix.count)), secret: secret)
     }
 
     /// A client for this simulator.
     func client(
-        secret: String? = nil, storeId: String = storeId, retry: RetryPolicy = RetryPolicy(baseDelay: .milliseconds(20)),
+        secret: String? = nil, storeId: String = storeId,
+        retry: RetryPolicy = RetryPolicy(baseDelay: .milliseconds(20)),
         maximumConcurrentRequests: Int = 4, log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws -> PortOneClient {
         try PortOneClient(
@@ -87,7 +94,9 @@ final class SimulatorProcess: Sendable {
 
     /// Calls the control API and returns the decoded JSON object.
     @discardableResult
-    func control(_ method: HTTPRequest.Method, _ path: String, _ body: [String: Any]? = nil) async throws -> [String: Any] {
+    func control(_ method: HTTPRequest.Method, _ path: String, _ body: [String: Any]? = nil) async throws -> [String:
+        Any]
+    {
         let bytes = try body.map { Array(try JSONSerialization.data(withJSONObject: $0)) }
         let response = try await control.send(
             HTTPRequest(
@@ -109,15 +118,21 @@ final class SimulatorProcess: Sendable {
         (try await control(.get, "/_simulator/stats")["payments"] as? NSNumber)?.intValue ?? -1
     }
 
-    /// SIGTERM, then wait for exit.
+    /// SIGTERM, then wait for the exit; SIGKILL if it has not exited 10 s later (a stuck
+    /// simulator must not hang the test run).
     func stop() {
-        guard let process = process.withLock({ value -> Process? in
-            defer { value = nil }
-            return value
-        }) else { return }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        guard
+            let process = process.withLock({ value -> Process? in
+                defer { value = nil }
+                return value
+            })
+        else { return }
+        guard process.isRunning else { return }
+        process.terminate()
+        if exited.wait(timeout: .now() + 10) == .timedOut {
+            FileHandle.standardError.write(Data("simulator ignored SIGTERM for 10 s; sending SIGKILL\n".utf8))
+            kill(process.processIdentifier, SIGKILL)
+            _ = exited.wait(timeout: .now() + 10)
         }
     }
 
