@@ -63,6 +63,13 @@ public enum SimulatorMain {
     }
 
     private static func serve(_ server: SimulatorServer, options: SimulatorOptions) throws(SimulatorFailure) -> Never {
+        // Block SIGTERM/SIGINT before any server thread exists: threads inherit the mask, so the
+        // signals can only reach the dispatch sources below, never a thread that would drop them.
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGTERM)
+        sigaddset(&blocked, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &blocked, nil)
         let port: Int
         do {
             port = try server.start(host: options.host, port: options.port, maxBodyBytes: options.maxBodyBytes)

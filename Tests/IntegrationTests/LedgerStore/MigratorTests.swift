@@ -175,7 +175,7 @@ struct MigratorTests {
                 #"UPDATE "CreditTransaction" SET type = 'ADJUSTMENT', "paymentId" = NULL WHERE id IN ('ct_dup', 'ct_dup2')"#
             )
             let report = try migrator.migrate()
-            #expect(report.applied.map(\.version) == [2, 3])
+            #expect(report.applied.map(\.version) == Migration.embedded.map(\.version).filter { $0 >= 2 })
             let second = #expect(throws: PostgresError.self) {
                 try AppSchema.insert(
                     LedgerEntry(

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerStore
 import Postgres
 import TestSupport
 import Testing
@@ -22,7 +23,7 @@ import Testing
             let connection = try database.connect()
             defer { connection.close() }
             let recorded = try connection.queryFirst("SELECT count(*)::bigint AS n FROM reconciler.schema_migration")
-            #expect(try recorded?.decode("n", as: Int64.self) == 3)
+            #expect(try recorded?.decode("n", as: Int64.self) == Int64(Migration.embedded.count))
         }
     }
 
