@@ -43,7 +43,9 @@ let package = Package(
         .target(name: "Reports", dependencies: ["ReconcilerCore"]),
         .target(
             name: "ReconcilerCLI",
-            dependencies: ["ReconcilerCore", "ReconcilerEngine", "PortOne", "LedgerStore", "Reports", "Postgres", "HTTP"]
+            dependencies: [
+                "ReconcilerCore", "ReconcilerEngine", "PortOne", "LedgerStore", "Reports", "Postgres", "HTTP",
+            ]
         ),
         .executableTarget(name: "credit-reconciler", dependencies: ["ReconcilerCLI"]),
         .target(name: "PortOneSimulator", dependencies: ["ReconcilerCore"]),

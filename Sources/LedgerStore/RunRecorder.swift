@@ -86,8 +86,10 @@ public final class RunRecorder {
                 error = $4, report = $6::json
             WHERE id = $1 AND status = 'running'
             """,
-            [runId, outcome.rawValue, JSONParameter(rawJSON: totalsJSON), error, finishedAt,
-             reportJSON.map { JSONParameter(rawJSON: $0) }])
+            [
+                runId, outcome.rawValue, JSONParameter(rawJSON: totalsJSON), error, finishedAt,
+                reportJSON.map { JSONParameter(rawJSON: $0) },
+            ])
         _ = try? connection.advisoryUnlock(LedgerLockKeys.run)
         guard result.affectedRows == 1 else {
             let current = try run(id: runId)

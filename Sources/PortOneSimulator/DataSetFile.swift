@@ -8,7 +8,8 @@ public enum DataSetFile {
         guard FileManager.default.createFile(atPath: temporary, contents: nil),
             let handle = FileHandle(forWritingAtPath: temporary)
         else {
-            throw SimulatorFailure("cannot create data set file \(path): check the directory exists and is writable", exitCode: 73)
+            throw SimulatorFailure(
+                "cannot create data set file \(path): check the directory exists and is writable", exitCode: 73)
         }
         do {
             var chunk = Data()
@@ -57,7 +58,10 @@ public enum DataSetFile {
                     var end = i
                     if end > start && bytes[end - 1] == 13 { end -= 1 }
                     var blank = true
-                    for j in start..<end where bytes[j] != 32 && bytes[j] != 9 { blank = false; break }
+                    for j in start..<end where bytes[j] != 32 && bytes[j] != 9 {
+                        blank = false
+                        break
+                    }
                     if !blank { lines.append((number, start..<end)) }
                     start = i + 1
                     number += 1
@@ -71,13 +75,16 @@ public enum DataSetFile {
                 make: { index in
                     let line = frozenLines[index]
                     let fast = data.withUnsafeBytes { raw in
-                        FastPaymentDecoder.decode(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[line.range]))
+                        FastPaymentDecoder.decode(
+                            UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[line.range]))
                     }
                     if let fast { return fast }
                     do {
                         return try JSONDecoder().decode(SimulatedPayment.self, from: data.subdata(in: line.range))
                     } catch {
-                        throw SimulatorFailure("\(path):\(line.number): not a PortOne payment: \(SimulatorFailure.describe(error))", exitCode: 65)
+                        throw SimulatorFailure(
+                            "\(path):\(line.number): not a PortOne payment: \(SimulatorFailure.describe(error))",
+                            exitCode: 65)
                     }
                 }, extract: extract)
         } catch let failure as SimulatorFailure {

@@ -85,7 +85,8 @@ public struct DataSetGenerator: Sendable {
             platformType: platform,
             userAgent: rng.chance(0.9) ? rng.pick(platform == "PC" ? Self.desktopAgents : Self.mobileAgents) : nil,
             url: rng.chance(0.8) ? "https://www.gureum-ai.kr/credits?package=\(package.id)" : nil,
-            ipAddress: "\(rng.pick([1, 14, 27, 39, 58, 110, 112, 118, 121, 175, 211, 222])).\(rng.int(0...255)).\(rng.int(0...255)).\(rng.int(1...254))"
+            ipAddress:
+                "\(rng.pick([1, 14, 27, 39, 58, 110, 112, 118, 121, 175, 211, 222])).\(rng.int(0...255)).\(rng.int(0...255)).\(rng.int(1...254))"
         )
         let customer = SimulatedPayment.Customer(
             id: customerId,
@@ -173,7 +174,8 @@ public struct DataSetGenerator: Sendable {
                 name: "토스페이먼츠 가상계좌", pgProvider: "TOSSPAYMENTS", pgMerchantId: "gureumai01")
             payment.channelGroup = group
             payment.method = SimulatedPayment.Method(
-                type: "PaymentMethodVirtualAccount", bank: rng.pick(["SHINHAN", "KOOKMIN", "WOORI", "NONGHYUP", "HANA"]),
+                type: "PaymentMethodVirtualAccount",
+                bank: rng.pick(["SHINHAN", "KOOKMIN", "WOORI", "NONGHYUP", "HANA"]),
                 accountNumber: "\(rng.int(100...999))\(rng.int(10_000_000...99_999_999))\(rng.int(100...999))",
                 remitteeName: "구름AI",
                 expiredAt: Timestamp(nanoseconds: requested + 3 * Self.day, fractionDigits: 0).description,
@@ -226,8 +228,11 @@ public struct DataSetGenerator: Sendable {
             }
             return max(nanos + 1, min(at, until - 1))
         }
-        func cancellation(_ status: String, amount: Int64, at: Int64, trigger: String? = nil) -> SimulatedPayment.Cancellation {
-            let requestedCancel = Timestamp(nanoseconds: at - rng.int(0...2 * Self.second), fractionDigits: rng.pick([3, 6, 9]))
+        func cancellation(_ status: String, amount: Int64, at: Int64, trigger: String? = nil)
+            -> SimulatedPayment.Cancellation
+        {
+            let requestedCancel = Timestamp(
+                nanoseconds: at - rng.int(0...2 * Self.second), fractionDigits: rng.pick([3, 6, 9]))
             let done = Timestamp(nanoseconds: at, fractionDigits: rng.pick([0, 3, 6, 9]))
             let trigger = trigger ?? (rng.chance(0.7) ? rng.pick(["CONSOLE", "CONSOLE", "API", "PORTONE_ADMIN"]) : nil)
             return SimulatedPayment.Cancellation(
@@ -243,7 +248,8 @@ public struct DataSetGenerator: Sendable {
         }
         if fate < o.cancelRate {
             let trigger = rng.chance(0.05) ? "CHARGEBACK" : nil
-            cancellations.append(cancellation("SUCCEEDED", amount: total, at: cancelTime(after: paidNanos), trigger: trigger))
+            cancellations.append(
+                cancellation("SUCCEEDED", amount: total, at: cancelTime(after: paidNanos), trigger: trigger))
         } else if fate < o.cancelRate + o.partialCancelRate {
             var remaining = total
             var last = paidNanos

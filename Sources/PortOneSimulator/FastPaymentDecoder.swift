@@ -41,51 +41,144 @@ enum FastPaymentDecoder {
     }
 
     private static func payment(_ c: inout JSONCursor) -> P? {
-        var status: String?, id: String?, transactionId: String?, merchantId: String?, storeId: String?
-        var version: String?, orderName: String?, currency: String?
-        var requestedAt: Timestamp?, updatedAt: Timestamp?, statusChangedAt: Timestamp?
-        var amount: P.Amount?, customer: P.Customer?
-        var method: P.Method?, channel: P.Channel?, channelGroup: P.ChannelGroup?, webhooks: [P.Webhook]?
-        var origin: P.Origin?, products: [P.Product]?, productCount: Int64?, customData: String?, country: String?
-        var promotionId: String?, isCulturalExpense: Bool?, paidAt: Timestamp?, pgTxId: String?, pgResponse: String?
-        var cashReceiptIssuanceStatus: String?, receiptUrl: String?, disputes: [P.Dispute]?
-        var cancellations: [P.Cancellation]?, failedAt: Timestamp?, failure: P.Failure?, cancelledAt: Timestamp?
+        var status: String?
+        var id: String?
+        var transactionId: String?
+        var merchantId: String?
+        var storeId: String?
+        var version: String?
+        var orderName: String?
+        var currency: String?
+        var requestedAt: Timestamp?
+        var updatedAt: Timestamp?
+        var statusChangedAt: Timestamp?
+        var amount: P.Amount?
+        var customer: P.Customer?
+        var method: P.Method?
+        var channel: P.Channel?
+        var channelGroup: P.ChannelGroup?
+        var webhooks: [P.Webhook]?
+        var origin: P.Origin?
+        var products: [P.Product]?
+        var productCount: Int64?
+        var customData: String?
+        var country: String?
+        var promotionId: String?
+        var isCulturalExpense: Bool?
+        var paidAt: Timestamp?
+        var pgTxId: String?
+        var pgResponse: String?
+        var cashReceiptIssuanceStatus: String?
+        var receiptUrl: String?
+        var disputes: [P.Dispute]?
+        var cancellations: [P.Cancellation]?
+        var failedAt: Timestamp?
+        var failure: P.Failure?
+        var cancelledAt: Timestamp?
         let ok = c.object { c, key in
             switch key {
-            case "status": status = c.string(); return status != nil
-            case "id": id = c.string(); return id != nil
-            case "transactionId": transactionId = c.string(); return transactionId != nil
-            case "merchantId": merchantId = c.string(); return merchantId != nil
-            case "storeId": storeId = c.string(); return storeId != nil
-            case "version": version = c.string(); return version != nil
-            case "orderName": orderName = c.string(); return orderName != nil
-            case "currency": currency = c.string(); return currency != nil
-            case "requestedAt": requestedAt = timestamp(&c); return requestedAt != nil
-            case "updatedAt": updatedAt = timestamp(&c); return updatedAt != nil
-            case "statusChangedAt": statusChangedAt = timestamp(&c); return statusChangedAt != nil
-            case "amount": amount = self.amount(&c); return amount != nil
-            case "customer": customer = self.customer(&c); return customer != nil
-            case "method": guard let v = c.optional({ self.method(&$0) }) else { return false }; method = v
-            case "channel": guard let v = c.optional({ self.channel(&$0) }) else { return false }; channel = v
-            case "channelGroup": guard let v = c.optional({ self.channelGroup(&$0) }) else { return false }; channelGroup = v
-            case "webhooks": guard let v = optArray(&c, webhook) else { return false }; webhooks = v
-            case "origin": guard let v = c.optional({ self.origin(&$0) }) else { return false }; origin = v
-            case "products": guard let v = optArray(&c, product) else { return false }; products = v
-            case "productCount": guard let v = optInt(&c) else { return false }; productCount = v
-            case "customData": guard let v = optString(&c) else { return false }; customData = v
-            case "country": guard let v = optString(&c) else { return false }; country = v
-            case "promotionId": guard let v = optString(&c) else { return false }; promotionId = v
-            case "isCulturalExpense": guard let v = optBool(&c) else { return false }; isCulturalExpense = v
-            case "paidAt": guard let v = optTimestamp(&c) else { return false }; paidAt = v
-            case "pgTxId": guard let v = optString(&c) else { return false }; pgTxId = v
-            case "pgResponse": guard let v = optString(&c) else { return false }; pgResponse = v
-            case "cashReceiptIssuanceStatus": guard let v = optString(&c) else { return false }; cashReceiptIssuanceStatus = v
-            case "receiptUrl": guard let v = optString(&c) else { return false }; receiptUrl = v
-            case "disputes": guard let v = optArray(&c, dispute) else { return false }; disputes = v
-            case "cancellations": guard let v = optArray(&c, cancellation) else { return false }; cancellations = v
-            case "failedAt": guard let v = optTimestamp(&c) else { return false }; failedAt = v
-            case "failure": guard let v = c.optional({ self.failure(&$0) }) else { return false }; failure = v
-            case "cancelledAt": guard let v = optTimestamp(&c) else { return false }; cancelledAt = v
+            case "status":
+                status = c.string()
+                return status != nil
+            case "id":
+                id = c.string()
+                return id != nil
+            case "transactionId":
+                transactionId = c.string()
+                return transactionId != nil
+            case "merchantId":
+                merchantId = c.string()
+                return merchantId != nil
+            case "storeId":
+                storeId = c.string()
+                return storeId != nil
+            case "version":
+                version = c.string()
+                return version != nil
+            case "orderName":
+                orderName = c.string()
+                return orderName != nil
+            case "currency":
+                currency = c.string()
+                return currency != nil
+            case "requestedAt":
+                requestedAt = timestamp(&c)
+                return requestedAt != nil
+            case "updatedAt":
+                updatedAt = timestamp(&c)
+                return updatedAt != nil
+            case "statusChangedAt":
+                statusChangedAt = timestamp(&c)
+                return statusChangedAt != nil
+            case "amount":
+                amount = self.amount(&c)
+                return amount != nil
+            case "customer":
+                customer = self.customer(&c)
+                return customer != nil
+            case "method":
+                guard let v = c.optional({ self.method(&$0) }) else { return false }
+                method = v
+            case "channel":
+                guard let v = c.optional({ self.channel(&$0) }) else { return false }
+                channel = v
+            case "channelGroup":
+                guard let v = c.optional({ self.channelGroup(&$0) }) else { return false }
+                channelGroup = v
+            case "webhooks":
+                guard let v = optArray(&c, webhook) else { return false }
+                webhooks = v
+            case "origin":
+                guard let v = c.optional({ self.origin(&$0) }) else { return false }
+                origin = v
+            case "products":
+                guard let v = optArray(&c, product) else { return false }
+                products = v
+            case "productCount":
+                guard let v = optInt(&c) else { return false }
+                productCount = v
+            case "customData":
+                guard let v = optString(&c) else { return false }
+                customData = v
+            case "country":
+                guard let v = optString(&c) else { return false }
+                country = v
+            case "promotionId":
+                guard let v = optString(&c) else { return false }
+                promotionId = v
+            case "isCulturalExpense":
+                guard let v = optBool(&c) else { return false }
+                isCulturalExpense = v
+            case "paidAt":
+                guard let v = optTimestamp(&c) else { return false }
+                paidAt = v
+            case "pgTxId":
+                guard let v = optString(&c) else { return false }
+                pgTxId = v
+            case "pgResponse":
+                guard let v = optString(&c) else { return false }
+                pgResponse = v
+            case "cashReceiptIssuanceStatus":
+                guard let v = optString(&c) else { return false }
+                cashReceiptIssuanceStatus = v
+            case "receiptUrl":
+                guard let v = optString(&c) else { return false }
+                receiptUrl = v
+            case "disputes":
+                guard let v = optArray(&c, dispute) else { return false }
+                disputes = v
+            case "cancellations":
+                guard let v = optArray(&c, cancellation) else { return false }
+                cancellations = v
+            case "failedAt":
+                guard let v = optTimestamp(&c) else { return false }
+                failedAt = v
+            case "failure":
+                guard let v = c.optional({ self.failure(&$0) }) else { return false }
+                failure = v
+            case "cancelledAt":
+                guard let v = optTimestamp(&c) else { return false }
+                cancelledAt = v
             default: return c.skip()
             }
             return true
@@ -106,25 +199,50 @@ enum FastPaymentDecoder {
     }
 
     private static func amount(_ c: inout JSONCursor) -> P.Amount? {
-        var total: Int64?, taxFree: Int64?, vat: Int64?, supply: Int64?, discount: Int64?, paid: Int64?
-        var cancelled: Int64?, cancelledTaxFree: Int64?
+        var total: Int64?
+        var taxFree: Int64?
+        var vat: Int64?
+        var supply: Int64?
+        var discount: Int64?
+        var paid: Int64?
+        var cancelled: Int64?
+        var cancelledTaxFree: Int64?
         let ok = c.object { c, key in
             switch key {
-            case "total": total = c.int(); return total != nil
-            case "taxFree": taxFree = c.int(); return taxFree != nil
-            case "discount": discount = c.int(); return discount != nil
-            case "paid": paid = c.int(); return paid != nil
-            case "cancelled": cancelled = c.int(); return cancelled != nil
-            case "cancelledTaxFree": cancelledTaxFree = c.int(); return cancelledTaxFree != nil
-            case "vat": guard let v = optInt(&c) else { return false }; vat = v
-            case "supply": guard let v = optInt(&c) else { return false }; supply = v
+            case "total":
+                total = c.int()
+                return total != nil
+            case "taxFree":
+                taxFree = c.int()
+                return taxFree != nil
+            case "discount":
+                discount = c.int()
+                return discount != nil
+            case "paid":
+                paid = c.int()
+                return paid != nil
+            case "cancelled":
+                cancelled = c.int()
+                return cancelled != nil
+            case "cancelledTaxFree":
+                cancelledTaxFree = c.int()
+                return cancelledTaxFree != nil
+            case "vat":
+                guard let v = optInt(&c) else { return false }
+                vat = v
+            case "supply":
+                guard let v = optInt(&c) else { return false }
+                supply = v
             default: return c.skip()
             }
             return true
         }
-        guard ok, let total, let taxFree, let discount, let paid, let cancelled, let cancelledTaxFree else { return nil }
+        guard ok, let total, let taxFree, let discount, let paid, let cancelled, let cancelledTaxFree else {
+            return nil
+        }
         return P.Amount(
-            total: total, taxFree: taxFree, vat: vat, supply: supply, discount: discount, paid: paid, cancelled: cancelled,
+            total: total, taxFree: taxFree, vat: vat, supply: supply, discount: discount, paid: paid,
+            cancelled: cancelled,
             cancelledTaxFree: cancelledTaxFree)
     }
 
@@ -132,10 +250,18 @@ enum FastPaymentDecoder {
         var customer = P.Customer()
         let ok = c.object { c, key in
             switch key {
-            case "id": guard let v = optString(&c) else { return false }; customer.id = v
-            case "name": guard let v = optString(&c) else { return false }; customer.name = v
-            case "email": guard let v = optString(&c) else { return false }; customer.email = v
-            case "phoneNumber": guard let v = optString(&c) else { return false }; customer.phoneNumber = v
+            case "id":
+                guard let v = optString(&c) else { return false }
+                customer.id = v
+            case "name":
+                guard let v = optString(&c) else { return false }
+                customer.name = v
+            case "email":
+                guard let v = optString(&c) else { return false }
+                customer.email = v
+            case "phoneNumber":
+                guard let v = optString(&c) else { return false }
+                customer.phoneNumber = v
             default: return c.skip()
             }
             return true
@@ -164,11 +290,16 @@ enum FastPaymentDecoder {
     }
 
     private static func installment(_ c: inout JSONCursor) -> P.Installment? {
-        var month: Int64?, isInterestFree: Bool?
+        var month: Int64?
+        var isInterestFree: Bool?
         let ok = c.object { c, key in
             switch key {
-            case "month": month = c.int(); return month != nil
-            case "isInterestFree": isInterestFree = c.bool(); return isInterestFree != nil
+            case "month":
+                month = c.int()
+                return month != nil
+            case "isInterestFree":
+                isInterestFree = c.bool()
+                return isInterestFree != nil
             default: return c.skip()
             }
         }
@@ -181,12 +312,24 @@ enum FastPaymentDecoder {
         var m = P.EasyPayMethod(type: "")
         let ok = c.object { c, key in
             switch key {
-            case "type": type = c.string(); return type != nil
-            case "card": guard let v = c.optional({ card(&$0) }) else { return false }; m.card = v
-            case "approvalNumber": guard let v = optString(&c) else { return false }; m.approvalNumber = v
-            case "installment": guard let v = c.optional({ installment(&$0) }) else { return false }; m.installment = v
-            case "pointUsed": guard let v = optBool(&c) else { return false }; m.pointUsed = v
-            case "bank": guard let v = optString(&c) else { return false }; m.bank = v
+            case "type":
+                type = c.string()
+                return type != nil
+            case "card":
+                guard let v = c.optional({ card(&$0) }) else { return false }
+                m.card = v
+            case "approvalNumber":
+                guard let v = optString(&c) else { return false }
+                m.approvalNumber = v
+            case "installment":
+                guard let v = c.optional({ installment(&$0) }) else { return false }
+                m.installment = v
+            case "pointUsed":
+                guard let v = optBool(&c) else { return false }
+                m.pointUsed = v
+            case "bank":
+                guard let v = optString(&c) else { return false }
+                m.bank = v
             default: return c.skip()
             }
             return true
@@ -201,17 +344,39 @@ enum FastPaymentDecoder {
         var m = P.Method(type: "")
         let ok = c.object { c, key in
             switch key {
-            case "type": type = c.string(); return type != nil
-            case "provider": guard let v = optString(&c) else { return false }; m.provider = v
-            case "easyPayMethod": guard let v = c.optional({ easyPayMethod(&$0) }) else { return false }; m.easyPayMethod = v
-            case "card": guard let v = c.optional({ card(&$0) }) else { return false }; m.card = v
-            case "approvalNumber": guard let v = optString(&c) else { return false }; m.approvalNumber = v
-            case "installment": guard let v = c.optional({ installment(&$0) }) else { return false }; m.installment = v
-            case "bank": guard let v = optString(&c) else { return false }; m.bank = v
-            case "accountNumber": guard let v = optString(&c) else { return false }; m.accountNumber = v
-            case "remitteeName": guard let v = optString(&c) else { return false }; m.remitteeName = v
-            case "expiredAt": guard let v = optString(&c) else { return false }; m.expiredAt = v
-            case "issuedAt": guard let v = optString(&c) else { return false }; m.issuedAt = v
+            case "type":
+                type = c.string()
+                return type != nil
+            case "provider":
+                guard let v = optString(&c) else { return false }
+                m.provider = v
+            case "easyPayMethod":
+                guard let v = c.optional({ easyPayMethod(&$0) }) else { return false }
+                m.easyPayMethod = v
+            case "card":
+                guard let v = c.optional({ card(&$0) }) else { return false }
+                m.card = v
+            case "approvalNumber":
+                guard let v = optString(&c) else { return false }
+                m.approvalNumber = v
+            case "installment":
+                guard let v = c.optional({ installment(&$0) }) else { return false }
+                m.installment = v
+            case "bank":
+                guard let v = optString(&c) else { return false }
+                m.bank = v
+            case "accountNumber":
+                guard let v = optString(&c) else { return false }
+                m.accountNumber = v
+            case "remitteeName":
+                guard let v = optString(&c) else { return false }
+                m.remitteeName = v
+            case "expiredAt":
+                guard let v = optString(&c) else { return false }
+                m.expiredAt = v
+            case "issuedAt":
+                guard let v = optString(&c) else { return false }
+                m.issuedAt = v
             default: return c.skip()
             }
             return true
@@ -222,16 +387,32 @@ enum FastPaymentDecoder {
     }
 
     private static func channel(_ c: inout JSONCursor) -> P.Channel? {
-        var type: String?, pgProvider: String?, pgMerchantId: String?
-        var id: String?, key: String?, name: String?
+        var type: String?
+        var pgProvider: String?
+        var pgMerchantId: String?
+        var id: String?
+        var key: String?
+        var name: String?
         let ok = c.object { c, field in
             switch field {
-            case "type": type = c.string(); return type != nil
-            case "pgProvider": pgProvider = c.string(); return pgProvider != nil
-            case "pgMerchantId": pgMerchantId = c.string(); return pgMerchantId != nil
-            case "id": guard let v = optString(&c) else { return false }; id = v
-            case "key": guard let v = optString(&c) else { return false }; key = v
-            case "name": guard let v = optString(&c) else { return false }; name = v
+            case "type":
+                type = c.string()
+                return type != nil
+            case "pgProvider":
+                pgProvider = c.string()
+                return pgProvider != nil
+            case "pgMerchantId":
+                pgMerchantId = c.string()
+                return pgMerchantId != nil
+            case "id":
+                guard let v = optString(&c) else { return false }
+                id = v
+            case "key":
+                guard let v = optString(&c) else { return false }
+                key = v
+            case "name":
+                guard let v = optString(&c) else { return false }
+                name = v
             default: return c.skip()
             }
             return true
@@ -241,12 +422,20 @@ enum FastPaymentDecoder {
     }
 
     private static func channelGroup(_ c: inout JSONCursor) -> P.ChannelGroup? {
-        var id: String?, name: String?, isForTest: Bool?
+        var id: String?
+        var name: String?
+        var isForTest: Bool?
         let ok = c.object { c, key in
             switch key {
-            case "id": id = c.string(); return id != nil
-            case "name": name = c.string(); return name != nil
-            case "isForTest": isForTest = c.bool(); return isForTest != nil
+            case "id":
+                id = c.string()
+                return id != nil
+            case "name":
+                name = c.string()
+                return name != nil
+            case "isForTest":
+                isForTest = c.bool()
+                return isForTest != nil
             default: return c.skip()
             }
         }
@@ -255,19 +444,38 @@ enum FastPaymentDecoder {
     }
 
     private static func webhook(_ c: inout JSONCursor) -> P.Webhook? {
-        var id: String?, url: String?
+        var id: String?
+        var url: String?
         var w = P.Webhook(id: "", url: "")
         let ok = c.object { c, key in
             switch key {
-            case "id": id = c.string(); return id != nil
-            case "url": url = c.string(); return url != nil
-            case "paymentStatus": guard let v = optString(&c) else { return false }; w.paymentStatus = v
-            case "status": guard let v = optString(&c) else { return false }; w.status = v
-            case "isAsync": guard let v = optBool(&c) else { return false }; w.isAsync = v
-            case "currentExecutionCount": guard let v = optInt(&c) else { return false }; w.currentExecutionCount = v
-            case "maxExecutionCount": guard let v = optInt(&c) else { return false }; w.maxExecutionCount = v
-            case "trigger": guard let v = optString(&c) else { return false }; w.trigger = v
-            case "triggeredAt": guard let v = optTimestamp(&c) else { return false }; w.triggeredAt = v
+            case "id":
+                id = c.string()
+                return id != nil
+            case "url":
+                url = c.string()
+                return url != nil
+            case "paymentStatus":
+                guard let v = optString(&c) else { return false }
+                w.paymentStatus = v
+            case "status":
+                guard let v = optString(&c) else { return false }
+                w.status = v
+            case "isAsync":
+                guard let v = optBool(&c) else { return false }
+                w.isAsync = v
+            case "currentExecutionCount":
+                guard let v = optInt(&c) else { return false }
+                w.currentExecutionCount = v
+            case "maxExecutionCount":
+                guard let v = optInt(&c) else { return false }
+                w.maxExecutionCount = v
+            case "trigger":
+                guard let v = optString(&c) else { return false }
+                w.trigger = v
+            case "triggeredAt":
+                guard let v = optTimestamp(&c) else { return false }
+                w.triggeredAt = v
             default: return c.skip()
             }
             return true
@@ -279,13 +487,24 @@ enum FastPaymentDecoder {
     }
 
     private static func origin(_ c: inout JSONCursor) -> P.Origin? {
-        var platformType: String?, ipAddress: String?, userAgent: String?, url: String?
+        var platformType: String?
+        var ipAddress: String?
+        var userAgent: String?
+        var url: String?
         let ok = c.object { c, key in
             switch key {
-            case "platformType": platformType = c.string(); return platformType != nil
-            case "ipAddress": ipAddress = c.string(); return ipAddress != nil
-            case "userAgent": guard let v = optString(&c) else { return false }; userAgent = v
-            case "url": guard let v = optString(&c) else { return false }; url = v
+            case "platformType":
+                platformType = c.string()
+                return platformType != nil
+            case "ipAddress":
+                ipAddress = c.string()
+                return ipAddress != nil
+            case "userAgent":
+                guard let v = optString(&c) else { return false }
+                userAgent = v
+            case "url":
+                guard let v = optString(&c) else { return false }
+                url = v
             default: return c.skip()
             }
             return true
@@ -295,13 +514,24 @@ enum FastPaymentDecoder {
     }
 
     private static func product(_ c: inout JSONCursor) -> P.Product? {
-        var id: String?, name: String?, amount: Int64?, quantity: Int64?
+        var id: String?
+        var name: String?
+        var amount: Int64?
+        var quantity: Int64?
         let ok = c.object { c, key in
             switch key {
-            case "id": id = c.string(); return id != nil
-            case "name": name = c.string(); return name != nil
-            case "amount": amount = c.int(); return amount != nil
-            case "quantity": quantity = c.int(); return quantity != nil
+            case "id":
+                id = c.string()
+                return id != nil
+            case "name":
+                name = c.string()
+                return name != nil
+            case "amount":
+                amount = c.int()
+                return amount != nil
+            case "quantity":
+                quantity = c.int()
+                return quantity != nil
             default: return c.skip()
             }
         }
@@ -310,13 +540,24 @@ enum FastPaymentDecoder {
     }
 
     private static func dispute(_ c: inout JSONCursor) -> P.Dispute? {
-        var status: String?, reason: String?, createdAt: Timestamp?, resolvedAt: Timestamp?
+        var status: String?
+        var reason: String?
+        var createdAt: Timestamp?
+        var resolvedAt: Timestamp?
         let ok = c.object { c, key in
             switch key {
-            case "status": status = c.string(); return status != nil
-            case "reason": reason = c.string(); return reason != nil
-            case "createdAt": createdAt = timestamp(&c); return createdAt != nil
-            case "resolvedAt": guard let v = optTimestamp(&c) else { return false }; resolvedAt = v
+            case "status":
+                status = c.string()
+                return status != nil
+            case "reason":
+                reason = c.string()
+                return reason != nil
+            case "createdAt":
+                createdAt = timestamp(&c)
+                return createdAt != nil
+            case "resolvedAt":
+                guard let v = optTimestamp(&c) else { return false }
+                resolvedAt = v
             default: return c.skip()
             }
             return true
@@ -326,22 +567,52 @@ enum FastPaymentDecoder {
     }
 
     private static func cancellation(_ c: inout JSONCursor) -> P.Cancellation? {
-        var status: String?, id: String?, totalAmount: Int64?, taxFreeAmount: Int64?, vatAmount: Int64?
-        var reason: String?, requestedAt: Timestamp?
-        var pgCancellationId: String?, cancelledAt: Timestamp?, receiptUrl: String?, trigger: String?
+        var status: String?
+        var id: String?
+        var totalAmount: Int64?
+        var taxFreeAmount: Int64?
+        var vatAmount: Int64?
+        var reason: String?
+        var requestedAt: Timestamp?
+        var pgCancellationId: String?
+        var cancelledAt: Timestamp?
+        var receiptUrl: String?
+        var trigger: String?
         let ok = c.object { c, key in
             switch key {
-            case "status": status = c.string(); return status != nil
-            case "id": id = c.string(); return id != nil
-            case "totalAmount": totalAmount = c.int(); return totalAmount != nil
-            case "taxFreeAmount": taxFreeAmount = c.int(); return taxFreeAmount != nil
-            case "vatAmount": vatAmount = c.int(); return vatAmount != nil
-            case "reason": reason = c.string(); return reason != nil
-            case "requestedAt": requestedAt = timestamp(&c); return requestedAt != nil
-            case "pgCancellationId": guard let v = optString(&c) else { return false }; pgCancellationId = v
-            case "cancelledAt": guard let v = optTimestamp(&c) else { return false }; cancelledAt = v
-            case "receiptUrl": guard let v = optString(&c) else { return false }; receiptUrl = v
-            case "trigger": guard let v = optString(&c) else { return false }; trigger = v
+            case "status":
+                status = c.string()
+                return status != nil
+            case "id":
+                id = c.string()
+                return id != nil
+            case "totalAmount":
+                totalAmount = c.int()
+                return totalAmount != nil
+            case "taxFreeAmount":
+                taxFreeAmount = c.int()
+                return taxFreeAmount != nil
+            case "vatAmount":
+                vatAmount = c.int()
+                return vatAmount != nil
+            case "reason":
+                reason = c.string()
+                return reason != nil
+            case "requestedAt":
+                requestedAt = timestamp(&c)
+                return requestedAt != nil
+            case "pgCancellationId":
+                guard let v = optString(&c) else { return false }
+                pgCancellationId = v
+            case "cancelledAt":
+                guard let v = optTimestamp(&c) else { return false }
+                cancelledAt = v
+            case "receiptUrl":
+                guard let v = optString(&c) else { return false }
+                receiptUrl = v
+            case "trigger":
+                guard let v = optString(&c) else { return false }
+                trigger = v
             default: return c.skip()
             }
             return true
@@ -358,9 +629,15 @@ enum FastPaymentDecoder {
         var failure = P.Failure()
         let ok = c.object { c, key in
             switch key {
-            case "reason": guard let v = optString(&c) else { return false }; failure.reason = v
-            case "pgCode": guard let v = optString(&c) else { return false }; failure.pgCode = v
-            case "pgMessage": guard let v = optString(&c) else { return false }; failure.pgMessage = v
+            case "reason":
+                guard let v = optString(&c) else { return false }
+                failure.reason = v
+            case "pgCode":
+                guard let v = optString(&c) else { return false }
+                failure.pgCode = v
+            case "pgMessage":
+                guard let v = optString(&c) else { return false }
+                failure.pgMessage = v
             default: return c.skip()
             }
             return true

@@ -46,7 +46,8 @@ public struct FaultConfiguration: Sendable, Hashable, Codable {
         func value(_ key: CodingKeys, _ fallback: Int) throws -> Int {
             let v = try c.decodeIfPresent(Int.self, forKey: key) ?? fallback
             guard v >= 0 else {
-                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(key.stringValue) must be ≥ 0")
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: c, debugDescription: "\(key.stringValue) must be ≥ 0")
             }
             return v
         }

@@ -23,7 +23,9 @@ public struct GeneratedUser: Sendable, Hashable {
         case 2: local = "\(given.1)_\(rng.base36(3))"
         default: local = "\(surname.1).\(given.1)"
         }
-        let domain = rng.pick(["naver.com", "naver.com", "gmail.com", "gmail.com", "kakao.com", "daum.net", "hanmail.net"])
+        let domain = rng.pick([
+            "naver.com", "naver.com", "gmail.com", "gmail.com", "kakao.com", "daum.net", "hanmail.net",
+        ])
         let signup = before.nanoseconds - rng.int(DataSetGenerator.hour...400 * DataSetGenerator.day)
         return GeneratedUser(
             id: "c" + "m\(rng.base36(1))" + rng.base36(22),

@@ -36,7 +36,9 @@ public struct HTTPResponse: Sendable {
 
     /// A plain-text response.
     public static func text(_ status: Int, _ text: String, close: Bool = false) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Array(text.utf8), close: close)
+        HTTPResponse(
+            status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Array(text.utf8),
+            close: close)
     }
 
     /// The head bytes (status line and headers).

@@ -85,7 +85,7 @@ public final class HTTPServer: @unchecked Sendable {
             guard fd >= 0 else { return }
             let client = accept(fd, nil, nil)
             if client < 0 {
-                if errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE { 
+                if errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE {
                     if errno == EMFILE || errno == ENFILE { usleep(10_000) }
                     continue
                 }

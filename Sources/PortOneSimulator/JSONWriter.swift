@@ -75,7 +75,11 @@ public struct JSONWriter: Sendable {
     /// Writes a boolean value.
     public mutating func bool(_ key: String?, _ value: Bool) {
         if let key { writeKey(key) } else { separator() }
-        if value { bytes.append(contentsOf: [116, 114, 117, 101]) } else { bytes.append(contentsOf: [102, 97, 108, 115, 101]) }
+        if value {
+            bytes.append(contentsOf: [116, 114, 117, 101])
+        } else {
+            bytes.append(contentsOf: [102, 97, 108, 115, 101])
+        }
     }
 
     /// Writes the pair only when `value` is non-nil.
@@ -118,11 +122,21 @@ public struct JSONWriter: Sendable {
             }
             for byte in utf8 {
                 switch byte {
-                case 34: bytes.append(92); bytes.append(34)
-                case 92: bytes.append(92); bytes.append(92)
-                case 10: bytes.append(92); bytes.append(110)
-                case 13: bytes.append(92); bytes.append(114)
-                case 9: bytes.append(92); bytes.append(116)
+                case 34:
+                    bytes.append(92)
+                    bytes.append(34)
+                case 92:
+                    bytes.append(92)
+                    bytes.append(92)
+                case 10:
+                    bytes.append(92)
+                    bytes.append(110)
+                case 13:
+                    bytes.append(92)
+                    bytes.append(114)
+                case 9:
+                    bytes.append(92)
+                    bytes.append(116)
                 case 0..<32:
                     let hex: [UInt8] = Array("0123456789abcdef".utf8)
                     bytes.append(contentsOf: [92, 117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
@@ -135,7 +149,10 @@ public struct JSONWriter: Sendable {
 
     /// Appends a decimal integer.
     public static func appendInt(_ value: Int64, to bytes: inout [UInt8]) {
-        if value == 0 { bytes.append(48); return }
+        if value == 0 {
+            bytes.append(48)
+            return
+        }
         if value < 0 { bytes.append(45) }
         var v = value.magnitude
         var divisor: UInt64 = 1

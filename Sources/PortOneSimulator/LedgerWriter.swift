@@ -168,8 +168,11 @@ public struct LedgerWriter: Sendable {
             // the reconciler, which only counts them): neither gets ledger rows.
             if fact.isTest || fact.isV1 { continue }
             if let userId = fact.userId, deleted.contains(userId) {
-                mistakes.append(Mistake(kind: "UNKNOWN_USER", paymentId: fact.id, userId: userId, credits: fact.package?.credits, injected: true,
-                    detail: "paid by user \(userId), whose account the app no longer has"))
+                mistakes.append(
+                    Mistake(
+                        kind: "UNKNOWN_USER", paymentId: fact.id, userId: userId, credits: fact.package?.credits,
+                        injected: true,
+                        detail: "paid by user \(userId), whose account the app no longer has"))
                 continue
             }
             guard let userId = fact.userId, usersById[userId] != nil, let package = fact.package else {
@@ -352,9 +355,16 @@ public struct LedgerWriter: Sendable {
         w.endObject()
         w.endObject()
         w.beginArray("notes")
-        w.string(nil, "injected=false: the finding follows from the PortOne data or the app's behaviour, not from an injected ledger mistake")
-        w.string(nil, "MISSED_REFUND.credits is the full deduction round_up(K*C/T) capped at K; REFUND_SHORTFALL is not predicted (it depends on the balance when the repair runs)")
-        w.string(nil, "test-channel payments are never granted and are not listed; V1 payments are granted like V2 ones")
+        w.string(
+            nil,
+            "injected=false: the finding follows from the PortOne data or the app's behaviour, not from an injected ledger mistake"
+        )
+        w.string(
+            nil,
+            "MISSED_REFUND.credits is the full deduction round_up(K*C/T) capped at K; REFUND_SHORTFALL is not predicted (it depends on the balance when the repair runs)"
+        )
+        w.string(
+            nil, "test-channel payments are never granted and are not listed; V1 payments are granted like V2 ones")
         w.endArray()
         w.beginArray("mistakes")
         for m in mistakes {

@@ -76,7 +76,8 @@ public struct PaymentQuery: Sendable, Hashable {
         guard query.size >= 1 else { throw .invalid("page.size must be ≥ 1, got \(query.size)") }
         guard (query.pageNumber + 1) * query.size <= reachableLimit else {
             throw .invalid(
-                "(page.number + 1) * page.size must not exceed 60000, got (\(query.pageNumber) + 1) * \(query.size) = \((query.pageNumber + 1) * query.size)")
+                "(page.number + 1) * page.size must not exceed 60000, got (\(query.pageNumber) + 1) * \(query.size) = \((query.pageNumber + 1) * query.size)"
+            )
         }
         var explicitSort: SortBy?
         if let filter = object["filter"] {
@@ -102,7 +103,9 @@ public struct PaymentQuery: Sendable, Hashable {
                     guard let raw = item as? String,
                         let status = SimulatedPayment.PaymentStatus.allCases.first(where: { $0.filterValue == raw })
                     else {
-                        throw .invalid("filter.status has an unknown value \(item); use READY, PENDING, VIRTUAL_ACCOUNT_ISSUED, PAID, FAILED, PARTIAL_CANCELLED, CANCELLED")
+                        throw .invalid(
+                            "filter.status has an unknown value \(item); use READY, PENDING, VIRTUAL_ACCOUNT_ISSUED, PAID, FAILED, PARTIAL_CANCELLED, CANCELLED"
+                        )
                     }
                     codes.insert(status.code)
                 }
@@ -171,7 +174,9 @@ public struct PageCursor: Sendable, Hashable {
         while text.count % 4 != 0 { text += "=" }
         guard let data = Data(base64Encoded: text), let plain = String(data: data, encoding: .utf8) else { return nil }
         let parts = plain.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, let at = Int64(parts[0]), let ordinal = Int(parts[1]), !parts[2].isEmpty else { return nil }
+        guard parts.count == 3, let at = Int64(parts[0]), let ordinal = Int(parts[1]), !parts[2].isEmpty else {
+            return nil
+        }
         self.init(at: at, id: String(parts[2]), ordinal: ordinal)
     }
 }

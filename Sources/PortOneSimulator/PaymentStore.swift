@@ -92,7 +92,10 @@ public final class PaymentStore: @unchecked Sendable {
                     let payment = try make(i)
                     entries.set(i, entry(for: payment, json: payment.renderJSON()))
                     let paymentEvents = PaymentEventInfo.events(of: payment)
-                    if !paymentEvents.isEmpty { eventLists.set(i, paymentEvents.map { EventKey(at: $0.at.nanoseconds, ordinal: Int32($0.ordinal)) }) }
+                    if !paymentEvents.isEmpty {
+                        eventLists.set(
+                            i, paymentEvents.map { EventKey(at: $0.at.nanoseconds, ordinal: Int32($0.ordinal)) })
+                    }
                     if let extra = extract(payment) { extras.set(i, extra) }
                 } catch {
                     failure.record(index: i, error)
@@ -135,10 +138,18 @@ public final class PaymentStore: @unchecked Sendable {
     private func rebuildIndexes() {
         let slots = (0..<Int32(entries.count)).map { $0 }
         entries.withUnsafeBufferPointer { e in
-            requestedAsc = slots.sorted { Self.ascending(e[Int($0)].requestedAt, e[Int($0)].id, e[Int($1)].requestedAt, e[Int($1)].id) }
-            requestedDesc = slots.sorted { Self.descending(e[Int($0)].requestedAt, e[Int($0)].id, e[Int($1)].requestedAt, e[Int($1)].id) }
-            changedAsc = slots.sorted { Self.ascending(e[Int($0)].statusChangedAt, e[Int($0)].id, e[Int($1)].statusChangedAt, e[Int($1)].id) }
-            changedDesc = slots.sorted { Self.descending(e[Int($0)].statusChangedAt, e[Int($0)].id, e[Int($1)].statusChangedAt, e[Int($1)].id) }
+            requestedAsc = slots.sorted {
+                Self.ascending(e[Int($0)].requestedAt, e[Int($0)].id, e[Int($1)].requestedAt, e[Int($1)].id)
+            }
+            requestedDesc = slots.sorted {
+                Self.descending(e[Int($0)].requestedAt, e[Int($0)].id, e[Int($1)].requestedAt, e[Int($1)].id)
+            }
+            changedAsc = slots.sorted {
+                Self.ascending(e[Int($0)].statusChangedAt, e[Int($0)].id, e[Int($1)].statusChangedAt, e[Int($1)].id)
+            }
+            changedDesc = slots.sorted {
+                Self.descending(e[Int($0)].statusChangedAt, e[Int($0)].id, e[Int($1)].statusChangedAt, e[Int($1)].id)
+            }
             events.sort { a, b in
                 if a.at != b.at { return a.at < b.at }
                 if a.slot != b.slot { return e[Int(a.slot)].id < e[Int(b.slot)].id }
@@ -183,7 +194,9 @@ public final class PaymentStore: @unchecked Sendable {
             let sameKey = filterOnChanged == sortOnChanged
             let index: [Int32]
             if sameKey {
-                index = filterOnChanged ? (q.ascending ? changedAsc : changedDesc) : (q.ascending ? requestedAsc : requestedDesc)
+                index =
+                    filterOnChanged
+                    ? (q.ascending ? changedAsc : changedDesc) : (q.ascending ? requestedAsc : requestedDesc)
             } else {
                 index = filterOnChanged ? changedAsc : requestedAsc
             }
@@ -225,7 +238,8 @@ public final class PaymentStore: @unchecked Sendable {
                 matches.sort { a, b in
                     let ta = byChanged ? e[Int(a)].statusChangedAt : e[Int(a)].requestedAt
                     let tb = byChanged ? e[Int(b)].statusChangedAt : e[Int(b)].requestedAt
-                    return q.ascending ? Self.ascending(ta, e[Int(a)].id, tb, e[Int(b)].id)
+                    return q.ascending
+                        ? Self.ascending(ta, e[Int(a)].id, tb, e[Int(b)].id)
                         : Self.descending(ta, e[Int(a)].id, tb, e[Int(b)].id)
                 }
             }
@@ -237,15 +251,20 @@ public final class PaymentStore: @unchecked Sendable {
 
     /// A `GET /payments-by-cursor` page: payments requested in [from, until) after `cursor`,
     /// in (requestedAt, id) order, each with its own cursor.
-    public func cursorPage(from: Int64, until: Int64, after cursor: PageCursor?, size: Int) -> [(json: [UInt8], cursor: PageCursor)] {
+    public func cursorPage(from: Int64, until: Int64, after cursor: PageCursor?, size: Int) -> [(
+        json: [UInt8], cursor: PageCursor
+    )] {
         lock.read {
             entries.withUnsafeBufferPointer { e in
                 var start = Self.firstIndex(requestedAsc) { e[Int($0)].requestedAt >= from }
                 if let cursor {
-                    start = max(start, Self.firstIndex(requestedAsc) { slot in
-                        let entry = e[Int(slot)]
-                        return entry.requestedAt > cursor.at || (entry.requestedAt == cursor.at && entry.id > cursor.id)
-                    })
+                    start = max(
+                        start,
+                        Self.firstIndex(requestedAsc) { slot in
+                            let entry = e[Int(slot)]
+                            return entry.requestedAt > cursor.at
+                                || (entry.requestedAt == cursor.at && entry.id > cursor.id)
+                        })
                 }
                 var out: [(json: [UInt8], cursor: PageCursor)] = []
                 var position = start
@@ -262,17 +281,21 @@ public final class PaymentStore: @unchecked Sendable {
 
     /// A `GET /payment-events-by-cursor` page: events at [from, until) after `cursor`, in
     /// (time, payment id, ordinal) order; the payment JSON and the ordinal of each event.
-    public func eventPage(from: Int64, until: Int64, after cursor: PageCursor?, size: Int) -> [(json: [UInt8], ordinal: Int, cursor: PageCursor)] {
+    public func eventPage(from: Int64, until: Int64, after cursor: PageCursor?, size: Int) -> [(
+        json: [UInt8], ordinal: Int, cursor: PageCursor
+    )] {
         lock.read {
             entries.withUnsafeBufferPointer { e in
                 var start = Self.firstIndex(events) { $0.at >= from }
                 if let cursor {
-                    start = max(start, Self.firstIndex(events) { ref in
-                        if ref.at != cursor.at { return ref.at > cursor.at }
-                        let id = e[Int(ref.slot)].id
-                        if id != cursor.id { return id > cursor.id }
-                        return Int(ref.ordinal) > cursor.ordinal
-                    })
+                    start = max(
+                        start,
+                        Self.firstIndex(events) { ref in
+                            if ref.at != cursor.at { return ref.at > cursor.at }
+                            let id = e[Int(ref.slot)].id
+                            if id != cursor.id { return id > cursor.id }
+                            return Int(ref.ordinal) > cursor.ordinal
+                        })
                 }
                 var out: [(json: [UInt8], ordinal: Int, cursor: PageCursor)] = []
                 var position = start
@@ -280,7 +303,8 @@ public final class PaymentStore: @unchecked Sendable {
                     let ref = events[position]
                     if ref.at >= until { break }
                     let entry = e[Int(ref.slot)]
-                    out.append((entry.json, Int(ref.ordinal), PageCursor(at: ref.at, id: entry.id, ordinal: Int(ref.ordinal))))
+                    out.append(
+                        (entry.json, Int(ref.ordinal), PageCursor(at: ref.at, id: entry.id, ordinal: Int(ref.ordinal))))
                     position += 1
                 }
                 return out
@@ -444,7 +468,8 @@ private let timingStart = Date()
 /// Prints a phase time to stderr when PORTONE_SIMULATOR_TIMING is set (benchmarks only).
 func timing(_ phase: String) {
     guard timingEnabled else { return }
-    FileHandle.standardError.write(Data(String(format: "[%.2fs] %@\n", Date().timeIntervalSince(timingStart), phase).utf8))
+    FileHandle.standardError.write(
+        Data(String(format: "[%.2fs] %@\n", Date().timeIntervalSince(timingStart), phase).utf8))
 }
 
 /// Fixed-size per-index storage written from parallel workers (each index by one worker).

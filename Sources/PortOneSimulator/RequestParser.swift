@@ -31,7 +31,9 @@ public struct RequestParser: Sendable {
             return buffer.count > maxHeadBytes
                 ? .failure(status: 431, message: "request head exceeds \(maxHeadBytes) bytes") : .needMore
         }
-        if headEnd > maxHeadBytes { return .failure(status: 431, message: "request head exceeds \(maxHeadBytes) bytes") }
+        if headEnd > maxHeadBytes {
+            return .failure(status: 431, message: "request head exceeds \(maxHeadBytes) bytes")
+        }
         guard let head = String(validating: buffer[0..<headEnd], as: UTF8.self) else {
             return .failure(status: 400, message: "request head is not UTF-8")
         }
@@ -81,7 +83,9 @@ public struct RequestParser: Sendable {
             }
             if lower == "transfer-encoding" {
                 guard value.lowercased() == "chunked" else {
-                    return .failure(status: 501, message: "Transfer-Encoding \(value) is not supported; send chunked or Content-Length")
+                    return .failure(
+                        status: 501,
+                        message: "Transfer-Encoding \(value) is not supported; send chunked or Content-Length")
                 }
                 chunked = true
             }
@@ -148,7 +152,8 @@ public struct RequestParser: Sendable {
         var index = start
         while true {
             guard let lineEnd = Self.findCRLF(buffer, from: index) else {
-                return buffer.count - index > 1024 ? .failure(status: 400, message: "malformed chunk size line") : .needMore
+                return buffer.count - index > 1024
+                    ? .failure(status: 400, message: "malformed chunk size line") : .needMore
             }
             let sizeText = String(decoding: buffer[index..<lineEnd], as: UTF8.self)
                 .split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]

@@ -71,8 +71,14 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         out.reserveCapacity(36)
         for (i, byte) in c.enumerated() {
             if i == 8 || i == 12 || i == 16 || i == 20 { out.append(45) }
-            if i == 12 { out.append(52); continue }
-            if i == 16 { out.append(Array("89ab".utf8)[Int(byte % 4)]); continue }
+            if i == 12 {
+                out.append(52)
+                continue
+            }
+            if i == 16 {
+                out.append(Array("89ab".utf8)[Int(byte % 4)])
+                continue
+            }
             out.append(byte)
         }
         return String(decoding: out, as: UTF8.self)

@@ -26,7 +26,8 @@ public enum SimulatorMain {
     }
 
     /// Builds the data set, writes `--save` and `--ledger-out`, and returns the simulator.
-    public static func prepare(_ options: SimulatorOptions, secret: String) throws(SimulatorFailure) -> SimulatorServer {
+    public static func prepare(_ options: SimulatorOptions, secret: String) throws(SimulatorFailure) -> SimulatorServer
+    {
         let started = Date()
         let wantFacts = options.ledgerDirectory != nil
         let extract: @Sendable (SimulatedPayment) -> PaymentFacts? = { wantFacts ? PaymentFacts($0) : nil }
@@ -48,9 +49,16 @@ public enum SimulatorMain {
         } else {
             store = PaymentStore()
         }
-        let source = options.dataFile.map { "loaded from \($0)" } ?? options.generate.map { _ in "generated with seed \(options.seed)" } ?? "empty data set"
-        FileHandle.standardError.write(Data(String(
-            format: "portone-simulator: %d payments, %@, in %.1f s\n", store.count, source, Date().timeIntervalSince(started)).utf8))
+        let source =
+            options.dataFile.map { "loaded from \($0)" } ?? options.generate.map { _ in
+                "generated with seed \(options.seed)"
+            } ?? "empty data set"
+        FileHandle.standardError.write(
+            Data(
+                String(
+                    format: "portone-simulator: %d payments, %@, in %.1f s\n", store.count, source,
+                    Date().timeIntervalSince(started)
+                ).utf8))
         if let save = options.saveFile { try DataSetFile.save(store, to: save) }
         if let directory = options.ledgerDirectory {
             let writer = LedgerWriter(options: options.ledger, seed: options.seed, knownUsers: users)
@@ -59,7 +67,8 @@ public enum SimulatorMain {
         let log: (@Sendable (String) -> Void)? =
             options.logRequests ? { @Sendable line in FileHandle.standardError.write(Data((line + "\n").utf8)) } : nil
         return SimulatorServer(
-            store: store, secret: secret, storeId: options.storeId, faults: options.faults, seed: options.seed, log: log)
+            store: store, secret: secret, storeId: options.storeId, faults: options.faults, seed: options.seed, log: log
+        )
     }
 
     private static func serve(_ server: SimulatorServer, options: SimulatorOptions) throws(SimulatorFailure) -> Never {

@@ -40,19 +40,33 @@ public struct SimulatorOptions: Sendable {
     public var help = false
 
     /// The generator shares: flag name and the `GeneratorOptions` property it sets.
-    public static var shareFlags: [(String, WritableKeyPath<GeneratorOptions, Double>, String)] { [
-        ("failed-rate", \.failedRate, "share of FAILED payments (default 0.06)"),
-        ("ready-rate", \.readyRate, "share of READY (abandoned) payments (default 0.04)"),
-        ("pay-pending-rate", \.payPendingRate, "share of PAY_PENDING payments (default 0.005)"),
-        ("virtual-account-rate", \.virtualAccountRate, "share of VIRTUAL_ACCOUNT_ISSUED payments (default 0.005)"),
-        ("cancel-rate", \.cancelRate, "share of paid payments fully cancelled (default 0.04)"),
-        ("partial-cancel-rate", \.partialCancelRate, "share of paid payments partially cancelled 1-3 times (default 0.03)"),
-        ("pending-cancellation-rate", \.pendingCancellationRate, "share of paid payments with a REQUESTED/FAILED cancellation (default 0.01)"),
-        ("test-rate", \.testRate, "share of test-channel payments (default 0.02)"),
-        ("v1-rate", \.v1Rate, "share of V1 payments (default 0.005)"),
-        ("amount-mismatch-rate", \.amountMismatchRate, "share of payments whose amount differs from the package price (default 0.003)"),
-        ("missing-custom-data-rate", \.missingCustomDataRate, "share of payments without customData (default 0.05)"),
-    ] }
+    public static var shareFlags: [(String, WritableKeyPath<GeneratorOptions, Double>, String)] {
+        [
+            ("failed-rate", \.failedRate, "share of FAILED payments (default 0.06)"),
+            ("ready-rate", \.readyRate, "share of READY (abandoned) payments (default 0.04)"),
+            ("pay-pending-rate", \.payPendingRate, "share of PAY_PENDING payments (default 0.005)"),
+            ("virtual-account-rate", \.virtualAccountRate, "share of VIRTUAL_ACCOUNT_ISSUED payments (default 0.005)"),
+            ("cancel-rate", \.cancelRate, "share of paid payments fully cancelled (default 0.04)"),
+            (
+                "partial-cancel-rate", \.partialCancelRate,
+                "share of paid payments partially cancelled 1-3 times (default 0.03)"
+            ),
+            (
+                "pending-cancellation-rate", \.pendingCancellationRate,
+                "share of paid payments with a REQUESTED/FAILED cancellation (default 0.01)"
+            ),
+            ("test-rate", \.testRate, "share of test-channel payments (default 0.02)"),
+            ("v1-rate", \.v1Rate, "share of V1 payments (default 0.005)"),
+            (
+                "amount-mismatch-rate", \.amountMismatchRate,
+                "share of payments whose amount differs from the package price (default 0.003)"
+            ),
+            (
+                "missing-custom-data-rate", \.missingCustomDataRate,
+                "share of payments without customData (default 0.05)"
+            ),
+        ]
+    }
 
     /// Creates default options.
     public init() {}
@@ -113,7 +127,9 @@ public struct SimulatorOptions: Sendable {
             case "--generate": o.generate = try int(arg, 0...50_000_000)
             case "--seed":
                 let text = try value(arg)
-                guard let s = UInt64(text) else { throw .usage("--seed must be a non-negative integer, got \"\(text)\"") }
+                guard let s = UInt64(text) else {
+                    throw .usage("--seed must be a non-negative integer, got \"\(text)\"")
+                }
                 o.seed = s
             case "--from": o.from = try time(arg)
             case "--until": o.until = try time(arg)

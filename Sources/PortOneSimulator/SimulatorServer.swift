@@ -119,11 +119,17 @@ public final class SimulatorServer: @unchecked Sendable {
     }
 
     private func dispatch(_ request: HTTPRequest, route: String) -> HTTPResponse {
-        let apiRoutes: Set<String> = ["/payments", "/payments-by-cursor", "/payment-events-by-cursor", "/payments/{paymentId}"]
+        let apiRoutes: Set<String> = [
+            "/payments", "/payments-by-cursor", "/payment-events-by-cursor", "/payments/{paymentId}",
+        ]
         let isAPI = apiRoutes.contains(route)
         let isControl = route.hasPrefix("/_simulator/")
         guard isAPI || isControl else {
-            return .json(404, Array("{\"type\":\"NOT_FOUND\",\"message\":\"no such endpoint: \(request.path.replacingOccurrences(of: "\"", with: ""))\"}".utf8))
+            return .json(
+                404,
+                Array(
+                    "{\"type\":\"NOT_FOUND\",\"message\":\"no such endpoint: \(request.path.replacingOccurrences(of: "\"", with: ""))\"}"
+                        .utf8))
         }
         guard request.header("authorization") == "PortOne \(secret)" else {
             let reason = request.header("authorization") == nil ? "Authorization 헤더가 없습니다" : "API secret이 올바르지 않습니다"
@@ -131,7 +137,8 @@ public final class SimulatorServer: @unchecked Sendable {
         }
         if isControl { return control(request, route: route) }
         guard request.method == "GET" else {
-            return HTTPResponse(status: 405, headers: [("Allow", "GET"), ("Content-Type", "application/json")],
+            return HTTPResponse(
+                status: 405, headers: [("Allow", "GET"), ("Content-Type", "application/json")],
                 body: APIError.invalid("\(request.method) is not allowed on \(route)").body)
         }
         return api(request, route: route)
@@ -141,7 +148,11 @@ public final class SimulatorServer: @unchecked Sendable {
 
     // MARK: PortOne API
 
-    private enum Fault { case rateLimit, serverError(Int), drop, truncate, malformed, html, unknownStatus }
+    private enum Fault {
+        case rateLimit
+        case serverError(Int)
+        case drop, truncate, malformed, html, unknownStatus
+    }
 
     private func api(_ request: HTTPRequest, route: String) -> HTTPResponse {
         let isList = route != "/payments/{paymentId}"
@@ -201,7 +212,9 @@ public final class SimulatorServer: @unchecked Sendable {
             count("htmlError")
             return HTTPResponse(
                 status: 502, headers: [("Content-Type", "text/html")],
-                body: Array("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n".utf8))
+                body: Array(
+                    "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+                        .utf8))
         default:
             break
         }
@@ -346,9 +359,10 @@ public final class SimulatorServer: @unchecked Sendable {
             if !first { body.append(44) }
             first = false
             body.append(contentsOf: Array("{\"paymentEvent\":".utf8))
-            body.append(contentsOf: payment.renderEventJSON(
-                type: event.type, eventId: event.eventId(of: payment), createdAt: event.at,
-                eventAmount: event.amount, cancellation: event.cancellation))
+            body.append(
+                contentsOf: payment.renderEventJSON(
+                    type: event.type, eventId: event.eventId(of: payment), createdAt: event.at,
+                    eventAmount: event.amount, cancellation: event.cancellation))
             body.append(contentsOf: Array(",\"cursor\":".utf8))
             JSONWriter.appendQuoted(item.cursor.encoded, to: &body)
             body.append(125)
@@ -397,7 +411,8 @@ public final class SimulatorServer: @unchecked Sendable {
                 w.endObject()
                 return .json(200, w.bytes)
             } catch {
-                return self.error(.invalid("body must be {\"payments\":[Payment...]}: \(SimulatorFailure.describe(error))"))
+                return self.error(
+                    .invalid("body must be {\"payments\":[Payment...]}: \(SimulatorFailure.describe(error))"))
             }
         case ("POST", "/_simulator/mutate"):
             guard let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any] else {
@@ -420,7 +435,9 @@ public final class SimulatorServer: @unchecked Sendable {
     }
 
     private func statsJSON() -> [UInt8] {
-        let (requests, byPath, injected, faults) = lock.withLock { (self.requests, self.byPath, self.injected, self.faults) }
+        let (requests, byPath, injected, faults) = lock.withLock {
+            (self.requests, self.byPath, self.injected, self.faults)
+        }
         var w = JSONWriter()
         w.beginObject()
         w.int("requests", Int64(requests))
@@ -449,7 +466,8 @@ public final class SimulatorServer: @unchecked Sendable {
             let cancellationId = rng.uuid()
             let updated = store.modify(id: id) { payment in
                 guard payment.status == .paid else { return nil }
-                return Self.cancel(payment, full: full, cancellationId: cancellationId, at: Timestamp.now(fractionDigits: 6))
+                return Self.cancel(
+                    payment, full: full, cancellationId: cancellationId, at: Timestamp.now(fractionDigits: 6))
             }
             if updated != nil { changed.append(id) }
         }
@@ -458,7 +476,9 @@ public final class SimulatorServer: @unchecked Sendable {
 
     /// `payment` with a SUCCEEDED cancellation at `at`: the whole remaining amount when `full`,
     /// else half of it (rounded down to 100).
-    public static func cancel(_ payment: SimulatedPayment, full: Bool, cancellationId: String, at: Timestamp) -> SimulatedPayment {
+    public static func cancel(_ payment: SimulatedPayment, full: Bool, cancellationId: String, at: Timestamp)
+        -> SimulatedPayment
+    {
         var p = payment
         let remaining = p.amount.paid - p.amount.cancelled
         var amount = full ? remaining : max(100, remaining / 2 / 100 * 100)

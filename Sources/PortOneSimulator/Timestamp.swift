@@ -22,7 +22,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// Creates a timestamp from a Foundation date (nanosecond precision, truncated).
     public init(date: Date, fractionDigits: Int = 9) {
         let seconds = date.timeIntervalSince1970.rounded(.down)
-        let nanos = Int64(seconds) * 1_000_000_000
+        let nanos =
+            Int64(seconds) * 1_000_000_000
             + Int64(((date.timeIntervalSince1970 - seconds) * 1e9).rounded(.down))
         self.init(nanoseconds: nanos, fractionDigits: fractionDigits)
     }
@@ -67,11 +68,16 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
                 divisor /= 10
             }
         }
-        put(year, 4); bytes.append(45)
-        put(month, 2); bytes.append(45)
-        put(day, 2); bytes.append(84)
-        put(secondOfDay / 3600, 2); bytes.append(58)
-        put((secondOfDay / 60) % 60, 2); bytes.append(58)
+        put(year, 4)
+        bytes.append(45)
+        put(month, 2)
+        bytes.append(45)
+        put(day, 2)
+        bytes.append(84)
+        put(secondOfDay / 3600, 2)
+        bytes.append(58)
+        put((secondOfDay / 60) % 60, 2)
+        bytes.append(58)
         put(secondOfDay % 60, 2)
         if fractionDigits > 0 {
             bytes.append(46)

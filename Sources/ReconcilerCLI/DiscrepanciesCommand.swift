@@ -7,10 +7,13 @@ import ReconcilerCore
 enum DiscrepanciesCommand {
     static func list(_ options: DiscrepancyListOptions, environment: [String: String]) -> ExitStatus {
         withStore(environment) { store in
-            let status: DiscrepancyStatus? = options.status == .all ? nil : DiscrepancyStatus(rawValue: options.status.rawValue)
+            let status: DiscrepancyStatus? =
+                options.status == .all ? nil : DiscrepancyStatus(rawValue: options.status.rawValue)
             let found = try store.list(status: status, kind: options.kind)
             if found.isEmpty {
-                Console.output("no \(options.status == .all ? "" : "\(options.status.rawValue) ")discrepancies\(options.kind.map { " of kind \($0)" } ?? "")")
+                Console.output(
+                    "no \(options.status == .all ? "" : "\(options.status.rawValue) ")discrepancies\(options.kind.map { " of kind \($0)" } ?? "")"
+                )
                 return .success
             }
             for item in found {
@@ -29,10 +32,12 @@ enum DiscrepanciesCommand {
 
     static func resolve(_ options: ResolveOptions, environment: [String: String]) -> ExitStatus {
         withStore(environment) { store in
-            let by = options.by ?? environment["SUDO_USER"] ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
+            let by =
+                options.by ?? environment["SUDO_USER"] ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
             do {
                 let resolved = try store.resolve(id: options.id, note: options.note, by: by, ignore: options.ignore)
-                Console.output("discrepancy #\(resolved.id) (\(resolved.kind)) is now \(resolved.status.rawValue), by \(by)")
+                Console.output(
+                    "discrepancy #\(resolved.id) (\(resolved.kind)) is now \(resolved.status.rawValue), by \(by)")
                 return .success
             } catch let error as DiscrepancyResolutionError {
                 Console.error("credit-reconciler: \(error)")

@@ -18,7 +18,8 @@ enum StatusCommand {
             let migrations = try Migrator(connection: connection).status()
             if !migrations.isUpToDate {
                 Console.output(
-                    "migrations: \(migrations.pending.count) pending — run credit-reconciler migrate (as the owner of the app's tables)")
+                    "migrations: \(migrations.pending.count) pending — run credit-reconciler migrate (as the owner of the app's tables)"
+                )
                 if migrations.applied.isEmpty { return .failure }
             }
             let recorder = RunRecorder(connection: connection)
@@ -39,7 +40,8 @@ enum StatusCommand {
                 }
                 var line =
                     "  #\(run.id)  \(format(run.startedAt))  \(run.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  \(run.trigger.rawValue)/\(run.mode.rawValue)"
-                line += "  payments \(number("paymentsScanned")), repairs \(number("fixesApplied")), new discrepancies \(number("discrepanciesNew"))"
+                line +=
+                    "  payments \(number("paymentsScanned")), repairs \(number("fixesApplied")), new discrepancies \(number("discrepanciesNew"))"
                 Console.output(line)
                 if let error = run.error, run.status != .succeeded {
                     Console.output("      \(error.split(separator: "\n").first.map(String.init) ?? error)")
@@ -49,7 +51,9 @@ enum StatusCommand {
             Console.output("")
             Console.output("open discrepancies: \(open.reduce(0) { $0 + $1.count })")
             for count in open.sorted(by: { ($0.severity, $0.kind) < ($1.severity, $1.kind) }) {
-                Console.output("  \(count.severity.padding(toLength: 8, withPad: " ", startingAt: 0)) \(count.kind)  \(count.count)")
+                Console.output(
+                    "  \(count.severity.padding(toLength: 8, withPad: " ", startingAt: 0)) \(count.kind)  \(count.count)"
+                )
             }
             return .success
         } catch let error as PostgresError {

@@ -5,7 +5,8 @@ import Reports
 
 extension Run {
     /// The run's report document, as it will be stored with the run and written to files.
-    func buildReport(status: RunOutcome, error: String?) throws -> (document: JSONValue, json: String, finishedAt: Date) {
+    func buildReport(status: RunOutcome, error: String?) throws -> (document: JSONValue, json: String, finishedAt: Date)
+    {
         let finishedAt = Date()
         let seen = try discrepancies.discrepancies(touchedByRun: runId)
         let report = RunReport(
@@ -50,7 +51,9 @@ extension Run {
             let paths = try ReportFiles.write(files, into: directory)
             engine.log("run \(runId): report written to \(paths.joined(separator: ", "))")
         } catch {
-            engine.log("run \(runId): \(error); the report is kept in reconciler.run and `credit-reconciler report --run \(runId)` prints it")
+            engine.log(
+                "run \(runId): \(error); the report is kept in reconciler.run and `credit-reconciler report --run \(runId)` prints it"
+            )
         }
     }
 

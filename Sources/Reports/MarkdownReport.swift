@@ -52,7 +52,9 @@ public enum MarkdownReport {
                     "| \(fix["kind"].stringValue ?? "") | \(cell(fix["paymentId"])) | \(cell(fix["userId"])) | \(sign)\(fix["credits"].integerValue ?? 0) | \(fix["balanceBefore"].integerValue ?? 0) → \(fix["balanceAfter"].integerValue ?? 0) |"
                 )
             }
-            if fixes.count > listLimit { out += ["", "… and \(fixes.count - listLimit) more (see the JSON or CSV report)."] }
+            if fixes.count > listLimit {
+                out += ["", "… and \(fixes.count - listLimit) more (see the JSON or CSV report)."]
+            }
             out.append("")
         }
         let planned = document["plannedFixes"].arrayValue
@@ -76,7 +78,10 @@ public enum MarkdownReport {
             let order = ["critical": 0, "warning": 1, "info": 2]
             let sorted = entries.sorted {
                 (order[$0["severity"].stringValue ?? ""] ?? 3, $0["kind"].stringValue ?? "", $0["id"].integerValue ?? 0)
-                    < (order[$1["severity"].stringValue ?? ""] ?? 3, $1["kind"].stringValue ?? "", $1["id"].integerValue ?? 0)
+                    < (
+                        order[$1["severity"].stringValue ?? ""] ?? 3, $1["kind"].stringValue ?? "",
+                        $1["id"].integerValue ?? 0
+                    )
             }
             out.append("| # | severity | kind | status | payment / user | detail |")
             out.append("|---:|---|---|---|---|---|")

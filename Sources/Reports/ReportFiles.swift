@@ -29,13 +29,17 @@ public enum ReportFiles {
         for file in files {
             let path = (directory as NSString).appendingPathComponent(file.name)
             let temporary = (directory as NSString).appendingPathComponent(".\(file.name).\(UUID().uuidString).tmp")
-            guard manager.createFile(atPath: temporary, contents: Data(file.content.utf8), attributes: [.posixPermissions: 0o640])
+            guard
+                manager.createFile(
+                    atPath: temporary, contents: Data(file.content.utf8), attributes: [.posixPermissions: 0o640])
             else {
-                throw WriteError(description: "cannot write \(temporary): check the free space and permissions of \(directory)")
+                throw WriteError(
+                    description: "cannot write \(temporary): check the free space and permissions of \(directory)")
             }
             if rename(temporary, path) != 0 {
                 try? manager.removeItem(atPath: temporary)
-                throw WriteError(description: "cannot move the report into place at \(path): check the permissions of \(directory)")
+                throw WriteError(
+                    description: "cannot move the report into place at \(path): check the permissions of \(directory)")
             }
             written.append(path)
         }

@@ -2,4 +2,6 @@
 import Foundation
 import PortOneSimulator
 
-exit(SimulatorMain.run(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))
+exit(
+    SimulatorMain.run(
+        arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))

@@ -10,7 +10,8 @@ import Testing
 
     @Test func saveThenLoadGivesTheSameBytes() throws {
         let generator = DataSetGenerator(options: GeneratorOptions(count: 500, seed: 8))
-        let (store, _) = try PaymentStore.build(count: 500, make: { generator.payment(at: $0) }, extract: { _ in Int?.none })
+        let (store, _) = try PaymentStore.build(
+            count: 500, make: { generator.payment(at: $0) }, extract: { _ in Int?.none })
         let path = temporary("data.jsonl")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try DataSetFile.save(store, to: path)
@@ -40,7 +41,12 @@ import Testing
     }
 
     @Test func aMissingFileExits66() {
-        #expect(throws: SimulatorFailure.self) { try DataSetFile.load("/nonexistent/data.jsonl", extract: { _ in Int?.none }) }
-        #expect(SimulatorMain.run(arguments: ["--data", "/nonexistent/data.jsonl", "--no-serve"], environment: ["PORTONE_API_SECRET": "s"]) == 66)
+        #expect(throws: SimulatorFailure.self) {
+            try DataSetFile.load("/nonexistent/data.jsonl", extract: { _ in Int?.none })
+        }
+        #expect(
+            SimulatorMain.run(
+                arguments: ["--data", "/nonexistent/data.jsonl", "--no-serve"], environment: ["PORTONE_API_SECRET": "s"]
+            ) == 66)
     }
 }

@@ -41,7 +41,9 @@ import Testing
         #expect(digits.isSuperset(of: [0, 3, 6, 9]))
         let lateRefund = payments.contains { p in
             guard let paidAt = p.paidAt else { return false }
-            return p.succeededCancellations.contains { $0.effectiveAt.nanoseconds - paidAt.nanoseconds > 14 * 86_400 * 1_000_000_000 }
+            return p.succeededCancellations.contains {
+                $0.effectiveAt.nanoseconds - paidAt.nanoseconds > 14 * 86_400 * 1_000_000_000
+            }
         }
         #expect(lateRefund)
     }
@@ -90,7 +92,8 @@ import Testing
     @Test func storeBuildsInParallelAndKeepsRenderedBytes() throws {
         let options = Self.options(count: 5000)
         let generator = DataSetGenerator(options: options)
-        let (store, _) = try PaymentStore.build(count: options.count, make: { generator.payment(at: $0) }, extract: { _ in Int?.none })
+        let (store, _) = try PaymentStore.build(
+            count: options.count, make: { generator.payment(at: $0) }, extract: { _ in Int?.none })
         #expect(store.count == 5000)
         #expect(store.json(id: generator.payment(at: 17).id) == generator.payment(at: 17).renderJSON())
     }

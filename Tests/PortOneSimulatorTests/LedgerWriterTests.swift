@@ -23,8 +23,11 @@ import Testing
         #expect(LedgerWriter.copyField(nil) == "\\N")
     }
 
-    static func build(_ ledger: LedgerOptions, count: Int = 3000) -> ([PaymentFacts], ([GeneratedUser], [LedgerWriter.Row], [String: (Int64, Int64, Int64)], [LedgerWriter.Mistake])) {
-        let generator = DataSetGenerator(options: GeneratorOptions(count: count, seed: 5, until: Timestamp.parse("2026-11-25T00:00:00Z")!))
+    static func build(_ ledger: LedgerOptions, count: Int = 3000) -> (
+        [PaymentFacts], ([GeneratedUser], [LedgerWriter.Row], [String: (Int64, Int64, Int64)], [LedgerWriter.Mistake])
+    ) {
+        let generator = DataSetGenerator(
+            options: GeneratorOptions(count: count, seed: 5, until: Timestamp.parse("2026-11-25T00:00:00Z")!))
         let facts = (0..<count).map { PaymentFacts(generator.payment(at: $0)) }
         let writer = LedgerWriter(options: ledger, seed: 5, knownUsers: generator.users)
         return (facts, writer.build(facts: facts))
@@ -40,7 +43,10 @@ import Testing
         options.deletedUserRate = 0.02
         let (facts, (users, rows, balances, mistakes)) = Self.build(options)
         let kinds = Set(mistakes.map(\.kind))
-        for kind in ["MISSED_GRANT", "MISSED_REFUND", "DUPLICATE_GRANT", "CREDIT_MISMATCH", "GRANT_WITHOUT_PAYMENT", "ORPHAN_GRANT", "BALANCE_DRIFT", "AMOUNT_MISMATCH", "UNKNOWN_USER"] {
+        for kind in [
+            "MISSED_GRANT", "MISSED_REFUND", "DUPLICATE_GRANT", "CREDIT_MISMATCH", "GRANT_WITHOUT_PAYMENT",
+            "ORPHAN_GRANT", "BALANCE_DRIFT", "AMOUNT_MISMATCH", "UNKNOWN_USER",
+        ] {
             #expect(kinds.contains(kind), "no \(kind)")
         }
         var purchases: [String: Int] = [:]
@@ -75,37 +81,49 @@ import Testing
         #expect(!refunded.isEmpty)
         for fact in facts where refunded[fact.id] != nil {
             let cancelled = fact.refunds.reduce(Int64(0)) { $0 + $1.amount }
-            #expect(-refunded[fact.id]! == LedgerWriter.deduction(credits: fact.package!.credits, cancelled: cancelled, total: fact.total))
+            #expect(
+                -refunded[fact.id]!
+                    == LedgerWriter.deduction(credits: fact.package!.credits, cancelled: cancelled, total: fact.total))
         }
     }
 
     @Test func sameSeedSameLedgerFiles() throws {
-        let generator = DataSetGenerator(options: GeneratorOptions(count: 500, seed: 12, until: Timestamp.parse("2026-11-25T00:00:00Z")!))
+        let generator = DataSetGenerator(
+            options: GeneratorOptions(count: 500, seed: 12, until: Timestamp.parse("2026-11-25T00:00:00Z")!))
         let facts = (0..<500).map { PaymentFacts(generator.payment(at: $0)) }
         var files: [[Data]] = []
         for _ in 0..<2 {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)").path
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)")
+                .path
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            try LedgerWriter(options: LedgerOptions(), seed: 12, knownUsers: generator.users).write(facts: facts, to: directory)
-            files.append(try ["User.copy", "Credit.copy", "CreditTransaction.copy", "expected.json"].map {
-                try Data(contentsOf: URL(fileURLWithPath: directory + "/" + $0))
-            })
+            try LedgerWriter(options: LedgerOptions(), seed: 12, knownUsers: generator.users).write(
+                facts: facts, to: directory)
+            files.append(
+                try ["User.copy", "Credit.copy", "CreditTransaction.copy", "expected.json"].map {
+                    try Data(contentsOf: URL(fileURLWithPath: directory + "/" + $0))
+                })
         }
         #expect(files[0] == files[1])
         #expect(files[0].allSatisfy { !$0.isEmpty })
     }
 
     @Test func writesCopyFilesAndExpectedJSON() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let generator = DataSetGenerator(options: GeneratorOptions(count: 300, seed: 2))
         let facts = (0..<300).map { PaymentFacts(generator.payment(at: $0)) }
-        try LedgerWriter(options: LedgerOptions(), seed: 2, knownUsers: generator.users).write(facts: facts, to: directory)
+        try LedgerWriter(options: LedgerOptions(), seed: 2, knownUsers: generator.users).write(
+            facts: facts, to: directory)
         let transactions = try String(contentsOfFile: directory + "/CreditTransaction.copy", encoding: .utf8)
-        for line in transactions.split(separator: "\n") { #expect(line.split(separator: "\t", omittingEmptySubsequences: false).count == 7) }
+        for line in transactions.split(separator: "\n") {
+            #expect(line.split(separator: "\t", omittingEmptySubsequences: false).count == 7)
+        }
         let credits = try String(contentsOfFile: directory + "/Credit.copy", encoding: .utf8)
         for line in credits.split(separator: "\n") { #expect(line.split(separator: "\t").count == 5) }
-        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/expected.json"))) as? [String: Any]
+        let expected =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/expected.json")))
+            as? [String: Any]
         #expect(expected?["mistakes"] is [Any])
     }
 }

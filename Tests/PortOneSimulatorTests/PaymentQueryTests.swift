@@ -37,7 +37,8 @@ import Testing
 
     @Test func filterStatusUsesPendingForPayPending() throws {
         let q = try parse("{\"filter\":{\"status\":[\"PENDING\",\"PAID\"]}}")
-        #expect(q.statuses == [SimulatedPayment.PaymentStatus.payPending.code, SimulatedPayment.PaymentStatus.paid.code])
+        #expect(
+            q.statuses == [SimulatedPayment.PaymentStatus.payPending.code, SimulatedPayment.PaymentStatus.paid.code])
         #expect(throws: APIError.self) { try parse("{\"filter\":{\"status\":[\"PAY_PENDING\"]}}") }
     }
 
@@ -47,7 +48,8 @@ import Testing
 
     @Test(arguments: [
         "not json", "[1]", "{\"pgae\":{}}", "{\"page\":{\"number\":\"1\"}}", "{\"page\":{\"size\":1.5}}",
-        "{\"filter\":{\"from\":\"yesterday\"}}", "{\"filter\":{\"sortBy\":\"AMOUNT\"}}", "{\"filter\":{\"sortOrder\":\"UP\"}}",
+        "{\"filter\":{\"from\":\"yesterday\"}}", "{\"filter\":{\"sortBy\":\"AMOUNT\"}}",
+        "{\"filter\":{\"sortOrder\":\"UP\"}}",
         "{\"filter\":{\"timestampType\":\"PAID_AT\"}}", "{\"filter\":{\"version\":\"V3\"}}",
     ])
     func badBodiesAreInvalidRequests(json: String) {

@@ -7,8 +7,11 @@ import Testing
     static let base = Timestamp.parse("2026-11-01T00:00:00Z")!
 
     /// A minimal payment; `changed`/`requested` are seconds after `base`.
-    static func payment(_ id: String, requested: Int64, changed: Int64, status: SimulatedPayment.PaymentStatus = .paid) -> SimulatedPayment {
-        let generator = DataSetGenerator(options: GeneratorOptions(count: 1, seed: 1, until: base.adding(nanoseconds: 86_400_000_000_000)))
+    static func payment(_ id: String, requested: Int64, changed: Int64, status: SimulatedPayment.PaymentStatus = .paid)
+        -> SimulatedPayment
+    {
+        let generator = DataSetGenerator(
+            options: GeneratorOptions(count: 1, seed: 1, until: base.adding(nanoseconds: 86_400_000_000_000)))
         var p = generator.payment(at: 0)
         p.id = id
         p.status = status
@@ -35,7 +38,8 @@ import Testing
     }
 
     static func query(_ json: String) throws -> PaymentQuery {
-        try PaymentQuery.parse(json, storeId: GeneratorOptions.defaultStoreId, now: base.nanoseconds + 86_400_000_000_000)
+        try PaymentQuery.parse(
+            json, storeId: GeneratorOptions.defaultStoreId, now: base.nanoseconds + 86_400_000_000_000)
     }
 
     let payments = [
@@ -54,7 +58,9 @@ import Testing
         let store = Self.store(payments)
         let from = Self.base.description
         for type in ["STATUS_CHANGED_AT", "CREATED_AT"] {
-            let q = try Self.query("{\"page\":{\"size\":100},\"filter\":{\"from\":\"\(from)\",\"timestampType\":\"\(type)\",\"sortBy\":\"\(sortBy)\",\"sortOrder\":\"\(order)\"}}")
+            let q = try Self.query(
+                "{\"page\":{\"size\":100},\"filter\":{\"from\":\"\(from)\",\"timestampType\":\"\(type)\",\"sortBy\":\"\(sortBy)\",\"sortOrder\":\"\(order)\"}}"
+            )
             let (items, total) = store.query(q)
             #expect(try Self.ids(items) == expected, "timestampType \(type)")
             #expect(total == 5)
@@ -65,16 +71,20 @@ import Testing
         let store = Self.store(payments)
         let from = Self.base.adding(nanoseconds: 10_000_000_000).description
         let until = Self.base.adding(nanoseconds: 20_000_000_000).description
-        let q = try Self.query("{\"page\":{\"size\":100},\"filter\":{\"from\":\"\(from)\",\"until\":\"\(until)\",\"sortOrder\":\"ASC\"}}")
+        let q = try Self.query(
+            "{\"page\":{\"size\":100},\"filter\":{\"from\":\"\(from)\",\"until\":\"\(until)\",\"sortOrder\":\"ASC\"}}")
         #expect(try Self.ids(store.query(q).items) == ["a", "b"])
     }
 
     @Test func pagesAndFiltersCount() throws {
         let store = Self.store(payments)
         let from = Self.base.description
-        let page1 = try Self.query("{\"page\":{\"number\":1,\"size\":2},\"filter\":{\"from\":\"\(from)\",\"sortOrder\":\"ASC\"}}")
+        let page1 = try Self.query(
+            "{\"page\":{\"number\":1,\"size\":2},\"filter\":{\"from\":\"\(from)\",\"sortOrder\":\"ASC\"}}")
         #expect(try Self.ids(store.query(page1).items) == ["b", "d"])
-        let paid = try Self.query("{\"page\":{\"number\":1,\"size\":2},\"filter\":{\"from\":\"\(from)\",\"sortOrder\":\"ASC\",\"status\":[\"PAID\"]}}")
+        let paid = try Self.query(
+            "{\"page\":{\"number\":1,\"size\":2},\"filter\":{\"from\":\"\(from)\",\"sortOrder\":\"ASC\",\"status\":[\"PAID\"]}}"
+        )
         let (items, total) = store.query(paid)
         #expect(try Self.ids(items) == ["b", "e"])
         #expect(total == 4)
@@ -91,7 +101,8 @@ import Testing
 
     @Test func cursorPagesVisitEveryPaymentOnce() throws {
         let generator = DataSetGenerator(options: GeneratorOptions(count: 700, seed: 3, until: Self.base))
-        let (store, _) = try PaymentStore.build(count: 700, make: { generator.payment(at: $0) }, extract: { _ in Int?.none })
+        let (store, _) = try PaymentStore.build(
+            count: 700, make: { generator.payment(at: $0) }, extract: { _ in Int?.none })
         var seen: [String] = []
         var cursor: PageCursor?
         while true {

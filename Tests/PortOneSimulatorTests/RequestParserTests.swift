@@ -8,7 +8,9 @@ import Testing
     func parse(_ text: String) -> RequestParser.Outcome { parser.parse(Array(text.utf8)) }
 
     @Test func parsesARequestWithQueryAndHeaders() throws {
-        let outcome = parse("GET /payments?requestBody=%7B%22a%22%3A1%7D&x=a+b HTTP/1.1\r\nHost: x\r\nAuthorization: PortOne s\r\n\r\nNEXT")
+        let outcome = parse(
+            "GET /payments?requestBody=%7B%22a%22%3A1%7D&x=a+b HTTP/1.1\r\nHost: x\r\nAuthorization: PortOne s\r\n\r\nNEXT"
+        )
         guard case .request(let request, let consumed) = outcome else {
             Issue.record("expected a request, got \(outcome)")
             return
@@ -20,12 +22,18 @@ import Testing
         #expect(request.header("AUTHORIZATION") == "PortOne s")
         #expect(request.keepAlive)
         #expect(consumed == outcome.consumedCount)
-        #expect(consumed == Array("GET /payments?requestBody=%7B%22a%22%3A1%7D&x=a+b HTTP/1.1\r\nHost: x\r\nAuthorization: PortOne s\r\n\r\n".utf8).count)
+        #expect(
+            consumed
+                == Array(
+                    "GET /payments?requestBody=%7B%22a%22%3A1%7D&x=a+b HTTP/1.1\r\nHost: x\r\nAuthorization: PortOne s\r\n\r\n"
+                        .utf8
+                ).count)
     }
 
     @Test func readsAContentLengthBodyAndWaitsForAllOfIt() {
         #expect(parse("PUT /_simulator/faults HTTP/1.1\r\nContent-Length: 5\r\n\r\nab") == .needMore)
-        guard case .request(let request, _) = parse("PUT /_simulator/faults HTTP/1.1\r\nContent-Length: 5\r\n\r\nabcde") else {
+        guard case .request(let request, _) = parse("PUT /_simulator/faults HTTP/1.1\r\nContent-Length: 5\r\n\r\nabcde")
+        else {
             Issue.record("expected a request")
             return
         }
@@ -33,7 +41,8 @@ import Testing
     }
 
     @Test func decodesAChunkedBodyWithExtensionsAndTrailers() {
-        let text = "POST /_simulator/payments HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nabcd\r\n3\r\nefg\r\n0\r\nX-Trailer: 1\r\n\r\nNEXT"
+        let text =
+            "POST /_simulator/payments HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nabcd\r\n3\r\nefg\r\n0\r\nX-Trailer: 1\r\n\r\nNEXT"
         for cut in [60, 80, text.utf8.count - 6] {
             #expect(parser.parse(Array(Array(text.utf8).prefix(cut))) == .needMore, "cut at \(cut)")
         }
@@ -95,7 +104,10 @@ import Testing
     }
 
     @Test func anOversizedHeadIsRefused() {
-        guard case .failure(let status, _) = parse("GET /x HTTP/1.1\r\nX: " + String(repeating: "a", count: 2000) + "\r\n\r\n") else {
+        guard
+            case .failure(let status, _) = parse(
+                "GET /x HTTP/1.1\r\nX: " + String(repeating: "a", count: 2000) + "\r\n\r\n")
+        else {
             Issue.record("expected a failure")
             return
         }

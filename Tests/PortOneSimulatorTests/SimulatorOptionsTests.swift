@@ -45,8 +45,9 @@ import Testing
     }
 
     @Test func helpDocumentsEveryFlag() throws {
-        let source = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Sources/PortOneSimulator/SimulatorOptions.swift").path, encoding: .utf8)
+        let source = try String(
+            contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("../../Sources/PortOneSimulator/SimulatorOptions.swift").path, encoding: .utf8)
         let flags = source.split(separator: "\"").filter { $0.hasPrefix("--") && !$0.contains(" ") && $0.count > 3 }
         #expect(flags.count > 30)
         let help = SimulatorOptions.helpText

@@ -112,11 +112,9 @@ import Testing
             defer { connection.close() }
             let before = try Self.appTables(connection)
             try await simulator.control(.post, "/_simulator/mutate", ["count": 800, "seed": 5])
+            // The clock stands an hour ahead, past the settle delay of the new cancellations.
             let guarded = try World.engine(
-                simulator, database, maxFixes: 500,
-                clock: {
-                    RFC3339.Timestamp(Date().addingTimeInterval(3600))  // past the settle delay of the new cancellations
-                })
+                simulator, database, maxFixes: 500, clock: { RFC3339.Timestamp(Date().addingTimeInterval(3600)) })
             do {
                 _ = try await guarded.run(RunRequest(since: end.adding(nanoseconds: -86_400_000_000_000)))
                 Issue.record("800 sudden refunds must trip maxFixesPerRun = 500")

@@ -11,7 +11,8 @@ import Testing
         var ids: [String] = []
         var previous: (String, String)?
         for number in 0..<10 {
-            let response = try client.get("/payments", requestBody: SimulatorTestData.listBody(number: number, size: 500))
+            let response = try client.get(
+                "/payments", requestBody: SimulatorTestData.listBody(number: number, size: 500))
             #expect(response.status == 200)
             let json = try response.json()
             #expect(json["page"]?["number"]?.int == Int64(number))
@@ -21,7 +22,8 @@ import Testing
             for item in items {
                 let key = (item["requestedAt"]!.string!, item["id"]!.string!)
                 if let previous {
-                    let a = Timestamp.parse(previous.0)!, b = Timestamp.parse(key.0)!
+                    let a = Timestamp.parse(previous.0)!
+                    let b = Timestamp.parse(key.0)!
                     #expect(a < b || (a == b && previous.1 < key.1), "order broken at \(key.1)")
                 }
                 previous = key
@@ -36,7 +38,8 @@ import Testing
     func pagingLimit(number: Int, size: Int, status: Int) throws {
         let (server, port) = try SimulatorTestData.start(count: 50)
         defer { server.stop() }
-        let response = try SimulatorTestClient(port: port).get("/payments", requestBody: "{\"page\":{\"number\":\(number),\"size\":\(size)}}")
+        let response = try SimulatorTestClient(port: port).get(
+            "/payments", requestBody: "{\"page\":{\"number\":\(number),\"size\":\(size)}}")
         #expect(response.status == status)
         if status == 400 {
             #expect(try response.json()["type"]?.string == "INVALID_REQUEST")
@@ -48,15 +51,22 @@ import Testing
         let (server, port) = try SimulatorTestData.start()
         defer { server.stop() }
         let client = SimulatorTestClient(port: port)
-        let response = try client.get("/payments", requestBody: SimulatorTestData.listBody(extraFilter: ",\"status\":[\"PENDING\"]"))
+        let response = try client.get(
+            "/payments", requestBody: SimulatorTestData.listBody(extraFilter: ",\"status\":[\"PENDING\"]"))
         let json = try response.json()
         let items = try #require(json["items"]?.array)
         #expect(!items.isEmpty)
         #expect(items.allSatisfy { $0["status"]?.string == "PAY_PENDING" })
         #expect(json["page"]?["totalCount"]?.int == Int64(items.count))
-        let test = try client.get("/payments", requestBody: SimulatorTestData.listBody(extraFilter: ",\"isTest\":true")).json()
-        #expect(test["items"]?.array?.allSatisfy { $0["channel"]?["type"]?.string == "TEST" || $0["channelGroup"]?["isForTest"] == .bool(true) } == true)
-        let v1 = try client.get("/payments", requestBody: SimulatorTestData.listBody(extraFilter: ",\"version\":\"V1\"")).json()
+        let test = try client.get("/payments", requestBody: SimulatorTestData.listBody(extraFilter: ",\"isTest\":true"))
+            .json()
+        #expect(
+            test["items"]?.array?.allSatisfy {
+                $0["channel"]?["type"]?.string == "TEST" || $0["channelGroup"]?["isForTest"] == .bool(true)
+            } == true)
+        let v1 = try client.get(
+            "/payments", requestBody: SimulatorTestData.listBody(extraFilter: ",\"version\":\"V1\"")
+        ).json()
         #expect(v1["items"]?.array?.isEmpty == false)
         #expect(v1["items"]?.array?.allSatisfy { $0["version"]?.string == "V1" } == true)
     }
@@ -74,14 +84,16 @@ import Testing
         let missing = try client.request("GET", "/payments/%20")
         #expect(missing.status == 404)
         #expect(try missing.json()["type"]?.string == "PAYMENT_NOT_FOUND")
-        let otherStore = try client.request("GET", "/payments/" + SimulatorTestClient.encode(special.id) + "?storeId=store-other")
+        let otherStore = try client.request(
+            "GET", "/payments/" + SimulatorTestClient.encode(special.id) + "?storeId=store-other")
         #expect(otherStore.status == 403)
         #expect(try otherStore.json()["type"]?.string == "FORBIDDEN")
     }
 
     @Test(arguments: [
         ("/payments", ""), ("/payments", "PortOne wrong"), ("/payments", "Bearer x"), ("/payments-by-cursor", ""),
-        ("/payment-events-by-cursor", "PortOne"), ("/payments/any", "PortOne wrong"), ("/_simulator/stats", "PortOne wrong"),
+        ("/payment-events-by-cursor", "PortOne"), ("/payments/any", "PortOne wrong"),
+        ("/_simulator/stats", "PortOne wrong"),
     ])
     func missingOrWrongSecretIs401(path: String, authorization: String) throws {
         let (server, port) = try SimulatorTestData.start(count: 5)
@@ -100,7 +112,10 @@ import Testing
         let response = try SimulatorTestClient(port: port).get(path, requestBody: body)
         #expect(response.status == 403)
         #expect(try response.json()["type"]?.string == "FORBIDDEN")
-        let ours = path == "/payments" ? "{\"filter\":{\"storeId\":\"\(SimulatorTestData.storeId)\"}}" : "{\"storeId\":\"\(SimulatorTestData.storeId)\"}"
+        let ours =
+            path == "/payments"
+            ? "{\"filter\":{\"storeId\":\"\(SimulatorTestData.storeId)\"}}"
+            : "{\"storeId\":\"\(SimulatorTestData.storeId)\"}"
         #expect(try SimulatorTestClient(port: port).get(path, requestBody: ours).status == 200)
     }
 
@@ -125,7 +140,10 @@ import Testing
         var ids: [String] = []
         while true {
             let cursorField = cursor.map { ",\"cursor\":\"\($0)\"" } ?? ""
-            let response = try client.get("/payments-by-cursor", requestBody: "{\"from\":\"\(from)\",\"until\":\"\(SimulatorTestData.until)\",\"size\":333\(cursorField)}")
+            let response = try client.get(
+                "/payments-by-cursor",
+                requestBody:
+                    "{\"from\":\"\(from)\",\"until\":\"\(SimulatorTestData.until)\",\"size\":333\(cursorField)}")
             #expect(response.status == 200)
             let items = try #require(try response.json()["items"]?.array)
             if items.isEmpty { break }
@@ -140,7 +158,9 @@ import Testing
             Timestamp.parse($0["requestedAt"]!.string!)! >= from
         }.map { $0["id"]!.string! }
         #expect(ids == expected)
-        let defaultSize = try client.get("/payments-by-cursor", requestBody: "{\"from\":\"\(from)\",\"until\":\"\(SimulatorTestData.until)\"}").json()
+        let defaultSize = try client.get(
+            "/payments-by-cursor", requestBody: "{\"from\":\"\(from)\",\"until\":\"\(SimulatorTestData.until)\"}"
+        ).json()
         #expect(defaultSize["items"]?.array?.count == 10)
         #expect(try client.get("/payments-by-cursor", requestBody: "{\"size\":1001}").status == 400)
         #expect(try client.get("/payments-by-cursor", requestBody: "{\"cursor\":\"nope\"}").status == 400)
@@ -154,7 +174,11 @@ import Testing
         var events: [SimulatorJSON] = []
         while true {
             let cursorField = cursor.map { ",\"cursor\":\"\($0)\"" } ?? ""
-            let response = try client.get("/payment-events-by-cursor", requestBody: "{\"from\":\"2020-01-01T00:00:00Z\",\"until\":\"\(SimulatorTestData.until)\",\"size\":1000\(cursorField)}")
+            let response = try client.get(
+                "/payment-events-by-cursor",
+                requestBody:
+                    "{\"from\":\"2020-01-01T00:00:00Z\",\"until\":\"\(SimulatorTestData.until)\",\"size\":1000\(cursorField)}"
+            )
             let items = try #require(try response.json()["items"]?.array)
             if items.isEmpty { break }
             events += items.map { $0["paymentEvent"]! }
@@ -196,7 +220,8 @@ import Testing
         defer { server.stop() }
         let client = SimulatorTestClient(port: port)
         let body = Array("{\"payments\":[]}".utf8)
-        let head = "POST /_simulator/payments HTTP/1.1\r\nAuthorization: PortOne \(SimulatorTestData.secret)\r\nExpect: 100-continue\r\nContent-Length: \(body.count)\r\n\r\n"
+        let head =
+            "POST /_simulator/payments HTTP/1.1\r\nAuthorization: PortOne \(SimulatorTestData.secret)\r\nExpect: 100-continue\r\nContent-Length: \(body.count)\r\n\r\n"
         let interim = try client.raw(Array(head.utf8))
         #expect(interim.status == 100)
         let final = try client.raw(body)
@@ -213,7 +238,9 @@ import Testing
                     let client = SimulatorTestClient(port: port)
                     var good = 0
                     for number in 0..<20 {
-                        let response = try client.get("/payments", requestBody: SimulatorTestData.listBody(number: (number + worker) % 10, size: 100))
+                        let response = try client.get(
+                            "/payments",
+                            requestBody: SimulatorTestData.listBody(number: (number + worker) % 10, size: 100))
                         if response.status == 200, response.headers["connection"] == "keep-alive" { good += 1 }
                     }
                     return good
@@ -231,7 +258,8 @@ import Testing
         let response = try client.raw(Array("GET /payments HTTP/1.1\r\nContent-Length: 999999999999\r\n\r\n".utf8))
         #expect(response.status == 400 || response.status == 413)
         #expect(response.headers["connection"] == "close")
-        let big = try SimulatorTestClient(port: port).raw(Array("GET /payments HTTP/1.1\r\nX: \(String(repeating: "a", count: 40000))\r\n\r\n".utf8))
+        let big = try SimulatorTestClient(port: port).raw(
+            Array("GET /payments HTTP/1.1\r\nX: \(String(repeating: "a", count: 40000))\r\n\r\n".utf8))
         #expect(big.status == 431)
     }
 }

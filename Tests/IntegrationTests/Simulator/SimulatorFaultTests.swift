@@ -45,7 +45,9 @@ import Testing
         try faults("{\"dropConnectionEvery\":2}", port: port)
         let client = SimulatorTestClient(port: port)
         #expect(try client.get("/payments", requestBody: Self.list).status == 200)
-        #expect(throws: SimulatorTestClient.WireError.closedWithoutResponse) { try client.get("/payments", requestBody: Self.list) }
+        #expect(throws: SimulatorTestClient.WireError.closedWithoutResponse) {
+            try client.get("/payments", requestBody: Self.list)
+        }
         #expect(try client.get("/payments", requestBody: Self.list).status == 200)
     }
 
@@ -90,8 +92,13 @@ import Testing
         #expect(items.first?["status"]?.string == "PAY_SCHEDULED")
         #expect(items.dropFirst().allSatisfy { $0["status"]?.string != "PAY_SCHEDULED" })
         let validator = try SimulatorSchemaValidator.load()
-        #expect(!validator.validate(items[0], schemaNamed: "Payment").isEmpty, "an unknown status must not match the schema")
-        let events = try SimulatorTestClient(port: port).get("/payment-events-by-cursor", requestBody: "{\"from\":\"2020-01-01T00:00:00Z\",\"until\":\"\(SimulatorTestData.until)\"}").json()
+        #expect(
+            !validator.validate(items[0], schemaNamed: "Payment").isEmpty, "an unknown status must not match the schema"
+        )
+        let events = try SimulatorTestClient(port: port).get(
+            "/payment-events-by-cursor",
+            requestBody: "{\"from\":\"2020-01-01T00:00:00Z\",\"until\":\"\(SimulatorTestData.until)\"}"
+        ).json()
         let eventItems = try #require(events["items"]?.array)
         #expect(eventItems.first?["paymentEvent"]?["type"]?.string == "DISPUTE_CREATED")
         #expect(eventItems.dropFirst().allSatisfy { $0["paymentEvent"]?["type"]?.string != "DISPUTE_CREATED" })
@@ -113,7 +120,9 @@ import Testing
         try faults("{\"mutateEvery\":1}", port: port)
         let before = Set(server.store.paidIds())
         let client = SimulatorTestClient(port: port)
-        for number in 0..<3 { _ = try client.get("/payments", requestBody: SimulatorTestData.listBody(number: number, size: 100)) }
+        for number in 0..<3 {
+            _ = try client.get("/payments", requestBody: SimulatorTestData.listBody(number: number, size: 100))
+        }
         let after = Set(server.store.paidIds())
         #expect(before.subtracting(after).count == 3)
         #expect(try stats(port)["faultsInjected"]?["mutate"]?.int == 3)
@@ -135,8 +144,10 @@ import Testing
                     var pages = 0
                     var items = 0
                     for round in 0..<6 {
-                        let path = ["/payments", "/payments-by-cursor", "/payment-events-by-cursor"][(worker + round) % 3]
-                        let body = path == "/payments"
+                        let path = ["/payments", "/payments-by-cursor", "/payment-events-by-cursor"][
+                            (worker + round) % 3]
+                        let body =
+                            path == "/payments"
                             ? SimulatorTestData.listBody(number: round, size: 200)
                             : "{\"from\":\"2020-01-01T00:00:00Z\",\"until\":\"\(SimulatorTestData.until)\",\"size\":200}"
                         let response = try client.get(path, requestBody: body)
@@ -144,7 +155,9 @@ import Testing
                         pages += 1
                         items += try response.json()["items"]?.array?.count ?? 0
                         if round % 2 == 0 {
-                            _ = try client.request("POST", "/_simulator/mutate", body: Array("{\"count\":2,\"seed\":\(worker * 10 + round)}".utf8))
+                            _ = try client.request(
+                                "POST", "/_simulator/mutate",
+                                body: Array("{\"count\":2,\"seed\":\(worker * 10 + round)}".utf8))
                         }
                     }
                     return (pages, items)
@@ -158,7 +171,11 @@ import Testing
         let all = server.store.allJSON()
         #expect(all.count == 2000)
         #expect(Set(try all.map { try SimulatorJSON.parse($0)["id"]!.string! }).count == 2000)
-        let list = try SimulatorTestClient(port: port).get("/payments", requestBody: "{\"page\":{\"size\":5000 },\"filter\":{\"from\":\"2020-01-01T00:00:00Z\",\"until\":\"2030-01-01T00:00:00Z\"}}").json()
+        let list = try SimulatorTestClient(port: port).get(
+            "/payments",
+            requestBody:
+                "{\"page\":{\"size\":5000 },\"filter\":{\"from\":\"2020-01-01T00:00:00Z\",\"until\":\"2030-01-01T00:00:00Z\"}}"
+        ).json()
         #expect(list["page"]?["totalCount"]?.int == 2000)
     }
 
@@ -187,12 +204,14 @@ import Testing
         let upload = try client.request("POST", "/_simulator/payments", body: Array("{\"payments\":[\(payment)]}".utf8))
         #expect(upload.status == 200)
         #expect(try client.request("GET", "/payments/uploaded-1").status == 200)
-        let mutate = try client.request("POST", "/_simulator/mutate", body: Array("{\"count\":4,\"seed\":3}".utf8)).json()
+        let mutate = try client.request("POST", "/_simulator/mutate", body: Array("{\"count\":4,\"seed\":3}".utf8))
+            .json()
         let changedList = mutate["changed"]?.array?.compactMap { $0.string }
         let changed = try #require(changedList)
         #expect(changed.count == 4)
         for id in changed {
-            let status = try client.request("GET", "/payments/" + SimulatorTestClient.encode(id)).json()["status"]?.string
+            let status = try client.request("GET", "/payments/" + SimulatorTestClient.encode(id)).json()["status"]?
+                .string
             #expect(status == "CANCELLED" || status == "PARTIAL_CANCELLED")
         }
         let stats = try stats(port)

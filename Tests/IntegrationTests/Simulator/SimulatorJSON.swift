@@ -56,7 +56,10 @@ indirect enum SimulatorJSON: Equatable, Sendable {
                 index += 1
                 var object: [String: SimulatorJSON] = [:]
                 skip()
-                if index < bytes.count, bytes[index] == 125 { index += 1; return .object(object) }
+                if index < bytes.count, bytes[index] == 125 {
+                    index += 1
+                    return .object(object)
+                }
                 while true {
                     skip()
                     guard case .string(let key) = try value() else { throw fail("expected a key") }
@@ -67,22 +70,37 @@ indirect enum SimulatorJSON: Equatable, Sendable {
                     object[key] = try value()
                     skip()
                     guard index < bytes.count else { throw fail("unterminated object") }
-                    if bytes[index] == 44 { index += 1; continue }
-                    if bytes[index] == 125 { index += 1; return .object(object) }
+                    if bytes[index] == 44 {
+                        index += 1
+                        continue
+                    }
+                    if bytes[index] == 125 {
+                        index += 1
+                        return .object(object)
+                    }
                     throw fail("expected , or }")
                 }
             case 91:
                 index += 1
                 var array: [SimulatorJSON] = []
                 skip()
-                if index < bytes.count, bytes[index] == 93 { index += 1; return .array(array) }
+                if index < bytes.count, bytes[index] == 93 {
+                    index += 1
+                    return .array(array)
+                }
                 while true {
                     skip()
                     array.append(try value())
                     skip()
                     guard index < bytes.count else { throw fail("unterminated array") }
-                    if bytes[index] == 44 { index += 1; continue }
-                    if bytes[index] == 93 { index += 1; return .array(array) }
+                    if bytes[index] == 44 {
+                        index += 1
+                        continue
+                    }
+                    if bytes[index] == 93 {
+                        index += 1
+                        return .array(array)
+                    }
                     throw fail("expected , or ]")
                 }
             case 34:
@@ -94,7 +112,10 @@ indirect enum SimulatorJSON: Equatable, Sendable {
                     index += 1
                     if b == 34 { break }
                     if b < 32 { throw fail("control character in string") }
-                    if b != 92 { out.append(b); continue }
+                    if b != 92 {
+                        out.append(b)
+                        continue
+                    }
                     guard index < bytes.count else { throw fail("bad escape") }
                     let e = bytes[index]
                     index += 1
@@ -119,13 +140,21 @@ indirect enum SimulatorJSON: Equatable, Sendable {
                 }
                 guard let s = String(validating: out, as: UTF8.self) else { throw fail("invalid UTF-8") }
                 return .string(s)
-            case 116: try expect("true"); return .bool(true)
-            case 102: try expect("false"); return .bool(false)
-            case 110: try expect("null"); return .null
+            case 116:
+                try expect("true")
+                return .bool(true)
+            case 102:
+                try expect("false")
+                return .bool(false)
+            case 110:
+                try expect("null")
+                return .null
             default:
                 let start = index
                 var isFloat = false
-                while index < bytes.count, let c = Optional(bytes[index]), (48...57).contains(c) || [45, 43, 46, 101, 69].contains(c) {
+                while index < bytes.count, let c = Optional(bytes[index]),
+                    (48...57).contains(c) || [45, 43, 46, 101, 69].contains(c)
+                {
                     if [46, 101, 69].contains(c) { isFloat = true }
                     index += 1
                 }
@@ -137,7 +166,9 @@ indirect enum SimulatorJSON: Equatable, Sendable {
         }
 
         mutating func hex4() throws -> UInt32 {
-            guard index + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[index..<(index + 4)], as: UTF8.self), radix: 16) else {
+            guard index + 4 <= bytes.count,
+                let v = UInt32(String(decoding: bytes[index..<(index + 4)], as: UTF8.self), radix: 16)
+            else {
                 throw fail("bad \\u escape")
             }
             index += 4

@@ -15,7 +15,8 @@ import Testing
             .deletingLastPathComponent().deletingLastPathComponent()
         let fallback = root.appendingPathComponent(".build/debug/portone-simulator")
         guard FileManager.default.isExecutableFile(atPath: fallback.path) else {
-            throw SimulatorJSON.ParseError(description: "portone-simulator is not built; run swift build --build-tests first")
+            throw SimulatorJSON.ParseError(
+                description: "portone-simulator is not built; run swift build --build-tests first")
         }
         return fallback
     }
@@ -41,7 +42,9 @@ import Testing
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     @Test(arguments: [true, false])
@@ -66,7 +69,8 @@ import Testing
         let prefix = "portone-simulator listening on http://127.0.0.1:"
         #expect(text.hasPrefix(prefix) && text.hasSuffix("\n"), "\(text)")
         let port = try #require(Int(text.dropFirst(prefix.count).trimmingCharacters(in: .whitespacesAndNewlines)))
-        let response = try SimulatorTestClient(port: port).get("/payments", requestBody: SimulatorTestData.listBody(size: 1000))
+        let response = try SimulatorTestClient(port: port).get(
+            "/payments", requestBody: SimulatorTestData.listBody(size: 1000))
         #expect(response.status == 200)
         #expect(try response.json()["items"]?.array?.count == 300)
         if useSIGTERM { process.terminate() } else { process.interrupt() }
@@ -119,7 +123,9 @@ import Testing
     @Test func helpListsTheFlagsAndNeverTheSecret() throws {
         let run = try Self.run(["--help"])
         #expect(run.status == 0)
-        for flag in ["--generate", "--data", "--save", "--ledger-out", "--rate-limit-every", "--mutate-every", "--missed-refund"] {
+        for flag in [
+            "--generate", "--data", "--save", "--ledger-out", "--rate-limit-every", "--mutate-every", "--missed-refund",
+        ] {
             #expect(run.stdout.contains(flag))
         }
         #expect(!run.stdout.contains(SimulatorTestData.secret))
@@ -131,7 +137,10 @@ import Testing
         let data = directory.appendingPathComponent("data.jsonl").path
         let ledger = directory.appendingPathComponent("ledger").path
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let first = try Self.run(["--generate", "400", "--seed", "4", "--until", "2026-11-25", "--save", data, "--ledger-out", ledger, "--no-serve"])
+        let first = try Self.run([
+            "--generate", "400", "--seed", "4", "--until", "2026-11-25", "--save", data, "--ledger-out", ledger,
+            "--no-serve",
+        ])
         #expect(first.status == 0, "\(first.stderr)")
         for file in ["User.copy", "Credit.copy", "CreditTransaction.copy", "expected.json"] {
             #expect(FileManager.default.fileExists(atPath: ledger + "/" + file))

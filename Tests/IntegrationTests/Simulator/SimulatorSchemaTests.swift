@@ -17,7 +17,8 @@ import Testing
         var cancellationStatuses = Set<String>()
         var sample: [String: String] = [:]
         for number in 0..<4 {
-            let json = try client.get("/payments", requestBody: SimulatorTestData.listBody(number: number, size: 1000)).json()
+            let json = try client.get("/payments", requestBody: SimulatorTestData.listBody(number: number, size: 1000))
+                .json()
             errors += validator.validate(json, schemaNamed: "GetPaymentsResponse", at: "page\(number)")
             for item in json["items"]?.array ?? [] {
                 let status = item["status"]!.string!
@@ -32,13 +33,20 @@ import Testing
             let json = try client.request("GET", "/payments/" + SimulatorTestClient.encode(id)).json()
             errors += validator.validate(json, schemaNamed: "Payment", at: "getPayment(\(status))")
         }
-        let cursorPage = try client.get("/payments-by-cursor", requestBody: "{\"from\":\"2020-01-01T00:00:00Z\",\"until\":\"\(SimulatorTestData.until)\",\"size\":1000}").json()
+        let cursorPage = try client.get(
+            "/payments-by-cursor",
+            requestBody: "{\"from\":\"2020-01-01T00:00:00Z\",\"until\":\"\(SimulatorTestData.until)\",\"size\":1000}"
+        ).json()
         errors += validator.validate(cursorPage, schemaNamed: "GetAllPaymentsByCursorResponse", at: "cursor")
         var eventTypes = Set<String>()
         var cursor: String?
         for _ in 0..<5 {
             let cursorField = cursor.map { ",\"cursor\":\"\($0)\"" } ?? ""
-            let events = try client.get("/payment-events-by-cursor", requestBody: "{\"from\":\"2020-01-01T00:00:00Z\",\"until\":\"\(SimulatorTestData.until)\",\"size\":1000\(cursorField)}").json()
+            let events = try client.get(
+                "/payment-events-by-cursor",
+                requestBody:
+                    "{\"from\":\"2020-01-01T00:00:00Z\",\"until\":\"\(SimulatorTestData.until)\",\"size\":1000\(cursorField)}"
+            ).json()
             errors += validator.validate(events, schemaNamed: "GetAllPaymentEventsByCursorResponse", at: "events")
             let items = events["items"]?.array ?? []
             for item in items { eventTypes.insert(item["paymentEvent"]!["type"]!.string!) }
@@ -47,7 +55,8 @@ import Testing
         }
         #expect(eventTypes == Set(validator.discriminatorValues("PaymentEvent")))
         // Payments the simulator changes at run time keep the shape.
-        let mutated = try client.request("POST", "/_simulator/mutate", body: Array("{\"count\":20,\"seed\":9}".utf8)).json()
+        let mutated = try client.request("POST", "/_simulator/mutate", body: Array("{\"count\":20,\"seed\":9}".utf8))
+            .json()
         for id in mutated["changed"]?.array?.compactMap({ $0.string }) ?? [] {
             let json = try client.request("GET", "/payments/" + SimulatorTestClient.encode(id)).json()
             errors += validator.validate(json, schemaNamed: "Payment", at: "mutated(\(id))")
@@ -57,16 +66,18 @@ import Testing
         errors += validator.validate(try bad.json(), schemaNamed: "GetPaymentsError", at: "400")
         let forbidden = try client.get("/payments-by-cursor", requestBody: "{\"storeId\":\"x\"}")
         errors += validator.validate(try forbidden.json(), schemaNamed: "GetAllPaymentsError", at: "403")
-        let unauthorized = try SimulatorTestClient(port: port, secret: "wrong").request("GET", "/payment-events-by-cursor")
+        let unauthorized = try SimulatorTestClient(port: port, secret: "wrong").request(
+            "GET", "/payment-events-by-cursor")
         errors += validator.validate(try unauthorized.json(), schemaNamed: "GetAllPaymentEventsError", at: "401")
         let notFound = try client.request("GET", "/payments/missing")
         errors += validator.validate(try notFound.json(), schemaNamed: "GetPaymentError", at: "404")
         #expect(errors.isEmpty, "\(errors.prefix(20).joined(separator: "\n"))")
-        for variant in ["ReadyPayment", "PayPendingPayment", "VirtualAccountIssuedPayment", "PaidPayment", "FailedPayment",
+        for variant in [
+            "ReadyPayment", "PayPendingPayment", "VirtualAccountIssuedPayment", "PaidPayment", "FailedPayment",
             "PartialCancelledPayment", "CancelledPayment", "RequestedPaymentCancellation", "FailedPaymentCancellation",
             "SucceededPaymentCancellation", "PaidPaymentEvent", "PartialCancelledPaymentEvent", "CancelledPaymentEvent",
-            "PaymentMethodEasyPay", "PaymentWebhook", "ChannelGroupSummary", "PaymentOrigin", "Customer"]
-        {
+            "PaymentMethodEasyPay", "PaymentWebhook", "ChannelGroupSummary", "PaymentOrigin", "Customer",
+        ] {
             #expect(validator.visited.contains(variant), "\(variant) never validated")
         }
         #expect(validator.fractionDigitsSeen.isSuperset(of: [0, 3, 6, 9]))

@@ -15,7 +15,8 @@ final class SimulatorSchemaValidator {
 
     /// Loads `Tests/Fixtures/portone/v2.openapi.json` next to this test folder.
     static func load(filePath: String = #filePath) throws -> SimulatorSchemaValidator {
-        let root = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let url = root.appendingPathComponent("Fixtures/portone/v2.openapi.json")
         let document = try SimulatorJSON.parse(Array(try Data(contentsOf: url)))
         guard let schemas = document["components"]?["schemas"]?.object else {
@@ -79,7 +80,9 @@ final class SimulatorSchemaValidator {
                     validate(value, schema: option, at: path, into: &sub)
                     if sub.isEmpty { matches += 1 }
                 }
-                if matches != 1 { errors.append("\(path): matches \(matches) of the oneOf options, expected exactly 1") }
+                if matches != 1 {
+                    errors.append("\(path): matches \(matches) of the oneOf options, expected exactly 1")
+                }
             }
             return
         }
@@ -113,7 +116,9 @@ final class SimulatorSchemaValidator {
                 return
             }
             if let itemSchema = schema["items"] {
-                for (i, item) in items.enumerated() { validate(item, schema: itemSchema, at: "\(path)[\(i)]", into: &errors) }
+                for (i, item) in items.enumerated() {
+                    validate(item, schema: itemSchema, at: "\(path)[\(i)]", into: &errors)
+                }
             }
         case "string":
             guard let text = value.string else {

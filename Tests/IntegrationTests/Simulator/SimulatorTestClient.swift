@@ -49,7 +49,9 @@ final class SimulatorTestClient {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard result == 0 else {
             close(s)
@@ -65,7 +67,9 @@ final class SimulatorTestClient {
         try connectIfNeeded()
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            let n = bytes.withUnsafeBytes {
+                send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 {
                 disconnect()
                 throw WireError.closedWithoutResponse
@@ -76,11 +80,15 @@ final class SimulatorTestClient {
     }
 
     /// Sends a request with the simulator's auth header (unless `authorization` overrides it).
-    func request(_ method: String, _ target: String, body: [UInt8] = [], authorization: String? = nil) throws -> Response {
+    func request(_ method: String, _ target: String, body: [UInt8] = [], authorization: String? = nil) throws
+        -> Response
+    {
         var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
         let auth = authorization ?? "PortOne \(secret)"
         if !auth.isEmpty { head += "Authorization: \(auth)\r\n" }
-        if !body.isEmpty || method == "PUT" || method == "POST" { head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
+        if !body.isEmpty || method == "PUT" || method == "POST" {
+            head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n"
+        }
         head += "\r\n"
         return try raw(Array(head.utf8) + body)
     }
@@ -129,7 +137,8 @@ final class SimulatorTestClient {
         var headers: [String: String] = [:]
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         let length = Int(headers["content-length"] ?? "0") ?? 0
         let start = headEnd! + 4

@@ -14,9 +14,12 @@ enum SimulatorTestData {
     }
 
     /// Starts a simulator over a fresh store; stop it with `stop()`.
-    static func start(count: Int = 3000, seed: UInt64 = 11, faults: FaultConfiguration = FaultConfiguration()) throws -> (SimulatorServer, Int) {
+    static func start(count: Int = 3000, seed: UInt64 = 11, faults: FaultConfiguration = FaultConfiguration()) throws
+        -> (SimulatorServer, Int)
+    {
         let generator = DataSetGenerator(options: options(count: count, seed: seed))
-        let (store, _) = try PaymentStore.build(count: count, make: { generator.payment(at: $0) }, extract: { _ in Int?.none })
+        let (store, _) = try PaymentStore.build(
+            count: count, make: { generator.payment(at: $0) }, extract: { _ in Int?.none })
         let server = SimulatorServer(store: store, secret: secret, storeId: storeId, faults: faults)
         let port = try server.start(host: "127.0.0.1", port: 0)
         return (server, port)
