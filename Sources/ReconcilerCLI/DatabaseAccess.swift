@@ -29,6 +29,29 @@ enum DatabaseAccess {
         }
     }
 
+    /// Connects, runs `body`, closes, and turns a database error into its exit status with the
+    /// message printed: the frame of every command that only talks to PostgreSQL.
+    static func withConnection(
+        environment: [String: String], _ body: (Connection) throws -> ExitStatus
+    ) -> ExitStatus {
+        let connection: Connection
+        do {
+            connection = try connect(environment: environment)
+        } catch {
+            return error.status
+        }
+        defer { connection.close() }
+        do {
+            return try body(connection)
+        } catch let error as PostgresError {
+            Console.error("credit-reconciler: \(error)")
+            return exitStatus(for: error)
+        } catch {
+            Console.error("credit-reconciler: \(error)")
+            return .failure
+        }
+    }
+
     /// 69 when the server cannot be reached, 78 when the URL or credentials are wrong, else 1.
     static func exitStatus(for error: PostgresError) -> ExitStatus {
         if error.isUnavailable { return .unavailable }

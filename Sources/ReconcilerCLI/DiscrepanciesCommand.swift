@@ -49,21 +49,6 @@ enum DiscrepanciesCommand {
     private static func withStore(
         _ environment: [String: String], _ body: (DiscrepancyStore) throws -> ExitStatus
     ) -> ExitStatus {
-        let connection: Connection
-        do {
-            connection = try DatabaseAccess.connect(environment: environment)
-        } catch {
-            return error.status
-        }
-        defer { connection.close() }
-        do {
-            return try body(DiscrepancyStore(connection: connection))
-        } catch let error as PostgresError {
-            Console.error("credit-reconciler: \(error)")
-            return DatabaseAccess.exitStatus(for: error)
-        } catch {
-            Console.error("credit-reconciler: \(error)")
-            return .failure
-        }
+        DatabaseAccess.withConnection(environment: environment) { try body(DiscrepancyStore(connection: $0)) }
     }
 }

@@ -8,14 +8,7 @@ import Reports
 /// the run stored when it finished, so it is the same every time.
 enum ReportCommand {
     static func run(_ options: ReportOptions, environment: [String: String]) -> ExitStatus {
-        let connection: Connection
-        do {
-            connection = try DatabaseAccess.connect(environment: environment)
-        } catch {
-            return error.status
-        }
-        defer { connection.close() }
-        do {
+        DatabaseAccess.withConnection(environment: environment) { connection in
             let recorder = RunRecorder(connection: connection)
             let record: RunRecord?
             if let id = options.runId {
@@ -58,12 +51,6 @@ enum ReportCommand {
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
             return .success
-        } catch let error as PostgresError {
-            Console.error("credit-reconciler: \(error)")
-            return DatabaseAccess.exitStatus(for: error)
-        } catch {
-            Console.error("credit-reconciler: \(error)")
-            return .failure
         }
     }
 }

@@ -7,14 +7,7 @@ import ReconcilerEngine
 /// `credit-reconciler status`: the last runs, the checkpoint and the open discrepancies.
 enum StatusCommand {
     static func run(environment: [String: String]) -> ExitStatus {
-        let connection: Connection
-        do {
-            connection = try DatabaseAccess.connect(environment: environment)
-        } catch {
-            return error.status
-        }
-        defer { connection.close() }
-        do {
+        DatabaseAccess.withConnection(environment: environment) { connection in
             let migrations = try Migrator(connection: connection).status()
             if !migrations.isUpToDate {
                 Console.output(
@@ -56,12 +49,6 @@ enum StatusCommand {
                 )
             }
             return .success
-        } catch let error as PostgresError {
-            Console.error("credit-reconciler: \(error)")
-            return DatabaseAccess.exitStatus(for: error)
-        } catch {
-            Console.error("credit-reconciler: \(error)")
-            return .failure
         }
     }
 

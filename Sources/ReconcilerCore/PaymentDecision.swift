@@ -106,7 +106,7 @@ struct PaymentDecision {
             reason = "was CANCELLED before it was ever paid"
         default:
             bucket = .pending
-            reason = "is \(Wording.status(payment.status)) at PortOne: not paid yet"
+            reason = "is \(payment.status.portOneName) at PortOne: not paid yet"
         }
         if !purchases.isEmpty {
             openGrantWithoutPayment(reason: reason)
@@ -271,7 +271,7 @@ struct PaymentDecision {
             expected: Reconciler.object(["creditsGranted": .integer(0)]),
             actual: Reconciler.object([
                 "creditsGranted": .integer(actualGrant), "purchaseRows": .integer(Int64(purchases.count)),
-                "creditsDeducted": .integer(actualDeduction), "status": .string(Wording.status(payment.status)),
+                "creditsDeducted": .integer(actualDeduction), "status": .string(payment.status.portOneName),
                 "transactionIds": .array(purchases.map { .string($0.id) }),
             ]),
             detail:
@@ -311,14 +311,14 @@ struct PaymentDecision {
                 "cancellations": .array(
                     unknown.map {
                         Reconciler.object([
-                            "id": .string($0.id), "status": .string(Wording.status($0.status)),
+                            "id": .string($0.id), "status": .string($0.status.portOneName),
                             "totalAmount": .integer($0.totalAmount),
                         ])
                     })
             ]),
             detail:
                 "Payment \(payment.id) has cancellations with a status this build does not know ("
-                + unknown.map { "\($0.id): \"\(Wording.status($0.status))\"" }.joined(separator: ", ")
+                + unknown.map { "\($0.id): \"\($0.status.portOneName)\"" }.joined(separator: ", ")
                 + "); they are not counted as refunded."
         )
     }

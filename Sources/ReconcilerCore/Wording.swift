@@ -31,27 +31,4 @@ enum Wording {
         return value < 0 ? "-" + result : result
     }
 
-    /// PortOne's spelling of a payment status.
-    static func status(_ status: PaymentFacts.Status) -> String {
-        switch status {
-        case .ready: "READY"
-        case .payPending: "PAY_PENDING"
-        case .virtualAccountIssued: "VIRTUAL_ACCOUNT_ISSUED"
-        case .paid: "PAID"
-        case .failed: "FAILED"
-        case .partialCancelled: "PARTIAL_CANCELLED"
-        case .cancelled: "CANCELLED"
-        case .unknown(let raw): raw
-        }
-    }
-
-    /// PortOne's spelling of a cancellation status.
-    static func status(_ status: PaymentFacts.Cancellation.Status) -> String {
-        switch status {
-        case .requested: "REQUESTED"
-        case .failed: "FAILED"
-        case .succeeded: "SUCCEEDED"
-        case .unknown(let raw): raw
-        }
-    }
 }
