@@ -64,17 +64,23 @@ public final class ReconciliationEngine {
 
     /// Runs one reconciliation.
     ///
+    /// - Parameter control: a stop requested through it ends the run after the unit of work in
+    ///   progress (the repair transaction in progress commits); the run is then recorded `aborted`,
+    ///   the checkpoint stays, and the result's outcome is `.aborted`.
     /// - Throws: ``RunFailure``; the run is recorded as failed when it got that far.
-    public func run(_ request: RunRequest) async throws(RunFailure) -> RunResult {
+    public func run(_ request: RunRequest, control: RunControl = RunControl()) async throws(RunFailure) -> RunResult {
         let run: Run
         do {
             run = try Run(engine: self, request: request)
         } catch {
             throw Self.failure(error)
         }
+        run.control = control
         defer { run.close() }
         do {
             return try await run.execute()
+        } catch is RunStopRequested {
+            return try run.recordAborted()
         } catch {
             let failure = Self.failure(error)
             run.recordFailure(failure)

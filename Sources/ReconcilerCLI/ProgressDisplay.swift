@@ -1,0 +1,62 @@
+import Foundation
+import ReconcilerEngine
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A one-line progress display for long runs on a terminal: pages scanned, payments per second
+/// and repairs so far, rewritten in place on standard error at most four times a second.
+/// Silent when standard error is not a terminal (systemd, pipes, files).
+final class ProgressDisplay: Sendable {
+    private struct State {
+        var lastDrawn: ContinuousClock.Instant?
+        var drawnWidth = 0
+    }
+
+    private let enabled: Bool
+    private let started = ContinuousClock.now
+    private let state = Mutex(State())
+    private let interval: Duration = .milliseconds(250)
+
+    /// A display that draws only when standard error is a terminal (or `force` says so).
+    init(force: Bool? = nil) {
+        enabled = force ?? (isatty(STDERR_FILENO) == 1)
+    }
+
+    /// Draws `progress` unless the last drawing is younger than the interval.
+    func update(_ progress: RunProgress) {
+        guard enabled else { return }
+        let now = ContinuousClock.now
+        let line: String? = state.withLock { state in
+            if let last = state.lastDrawn, now - last < interval { return nil }
+            state.lastDrawn = now
+            let text = Self.render(progress, elapsed: now - started)
+            let padding = max(0, state.drawnWidth - text.count)
+            state.drawnWidth = text.count
+            return "\r" + text + String(repeating: " ", count: padding)
+        }
+        if let line { FileHandle.standardError.write(Data(line.utf8)) }
+    }
+
+    /// Clears the line before other output follows.
+    func finish() {
+        guard enabled else { return }
+        let width = state.withLock { state in
+            defer { state.drawnWidth = 0 }
+            return state.drawnWidth
+        }
+        guard width > 0 else { return }
+        FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: width) + "\r").utf8))
+    }
+
+    /// The text of one progress line.
+    static func render(_ progress: RunProgress, elapsed: Duration) -> String {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let rate = seconds > 0.5 ? Int((Double(progress.paymentsScanned) / seconds).rounded()) : 0
+        return
+            "\(progress.phase.rawValue): \(progress.pagesScanned) pages, \(progress.paymentsScanned) payments (\(rate)/s), "
+            + "\(progress.repairsApplied) of \(progress.repairsQueued) repairs applied"
+    }
+}
