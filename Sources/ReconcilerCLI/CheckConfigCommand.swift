@@ -206,7 +206,11 @@ enum CheckConfigCommand {
                 "SELECT to_regclass($1) IS NOT NULL AS present", [table])!.decode("present")
             if !present { missingTables.insert(table) }
         }
-        var missing = missingTables.sorted().map { "table \($0) (missing)" }
+        // Missing reconciler tables are the migrations' verdict; missing app tables mean the
+        // wrong database.
+        var missing = missingTables.filter { !$0.hasPrefix("reconciler.") }.sorted().map {
+            "table \($0) (it does not exist: DATABASE_URL must name the web app's database)"
+        }
         let schemaPresent: Bool = try connection.queryFirst(
             "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'reconciler') AS present")!.decode("present")
         for (check, description) in requiredPrivileges {

@@ -25,6 +25,7 @@ extension Run {
         guard let handle else { throw RunFailure.failed("the run was stopped on request before it started") }
         snapshotCounters()
         totals.fixesPlanned = planned.count
+        if let open = try? discrepancies.openCounts() { totals.discrepanciesOpen = open.reduce(0) { $0 + $1.count } }
         do {
             let report = try? buildReport(status: .aborted, error: Self.abortedError)
             try recorder.finish(
