@@ -74,7 +74,10 @@ enum DaemonCommand {
                 log("run not started: \(error.message)")
                 return
             }
-            let control = RunControl()
+            let progress = ProgressDisplay(interval: .seconds(1)) { line in
+                notifier.send("STATUS=reconciling: \(line)")
+            }
+            let control = RunControl(onProgress: { progress.update($0) })
             running = control
             log("starting a run (\(reason))")
             Task {

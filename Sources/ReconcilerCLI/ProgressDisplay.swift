@@ -6,9 +6,10 @@ import Synchronization
     import Glibc
 #endif
 
-/// A one-line progress display for long runs on a terminal: pages scanned, payments per second
-/// and repairs so far, rewritten in place on standard error at most four times a second.
-/// Silent when standard error is not a terminal (systemd, pipes, files).
+/// A one-line progress display for long runs: pages scanned, payments per second and repairs
+/// so far. On a terminal it is rewritten in place on standard error at most four times a second
+/// and is silent when standard error is not a terminal (systemd, pipes, files); the daemon uses
+/// the same throttle to send `STATUS=` lines to systemd.
 final class ProgressDisplay: Sendable {
     private struct State {
         var lastDrawn: ContinuousClock.Instant?
@@ -16,13 +17,26 @@ final class ProgressDisplay: Sendable {
     }
 
     private let enabled: Bool
+    private let inPlace: Bool
     private let started = ContinuousClock.now
     private let state = Mutex(State())
-    private let interval: Duration = .milliseconds(250)
+    private let interval: Duration
+    private let draw: @Sendable (String) -> Void
 
-    /// A display that draws only when standard error is a terminal (or `force` says so).
+    /// A terminal display on standard error, drawn only when it is a terminal (or `force` says so).
     init(force: Bool? = nil) {
         enabled = force ?? (isatty(STDERR_FILENO) == 1)
+        inPlace = true
+        interval = .milliseconds(250)
+        draw = { FileHandle.standardError.write(Data($0.utf8)) }
+    }
+
+    /// A display that hands each line to `draw`, at most once per `interval`.
+    init(interval: Duration, draw: @escaping @Sendable (String) -> Void) {
+        enabled = true
+        inPlace = false
+        self.interval = interval
+        self.draw = draw
     }
 
     /// Draws `progress` unless the last drawing is younger than the interval.
@@ -33,24 +47,24 @@ final class ProgressDisplay: Sendable {
             if let last = state.lastDrawn, now - last < interval { return nil }
             state.lastDrawn = now
             let text = Self.render(progress, elapsed: now - started)
+            guard inPlace else { return text }
             let padding = max(0, state.drawnWidth - text.count)
             state.drawnWidth = text.count
             return "\r" + text + String(repeating: " ", count: padding)
         }
-        if let line { FileHandle.standardError.write(Data(line.utf8)) }
+        if let line { draw(line) }
     }
 
     /// Clears the line before other output follows.
     func finish() {
-        guard enabled else { return }
+        guard enabled, inPlace else { return }
         let width = state.withLock { state in
             defer { state.drawnWidth = 0 }
             return state.drawnWidth
         }
         guard width > 0 else { return }
-        FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: width) + "\r").utf8))
+        draw("\r" + String(repeating: " ", count: width) + "\r")
     }
-
     /// The text of one progress line.
     static func render(_ progress: RunProgress, elapsed: Duration) -> String {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -23,7 +23,8 @@ import Testing
 
     @Test func progressLineCountsPagesPaymentsAndRepairs() {
         let line = ProgressDisplay.render(
-            RunProgress(phase: .scanning, pagesScanned: 12, paymentsScanned: 12_000, repairsApplied: 3, repairsQueued: 40),
+            RunProgress(
+                phase: .scanning, pagesScanned: 12, paymentsScanned: 12_000, repairsApplied: 3, repairsQueued: 40),
             elapsed: .seconds(4))
         #expect(line == "scanning: 12 pages, 12000 payments (3000/s), 3 of 40 repairs applied")
     }

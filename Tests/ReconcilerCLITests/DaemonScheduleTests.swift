@@ -61,7 +61,8 @@ import Testing
         }
         let days = runs.map { calendar.dateComponents([.year, .month, .day], from: $0) }
         #expect(Set(days).count == 365)
-        #expect(runs.allSatisfy { calendar.component(.hour, from: $0) == 1 && calendar.component(.minute, from: $0) == 30 })
+        #expect(
+            runs.allSatisfy { calendar.component(.hour, from: $0) == 1 && calendar.component(.minute, from: $0) == 30 })
     }
 
     @Test(arguments: [(Int64(60), 60.0), (3600, 3600), (86_400, 86_400)])

@@ -16,13 +16,14 @@ import Testing
         #expect(SystemdNotifier.socketAddress(path) == nil)
     }
 
-    @Test(arguments: [
-        ("120000000", nil, Duration?.some(.seconds(60))),
-        ("2000000", "42", .some(.seconds(1))),
-        ("2000000", "7", nil),
-        ("0", nil, nil),
-        ("soon", nil, nil),
-    ] as [(String, String?, Duration?)])
+    @Test(
+        arguments: [
+            ("120000000", nil, Duration?.some(.seconds(60))),
+            ("2000000", "42", .some(.seconds(1))),
+            ("2000000", "7", nil),
+            ("0", nil, nil),
+            ("soon", nil, nil),
+        ] as [(String, String?, Duration?)])
     func watchdogIsHalfTheTimeoutForThisProcess(usec: String, pid: String?, interval: Duration?) {
         #expect(SystemdNotifier.watchdogInterval(usec: usec, watchdogPID: pid, pid: 42) == interval)
     }
