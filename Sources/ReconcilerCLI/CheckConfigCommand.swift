@@ -129,28 +129,11 @@ enum CheckConfigCommand {
                     "PostgreSQL",
                     "connected to database \(try who.decode("db", as: String.self)) as role \(try who.decode("role", as: String.self)) (server \(try who.decode("version", as: String.self)))"
                 ))
-            let migrations = try Migrator(connection: connection).status()
-            if migrations.isUpToDate {
-                verdicts.append(.pass("migrations", "up to date (\(migrations.applied.count) applied)"))
-            } else {
-                var problems: [String] = []
-                if !migrations.pending.isEmpty {
-                    problems.append(
-                        "\(migrations.pending.count) pending (\(migrations.pending.map(\.fileName).joined(separator: ", "))): run credit-reconciler migrate as the owner of the app's tables"
-                    )
-                }
-                for changed in migrations.changed {
-                    problems.append(
-                        "\(changed.migration.fileName) changed since it was applied: restore the file or ask a developer"
-                    )
-                }
-                if !migrations.unknown.isEmpty {
-                    problems.append(
-                        "\(migrations.unknown.count) applied migration(s) unknown to this version: upgrade credit-reconciler"
-                    )
-                }
-                verdicts.append(.fail("migrations", problems.joined(separator: "\n")))
-            }
+        } catch {
+            return [.fail("PostgreSQL", "\(error)", .unavailable)]
+        }
+        verdicts.append(checkMigrations(connection))
+        do {
             let missing = try missingPrivileges(connection)
             if missing.isEmpty {
                 verdicts.append(.pass("privileges", "the role has every privilege a run needs"))
@@ -161,12 +144,36 @@ enum CheckConfigCommand {
                         "the role lacks: \(missing.joined(separator: "; "))\ngrant them with sql/roles/credit_reconciler_role.sql (see sql/README.md)"
                     ))
             }
-        } catch let error as PostgresError {
-            verdicts.append(.fail("PostgreSQL", "\(error)", error.isUnavailable ? .unavailable : .configuration))
         } catch {
-            verdicts.append(.fail("PostgreSQL", "\(error)"))
+            verdicts.append(.fail("privileges", "cannot be checked: \(error)"))
         }
         return verdicts
+    }
+
+    /// Whether the reconciler's migrations are applied, unchanged and known to this build.
+    static func checkMigrations(_ connection: Connection) -> Verdict {
+        let migrations: MigrationStatus
+        do {
+            migrations = try Migrator(connection: connection).status()
+        } catch {
+            return .fail("migrations", "cannot be read: \(error)")
+        }
+        if migrations.isUpToDate { return .pass("migrations", "up to date (\(migrations.applied.count) applied)") }
+        var problems: [String] = []
+        if !migrations.pending.isEmpty {
+            problems.append(
+                "\(migrations.pending.count) pending (\(migrations.pending.map(\.fileName).joined(separator: ", "))): run credit-reconciler migrate as the owner of the app's tables"
+            )
+        }
+        for changed in migrations.changed {
+            problems.append(
+                "\(changed.migration.fileName) changed since it was applied: restore the file or ask a developer")
+        }
+        if !migrations.unknown.isEmpty {
+            problems.append(
+                "\(migrations.unknown.count) applied migration(s) unknown to this version: upgrade credit-reconciler")
+        }
+        return .fail("migrations", problems.joined(separator: "\n"))
     }
 
     /// The privileges the runtime role needs, as (object, SQL check, description).
@@ -194,28 +201,39 @@ enum CheckConfigCommand {
         ),
     ]
 
-    /// The descriptions of the required privileges the current role lacks (a missing table counts).
+    /// The descriptions of the required privileges the current role lacks (a missing app table
+    /// counts; missing reconciler tables are the migrations' verdict).
     static func missingPrivileges(_ connection: Connection) throws -> [String] {
-        let tables = [
-            "\"User\"", "\"Credit\"", "\"CreditTransaction\"", "reconciler.run", "reconciler.discrepancy",
-            "reconciler.fix", "reconciler.checkpoint",
-        ]
-        var missingTables: Set<String> = []
-        for table in tables {
+        var missing: [String] = []
+        let schema = try connection.queryFirst(
+            """
+            SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'reconciler') AS present,
+                   EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'reconciler'
+                           AND has_schema_privilege(oid, 'USAGE')) AS usable
+            """)!
+        let schemaPresent: Bool = try schema.decode("present")
+        let schemaUsable: Bool = try schema.decode("usable")
+        if schemaPresent && !schemaUsable { missing.append("USAGE on schema reconciler") }
+        var skipped: Set<String> = []
+        for table in ["\"User\"", "\"Credit\"", "\"CreditTransaction\""] {
             let present: Bool = try connection.queryFirst(
                 "SELECT to_regclass($1) IS NOT NULL AS present", [table])!.decode("present")
-            if !present { missingTables.insert(table) }
+            if !present {
+                skipped.insert(table)
+                missing.append("table \(table) (it does not exist: DATABASE_URL must name the web app's database)")
+            }
         }
-        // Missing reconciler tables are the migrations' verdict; missing app tables mean the
-        // wrong database.
-        var missing = missingTables.filter { !$0.hasPrefix("reconciler.") }.sorted().map {
-            "table \($0) (it does not exist: DATABASE_URL must name the web app's database)"
+        for table in ["reconciler.run", "reconciler.discrepancy", "reconciler.fix", "reconciler.checkpoint"] {
+            guard schemaUsable else {
+                skipped.insert(table)
+                continue
+            }
+            let present: Bool = try connection.queryFirst(
+                "SELECT to_regclass($1) IS NOT NULL AS present", [table])!.decode("present")
+            if !present { skipped.insert(table) }
         }
-        let schemaPresent: Bool = try connection.queryFirst(
-            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'reconciler') AS present")!.decode("present")
-        for (check, description) in requiredPrivileges {
-            if check.contains("reconciler'") && !schemaPresent { continue }
-            if missingTables.contains(where: { check.contains("'\($0)'") }) { continue }
+        for (check, description) in requiredPrivileges where !check.hasPrefix("has_schema_privilege") {
+            if skipped.contains(where: { check.contains("'\($0)'") }) { continue }
             let granted: Bool = try connection.queryFirst("SELECT \(check) AS granted")!.decode("granted")
             if !granted { missing.append(description) }
         }
