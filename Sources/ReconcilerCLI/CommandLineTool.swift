@@ -80,6 +80,7 @@ enum Console {
     }
 
     static func error(_ text: String) {
+        ProgressDisplay.clearActive()
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

@@ -26,6 +26,7 @@ enum DaemonCommand {
         case signal(Int32)
         case tick
         case runFinished(ExitStatus, String)
+        case stopGraceExpired
     }
 
     static func run(environment: [String: String]) async -> ExitStatus {
@@ -46,7 +47,7 @@ enum DaemonCommand {
         var schedule = DaemonSchedule(schedule: settings.configuration.schedule)
         var nextRun = schedule.nextRun(after: Date())
         var retryAt: Date?
-        var running: RunControl?
+        var running: (control: RunControl, task: Task<Void, Never>)?
         var stopping = false
         var lastResult = "no run yet"
         let clock = ContinuousClock()
@@ -78,13 +79,13 @@ enum DaemonCommand {
                 notifier.send("STATUS=reconciling: \(line)")
             }
             let control = RunControl(onProgress: { progress.update($0) })
-            running = control
             log("starting a run (\(reason))")
-            Task {
+            let task = Task {
                 let (status, message) = await RunCommand.perform(
                     engine: engine, request: RunRequest(trigger: .daemon), control: control)
                 sink.yield(.runFinished(status, message))
             }
+            running = (control, task)
             notifier.send("STATUS=" + statusLine())
         }
 
@@ -135,7 +136,7 @@ enum DaemonCommand {
                 }
                 stopping = true
                 notifier.send("STOPPING=1")
-                guard let control = running else {
+                guard let control = running?.control else {
                     log("\(SignalWatcher.name(number)): stopping (no run in progress)")
                     return .success
                 }
@@ -144,6 +145,13 @@ enum DaemonCommand {
                 )
                 control.requestStop()
                 notifier.send("STATUS=stopping: finishing the repair in progress")
+                Task {
+                    try? await Task.sleep(for: .seconds(RunCommand.stopGracePeriod))
+                    sink.yield(.stopGraceExpired)
+                }
+            case .stopGraceExpired:
+                // A PortOne request still retrying: cancel it (never a repair transaction).
+                running?.task.cancel()
             case .runFinished(let status, let message):
                 running = nil
                 let first = message.split(separator: "\n").first.map(String.init) ?? message

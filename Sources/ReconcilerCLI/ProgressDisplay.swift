@@ -23,12 +23,22 @@ final class ProgressDisplay: Sendable {
     private let interval: Duration
     private let draw: @Sendable (String) -> Void
 
+    /// The terminal display in use, cleared before any other line goes to standard error.
+    private static let active = Mutex<ProgressDisplay?>(nil)
+
     /// A terminal display on standard error, drawn only when it is a terminal (or `force` says so).
     init(force: Bool? = nil) {
         enabled = force ?? (isatty(STDERR_FILENO) == 1)
         inPlace = true
         interval = .milliseconds(250)
         draw = { FileHandle.standardError.write(Data($0.utf8)) }
+        if enabled { Self.active.withLock { $0 = self } }
+    }
+
+    /// Clears the active terminal display's line, so a log line starts at the left margin
+    /// (the display is drawn again on its next update).
+    static func clearActive() {
+        active.withLock { $0 }?.finish()
     }
 
     /// A display that hands each line to `draw`, at most once per `interval`.

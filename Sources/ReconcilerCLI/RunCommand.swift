@@ -29,25 +29,26 @@ enum RunCommand {
             return error.status
         }
         // SIGTERM (systemd stopping the unit) or Ctrl-C: finish the repair in progress, record
-        // the run aborted, exit 0. A second signal stops at once; the next run marks it abandoned.
+        // the run aborted, exit 0. A PortOne request still retrying after the grace period is
+        // cancelled. A second signal stops at once; the next run marks the run abandoned.
         let progress = ProgressDisplay()
         let control = RunControl(onProgress: { progress.update($0) })
+        let task = Task { await perform(engine: engine, request: request, control: control) }
         let signals = SignalWatcher([SIGTERM, SIGINT]) { number in
             if control.isStopRequested {
-                progress.finish()
                 Console.error(
                     "credit-reconciler: \(SignalWatcher.name(number)) again: stopping now; the run stays 'running' until the next run marks it abandoned"
                 )
                 exit(ExitStatus.failure.rawValue)
             }
-            progress.finish()
             Console.error(
                 "credit-reconciler: \(SignalWatcher.name(number)): stopping after the repair in progress (send it again to stop at once)"
             )
             control.requestStop()
+            DispatchQueue.global().asyncAfter(deadline: .now() + stopGracePeriod) { task.cancel() }
         }
         defer { signals.cancel() }
-        let (status, message) = await perform(engine: engine, request: request, control: control)
+        let (status, message) = await task.value
         progress.finish()
         if status == .success {
             Console.output(message)
@@ -56,6 +57,9 @@ enum RunCommand {
         }
         return status
     }
+
+    /// How long a stop request waits for PortOne before cancelling the request in flight.
+    static let stopGracePeriod: TimeInterval = 5
 
     /// Runs `request` and returns the exit status with the summary (on success or abort) or
     /// the error message.

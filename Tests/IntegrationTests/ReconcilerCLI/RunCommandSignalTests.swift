@@ -45,4 +45,35 @@ import Testing
             #expect(try DaemonCommandTests.driftedUsers(connection) == drifted)
         }
     }
+
+    @Test func sigtermWhilePortOneKeepsFailingEndsTheRetriesAndRecordsTheRunAborted() async throws {
+        try await TestDatabase.withFresh(schema: .app) { database in
+            let (simulator, _) = try await World.world(
+                payments: 50, seed: 53, database: database, end: .init(Date().addingTimeInterval(-3600)))
+            defer { simulator.stop() }
+            let config = try RunCommandTests.configFile()
+            defer { try? FileManager.default.removeItem(at: config) }
+            // Every request fails with a 5xx: the client retries with backoff for minutes.
+            try await simulator.setFaults(["serverErrorEvery": 1])
+            let run = try BackgroundProduct(
+                "credit-reconciler", ["run"],
+                environment: RunCommandTests.environment(simulator, database, configFile: config))
+            let connection = try database.connect()
+            defer { connection.close() }
+            let deadline = Date().addingTimeInterval(60)
+            var started = false
+            while !started, run.process.isRunning, Date() < deadline {
+                started =
+                    try RunRecorder(connection: connection).latestRun(status: .running) != nil
+                    && run.standardError.contains("retrying in")
+                if !started { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(started, "\(run.standardError)")
+            run.send(SIGTERM)
+            #expect(run.waitForExit(seconds: 60) == 0, "\(run.standardError)")
+            let runs = try RunRecorder(connection: connection).runs(limit: 5)
+            #expect(runs.map(\.status) == [.aborted], "\(run.standardError)")
+            #expect(try RunRecorder(connection: connection).checkpoint("payments") == nil)
+        }
+    }
 }
