@@ -126,6 +126,59 @@ import Testing
         }
     }
 
+    @Test func aFailedRunOrAHeldLockIsLoggedAndTheDaemonKeepsItsSchedule() async throws {
+        try await TestDatabase.withFresh(schema: .app) { database in
+            let (simulator, _) = try await World.world(
+                payments: 300, seed: 59, database: database, end: .init(Date().addingTimeInterval(-3600)))
+            defer { simulator.stop() }
+            // At most one repair per run: this world needs more, so the run fails (exit 1).
+            let config = try RunCommandTests.configFile(
+                RunCommandTests.configuration.replacingOccurrences(of: "100000", with: "1"))
+            defer { try? FileManager.default.removeItem(at: config) }
+            let listener = try NotifyListener()
+            let daemon = try Self.start(simulator, database, config: config, listener: listener)
+            #expect(listener.next(containing: "READY=1") != nil, "\(daemon.standardError)")
+
+            daemon.send(SIGUSR1)
+            let failed = listener.next(containing: "STATUS=idle")
+            #expect(failed?.contains("last: failed (exit 1)") == true, "\(daemon.standardError)")
+            #expect(daemon.process.isRunning)
+
+            let holder = try database.connect()
+            _ = try RunRecorder(connection: holder).begin(
+                RunStart(trigger: .manual, mode: .apply, windowFrom: nil, windowUntil: nil, version: "test"))
+            daemon.send(SIGUSR1)
+            let locked = listener.next(containing: "STATUS=idle")
+            #expect(locked?.contains("lock held by another run; retrying") == true, "\(daemon.standardError)")
+            #expect(daemon.standardError.contains("exit 75"))
+            holder.close()
+            #expect(daemon.process.isRunning)
+
+            daemon.send(SIGTERM)
+            #expect(daemon.waitForExit(seconds: 30) == 0, "\(daemon.standardError)")
+        }
+    }
+
+    @Test(
+        arguments: [
+            (#"{"catalog": []}"#, TestDatabase.Schema.migrated, "catalog"), (nil, .app, "pending"),
+        ] as [(String?, TestDatabase.Schema, String)])
+    func aBadStartExitsSeventyEightBeforeReady(text: String?, schema: TestDatabase.Schema, fragment: String)
+        async throws
+    {
+        let simulator = try await SimulatorProcess.start(secret: "daemon-start", arguments: ["--generate", "5"])
+        defer { simulator.stop() }
+        let config = try RunCommandTests.configFile(text ?? RunCommandTests.configuration)
+        defer { try? FileManager.default.removeItem(at: config) }
+        try TestDatabase.withFresh(schema: schema) { database in
+            let listener = try NotifyListener()
+            let daemon = try Self.start(simulator, database, config: config, listener: listener)
+            #expect(daemon.waitForExit(seconds: 60) == 78, "\(daemon.standardError)")
+            #expect(daemon.standardError.contains(fragment), "\(daemon.standardError)")
+            #expect(listener.next(containing: "READY=1", seconds: 1) == nil)
+        }
+    }
+
     /// Users whose balance differs from the sum of their transactions.
     static func driftedUsers(_ connection: Connection) throws -> Set<String> {
         Set(
