@@ -15,17 +15,24 @@ enum CheckConfigCommand {
     struct Verdict: Equatable, Sendable {
         /// What failed, if it did: a configuration problem (78) or an unreachable service (69).
         enum Failure: Equatable, Sendable {
+            /// Wrong configuration, credentials, schema or privileges (78).
             case configuration
+            /// PostgreSQL or PortOne cannot be reached (69).
             case unavailable
         }
 
+        /// The check's name, first on its line.
         var name: String
+        /// Nil when the check passed.
         var failure: Failure?
+        /// What was found, or what is wrong and what to do.
         var detail: String
 
+        /// A passed check.
         static func pass(_ name: String, _ detail: String) -> Verdict {
             Verdict(name: name, failure: nil, detail: detail)
         }
+        /// A failed check.
         static func fail(_ name: String, _ detail: String, _ failure: Failure = .configuration) -> Verdict {
             Verdict(name: name, failure: failure, detail: detail)
         }
@@ -46,6 +53,7 @@ enum CheckConfigCommand {
         return .success
     }
 
+    /// Runs every check, prints the verdicts and returns the exit status.
     static func run(environment: [String: String]) async -> ExitStatus {
         var verdicts: [Verdict] = []
         func report(_ verdict: Verdict) {

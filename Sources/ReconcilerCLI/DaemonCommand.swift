@@ -22,13 +22,19 @@ enum DaemonCommand {
     /// How long after a run found the lock held (75) the daemon tries again.
     static let lockRetryDelay: TimeInterval = 60
 
+    /// What the daemon's loop reacts to.
     enum Event: Sendable {
+        /// A signal arrived (read from a Dispatch source, not in a signal handler).
         case signal(Int32)
+        /// The one-second tick: time to check the schedule and the watchdog.
         case tick
+        /// The run in progress ended with this status and summary or error.
         case runFinished(ExitStatus, String)
+        /// The stop grace period is over: cancel a PortOne wait still in progress.
         case stopGraceExpired
     }
 
+    /// Runs the daemon until SIGTERM/SIGINT (0) or a bad start (78).
     static func run(environment: [String: String]) async -> ExitStatus {
         let notifier = SystemdNotifier(environment: environment)
         let (events, sink) = AsyncStream.makeStream(of: Event.self)
@@ -218,6 +224,7 @@ enum DaemonCommand {
         }
     }
 
+    /// One log line on standard error.
     static func log(_ line: String) {
         Console.error("credit-reconciler daemon: \(line)")
     }
