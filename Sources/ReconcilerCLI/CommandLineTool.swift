@@ -1,11 +1,20 @@
 import Foundation
 import ReconcilerCore
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The `credit-reconciler` command line: parse, then run one command, then exit with the status
 /// decided here and nowhere else.
 public enum CommandLineTool {
     /// Runs the tool with `arguments` (without the program name) and returns the exit status.
-    public static func main(_ arguments: [String]) async -> Int32 {
+    ///
+    /// Call it from a synchronous `main` before anything starts a thread: `run` and `daemon`
+    /// block the signals they handle here, first, so every thread started later inherits the
+    /// mask and the signals reach only the Dispatch sources that read them.
+    public static func main(_ arguments: [String]) -> Int32 {
         let command: Command
         do {
             command = try CommandLineParser.parse(arguments)
@@ -13,7 +22,21 @@ public enum CommandLineTool {
             Console.error("credit-reconciler: \(error.description)")
             return ExitStatus.usage.rawValue
         }
-        return await run(command, environment: ProcessInfo.processInfo.environment).rawValue
+        switch command {
+        case .run: SignalWatcher.block([SIGTERM, SIGINT])
+        case .daemon: SignalWatcher.block(DaemonCommand.signals)
+        default: break
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let status = Mutex(ExitStatus.failure)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let result = await run(command, environment: environment)
+            status.withLock { $0 = result }
+            done.signal()
+        }
+        done.wait()
+        return status.withLock { $0 }.rawValue
     }
 
     static func run(_ command: Command, environment: [String: String]) async -> ExitStatus {
@@ -39,7 +62,11 @@ public enum CommandLineTool {
             return DiscrepanciesCommand.list(options, environment: environment)
         case .resolveDiscrepancy(let options):
             return DiscrepanciesCommand.resolve(options, environment: environment)
-        case .daemon, .checkConfig, .demo:
+        case .daemon:
+            return await DaemonCommand.run(environment: environment)
+        case .checkConfig:
+            return await CheckConfigCommand.run(environment: environment)
+        case .demo:
             Console.error("credit-reconciler: this command is not available in version \(ProductVersion.version) yet")
             return .failure
         }
@@ -53,6 +80,7 @@ enum Console {
     }
 
     static func error(_ text: String) {
+        ProgressDisplay.clearActive()
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

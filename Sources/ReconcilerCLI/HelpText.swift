@@ -43,6 +43,10 @@ enum HelpText {
                 other discrepancy for review. By default the window runs from the last
                 checkpoint minus policy.overlap to now minus policy.settleDelay.
 
+                On a terminal, progress (pages, payments per second, repairs) is shown on standard
+                error. SIGTERM or Ctrl-C finishes the repair in progress, records the run as
+                aborted (the checkpoint stays) and exits 0; a second one stops at once.
+
                 OPTIONS
                   --since T          start of the window (RFC 3339, or a date in the configured zone)
                   --until T          end of the window (exclusive)
@@ -63,13 +67,27 @@ enum HelpText {
                 USAGE
                   credit-reconciler daemon
 
-                Runs reconciliations on the configured schedule (default daily at 03:00
-                Asia/Seoul), notifying systemd. SIGUSR1 runs at once, SIGHUP reloads the
-                configuration, SIGTERM finishes the repair in progress and stops.
+                Runs reconciliations on the configured schedule: daily at schedule.at in
+                schedule.timeZone (default 03:00 Asia/Seoul, daylight saving time handled), or every
+                schedule.every. Made for systemd Type=notify (credit-reconcilerd.service): it sends
+                READY=1 after its start-up checks, STATUS= with the next run and the last result,
+                WATCHDOG=1 at half of WatchdogSec, and STOPPING=1, to $NOTIFY_SOCKET.
+
+                SIGNALS
+                  SIGUSR1          run now (ignored while a run is in progress)
+                  SIGHUP           reload the configuration file and credentials; a bad new
+                                   configuration is logged and the running one kept
+                  SIGTERM, SIGINT  stop: a run in progress finishes the repair in progress, is
+                                   recorded as aborted (the checkpoint stays), then exit 0
+
+                A failed run is logged and the schedule goes on; a run that finds another run
+                holding the lock is tried again a minute later. Exits 78 at start-up when the
+                configuration, a credential or the database schema is wrong.
 
                 EXAMPLES
                   systemctl start credit-reconcilerd
-                  kill -USR1 $(systemctl show -p MainPID --value credit-reconcilerd)
+                  systemctl kill -s SIGUSR1 credit-reconcilerd     # run now
+                  systemctl reload credit-reconcilerd              # after editing config.json
                 """
         case .report:
             return """
@@ -118,9 +136,21 @@ enum HelpText {
                 USAGE
                   credit-reconciler check-config
 
-                Validates the configuration file and environment, connects to PostgreSQL (pending
-                migrations, privileges) and calls PortOne once with the secret; prints a verdict per
-                check and exits 0 only when every check passes.
+                Checks what a run needs and prints one ✔ or ✘ line per check: the configuration
+                file and environment (every problem named), PostgreSQL (reachable, migrations
+                applied, the role's privileges) and PortOne (one GET /payments of one payment with
+                the secret: a wrong or expired secret, or a store the secret does not belong to,
+                is named). Nothing is written anywhere.
+
+                EXIT STATUS
+                  0 every check passed · 78 a configuration, credential, schema or privilege
+                  problem · 69 PostgreSQL or PortOne cannot be reached
+
+                EXAMPLES
+                  credit-reconciler check-config
+                  sudo systemd-run --pipe -p LoadCredential=PORTONE_API_SECRET:/etc/credit-reconciler/portone-api-secret \\
+                      -p LoadCredential=DATABASE_URL:/etc/credit-reconciler/database-url \\
+                      -p EnvironmentFile=/etc/credit-reconciler/environment /usr/local/bin/credit-reconciler check-config
                 """
         case .status:
             return """

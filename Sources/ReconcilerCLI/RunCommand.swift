@@ -5,6 +5,10 @@ import Postgres
 import ReconcilerCore
 import ReconcilerEngine
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `credit-reconciler run`: one reconciliation, with its summary on standard output.
 enum RunCommand {
     static func run(_ options: RunOptions, environment: [String: String]) async -> ExitStatus {
@@ -24,13 +28,49 @@ enum RunCommand {
             Console.error("credit-reconciler: \(error.message)")
             return error.status
         }
+        // SIGTERM (systemd stopping the unit) or Ctrl-C: finish the repair in progress, record
+        // the run aborted, exit 0. A PortOne request still retrying after the grace period is
+        // cancelled. A second signal stops at once; the next run marks the run abandoned.
+        let progress = ProgressDisplay()
+        let control = RunControl(onProgress: { progress.update($0) })
+        let task = Task { await perform(engine: engine, request: request, control: control) }
+        let signals = SignalWatcher([SIGTERM, SIGINT]) { number in
+            if control.isStopRequested {
+                Console.error(
+                    "credit-reconciler: \(SignalWatcher.name(number)) again: stopping now; the run stays 'running' until the next run marks it abandoned"
+                )
+                exit(ExitStatus.failure.rawValue)
+            }
+            Console.error(
+                "credit-reconciler: \(SignalWatcher.name(number)): stopping after the repair in progress (send it again to stop at once)"
+            )
+            control.requestStop()
+            DispatchQueue.global().asyncAfter(deadline: .now() + stopGracePeriod) { task.cancel() }
+        }
+        defer { signals.cancel() }
+        let (status, message) = await task.value
+        progress.finish()
+        if status == .success {
+            Console.output(message)
+        } else {
+            Console.error("credit-reconciler: \(message)")
+        }
+        return status
+    }
+
+    /// How long a stop request waits for PortOne before cancelling the request in flight.
+    static let stopGracePeriod: TimeInterval = 5
+
+    /// Runs `request` and returns the exit status with the summary (on success or abort) or
+    /// the error message.
+    static func perform(
+        engine: ReconciliationEngine, request: RunRequest, control: RunControl
+    ) async -> (ExitStatus, String) {
         do {
-            let result = try await engine.run(request)
-            Console.output(RunSummaryText.render(result, dryRun: request.dryRun))
-            return .success
+            let result = try await engine.run(request, control: control)
+            return (.success, RunSummaryText.render(result, dryRun: request.dryRun))
         } catch {
-            Console.error("credit-reconciler: \(error)")
-            return exitStatus(for: error)
+            return (exitStatus(for: error), error.description)
         }
     }
 

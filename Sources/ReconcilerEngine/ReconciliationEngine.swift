@@ -64,17 +64,29 @@ public final class ReconciliationEngine {
 
     /// Runs one reconciliation.
     ///
+    /// - Parameter control: a stop requested through it ends the run after the unit of work in
+    ///   progress (the repair transaction in progress commits); the run is then recorded `aborted`,
+    ///   the checkpoint stays, and the result's outcome is `.aborted`. Cancelling the calling task
+    ///   after a stop request ends a wait on PortOne too, with the same outcome; a repair
+    ///   transaction is never interrupted.
     /// - Throws: ``RunFailure``; the run is recorded as failed when it got that far.
-    public func run(_ request: RunRequest) async throws(RunFailure) -> RunResult {
+    public func run(_ request: RunRequest, control: RunControl = RunControl()) async throws(RunFailure) -> RunResult {
         let run: Run
         do {
             run = try Run(engine: self, request: request)
         } catch {
             throw Self.failure(error)
         }
+        run.control = control
         defer { run.close() }
         do {
             return try await run.execute()
+        } catch is RunStopRequested {
+            return try run.recordAborted()
+        } catch  where control.isStopRequested && Task.isCancelled {
+            // The caller cancelled the run after its stop grace period (e.g. a PortOne request
+            // stuck in retries): no repair transaction is ever cut, so this is a stop too.
+            return try run.recordAborted()
         } catch {
             let failure = Self.failure(error)
             run.recordFailure(failure)

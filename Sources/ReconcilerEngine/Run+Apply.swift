@@ -31,7 +31,10 @@ extension Run {
         totals.fixesPlanned = planned.count
         let writer = RepairWriter(connection: workConnection, runId: runId)
         for (index, unit) in pending.enumerated() {
+            // Between repair transactions only: the one in progress always commits or rolls back whole.
+            try checkStop()
             try await apply(unit, with: writer)
+            reportProgress(.repairing)
             if (index + 1) % 500 == 0 {
                 engine.log("run \(runId): \(index + 1)/\(pending.count) payments repaired")
             }

@@ -11,8 +11,10 @@ extension Run {
             timestampType: request.full ? .createdAt : .statusChangedAt, pageSize: engine.settings.pageSize,
             parallelism: engine.settings.scanParallelism)
         var pages = 0
+        try checkStop()
         let summary = try await engine.client.scanPayments(from: window.from, until: window.until, options: options) {
             page in
+            try checkStop()
             var payments: [PaymentFacts] = []
             var failures: [PaymentDecodingFailure] = []
             payments.reserveCapacity(page.items.count)
@@ -28,6 +30,8 @@ extension Run {
             }
             try decide(payments, unparseable: failures)
             pages += 1
+            pagesScanned += 1
+            reportProgress(.scanning)
             if pages % 100 == 0 {
                 engine.log(
                     "run \(runId): \(pages) pages, \(totals.paymentsScanned) payments scanned, \(pending.count) to repair"
@@ -57,6 +61,7 @@ extension Run {
         let client = engine.client
         let width = max(1, engine.settings.lookupParallelism)
         for start in stride(from: 0, to: ids.count, by: 100) {
+            try checkStop()
             let batch = Array(ids[start..<min(start + 100, ids.count)])
             let answers = try await withThrowingTaskGroup(of: (Int, PaymentLookup).self) { group in
                 var answers = [PaymentLookup?](repeating: nil, count: batch.count)
@@ -68,6 +73,7 @@ extension Run {
                 }
                 while let (index, answer) = try await group.next() {
                     answers[index] = answer
+                    try checkStop()
                     if next < batch.count {
                         let index = next
                         group.addTask { (index, try await client.getPayment(id: batch[index])) }
@@ -91,6 +97,7 @@ extension Run {
             }
             try decide(found, unparseable: failures)
             try decideOrphans(notFound)
+            reportProgress(.lookingUp)
         }
     }
 

@@ -35,6 +35,10 @@ final class Run {
     /// Discrepancies first opened by this run (a discrepancy can be recorded twice in one run).
     var newDiscrepancyIds = Set<Int64>()
     let decisionTime: RFC3339.Timestamp
+    /// The stop request and progress callback of this run.
+    var control = RunControl()
+    /// Scan pages handled so far (for progress).
+    var pagesScanned = 0
 
     init(engine: ReconciliationEngine, request: RunRequest) throws {
         self.engine = engine

@@ -1,4 +1,5 @@
 import Foundation
 import ReconcilerCLI
 
-exit(await CommandLineTool.main(Array(CommandLine.arguments.dropFirst())))
+// Synchronous on purpose: the tool blocks the signals it handles before any thread starts.
+exit(CommandLineTool.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,276 @@
+import Foundation
+import LedgerStore
+import PortOne
+import Postgres
+import ReconcilerCore
+
+/// `credit-reconciler check-config`: checks the configuration file and environment, the
+/// database (reachable, migrated, privileges of the role) and the PortOne secret (one
+/// `GET /payments` of one payment), printing a ✔ or ✘ line per check.
+///
+/// Exit 0 when every check passes; 78 when any configuration or credential is wrong; 69 when
+/// only reachability failed (PostgreSQL or PortOne down).
+enum CheckConfigCommand {
+    /// One check's verdict.
+    struct Verdict: Equatable, Sendable {
+        /// What failed, if it did: a configuration problem (78) or an unreachable service (69).
+        enum Failure: Equatable, Sendable {
+            /// Wrong configuration, credentials, schema or privileges (78).
+            case configuration
+            /// PostgreSQL or PortOne cannot be reached (69).
+            case unavailable
+        }
+
+        /// The check's name, first on its line.
+        var name: String
+        /// Nil when the check passed.
+        var failure: Failure?
+        /// What was found, or what is wrong and what to do.
+        var detail: String
+
+        /// A passed check.
+        static func pass(_ name: String, _ detail: String) -> Verdict {
+            Verdict(name: name, failure: nil, detail: detail)
+        }
+        /// A failed check.
+        static func fail(_ name: String, _ detail: String, _ failure: Failure = .configuration) -> Verdict {
+            Verdict(name: name, failure: failure, detail: detail)
+        }
+
+        /// `✔ name  detail` (continuation lines indented).
+        var line: String {
+            let mark = failure == nil ? "✔" : "✘"
+            let padded = name.padding(toLength: 14, withPad: " ", startingAt: 0)
+            return "\(mark) \(padded) "
+                + detail.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: 17))
+        }
+    }
+
+    /// The exit status for a set of verdicts: 0 all pass, 78 any configuration problem, else 69.
+    static func exitStatus(_ verdicts: [Verdict]) -> ExitStatus {
+        if verdicts.contains(where: { $0.failure == .configuration }) { return .configuration }
+        if verdicts.contains(where: { $0.failure == .unavailable }) { return .unavailable }
+        return .success
+    }
+
+    /// Runs every check, prints the verdicts and returns the exit status.
+    static func run(environment: [String: String]) async -> ExitStatus {
+        var verdicts: [Verdict] = []
+        func report(_ verdict: Verdict) {
+            verdicts.append(verdict)
+            Console.output(verdict.line)
+        }
+        let resolver = SettingResolver(environment: environment) { path in
+            try String(contentsOfFile: path, encoding: .utf8)
+        }
+        // Configuration file and environment, every problem named.
+        var settings: RuntimeSettings?
+        do {
+            let loaded = try RuntimeSettings.load(environment: environment)
+            settings = loaded
+            let configuration = loaded.configuration
+            let schedule = DaemonSchedule(schedule: configuration.schedule)
+            report(
+                .pass(
+                    "configuration",
+                    "\(loaded.configurationPath): \(configuration.catalog.count) catalog entries, \(schedule.description), reports in \(configuration.reports.directory)"
+                ))
+            report(
+                .pass(
+                    "environment",
+                    "PORTONE_API_SECRET set, PORTONE_STORE_ID \(loaded.storeId), DATABASE_URL set, PortOne at \(loaded.apiBaseURL)"
+                ))
+        } catch {
+            report(.fail("configuration", error.problems.map { "- \($0)" }.joined(separator: "\n")))
+        }
+        // PostgreSQL: whenever DATABASE_URL can be read, even if the file has problems.
+        let databaseURL = settings?.databaseURL ?? (try? resolver.value(of: "DATABASE_URL")) ?? nil
+        if let databaseURL {
+            for verdict in checkDatabase(databaseURL) { report(verdict) }
+        } else {
+            report(.fail("PostgreSQL", "not checked: DATABASE_URL is not usable (see above)"))
+        }
+        // PortOne: one page of one payment with the secret.
+        let secret = settings?.apiSecret ?? (try? resolver.value(of: "PORTONE_API_SECRET")) ?? nil
+        let storeId = settings?.storeId ?? (try? resolver.value(of: "PORTONE_STORE_ID")) ?? nil
+        let baseURL =
+            settings?.apiBaseURL ?? ((try? resolver.value(of: "PORTONE_API_BASE_URL")) ?? nil)
+            ?? RuntimeSettings.defaultAPIBaseURL
+        if let secret, let storeId {
+            report(await checkPortOne(baseURL: baseURL, secret: secret, storeId: storeId))
+        } else {
+            report(.fail("PortOne", "not checked: PORTONE_API_SECRET and PORTONE_STORE_ID are needed (see above)"))
+        }
+        let status = exitStatus(verdicts)
+        let failed = verdicts.filter { $0.failure != nil }.count
+        Console.output(
+            status == .success
+                ? "all \(verdicts.count) checks passed"
+                : "\(failed) of \(verdicts.count) checks failed (exit \(status.rawValue))")
+        return status
+    }
+
+    /// Connects, checks migrations and the privileges a run needs.
+    static func checkDatabase(_ text: String) -> [Verdict] {
+        let connection: Connection
+        do {
+            connection = try Connection(
+                databaseURL: text,
+                configuration: ConnectionConfiguration(
+                    applicationName: "credit-reconciler check-config", connectTimeout: .seconds(5)))
+        } catch let error as PostgresError {
+            if error.isUnavailable {
+                return [.fail("PostgreSQL", "cannot reach the server: \(error)", .unavailable)]
+            }
+            return [.fail("PostgreSQL", "\(error)", error.isConfigurationError ? .configuration : .unavailable)]
+        } catch {
+            return [.fail("PostgreSQL", "cannot connect: \(error)", .unavailable)]
+        }
+        defer { connection.close() }
+        var verdicts: [Verdict] = []
+        do {
+            let who = try connection.queryFirst(
+                "SELECT current_user::text AS role, current_database()::text AS db, current_setting('server_version') AS version"
+            )!
+            verdicts.append(
+                .pass(
+                    "PostgreSQL",
+                    "connected to database \(try who.decode("db", as: String.self)) as role \(try who.decode("role", as: String.self)) (server \(try who.decode("version", as: String.self)))"
+                ))
+        } catch {
+            return [.fail("PostgreSQL", "\(error)", .unavailable)]
+        }
+        verdicts.append(checkMigrations(connection))
+        do {
+            let missing = try missingPrivileges(connection)
+            if missing.isEmpty {
+                verdicts.append(.pass("privileges", "the role has every privilege a run needs"))
+            } else {
+                verdicts.append(
+                    .fail(
+                        "privileges",
+                        "the role lacks: \(missing.joined(separator: "; "))\ngrant them with sql/roles/credit_reconciler_role.sql (see sql/README.md)"
+                    ))
+            }
+        } catch {
+            verdicts.append(.fail("privileges", "cannot be checked: \(error)"))
+        }
+        return verdicts
+    }
+
+    /// Whether the reconciler's migrations are applied, unchanged and known to this build.
+    static func checkMigrations(_ connection: Connection) -> Verdict {
+        let migrations: MigrationStatus
+        do {
+            migrations = try Migrator(connection: connection).status()
+        } catch {
+            return .fail("migrations", "cannot be read: \(error)")
+        }
+        if migrations.isUpToDate { return .pass("migrations", "up to date (\(migrations.applied.count) applied)") }
+        var problems: [String] = []
+        if !migrations.pending.isEmpty {
+            problems.append(
+                "\(migrations.pending.count) pending (\(migrations.pending.map(\.fileName).joined(separator: ", "))): run credit-reconciler migrate as the owner of the app's tables"
+            )
+        }
+        for changed in migrations.changed {
+            problems.append(
+                "\(changed.migration.fileName) changed since it was applied: restore the file or ask a developer")
+        }
+        if !migrations.unknown.isEmpty {
+            problems.append(
+                "\(migrations.unknown.count) applied migration(s) unknown to this version: upgrade credit-reconciler")
+        }
+        return .fail("migrations", problems.joined(separator: "\n"))
+    }
+
+    /// The privileges the runtime role needs, as (object, SQL check, description).
+    static let requiredPrivileges: [(String, String)] = [
+        (#"has_schema_privilege('reconciler', 'USAGE')"#, "USAGE on schema reconciler"),
+        (#"has_table_privilege('"User"', 'SELECT')"#, #"SELECT on "User""#),
+        (#"has_table_privilege('"CreditTransaction"', 'SELECT')"#, #"SELECT on "CreditTransaction""#),
+        (#"has_table_privilege('"CreditTransaction"', 'INSERT')"#, #"INSERT on "CreditTransaction""#),
+        (#"has_table_privilege('"Credit"', 'SELECT')"#, #"SELECT on "Credit""#),
+        (#"has_table_privilege('"Credit"', 'INSERT')"#, #"INSERT on "Credit""#),
+        (#"has_column_privilege('"Credit"', 'balance', 'UPDATE')"#, #"UPDATE (balance) on "Credit""#),
+        (#"has_column_privilege('"Credit"', 'updatedAt', 'UPDATE')"#, #"UPDATE ("updatedAt") on "Credit""#),
+        (
+            #"has_table_privilege('reconciler.run', 'SELECT, INSERT, UPDATE')"#,
+            "SELECT, INSERT, UPDATE on reconciler.run"
+        ),
+        (
+            #"has_table_privilege('reconciler.discrepancy', 'SELECT, INSERT, UPDATE')"#,
+            "SELECT, INSERT, UPDATE on reconciler.discrepancy"
+        ),
+        (#"has_table_privilege('reconciler.fix', 'SELECT, INSERT')"#, "SELECT, INSERT on reconciler.fix"),
+        (
+            #"has_table_privilege('reconciler.checkpoint', 'SELECT, INSERT, UPDATE')"#,
+            "SELECT, INSERT, UPDATE on reconciler.checkpoint"
+        ),
+    ]
+
+    /// The descriptions of the required privileges the current role lacks (a missing app table
+    /// counts; missing reconciler tables are the migrations' verdict).
+    static func missingPrivileges(_ connection: Connection) throws -> [String] {
+        var missing: [String] = []
+        let schema = try connection.queryFirst(
+            """
+            SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'reconciler') AS present,
+                   EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'reconciler'
+                           AND has_schema_privilege(oid, 'USAGE')) AS usable
+            """)!
+        let schemaPresent: Bool = try schema.decode("present")
+        let schemaUsable: Bool = try schema.decode("usable")
+        if schemaPresent && !schemaUsable { missing.append("USAGE on schema reconciler") }
+        var skipped: Set<String> = []
+        for table in ["\"User\"", "\"Credit\"", "\"CreditTransaction\""] {
+            let present: Bool = try connection.queryFirst(
+                "SELECT to_regclass($1) IS NOT NULL AS present", [table])!.decode("present")
+            if !present {
+                skipped.insert(table)
+                missing.append("table \(table) (it does not exist: DATABASE_URL must name the web app's database)")
+            }
+        }
+        for table in ["reconciler.run", "reconciler.discrepancy", "reconciler.fix", "reconciler.checkpoint"] {
+            guard schemaUsable else {
+                skipped.insert(table)
+                continue
+            }
+            let present: Bool = try connection.queryFirst(
+                "SELECT to_regclass($1) IS NOT NULL AS present", [table])!.decode("present")
+            if !present { skipped.insert(table) }
+        }
+        for (check, description) in requiredPrivileges where !check.hasPrefix("has_schema_privilege") {
+            if skipped.contains(where: { check.contains("'\($0)'") }) { continue }
+            let granted: Bool = try connection.queryFirst("SELECT \(check) AS granted")!.decode("granted")
+            if !granted { missing.append(description) }
+        }
+        return missing
+    }
+
+    /// One `GET /payments` of page size 1 for our store, with a short retry budget.
+    static func checkPortOne(baseURL: String, secret: String, storeId: String) async -> Verdict {
+        let client: PortOneClient
+        do {
+            client = try PortOneClient(
+                configuration: PortOneConfiguration(
+                    baseURL: baseURL, secret: PortOneSecret(secret), storeId: storeId,
+                    retry: RetryPolicy(maximumAttempts: 3, maximumElapsed: .seconds(20), baseDelay: .milliseconds(200)))
+            )
+        } catch {
+            return .fail("PortOne", error.description)
+        }
+        do {
+            let page = try await client.getPayments(PaymentListQuery(storeId: storeId, pageNumber: 0, pageSize: 1))
+            return .pass(
+                "PortOne",
+                "the API secret works for store \(storeId) at \(baseURL) (GET /payments answered with \(page.items.count) of page size 1)"
+            )
+        } catch {
+            switch error {
+            case .unavailable: return .fail("PortOne", error.description, .unavailable)
+            default: return .fail("PortOne", error.description)
+            }
+        }
+    }
+}
