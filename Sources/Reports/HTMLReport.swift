@@ -15,11 +15,16 @@ public enum HTMLReport {
         let id = run["id"].integerValue.map(String.init) ?? "?"
         let status = run["status"].stringValue ?? "?"
         var body: [String] = []
-        body.append("<h1>\(escape(labels("title"))) \(id) <span class=\"status \(escape(status))\">\(escape(labels(status)))</span></h1>")
+        body.append(
+            "<h1>\(escape(labels("title"))) \(id) <span class=\"status \(escape(status))\">\(escape(labels(status)))</span></h1>"
+        )
         var facts: [(String, String)] = []
         if run["window"]["from"].stringValue != nil {
             facts.append(
-                (labels("window"), "\(ReportTime.kst(run["window"]["from"])) → \(ReportTime.kst(run["window"]["until"])) KST"))
+                (
+                    labels("window"),
+                    "\(ReportTime.kst(run["window"]["from"])) → \(ReportTime.kst(run["window"]["until"])) KST"
+                ))
         }
         if case .array(let ids) = run["paymentIds"] {
             facts.append((labels("payments"), ids.compactMap(\.stringValue).joined(separator: ", ")))
@@ -130,9 +135,10 @@ public enum HTMLReport {
         out.append(
             "<thead><tr><th></th><th>\(escape(labels("payments")))</th><th>KRW</th><th>\(escape(labels("credits")))</th></tr></thead><tbody>"
         )
-        func row(_ label: String, _ payments: JSONValue = .null, _ krw: JSONValue = .null, _ credits: JSONValue = .null,
-            className: String = "")
-        {
+        func row(
+            _ label: String, _ payments: JSONValue = .null, _ krw: JSONValue = .null, _ credits: JSONValue = .null,
+            className: String = ""
+        ) {
             let cls = className.isEmpty ? "" : " class=\"\(className)\""
             out.append(
                 "<tr\(cls)><th>\(escape(label))</th><td>\(number(payments))</td><td>\(number(krw))</td><td>\(number(credits))</td></tr>"

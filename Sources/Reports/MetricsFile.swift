@@ -79,7 +79,9 @@ public struct MetricsFile: Sendable {
     /// series sorted, a newline at the end.
     public var text: String {
         var out: [String] = []
-        func family(_ name: String, _ type: String, _ help: String, _ series: [(labels: [(String, String)], value: String)]) {
+        func family(
+            _ name: String, _ type: String, _ help: String, _ series: [(labels: [(String, String)], value: String)]
+        ) {
             let full = "credit_reconciler_" + name
             out.append("# HELP \(full) \(help)")
             out.append("# TYPE \(full) \(type)")
@@ -128,7 +130,8 @@ public struct MetricsFile: Sendable {
     public func write(to path: String) throws(ReportFiles.WriteError) {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
-        let temporary = (directory as NSString).appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        let temporary = (directory as NSString).appendingPathComponent(
+            ".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         guard
             FileManager.default.createFile(
                 atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644])
@@ -141,8 +144,19 @@ public struct MetricsFile: Sendable {
         if rename(temporary, path) != 0 {
             try? FileManager.default.removeItem(atPath: temporary)
             throw ReportFiles.WriteError(
-                description: "cannot move the metrics file into place at \(path): check the permissions of \(directory)")
+                description: "cannot move the metrics file into place at \(path): check the permissions of \(directory)"
+            )
         }
+    }
+
+    /// The last-success timestamp a previous metrics file at `path` holds, if any.
+    public static func lastSuccess(inFileAt path: String) -> Int64? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let prefix = "credit_reconciler_last_success_timestamp_seconds "
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix(prefix) {
+            if let value = Int64(line.dropFirst(prefix.count)), value > 0 { return value }
+        }
+        return nil
     }
 
     /// A label value as the exposition format wants it: `\`, `"` and newlines escaped.

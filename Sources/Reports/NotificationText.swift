@@ -26,7 +26,8 @@ public enum NotificationText {
         for entry in newCritical { byKind[entry["kind"].stringValue ?? "?", default: 0] += 1 }
         if !byKind.isEmpty {
             lines.append(
-                "new critical: " + byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                "new critical: "
+                    + byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         lines.append("details: credit-reconciler report --run \(id)")
         return lines.joined(separator: "\n")

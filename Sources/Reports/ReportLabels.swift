@@ -50,7 +50,8 @@ public struct ReportLabels: Sendable {
         "undecided": "money without a credit decision", "creditsDue": "credits due for that money",
         "ledgerBefore": "ledger before the run", "ledgerAfter": "ledger after the run",
         "difference": "difference (due − ledger)", "explained": "the difference, line by line",
-        "plannedRepairs": "repairs planned, not applied", "changedDuringRun": "ledger or PortOne changed during the run",
+        "plannedRepairs": "repairs planned, not applied",
+        "changedDuringRun": "ledger or PortOne changed during the run",
         "other": "other", "date": "date", "paidPayments": "payments paid", "grantedPayments": "granted by the app",
         "repairedPayments": "granted by this run", "creditsGrantedByRun": "credits granted by this run",
         "chartKinds": "Discrepancies by kind and severity", "chartDaily": "Payments paid vs granted per day",
@@ -112,6 +113,7 @@ public struct ReportLabels: Sendable {
         "BALANCE_DRIFT": "Credit.balance와 사용자의 CreditTransaction 합계를 비교해 원장을 거치지 않은 쓰기를 찾고 잔액을 바로잡으세요.",
         "UNKNOWN_STATUS": "이 버전이 모르는 상태를 PortOne이 보고했습니다. 콘솔에서 결제를 확인하고 credit-reconciler를 업그레이드하세요.",
         "UNPARSEABLE_PAYMENT": "읽을 수 없는 결제를 PortOne이 반환했습니다. 콘솔에서 확인하고 증거 자료를 관리자에게 전달하세요.",
-        "FIX_LIMIT_EXCEEDED": "이 실행 보고서의 계획된 보정을 검토하고, 맞다면 --max-fixes N으로 다시 실행하세요(또는 maxCreditsPerFix 상향). 아니면 원인을 찾으세요.",
+        "FIX_LIMIT_EXCEEDED":
+            "이 실행 보고서의 계획된 보정을 검토하고, 맞다면 --max-fixes N으로 다시 실행하세요(또는 maxCreditsPerFix 상향). 아니면 원인을 찾으세요.",
     ]
 }

@@ -83,7 +83,10 @@ public enum ReportRows {
         let order = ["critical": 0, "warning": 1, "info": 2]
         return document["discrepancies"].arrayValue.sorted {
             (order[$0["severity"].stringValue ?? ""] ?? 3, $0["kind"].stringValue ?? "", $0["id"].integerValue ?? 0)
-                < (order[$1["severity"].stringValue ?? ""] ?? 3, $1["kind"].stringValue ?? "", $1["id"].integerValue ?? 0)
+                < (
+                    order[$1["severity"].stringValue ?? ""] ?? 3, $1["kind"].stringValue ?? "",
+                    $1["id"].integerValue ?? 0
+                )
         }
     }
 

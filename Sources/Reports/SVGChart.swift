@@ -23,7 +23,8 @@ public enum SVGChart {
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" role=\"img\" aria-label=\"\(HTMLReport.escape(labels("chartKinds")))\">"
         ]
         if bars.isEmpty {
-            svg.append("<text x=\"10\" y=\"24\" font-size=\"13\" fill=\"#555\">\(HTMLReport.escape(labels("none")))</text>")
+            svg.append(
+                "<text x=\"10\" y=\"24\" font-size=\"13\" fill=\"#555\">\(HTMLReport.escape(labels("none")))</text>")
         }
         let span = width - labelWidth - 60
         for (index, bar) in bars.enumerated() {
@@ -42,7 +43,8 @@ public enum SVGChart {
         let legendY = height - 12
         var x = labelWidth
         for severity in ["critical", "warning", "info"] {
-            svg.append("<rect x=\"\(x)\" y=\"\(legendY - 10)\" width=\"12\" height=\"12\" fill=\"\(colour(severity))\"/>")
+            svg.append(
+                "<rect x=\"\(x)\" y=\"\(legendY - 10)\" width=\"12\" height=\"12\" fill=\"\(colour(severity))\"/>")
             svg.append(
                 "<text x=\"\(x + 16)\" y=\"\(legendY)\" font-size=\"12\" fill=\"#222\">\(HTMLReport.escape(labels(severity)))</text>"
             )
@@ -65,7 +67,9 @@ public enum SVGChart {
         let plotHeight = height - top - bottom
         let paid = days.map { Int($0["paidPayments"].integerValue ?? 0) }
         let before = days.map { Int($0["grantedPayments"].integerValue ?? 0) }
-        let after = days.map { Int(($0["grantedPayments"].integerValue ?? 0) + ($0["repairedPayments"].integerValue ?? 0)) }
+        let after = days.map {
+            Int(($0["grantedPayments"].integerValue ?? 0) + ($0["repairedPayments"].integerValue ?? 0))
+        }
         let maximum = niceCeiling(max(1, (paid + after).max() ?? 1))
         var svg = [
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" role=\"img\" aria-label=\"\(HTMLReport.escape(labels("chartDaily")))\">"
@@ -74,9 +78,11 @@ public enum SVGChart {
             let value = maximum * step / 4
             let y = top + plotHeight - plotHeight * step / 4
             svg.append(
-                "<line x1=\"\(left)\" y1=\"\(y)\" x2=\"\(width - right)\" y2=\"\(y)\" stroke=\"#ddd\" stroke-width=\"1\"/>")
+                "<line x1=\"\(left)\" y1=\"\(y)\" x2=\"\(width - right)\" y2=\"\(y)\" stroke=\"#ddd\" stroke-width=\"1\"/>"
+            )
             svg.append(
-                "<text x=\"\(left - 6)\" y=\"\(y + 4)\" font-size=\"11\" text-anchor=\"end\" fill=\"#555\">\(value)</text>")
+                "<text x=\"\(left - 6)\" y=\"\(y + 4)\" font-size=\"11\" text-anchor=\"end\" fill=\"#555\">\(value)</text>"
+            )
         }
         guard !days.isEmpty else {
             svg.append(
@@ -87,7 +93,9 @@ public enum SVGChart {
         }
         let slot = Double(plotWidth) / Double(days.count)
         func x(_ index: Int) -> Double { Double(left) + slot * (Double(index) + 0.5) }
-        func y(_ value: Int) -> Double { Double(top + plotHeight) - Double(plotHeight) * Double(value) / Double(maximum) }
+        func y(_ value: Int) -> Double {
+            Double(top + plotHeight) - Double(plotHeight) * Double(value) / Double(maximum)
+        }
         let barWidth = max(1.0, slot * 0.7)
         for (index, value) in paid.enumerated() where value > 0 {
             svg.append(
