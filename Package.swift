@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "ReconcilerCoreTests", dependencies: ["ReconcilerCore"]),
         .testTarget(name: "PortOneTests", dependencies: ["PortOne", "ReconcilerCore"]),
         .testTarget(name: "ReconcilerCLITests", dependencies: ["ReconcilerCLI"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ReconcilerCore"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ReconcilerCore"], exclude: ["Golden"]),
         .testTarget(name: "PortOneSimulatorTests", dependencies: ["PortOneSimulator", "TestSupport"]),
         .testTarget(
             name: "IntegrationTests",
