@@ -69,7 +69,7 @@ extension Run {
     /// database and `credit-reconciler report` renders it again.
     func writeReportFiles(_ document: JSONValue) {
         notification = document
-        writeMetrics(document)
+        defer { writeMetrics(document) }
         guard let directory = engine.settings.reportDirectory else { return }
         let json = document.serialized()
         let files = engine.settings.reportFormats.compactMap(ReportFormat.init(rawValue:)).map { format in

@@ -60,12 +60,10 @@ enum ReportContract {
         check(document["run"], run + [("window", .object)], at: "$.run")
         check(document["run"]["window"], window, at: "$.run.window")
         check(document["totals"], totals, at: "$.totals")
-        for (index, fix) in document["fixes"].arrayValue.enumerated() { check(fix, fix_, at: "$.fixes[\(index)]") }
+        for (index, fix) in document["fixes"].arrayValue.enumerated() { check(fix, Self.fix, at: "$.fixes[\(index)]") }
         for (index, entry) in document["discrepancies"].arrayValue.enumerated() {
             check(entry, discrepancy, at: "$.discrepancies[\(index)]")
         }
         return problems
     }
-
-    private static var fix_: [(String, Shape)] { fix }
 }
