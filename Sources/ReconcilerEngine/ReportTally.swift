@@ -20,6 +20,9 @@ struct ReportTally {
     var emails: [String: String] = [:]
     /// The KST day a repaired payment was paid on, when it falls in the window.
     var paidDays: [String: String] = [:]
+    /// For payments whose repairs are decided again before they are written: what the repairs
+    /// leave between due and the ledger, by kind; replaced by the fresh decision's.
+    var deferredGaps: [String: (key: String, credits: Int64)] = [:]
 
     init(window: RunWindow?, catalog: [CreditPackage]) {
         self.window = window.map { ($0.from.secondsSinceEpoch, $0.until.secondsSinceEpoch) }
@@ -42,8 +45,9 @@ struct ReportTally {
         return timestamp.secondsSinceEpoch >= window.from && timestamp.secondsSinceEpoch < window.until
     }
 
-    /// Counts one decided payment.
-    mutating func observe(_ payment: PaymentFacts, _ outcome: PaymentOutcome, email: String?) {
+    /// Counts one decided payment; `redecided` when its repairs will be decided again on fresh
+    /// data before they are written (``redecided(_:outcome:written:)`` then says what is left).
+    mutating func observe(_ payment: PaymentFacts, _ outcome: PaymentOutcome, email: String?, redecided: Bool) {
         let wasPaid: Bool =
             switch payment.status {
             case .paid, .partialCancelled: true
@@ -66,7 +70,11 @@ struct ReportTally {
             reconciliation.creditsDue += due
             reconciliation.ledgerBefore += ledger
             let rest = due - ledger - outcome.repairs.reduce(0) { $0 + $1.ledgerAmount }
-            if rest != 0 { add(&gaps, key: kind ?? "other", krw: 0, credits: rest) }
+            if redecided {
+                deferredGaps[payment.id] = (kind ?? "other", rest)
+            } else if rest != 0 {
+                add(&gaps, key: kind ?? "other", krw: 0, credits: rest)
+            }
         } else if moneyCounts || ledger != 0 {
             add(
                 &undecided, key: kind ?? outcome.classification.rawValue,
@@ -99,6 +107,18 @@ struct ReportTally {
         }
     }
 
+    /// What the fresh decision before a repair left between due and the ledger after `written`
+    /// credits (signed) went into the ledger; differences between the first and the fresh facts
+    /// stay in the "changed during the run" line.
+    mutating func redecided(_ paymentId: String, outcome: PaymentOutcome, written: Int64) {
+        guard let expectedGrant = outcome.expectedGrant else { return }
+        let due = expectedGrant - (outcome.expectedDeduction ?? 0)
+        let rest =
+            due - (outcome.actualGrant - outcome.actualDeduction) - written
+            - outcome.plannedOnly.reduce(0) { $0 + $1.ledgerAmount }
+        deferredGaps[paymentId] = (outcome.discrepancies.first?.kind.rawValue ?? "other", rest)
+    }
+
     /// Counts a repair the run wrote.
     mutating func repaired(_ fix: AppliedFix) {
         guard fix.kind == .missedGrant, let date = paidDays[fix.paymentId] else { return }
@@ -112,6 +132,13 @@ struct ReportTally {
         result.creditsGranted = totals.creditsGranted
         result.creditsDeducted = totals.creditsDeducted
         result.undecided = undecided.values.sorted { ($0.krw, $0.key) > ($1.krw, $1.key) }
+        var gaps = gaps
+        for (_, gap) in deferredGaps where gap.credits != 0 {
+            var line = gaps[gap.key] ?? RunReport.Line(key: gap.key, payments: 0, krw: 0, credits: 0)
+            line.payments += 1
+            line.credits += gap.credits
+            gaps[gap.key] = line
+        }
         var explained: [RunReport.Line] = []
         let plannedCredits = planned.reduce(0) { $0 + $1.ledgerAmount }
         if !planned.isEmpty {

@@ -83,6 +83,11 @@ extension Run {
                 }
                 try record(found.map { $0.record(evidence: fresh) })
             }
+            if let freshOutcome {
+                var written: Int64 = 0
+                if case .applied(let applied) = result { written = applied.reduce(0) { $0 + $1.amount } }
+                tally.redecided(unit.paymentId, outcome: freshOutcome, written: written)
+            }
             switch result {
             case .applied(let applied):
                 fixes += applied

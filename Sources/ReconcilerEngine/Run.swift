@@ -181,7 +181,9 @@ final class Run {
                 payment: payment, ledger: ledger[payment.id] ?? [], users: accounts, configuration: configuration,
                 storeId: engine.settings.storeId, now: decisionTime)
             count(outcome)
-            tally.observe(payment, outcome, email: outcome.userId.flatMap { accounts[$0]?.email })
+            tally.observe(
+                payment, outcome, email: outcome.userId.flatMap { accounts[$0]?.email },
+                redecided: !request.dryRun && !outcome.applicable.isEmpty && outcome.userId != nil)
             let found = outcome.discrepancies.map { $0.record(evidence: payment) }
             planned += outcome.plannedOnly
             if !outcome.applicable.isEmpty, let userId = outcome.userId {

@@ -111,6 +111,9 @@ import Testing
                 $0 + ($1["credits"].integerValue ?? 0)
             }
             #expect(reconciliation["difference"].integerValue == explained)
+            // Nothing changed under the run: every credit of the difference has a named reason.
+            let reasons = reconciliation["explained"].arrayValue.compactMap { $0["key"].stringValue }
+            #expect(!reasons.contains("changedDuringRun"), "\(reconciliation)")
             #expect(reconciliation["creditsGranted"] == document["totals"]["creditsGranted"])
             #expect((reconciliation["paidKRW"].integerValue ?? 0) > 0)
             let days = document["daily"].arrayValue
