@@ -47,7 +47,7 @@ public enum HTMLReport {
         ]
         for key in cards {
             body.append(
-                "<div class=\"card\"><div class=\"value\">\(totals[key].integerValue.map(String.init) ?? "–")</div><div class=\"label\">\(escape(labels(key)))</div></div>"
+                "<div class=\"card\"><div class=\"value\">\(totals[key].integerValue.map(ReportNumber.grouped) ?? "–")</div><div class=\"label\">\(escape(labels(key)))</div></div>"
             )
         }
         body.append("</section>")
@@ -73,15 +73,15 @@ public enum HTMLReport {
             (
                 labels("fixes"), labels("fix"),
                 [
-                    "kind", "paymentId", "userEmail", "userId", "packageName", "amountKRW", "cancelledKRW",
-                    "paymentStatus", "paidAt", "cancelledAt", "credits", "action", "balanceBefore", "balanceAfter",
+                    "kind", "paymentId", "userEmail", "packageName", "amountKRW", "cancelledKRW", "paymentStatus",
+                    "paidAt", "cancelledAt", "credits", "action", "balanceBefore", "balanceAfter",
                 ]
             ),
             (
                 labels("planned"), labels("plannedFix"),
                 [
-                    "kind", "paymentId", "userEmail", "userId", "packageName", "amountKRW", "cancelledKRW",
-                    "paymentStatus", "credits", "action",
+                    "kind", "paymentId", "userEmail", "packageName", "amountKRW", "cancelledKRW", "paymentStatus",
+                    "credits", "action",
                 ]
             ),
             (
@@ -176,9 +176,13 @@ public enum HTMLReport {
             for column in columns {
                 switch row[column] ?? .empty {
                 case .empty: cells.append("<td></td>")
-                case .number(let value): cells.append("<td class=\"n\">\(value)</td>")
+                case .number(let value):
+                    let text =
+                        ["id", "firstSeenRunId", "occurrences"].contains(column)
+                        ? String(value) : ReportNumber.grouped(value)
+                    cells.append("<td class=\"n\">\(text)</td>")
                 case .text(let text):
-                    let cls = column == "severity" || column == "change" ? " class=\"\(escape(column))\"" : ""
+                    let cls = wrapping.contains(column) ? "" : " class=\"nw\""
                     cells.append("<td\(cls)>\(escape(text))</td>")
                 }
             }
@@ -188,8 +192,11 @@ public enum HTMLReport {
         return out.joined(separator: "\n")
     }
 
+    /// Columns whose text may wrap; the others stay on one line.
+    static let wrapping: Set<String> = ["paymentId", "userEmail", "userId", "detail", "action", "reviewerAction"]
+
     static func number(_ value: JSONValue) -> String {
-        value.integerValue.map(String.init) ?? ""
+        value.integerValue.map(ReportNumber.grouped) ?? ""
     }
 
     /// Text safe inside HTML elements and quoted attributes.
@@ -238,7 +245,8 @@ public enum HTMLReport {
         td.n, table.recon td { text-align: right; font-variant-numeric: tabular-nums; }
         table.recon th { font-weight: normal; } table.recon tr.total th, table.recon tr.total td { font-weight: bold; }
         table.recon tr.sub th { padding-left: 20px; color: #555; }
-        td.severity { white-space: nowrap; }
+        td.nw { white-space: nowrap; }
+        td, th { word-break: keep-all; overflow-wrap: anywhere; }
         ul.actions li { margin-bottom: 4px; }
         @media print { body { margin: 0; font-size: 11px; } h2 { break-after: avoid; } tr, figure { break-inside: avoid; }
                        @page { size: A4 landscape; margin: 12mm; } }

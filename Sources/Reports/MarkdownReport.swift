@@ -38,7 +38,7 @@ public enum MarkdownReport {
             "creditsDeducted", "discrepanciesOpen", "discrepanciesNew", "discrepanciesClosed",
         ]
         for key in keys {
-            out.append("| \(labels(key)) | \(totals[key].integerValue.map(String.init) ?? "–") |")
+            out.append("| \(labels(key)) | \(totals[key].integerValue.map(ReportNumber.grouped) ?? "–") |")
         }
         let changes = document["changes"]
         if let recurring = changes["recurring"].integerValue {
@@ -116,7 +116,7 @@ public enum MarkdownReport {
         out.append("|---|---:|---:|---:|")
         func row(_ label: String, payments: JSONValue = .null, krw: JSONValue = .null, credits: JSONValue = .null) {
             out.append(
-                "| \(escape(label)) | \(payments.integerValue.map(String.init) ?? "") | \(krw.integerValue.map(String.init) ?? "") | \(credits.integerValue.map(String.init) ?? "") |"
+                "| \(escape(label)) | \(payments.integerValue.map(ReportNumber.grouped) ?? "") | \(krw.integerValue.map(ReportNumber.grouped) ?? "") | \(credits.integerValue.map(ReportNumber.grouped) ?? "") |"
             )
         }
         row(labels("paidKRW"), payments: value["paidPayments"], krw: value["paidKRW"])
@@ -144,7 +144,8 @@ public enum MarkdownReport {
             return ""
         }
         let cancelled = payment["cancelledAmount"].integerValue ?? 0
-        return cancelled > 0 ? "\(total) (−\(cancelled))" : "\(total)"
+        let text = ReportNumber.grouped(total)
+        return cancelled > 0 ? "\(text) (−\(ReportNumber.grouped(cancelled)))" : text
     }
 
     private static func cell(_ value: JSONValue, or fallback: JSONValue = .null) -> String {

@@ -13,3 +13,14 @@ import Testing
         #expect(CSVReport.neutralised(input) == expected)
     }
 }
+
+/// Grouped numbers for people.
+@Suite struct ReportNumberTests {
+    @Test(arguments: [
+        (Int64(0), "0"), (999, "999"), (1000, "1,000"), (146_437_600, "146,437,600"), (-5364, "-5,364"),
+        (Int64.min, "-9,223,372,036,854,775,808"),
+    ])
+    func groupsThousands(value: Int64, text: String) {
+        #expect(ReportNumber.grouped(value) == text)
+    }
+}
