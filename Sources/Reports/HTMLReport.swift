@@ -245,7 +245,7 @@ public enum HTMLReport {
         td.n, table.recon td { text-align: right; font-variant-numeric: tabular-nums; }
         table.recon th { font-weight: normal; } table.recon tr.total th, table.recon tr.total td { font-weight: bold; }
         table.recon tr.sub th { padding-left: 20px; color: #555; }
-        td.nw { white-space: nowrap; }
+        td.nw, td.n, thead th { white-space: nowrap; }
         td, th { word-break: keep-all; overflow-wrap: anywhere; }
         ul.actions li { margin-bottom: 4px; }
         @media print { body { margin: 0; font-size: 11px; } h2 { break-after: avoid; } tr, figure { break-inside: avoid; }

@@ -74,9 +74,11 @@ public enum SVGChart {
         var svg = [
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" role=\"img\" aria-label=\"\(HTMLReport.escape(labels("chartDaily")))\">"
         ]
-        for step in 0...4 {
-            let value = maximum * step / 4
-            let y = top + plotHeight - plotHeight * step / 4
+        // 0-100 by 20, 0-200 by 50, 0-500 by 100 (and their powers of ten).
+        let steps = String(maximum).first == "2" ? 4 : 5
+        for step in 0...steps {
+            let value = maximum * step / steps
+            let y = top + plotHeight - plotHeight * step / steps
             svg.append(
                 "<line x1=\"\(left)\" y1=\"\(y)\" x2=\"\(width - right)\" y2=\"\(y)\" stroke=\"#ddd\" stroke-width=\"1\"/>"
             )
@@ -102,11 +104,13 @@ public enum SVGChart {
                 "<rect x=\"\(format(x(index) - barWidth / 2))\" y=\"\(format(y(value)))\" width=\"\(format(barWidth))\" height=\"\(format(Double(top + plotHeight) - y(value)))\" fill=\"#90caf9\"/>"
             )
         }
-        for (series, colour, dash) in [(before, "#c62828", "4 3"), (after, "#2e7d32", "")] {
+        // The solid "after" line first and wider, the dashed "before" line on top: both stay visible
+        // where they coincide.
+        for (series, colour, dash, width) in [(after, "#2e7d32", "", 3), (before, "#c62828", "5 4", 2)] {
             let points = series.enumerated().map { "\(format(x($0.offset))),\(format(y($0.element)))" }
             let dashing = dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\""
             svg.append(
-                "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"\(dashing)/>"
+                "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(width)\"\(dashing)/>"
             )
         }
         let every = max(1, (days.count + 9) / 10)
