@@ -85,7 +85,9 @@ public final class ReconciliationEngine {
         do {
             run = try Run(engine: self, request: request)
         } catch {
-            throw Self.failure(error)
+            let failure = Self.failure(error)
+            await publishUnrecordedFailure(failure)
+            throw failure
         }
         defer { run.close() }
         let outcome: Result<RunResult, RunFailure>
@@ -97,7 +99,11 @@ public final class ReconciliationEngine {
             outcome = .failure(failure)
         }
         // After the run is recorded: a notification never changes how the run ended.
-        await run.sendNotification()
+        if case .failure(let failure) = outcome, run.handle == nil {
+            await publishUnrecordedFailure(failure)
+        } else {
+            await run.sendNotification()
+        }
         return try outcome.get()
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerStore
 import PortOneSimulator
+import Postgres
 import ReconcilerCore
 import ReconcilerEngine
 import Reports
@@ -178,5 +179,38 @@ import Testing
             #expect(!log.contains("secret-token"))
             #expect(!log.contains("notification sent"))
         }
+    }
+}
+
+/// A run that cannot even be recorded (no database) still tells monitoring and ops.
+@Suite struct UnrecordedFailureOutputsTests {
+    @Test func metricsSayFailedKeepingTheLastSuccessAndOpsAreNotified() async throws {
+        let simulator = try await SimulatorProcess.start(
+            secret: "outputs-secret", arguments: ["--generate", "1", "--seed", "1"])
+        defer { simulator.stop() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("unrecorded-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let metricsPath = folder.appendingPathComponent("credit_reconciler.prom").path
+        try Data("credit_reconciler_last_success_timestamp_seconds 1790000000\n".utf8).write(
+            to: URL(fileURLWithPath: metricsPath))
+        let receiver = try RunOutputsTests.Receiver()
+        defer { receiver.server.stop() }
+        let configuration = Configuration(
+            catalog: ReconciliationWorldTests.catalog, metricsTextfile: metricsPath, notifyWebhookURL: receiver.url)
+        let settings = ReconciliationEngine.Settings(
+            configuration: configuration, storeId: SimulatorProcess.storeId,
+            databaseURL: try DatabaseURL(parsing: "postgresql://nobody:pw@127.0.0.1:1/none?connect_timeout=2"))
+        let lines = RunOutputsTests.Lines()
+        let engine = ReconciliationEngine(
+            settings: settings, client: try simulator.client(),
+            logger: Logger(style: Logger.Style(journald: false, timestamps: false), write: lines.append))
+        await #expect(throws: RunFailure.self) { _ = try await engine.run(RunRequest()) }
+        let metrics = String(decoding: try Data(contentsOf: URL(fileURLWithPath: metricsPath)), as: UTF8.self)
+        #expect(metrics.contains("credit_reconciler_run_status{status=\"failed\"} 1\n"))
+        #expect(metrics.contains("credit_reconciler_last_success_timestamp_seconds 1790000000\n"))
+        #expect(receiver.received.count == 1)
+        #expect(receiver.received.first?.contains("failed before it could be recorded") == true)
+        #expect(lines.text.contains("notification sent run=none"))
     }
 }
