@@ -246,7 +246,7 @@ public enum HTMLReport {
         table.recon th { font-weight: normal; } table.recon tr.total th, table.recon tr.total td { font-weight: bold; }
         table.recon tr.sub th { padding-left: 20px; color: #555; }
         td.nw, td.n, thead th { white-space: nowrap; }
-        td, th { word-break: keep-all; overflow-wrap: anywhere; }
+        td, th { word-break: keep-all; overflow-wrap: break-word; }
         ul.actions li { margin-bottom: 4px; }
         @media print { body { margin: 0; font-size: 11px; } h2 { break-after: avoid; } tr, figure { break-inside: avoid; }
                        @page { size: A4 landscape; margin: 12mm; } }
