@@ -39,7 +39,8 @@ let package = Package(
         .target(name: "PortOne", dependencies: ["HTTP", "ReconcilerCore"]),
         .target(name: "LedgerStore", dependencies: ["Postgres", "ReconcilerCore"]),
         .target(
-            name: "ReconcilerEngine", dependencies: ["ReconcilerCore", "PortOne", "LedgerStore", "Postgres", "Reports"]),
+            name: "ReconcilerEngine",
+            dependencies: ["ReconcilerCore", "PortOne", "LedgerStore", "Postgres", "Reports", "HTTP"]),
         .target(name: "Reports", dependencies: ["ReconcilerCore"]),
         .target(
             name: "ReconcilerCLI",
@@ -58,6 +59,7 @@ let package = Package(
         .testTarget(name: "ReconcilerCoreTests", dependencies: ["ReconcilerCore"]),
         .testTarget(name: "PortOneTests", dependencies: ["PortOne", "ReconcilerCore"]),
         .testTarget(name: "ReconcilerCLITests", dependencies: ["ReconcilerCLI"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ReconcilerCore"], exclude: ["Golden"]),
         .testTarget(name: "PortOneSimulatorTests", dependencies: ["PortOneSimulator", "TestSupport"]),
         .testTarget(
             name: "IntegrationTests",

@@ -75,7 +75,7 @@ enum DaemonCommand {
         func startRun(_ reason: String) {
             let engine: ReconciliationEngine
             do {
-                engine = try RunCommand.makeEngine(settings)
+                engine = try RunCommand.makeEngine(settings, environment: environment)
             } catch {
                 lastResult = "not started: \(error.message)"
                 log("run not started: \(error.message)")
@@ -193,7 +193,7 @@ enum DaemonCommand {
         } catch {
             throw RunCommand.SetupError(status: .configuration, message: error.description)
         }
-        _ = try RunCommand.makeEngine(settings)
+        _ = try RunCommand.makeEngine(settings, environment: environment)
         return settings
     }
 

@@ -28,18 +28,10 @@ enum ReportCommand {
                 )
                 return .failure
             }
-            let text: String
-            switch options.format {
-            case .json:
-                text = stored + "\n"
-            case .md:
-                text = MarkdownReport.render(try JSONValue.parse(Data(stored.utf8))) + "\n"
-            case .csv, .html:
-                Console.error(
-                    "credit-reconciler: --format \(options.format.rawValue) is not available in version \(ProductVersion.version) yet; use md or json"
-                )
-                return .failure
-            }
+            // Every format renders from the stored document, as the run did when it wrote its files.
+            let format = Reports.ReportFormat(rawValue: options.format.rawValue) ?? .md
+            let text =
+                format == .json ? stored + "\n" : format.render(try JSONValue.parse(Data(stored.utf8)), json: stored)
             if let output = options.output {
                 do {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)

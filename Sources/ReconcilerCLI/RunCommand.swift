@@ -4,6 +4,7 @@ import PortOne
 import Postgres
 import ReconcilerCore
 import ReconcilerEngine
+import Reports
 
 #if canImport(Glibc)
     import Glibc
@@ -22,7 +23,7 @@ enum RunCommand {
         let engine: ReconciliationEngine
         let request: RunRequest
         do {
-            engine = try makeEngine(settings)
+            engine = try makeEngine(settings, environment: environment)
             request = try makeRequest(options, timeZone: settings.configuration.schedule.timeZone)
         } catch {
             Console.error("credit-reconciler: \(error.message)")
@@ -89,7 +90,10 @@ enum RunCommand {
         var message: String
     }
 
-    static func makeEngine(_ settings: RuntimeSettings) throws(SetupError) -> ReconciliationEngine {
+    static func makeEngine(_ settings: RuntimeSettings, environment: [String: String]) throws(SetupError)
+        -> ReconciliationEngine
+    {
+        let logger = RunLogger.make(settings, environment: environment)
         let databaseURL: DatabaseURL
         do {
             databaseURL = try DatabaseURL(parsing: settings.databaseURL)
@@ -101,7 +105,7 @@ enum RunCommand {
             client = try PortOneClient(
                 configuration: PortOneConfiguration(
                     baseURL: settings.apiBaseURL, secret: PortOneSecret(settings.apiSecret), storeId: settings.storeId),
-                log: { Console.error($0) })
+                log: { logger.log(.warning, $0) })
         } catch {
             throw SetupError(status: .configuration, message: error.description)
         }
@@ -109,7 +113,8 @@ enum RunCommand {
             configuration: settings.configuration, storeId: settings.storeId, databaseURL: databaseURL)
         engineSettings.reportDirectory = settings.configuration.reports.directory
         engineSettings.reportFormats = settings.configuration.reports.formats
-        return ReconciliationEngine(settings: engineSettings, client: client, log: { Console.error($0) })
+        return ReconciliationEngine(
+            settings: engineSettings, client: client, log: { logger.log(.info, $0) }, logger: logger)
     }
 
     static func makeRequest(_ options: RunOptions, timeZone: String) throws(SetupError) -> RunRequest {

@@ -3,6 +3,7 @@ import LedgerStore
 import PortOne
 import Postgres
 import ReconcilerCore
+import Reports
 
 /// One reconciliation run, end to end: take the run lock, compute the window, scan PortOne page
 /// by page, read the ledger in batches, decide with the pure core, record discrepancies, re-fetch
@@ -27,8 +28,10 @@ public final class ReconciliationEngine {
         public var lookupParallelism = 8
         /// Where the per-run report files go; nil writes none (the report is still stored with the run).
         public var reportDirectory: String?
-        /// Which report files to write (`json`, `md`).
+        /// Which report files to write (`json`, `csv`, `md`, `html`).
         public var reportFormats: [String] = ["json", "md"]
+        /// Waits between attempts to post a notification (one more attempt than delays).
+        public var notifyRetryDelays: [Duration] = [.seconds(2), .seconds(10)]
 
         /// Creates settings with the default tuning.
         public init(configuration: Configuration, storeId: String, databaseURL: DatabaseURL) {
@@ -45,21 +48,33 @@ public final class ReconciliationEngine {
     let client: PortOneClient
     let now: @Sendable () -> RFC3339.Timestamp
     let log: @Sendable (String) -> Void
+    let logger: Logger?
 
     /// Creates an engine.
     ///
     /// - Parameters:
     ///   - now: the clock (tests pin it).
     ///   - log: receives one line per event; lines never contain a secret.
+    ///   - logger: when given, receives the run's events with their fields instead of `log`.
     public init(
         settings: Settings, client: PortOneClient,
         now: @escaping @Sendable () -> RFC3339.Timestamp = { RFC3339.Timestamp(Date()) },
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        log: @escaping @Sendable (String) -> Void = { _ in }, logger: Logger? = nil
     ) {
         self.settings = settings
         self.client = client
         self.now = now
         self.log = log
+        self.logger = logger
+    }
+
+    /// Reports one event: to the logger with its fields, else to `log` as one line.
+    func event(_ level: Logger.Level, _ message: String, _ fields: KeyValuePairs<String, String> = [:]) {
+        if let logger {
+            logger.log(level, message, fields: fields.map { ($0.key, $0.value) })
+        } else {
+            log(([message] + fields.map { "\($0.key)=\(Logger.quoted($0.value))" }).joined(separator: " "))
+        }
     }
 
     /// Runs one reconciliation.
@@ -75,23 +90,33 @@ public final class ReconciliationEngine {
         do {
             run = try Run(engine: self, request: request)
         } catch {
-            throw Self.failure(error)
+            let failure = Self.failure(error)
+            await publishUnrecordedFailure(failure)
+            throw failure
         }
         run.control = control
         defer { run.close() }
+        let outcome: Result<RunResult, RunFailure>
         do {
-            return try await run.execute()
+            outcome = .success(try await run.execute())
         } catch is RunStopRequested {
-            return try run.recordAborted()
+            outcome = Result { () throws(RunFailure) in try run.recordAborted() }
         } catch  where control.isStopRequested && Task.isCancelled {
             // The caller cancelled the run after its stop grace period (e.g. a PortOne request
             // stuck in retries): no repair transaction is ever cut, so this is a stop too.
-            return try run.recordAborted()
+            outcome = Result { () throws(RunFailure) in try run.recordAborted() }
         } catch {
             let failure = Self.failure(error)
             run.recordFailure(failure)
-            throw failure
+            outcome = .failure(failure)
         }
+        // After the run is recorded: a notification never changes how the run ended.
+        if case .failure(let failure) = outcome, run.handle == nil {
+            await publishUnrecordedFailure(failure)
+        } else {
+            await run.sendNotification()
+        }
+        return try outcome.get()
     }
 
     /// Maps whatever stopped a run to the failure the command line reports.

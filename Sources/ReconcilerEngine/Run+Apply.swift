@@ -14,7 +14,7 @@ extension Run {
             try record(pending.flatMap(\.discrepancies) + [limit.record(evidence: nil)])
             planned += allRepairs
             totals.fixesPlanned = planned.count
-            engine.log("run \(runId): \(limit.detail)")
+            engine.event(.error, "fix limit exceeded: nothing applied", ["run": "\(runId)", "detail": limit.detail])
             throw RunFailure.fixLimitExceeded(
                 runId: runId,
                 "\(limit.detail) Review the planned repairs (credit-reconciler report --run \(runId)), then rerun with --max-fixes N if they are right."
@@ -36,7 +36,8 @@ extension Run {
             try await apply(unit, with: writer)
             reportProgress(.repairing)
             if (index + 1) % 500 == 0 {
-                engine.log("run \(runId): \(index + 1)/\(pending.count) payments repaired")
+                engine.event(
+                    .info, "repairing", ["run": "\(runId)", "done": "\(index + 1)", "payments": "\(pending.count)"])
             }
         }
     }
@@ -85,9 +86,16 @@ extension Run {
                 }
                 try record(found.map { $0.record(evidence: fresh) })
             }
+            if let freshOutcome {
+                var written: Int64 = 0
+                if case .applied(let applied) = result { written = applied.reduce(0) { $0 + $1.amount } }
+                tally.redecided(unit.paymentId, outcome: freshOutcome, written: written)
+            }
             switch result {
             case .applied(let applied):
                 fixes += applied
+                tally.payments[unit.paymentId] = tally.info(fresh, packageId: freshOutcome?.packageId)
+                for fix in applied { tally.repaired(fix) }
                 totals.fixesApplied += applied.count
                 for fix in applied {
                     if fix.amount > 0 {

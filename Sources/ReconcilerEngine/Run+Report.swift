@@ -5,13 +5,28 @@ import Reports
 
 extension Run {
     /// The run's report document, as it will be stored with the run and written to files.
+    ///
+    /// For a run that did not succeed, what the database cannot tell any more is left out
+    /// rather than failing again.
     func buildReport(status: RunOutcome, error: String?) throws -> (document: JSONValue, json: String, finishedAt: Date)
     {
         let finishedAt = Date()
-        let seen = try discrepancies.discrepancies(touchedByRun: runId)
+        let seen: [StoredDiscrepancy]
+        if status == .succeeded {
+            seen = try discrepancies.discrepancies(touchedByRun: runId)
+        } else {
+            seen = (try? discrepancies.discrepancies(touchedByRun: runId)) ?? []
+            if openCounts.isEmpty, let open = try? discrepancies.openCounts() { openCounts = open }
+        }
+        // One query for the e-mails the run did not read anyway (users of closed discrepancies).
+        let unknown = Set(seen.compactMap(\.userId) + fixes.map(\.userId)).filter { tally.emails[$0] == nil }
+        if !unknown.isEmpty, let accounts = try? reader.accounts(userIds: unknown.sorted()) {
+            for (userId, account) in accounts { if let email = account.email { tally.emails[userId] = email } }
+        }
+        let dryRun = request.dryRun
         let report = RunReport(
             run: RunReport.Run(
-                id: runId, trigger: request.trigger.rawValue, mode: request.dryRun ? "dry-run" : "apply",
+                id: runId, trigger: request.trigger.rawValue, mode: dryRun ? "dry-run" : "apply",
                 windowFrom: window?.from.date, windowUntil: window?.until.date,
                 paymentIds: request.paymentIds.isEmpty ? nil : request.paymentIds,
                 startedAt: handle?.startedAt ?? finishedAt, finishedAt: finishedAt, status: status.rawValue,
@@ -21,43 +36,90 @@ extension Run {
                 RunReport.Fix(
                     kind: fix.kind.rawValue, paymentId: fix.paymentId, userId: fix.userId, credits: fix.credits,
                     creditTransactionId: fix.creditTransactionId, balanceBefore: fix.balanceBefore,
-                    balanceAfter: fix.balanceAfter, cancellationId: fix.cancellationId)
+                    balanceAfter: fix.balanceAfter, cancellationId: fix.cancellationId,
+                    userEmail: tally.emails[fix.userId], payment: tally.payments[fix.paymentId])
             },
-            plannedFixes: planned,
+            plannedFixes: planned.map { repair in
+                RunReport.PlannedFix(
+                    repair: repair, reason: !repair.isAutoApplicable ? "notAutoFix" : dryRun ? "dryRun" : "fixLimit",
+                    userEmail: tally.emails[repair.userId], payment: tally.payments[repair.paymentId])
+            },
             discrepancies: seen.map { stored in
                 RunReport.Entry(
                     id: stored.id, kind: stored.kind, severity: stored.severity, status: stored.status.rawValue,
                     paymentId: stored.paymentId, userId: stored.userId,
                     expected: Self.json(stored.expectedJSON), actual: Self.json(stored.actualJSON),
-                    firstSeenRunId: stored.firstSeenRunId, occurrences: stored.occurrences, detail: stored.detail)
-            })
+                    firstSeenRunId: stored.firstSeenRunId, occurrences: stored.occurrences, detail: stored.detail,
+                    userEmail: stored.userId.flatMap { tally.emails[$0] },
+                    payment: stored.paymentId.flatMap { tally.payments[$0] }
+                        ?? Self.payment(evidence: stored.evidenceJSON),
+                    lastSeenRunId: stored.lastSeenRunId, closedRunId: stored.closedRunId,
+                    resolutionNote: stored.resolutionNote)
+            },
+            reconciliation: tally.finished(totals: totals, planned: planned), daily: tally.series,
+            openDiscrepancies: openCounts.map {
+                RunReport.OpenCount(kind: $0.kind, severity: $0.severity, count: $0.count)
+            }, locale: configuration.reports.locale)
         let document = report.document
         return (document, document.serialized(), finishedAt)
     }
 
-    /// Writes the report files the settings ask for; a failure is logged, not fatal: the
-    /// report stays in the database and `credit-reconciler report` renders it again.
+    /// Writes the report files the settings ask for and the metrics file, and keeps the
+    /// document for the notification. A failure is logged, not fatal: the report stays in the
+    /// database and `credit-reconciler report` renders it again.
     func writeReportFiles(_ document: JSONValue) {
+        notification = document
+        defer { writeMetrics(document) }
         guard let directory = engine.settings.reportDirectory else { return }
-        var files: [(name: String, content: String)] = []
-        for format in engine.settings.reportFormats {
-            switch format {
-            case "json": files.append(("run-\(runId).json", document.serialized() + "\n"))
-            case "md": files.append(("run-\(runId).md", MarkdownReport.render(document) + "\n"))
-            default: continue
-            }
+        let json = document.serialized()
+        let files = engine.settings.reportFormats.compactMap(ReportFormat.init(rawValue:)).map { format in
+            (name: format.fileName(runId: runId), content: format.render(document, json: json))
         }
         do {
             let paths = try ReportFiles.write(files, into: directory)
-            engine.log("run \(runId): report written to \(paths.joined(separator: ", "))")
+            engine.event(.info, "report written", ["run": "\(runId)", "files": paths.joined(separator: ",")])
         } catch {
-            engine.log(
-                "run \(runId): \(error); the report is kept in reconciler.run and `credit-reconciler report --run \(runId)` prints it"
-            )
+            engine.event(
+                .error,
+                "report files not written; the report is kept in reconciler.run and `credit-reconciler report --run \(runId)` prints it",
+                ["run": "\(runId)", "error": error.description])
+        }
+    }
+
+    /// Writes the Prometheus textfile, if configured. The last success comes from the database
+    /// (so a failed run keeps it), else from the previous file.
+    func writeMetrics(_ document: JSONValue) {
+        guard let path = configuration.metricsTextfile else { return }
+        let lastSuccess: Int64?
+        if let record = try? recorder.latestRun(status: .succeeded) {
+            lastSuccess = record.finishedAt.map { Int64($0.timeIntervalSince1970.rounded(.down)) }
+        } else {
+            lastSuccess = MetricsFile.lastSuccess(inFileAt: path)
+        }
+        do {
+            try MetricsFile(document: document, lastSuccess: lastSuccess).write(to: path)
+        } catch {
+            engine.event(.error, "metrics file not written", ["run": "\(runId)", "error": error.description])
         }
     }
 
     private static func json(_ text: String?) -> JSONValue {
         text.flatMap { try? JSONValue.parse(Data($0.utf8)) } ?? .object([:])
+    }
+
+    /// The payment as the stored evidence shows it (for discrepancies the run closed).
+    private static func payment(evidence: String?) -> RunReport.Payment? {
+        guard let evidence, let value = try? JSONValue.parse(Data(evidence.utf8)), case .object = value else {
+            return nil
+        }
+        func date(_ field: JSONValue) -> Date? { field.stringValue.flatMap(RFC3339.timestamp)?.date }
+        let cancelledAt = value["cancellations"].arrayValue.filter { $0["status"].stringValue == "SUCCEEDED" }
+            .compactMap { date($0["cancelledAt"]) ?? date($0["requestedAt"]) }.max()
+        return RunReport.Payment(
+            status: value["status"].stringValue ?? "", currency: value["currency"].stringValue ?? "",
+            totalAmount: value["amount"]["total"].integerValue ?? 0,
+            cancelledAmount: value["amount"]["cancelled"].integerValue ?? 0,
+            orderName: value["orderName"].stringValue ?? "", paidAt: date(value["paidAt"]), cancelledAt: cancelledAt,
+            statusChangedAt: date(value["statusChangedAt"]), package: nil)
     }
 }

@@ -33,14 +33,20 @@ extension Run {
             pagesScanned += 1
             reportProgress(.scanning)
             if pages % 100 == 0 {
-                engine.log(
-                    "run \(runId): \(pages) pages, \(totals.paymentsScanned) payments scanned, \(pending.count) to repair"
-                )
+                engine.event(
+                    .info, "scanning",
+                    [
+                        "run": "\(runId)", "pages": "\(pages)", "payments": "\(totals.paymentsScanned)",
+                        "to_repair": "\(pending.count)",
+                    ])
             }
         }
-        engine.log(
-            "run \(runId): scan done: \(summary.pagesFetched) pages, \(summary.paymentsDelivered) payments, \(summary.duplicatesSkipped) duplicates skipped"
-        )
+        engine.event(
+            .info, "scan done",
+            [
+                "run": "\(runId)", "pages": "\(summary.pagesFetched)", "payments": "\(summary.paymentsDelivered)",
+                "duplicates_skipped": "\(summary.duplicatesSkipped)",
+            ])
     }
 
     /// Looks up, one by one, every payment the ledger mentions in the window that the scan did
@@ -52,7 +58,9 @@ extension Run {
         }
         totals.ledgerRowsScanned += scan.rows
         guard !missing.isEmpty else { return }
-        engine.log("run \(runId): looking up \(missing.count) ledger payment(s) the scan did not return")
+        engine.event(
+            .info, "looking up ledger payments the scan did not return",
+            ["run": "\(runId)", "payments": "\(missing.count)"])
         try await lookUp(missing)
     }
 

@@ -3,6 +3,7 @@ import LedgerStore
 import PortOne
 import Postgres
 import ReconcilerCore
+import Reports
 
 /// The state of one run in progress. Owns its two database connections: one holds the run lock
 /// and the run record, the other does the ledger work.
@@ -39,12 +40,19 @@ final class Run {
     var control = RunControl()
     /// Scan pages handled so far (for progress).
     var pagesScanned = 0
+    /// What the report needs beyond the counts, gathered while deciding.
+    var tally: ReportTally
+    /// Open discrepancies by kind and severity after the run.
+    var openCounts: [OpenDiscrepancyCount] = []
+    /// The report document to notify about once the run is recorded.
+    var notification: JSONValue?
 
     init(engine: ReconciliationEngine, request: RunRequest) throws {
         self.engine = engine
         self.request = request
         self.configuration = engine.settings.configuration
         self.decisionTime = engine.now()
+        self.tally = ReportTally(window: nil, catalog: engine.settings.configuration.catalog)
         let options = ConnectionConfiguration(applicationName: "credit-reconciler")
         lockConnection = try Connection(url: engine.settings.databaseURL, configuration: options)
         do {
@@ -73,6 +81,7 @@ final class Run {
                 checkpoint: checkpoint.map { RFC3339.Timestamp($0.value) }, now: decisionTime,
                 policy: configuration.policy, since: request.since, until: request.until, full: request.full,
                 fullLookback: engine.settings.fullLookback)
+            tally = ReportTally(window: window, catalog: configuration.catalog)
         }
         handle = try recorder.begin(
             RunStart(
@@ -80,23 +89,34 @@ final class Run {
                 paymentIds: byId ? request.paymentIds : nil, windowFrom: window?.from.date,
                 windowUntil: window?.until.date, version: ProductVersion.version))
         if let abandoned = handle?.abandonedRunIds, !abandoned.isEmpty {
-            engine.log(
-                "marked run(s) \(abandoned.map(String.init).joined(separator: ", ")) abandoned: their process ended without finishing"
-            )
+            engine.event(
+                .warning, "marked runs abandoned: their process ended without finishing",
+                ["runs": abandoned.map(String.init).joined(separator: ",")])
         }
+        let mode = request.dryRun ? "dry-run" : "apply"
         if let window {
-            engine.log(
-                "run \(runId): window \(RFC3339.format(window.from)) → \(RFC3339.format(window.until)) (\(window.origin.rawValue))\(request.dryRun ? ", dry run" : "")"
-            )
+            engine.event(
+                .notice, "run started",
+                [
+                    "run": "\(runId)", "trigger": request.trigger.rawValue, "mode": mode,
+                    "from": RFC3339.format(window.from), "until": RFC3339.format(window.until),
+                    "origin": window.origin.rawValue,
+                ])
             try await scan(window)
             try await lookUpLedgerPayments(window)
         } else {
-            engine.log("run \(runId): \(request.paymentIds.count) payment id(s)\(request.dryRun ? ", dry run" : "")")
+            engine.event(
+                .notice, "run started",
+                [
+                    "run": "\(runId)", "trigger": request.trigger.rawValue, "mode": mode,
+                    "payments": "\(request.paymentIds.count)",
+                ])
             try await lookUp(request.paymentIds)
         }
         try await applyRepairs()
         try auditBalances()
-        totals.discrepanciesOpen = try discrepancies.openCounts().reduce(0) { $0 + $1.count }
+        openCounts = try discrepancies.openCounts()
+        totals.discrepanciesOpen = openCounts.reduce(0) { $0 + $1.count }
         snapshotCounters()
         if let window, !request.dryRun {
             _ = try recorder.advanceCheckpoint(ReconciliationEngine.checkpointName, to: window.until.date, runId: runId)
@@ -105,9 +125,14 @@ final class Run {
         try recorder.finish(
             runId, outcome: .succeeded, totalsJSON: totals.json, reportJSON: report.json, finishedAt: report.finishedAt)
         writeReportFiles(report.document)
-        engine.log(
-            "run \(runId) succeeded: \(totals.paymentsScanned) payments, \(totals.fixesApplied) repairs applied, \(totals.fixesPlanned) planned, \(totals.discrepanciesNew) new discrepancies, \(totals.discrepanciesOpen) open"
-        )
+        engine.event(
+            .notice, "run succeeded",
+            [
+                "run": "\(runId)", "payments": "\(totals.paymentsScanned)", "fixes_applied": "\(totals.fixesApplied)",
+                "fixes_planned": "\(totals.fixesPlanned)", "credits_granted": "\(totals.creditsGranted)",
+                "credits_deducted": "\(totals.creditsDeducted)", "discrepancies_new": "\(totals.discrepanciesNew)",
+                "discrepancies_open": "\(totals.discrepanciesOpen)",
+            ])
         return RunResult(
             runId: runId, outcome: .succeeded, window: window, totals: totals, fixes: fixes, plannedRepairs: planned)
     }
@@ -124,9 +149,11 @@ final class Run {
                 reportJSON: report?.json, finishedAt: report?.finishedAt)
             if let report { writeReportFiles(report.document) }
         } catch {
-            engine.log(
-                "run \(handle.runId) could not be recorded as failed (\(error)); the next run marks it abandoned")
+            engine.event(
+                .error, "run could not be recorded as failed; the next run marks it abandoned",
+                ["run": "\(handle.runId)", "error": "\(error)"])
         }
+        engine.event(.error, "run failed", ["run": "\(handle.runId)", "error": failure.description])
     }
 
     /// Copies the API and SQL counters into the totals.
@@ -158,6 +185,9 @@ final class Run {
                 payment: payment, ledger: ledger[payment.id] ?? [], users: accounts, configuration: configuration,
                 storeId: engine.settings.storeId, now: decisionTime)
             count(outcome)
+            tally.observe(
+                payment, outcome, email: outcome.userId.flatMap { accounts[$0]?.email },
+                redecided: !request.dryRun && !outcome.applicable.isEmpty && outcome.userId != nil)
             let found = outcome.discrepancies.map { $0.record(evidence: payment) }
             planned += outcome.plannedOnly
             if !outcome.applicable.isEmpty, let userId = outcome.userId {
@@ -178,6 +208,7 @@ final class Run {
     func auditBalances() throws {
         let drifts = try reader.balanceDrifts()
         let emails = try reader.accounts(userIds: drifts.map(\.userId))
+        for (userId, account) in emails { if let email = account.email { tally.emails[userId] = email } }
         let records = drifts.compactMap { drift in
             Reconciler.checkBalance(
                 user: UserAccount(id: drift.userId, email: emails[drift.userId]?.email, balance: drift.balance),

@@ -1,111 +1,155 @@
 import ReconcilerCore
 
 /// A run's report as Markdown for chat and e-mail, rendered from the stored report document so
-/// a past run renders the same way every time.
+/// a past run renders the same way every time. Labels follow the document's `locale`.
 public enum MarkdownReport {
     /// How many lines of each list the Markdown shows; the JSON and CSV hold them all.
     public static let listLimit = 50
 
     /// Renders `document` (the JSON of ``RunReport/document``).
     public static func render(_ document: JSONValue) -> String {
+        let labels = ReportLabels(locale: document["locale"].stringValue ?? "en")
         let run = document["run"]
         let totals = document["totals"]
         var out: [String] = []
         let id = run["id"].integerValue.map(String.init) ?? "?"
-        out.append("# credit-reconciler run \(id): \(run["status"].stringValue ?? "?")")
+        out.append("# \(labels("title")) \(id): \(labels(run["status"].stringValue ?? "?"))")
         out.append("")
-        var facts = [
-            "- trigger: \(run["trigger"].stringValue ?? "?"), mode: \(run["mode"].stringValue ?? "?")",
-            "- started \(run["startedAt"].stringValue ?? "?"), finished \(run["finishedAt"].stringValue ?? "?")",
-        ]
-        if let from = run["window"]["from"].stringValue, let until = run["window"]["until"].stringValue {
-            facts.insert("- window: \(from) → \(until)", at: 0)
-        }
         if case .array(let ids) = run["paymentIds"] {
-            facts.insert("- payments: \(ids.compactMap(\.stringValue).joined(separator: ", "))", at: 0)
+            out.append("- \(labels("payments")): \(ids.compactMap(\.stringValue).map(escape).joined(separator: ", "))")
         }
-        if let error = run["error"].stringValue { facts.append("- **error:** \(error)") }
-        out += facts
+        if run["window"]["from"].stringValue != nil {
+            out.append(
+                "- \(labels("window")): \(ReportTime.kst(run["window"]["from"])) → \(ReportTime.kst(run["window"]["until"])) KST"
+            )
+        }
+        out.append(
+            "- \(labels("trigger")): \(run["trigger"].stringValue ?? "?"), \(labels("mode")): \(labels(run["mode"].stringValue ?? "?"))"
+        )
+        out.append(
+            "- \(labels("started")) \(ReportTime.kst(run["startedAt"])), \(labels("finished")) \(ReportTime.kst(run["finishedAt"])) KST"
+        )
+        if let error = run["error"].stringValue { out.append("- **\(labels("error")):** \(escape(error))") }
         out.append("")
-        out.append("| | |")
+        out.append("| \(labels("summary")) | |")
         out.append("|---|---:|")
-        let rows: [(String, String)] = [
-            ("payments scanned", "paymentsScanned"), ("ledger rows read", "ledgerRowsScanned"), ("matched", "matched"),
-            ("repairs applied", "fixesApplied"), ("repairs planned", "fixesPlanned"),
-            ("credits granted", "creditsGranted"), ("credits deducted", "creditsDeducted"),
-            ("open discrepancies", "discrepanciesOpen"), ("new discrepancies", "discrepanciesNew"),
-            ("closed discrepancies", "discrepanciesClosed"),
+        let keys = [
+            "paymentsScanned", "ledgerRowsScanned", "matched", "fixesApplied", "fixesPlanned", "creditsGranted",
+            "creditsDeducted", "discrepanciesOpen", "discrepanciesNew", "discrepanciesClosed",
         ]
-        for (label, key) in rows {
-            out.append("| \(label) | \(totals[key].integerValue.map(String.init) ?? "–") |")
+        for key in keys {
+            out.append("| \(labels(key)) | \(totals[key].integerValue.map(ReportNumber.grouped) ?? "–") |")
+        }
+        let changes = document["changes"]
+        if let recurring = changes["recurring"].integerValue {
+            out.append("| \(labels("discrepancies")): \(labels("recurring")) | \(recurring) |")
         }
         out.append("")
+        reconciliation(document["reconciliation"], labels: labels, into: &out)
         let fixes = document["fixes"].arrayValue
         if !fixes.isEmpty {
-            out.append("## Repairs applied (\(fixes.count))")
+            out.append("## \(labels("fixes")) (\(fixes.count))")
             out.append("")
-            out.append("| kind | payment | user | credits | balance |")
-            out.append("|---|---|---|---:|---|")
+            out.append(
+                "| \(labels("kind")) | \(labels("paymentId")) | \(labels("userEmail")) | \(labels("packageName")) | \(labels("amountKRW")) | \(labels("credits")) | \(labels("balanceBefore")) → \(labels("balanceAfter")) |"
+            )
+            out.append("|---|---|---|---|---:|---:|---|")
             for fix in fixes.prefix(listLimit) {
                 let sign = fix["kind"].stringValue == "MISSED_REFUND" ? "−" : "+"
                 out.append(
-                    "| \(fix["kind"].stringValue ?? "") | \(cell(fix["paymentId"])) | \(cell(fix["userId"])) | \(sign)\(fix["credits"].integerValue ?? 0) | \(fix["balanceBefore"].integerValue ?? 0) → \(fix["balanceAfter"].integerValue ?? 0) |"
+                    "| \(labels(fix["kind"].stringValue ?? "")) | \(cell(fix["paymentId"])) | \(cell(fix["userEmail"], or: fix["userId"])) | \(cell(fix["payment"]["package"]["name"])) | \(amount(fix["payment"])) | \(sign)\(fix["credits"].integerValue ?? 0) | \(fix["balanceBefore"].integerValue ?? 0) → \(fix["balanceAfter"].integerValue ?? 0) |"
                 )
             }
-            if fixes.count > listLimit {
-                out += ["", "… and \(fixes.count - listLimit) more (see the JSON or CSV report)."]
-            }
+            if fixes.count > listLimit { out += ["", "… \(fixes.count - listLimit) \(labels("more"))"] }
             out.append("")
         }
         let planned = document["plannedFixes"].arrayValue
         if !planned.isEmpty {
-            out.append("## Repairs planned, not applied (\(planned.count))")
+            out.append("## \(labels("planned")) (\(planned.count))")
             out.append("")
-            out.append("| kind | payment | user | credits |")
-            out.append("|---|---|---|---:|")
+            out.append(
+                "| \(labels("kind")) | \(labels("paymentId")) | \(labels("userEmail")) | \(labels("credits")) | \(labels("action")) |"
+            )
+            out.append("|---|---|---|---:|---|")
             for repair in planned.prefix(listLimit) {
                 out.append(
-                    "| \(repair["kind"].stringValue ?? "") | \(cell(repair["paymentId"])) | \(cell(repair["userId"])) | \(repair["credits"].integerValue ?? 0) |"
+                    "| \(labels(repair["kind"].stringValue ?? "")) | \(cell(repair["paymentId"])) | \(cell(repair["userEmail"], or: repair["userId"])) | \(repair["credits"].integerValue ?? 0) | \(labels(repair["reason"].stringValue ?? "")) |"
                 )
             }
-            if planned.count > listLimit { out += ["", "… and \(planned.count - listLimit) more."] }
+            if planned.count > listLimit { out += ["", "… \(planned.count - listLimit) \(labels("more"))"] }
             out.append("")
         }
-        let entries = document["discrepancies"].arrayValue
-        if !entries.isEmpty {
-            out.append("## Discrepancies (\(entries.count))")
+        let sorted = ReportRows.sortedDiscrepancies(document)
+        if !sorted.isEmpty {
+            out.append("## \(labels("discrepancies")) (\(sorted.count))")
             out.append("")
-            let order = ["critical": 0, "warning": 1, "info": 2]
-            let sorted = entries.sorted {
-                (order[$0["severity"].stringValue ?? ""] ?? 3, $0["kind"].stringValue ?? "", $0["id"].integerValue ?? 0)
-                    < (
-                        order[$1["severity"].stringValue ?? ""] ?? 3, $1["kind"].stringValue ?? "",
-                        $1["id"].integerValue ?? 0
-                    )
-            }
-            out.append("| # | severity | kind | status | payment / user | detail |")
-            out.append("|---:|---|---|---|---|---|")
+            out.append(
+                "| # | \(labels("severity")) | \(labels("kind")) | \(labels("change")) | \(labels("status")) | \(labels("paymentId")) / \(labels("userEmail")) | \(labels("detail")) |"
+            )
+            out.append("|---:|---|---|---|---|---|---|")
             for entry in sorted.prefix(listLimit) {
-                let subject = entry["paymentId"].stringValue ?? entry["userId"].stringValue ?? "run"
+                var subject = entry["paymentId"].stringValue ?? entry["userId"].stringValue ?? "run"
+                if let email = entry["userEmail"].stringValue { subject += " / " + email }
                 out.append(
-                    "| \(entry["id"].integerValue ?? 0) | \(entry["severity"].stringValue ?? "") | \(entry["kind"].stringValue ?? "") | \(entry["status"].stringValue ?? "") | \(escape(subject)) | \(escape(entry["detail"].stringValue ?? "")) |"
+                    "| \(entry["id"].integerValue ?? 0) | \(labels(entry["severity"].stringValue ?? "")) | \(entry["kind"].stringValue ?? "") | \(labels(entry["change"].stringValue ?? "")) | \(labels(entry["status"].stringValue ?? "")) | \(escape(subject)) | \(escape(entry["detail"].stringValue ?? "")) |"
                 )
             }
-            if sorted.count > listLimit { out += ["", "… and \(sorted.count - listLimit) more."] }
+            if sorted.count > listLimit { out += ["", "… \(sorted.count - listLimit) \(labels("more"))"] }
             out.append("")
-            let kinds = Set(entries.compactMap { $0["kind"].stringValue }).sorted()
-            out.append("### What to check")
+            let kinds = Set(sorted.compactMap { $0["kind"].stringValue }).sorted()
+            out.append("### \(labels("whatToCheck"))")
             out.append("")
-            for kind in kinds {
-                if let known = DiscrepancyKind(rawValue: kind) { out.append("- **\(kind)**: \(known.reviewerAction)") }
+            for kind in kinds where !labels.reviewerAction(kind).isEmpty {
+                out.append("- **\(kind)**: \(labels.reviewerAction(kind))")
             }
             out.append("")
         }
         return out.joined(separator: "\n")
     }
 
-    private static func cell(_ value: JSONValue) -> String {
-        escape(value.stringValue ?? "")
+    /// The money-against-credits table.
+    static func reconciliation(_ value: JSONValue, labels: ReportLabels, into out: inout [String]) {
+        guard case .object = value else { return }
+        out.append("## \(labels("reconciliation"))")
+        out.append("")
+        out.append("| | \(labels("payments")) | KRW | \(labels("credits")) |")
+        out.append("|---|---:|---:|---:|")
+        func row(_ label: String, payments: JSONValue = .null, krw: JSONValue = .null, credits: JSONValue = .null) {
+            out.append(
+                "| \(escape(label)) | \(payments.integerValue.map(ReportNumber.grouped) ?? "") | \(krw.integerValue.map(ReportNumber.grouped) ?? "") | \(credits.integerValue.map(ReportNumber.grouped) ?? "") |"
+            )
+        }
+        row(labels("paidKRW"), payments: value["paidPayments"], krw: value["paidKRW"])
+        row(labels("cancelledKRW"), krw: value["cancelledKRW"].integerValue.map { .integer(-$0) } ?? .null)
+        row(labels("netKRW"), krw: value["netKRW"])
+        for line in value["undecided"].arrayValue {
+            row(
+                "  \(labels("undecided")): \(labels(line["key"].stringValue ?? ""))", payments: line["payments"],
+                krw: line["krw"], credits: line["credits"])
+        }
+        row(labels("creditsDue"), credits: value["creditsDue"])
+        row(labels("ledgerBefore"), credits: value["ledgerBefore"])
+        row("+ " + labels("creditsGranted"), credits: value["creditsGranted"])
+        row("− " + labels("creditsDeducted"), credits: value["creditsDeducted"])
+        row(labels("ledgerAfter"), credits: value["ledgerAfter"])
+        row(labels("difference"), credits: value["difference"])
+        for line in value["explained"].arrayValue {
+            row("  \(labels(line["key"].stringValue ?? ""))", payments: line["payments"], credits: line["credits"])
+        }
+        out.append("")
+    }
+
+    private static func amount(_ payment: JSONValue) -> String {
+        guard payment["currency"].stringValue == "KRW", let total = payment["totalAmount"].integerValue else {
+            return ""
+        }
+        let cancelled = payment["cancelledAmount"].integerValue ?? 0
+        let text = ReportNumber.grouped(total)
+        return cancelled > 0 ? "\(text) (−\(ReportNumber.grouped(cancelled)))" : text
+    }
+
+    private static func cell(_ value: JSONValue, or fallback: JSONValue = .null) -> String {
+        escape(value.stringValue ?? fallback.stringValue ?? "")
     }
 
     /// Keeps a table cell a cell: pipes and line breaks from external data are neutralised.

@@ -3,6 +3,11 @@ import ReconcilerCore
 
 /// Everything one run's report says: the document of DESIGN §7 that other programs read. It is
 /// built once, when the run ends, stored with the run, and every format renders from it.
+///
+/// Beyond the fields of DESIGN §7 (which are never removed or renamed), the document carries
+/// what finance needs to act: the user's e-mail, the package, the payment as PortOne reported
+/// it, what was done, the reviewer's action per kind, totals that reconcile money with credits,
+/// how discrepancies changed since the previous run, and a daily series for the charts.
 public struct RunReport: Sendable {
     /// The run itself.
     public struct Run: Sendable {
@@ -45,6 +50,64 @@ public struct RunReport: Sendable {
         }
     }
 
+    /// A catalog package, as the report names it.
+    public struct Package: Sendable, Hashable {
+        /// Catalog id (`starter`).
+        public var id: String
+        /// Display name (`스타터`).
+        public var name: String
+        /// Credits one purchase grants.
+        public var credits: Int64
+        /// Price in force when the payment was requested, in the currency's minor unit.
+        public var price: Int64
+
+        /// Creates a package line.
+        public init(id: String, name: String, credits: Int64, price: Int64) {
+            self.id = id
+            self.name = name
+            self.credits = credits
+            self.price = price
+        }
+    }
+
+    /// A payment as PortOne reported it to the run.
+    public struct Payment: Sendable, Hashable {
+        /// PortOne's status (`PAID`, `PARTIAL_CANCELLED`...).
+        public var status: String
+        /// ISO 4217 code.
+        public var currency: String
+        /// `amount.total`.
+        public var totalAmount: Int64
+        /// `amount.cancelled`.
+        public var cancelledAmount: Int64
+        /// The order name (external data).
+        public var orderName: String
+        /// When it was paid, if it was.
+        public var paidAt: Date?
+        /// When its newest successful cancellation took effect, if any.
+        public var cancelledAt: Date?
+        /// When its current status began.
+        public var statusChangedAt: Date?
+        /// The package it maps to, if it maps to one.
+        public var package: Package?
+
+        /// Creates a payment line.
+        public init(
+            status: String, currency: String, totalAmount: Int64, cancelledAmount: Int64, orderName: String,
+            paidAt: Date?, cancelledAt: Date?, statusChangedAt: Date?, package: Package?
+        ) {
+            self.status = status
+            self.currency = currency
+            self.totalAmount = totalAmount
+            self.cancelledAmount = cancelledAmount
+            self.orderName = orderName
+            self.paidAt = paidAt
+            self.cancelledAt = cancelledAt
+            self.statusChangedAt = statusChangedAt
+            self.package = package
+        }
+    }
+
     /// A repair written to the ledger.
     public struct Fix: Sendable {
         /// `MISSED_GRANT` or `MISSED_REFUND`.
@@ -63,11 +126,16 @@ public struct RunReport: Sendable {
         public var balanceAfter: Int64
         /// The cancellation a refund covers.
         public var cancellationId: String?
+        /// The user's e-mail, if the application knows it.
+        public var userEmail: String?
+        /// The payment as PortOne reported it when the repair was decided.
+        public var payment: Payment?
 
         /// Creates a fix line.
         public init(
             kind: String, paymentId: String, userId: String, credits: Int64, creditTransactionId: String,
-            balanceBefore: Int64, balanceAfter: Int64, cancellationId: String?
+            balanceBefore: Int64, balanceAfter: Int64, cancellationId: String?, userEmail: String? = nil,
+            payment: Payment? = nil
         ) {
             self.kind = kind
             self.paymentId = paymentId
@@ -77,6 +145,29 @@ public struct RunReport: Sendable {
             self.balanceBefore = balanceBefore
             self.balanceAfter = balanceAfter
             self.cancellationId = cancellationId
+            self.userEmail = userEmail
+            self.payment = payment
+        }
+    }
+
+    /// A repair found and not written.
+    public struct PlannedFix: Sendable {
+        /// The repair.
+        public var repair: Repair
+        /// Why it was not written: `dryRun`, `notAutoFix` (kind not in `policy.autoFix`) or
+        /// `fixLimit` (the run's limits tripped).
+        public var reason: String
+        /// The user's e-mail, if known.
+        public var userEmail: String?
+        /// The payment as PortOne reported it.
+        public var payment: Payment?
+
+        /// Creates a planned repair line.
+        public init(repair: Repair, reason: String, userEmail: String? = nil, payment: Payment? = nil) {
+            self.repair = repair
+            self.reason = reason
+            self.userEmail = userEmail
+            self.payment = payment
         }
     }
 
@@ -104,11 +195,23 @@ public struct RunReport: Sendable {
         public var occurrences: Int
         /// A sentence for the reviewer.
         public var detail: String
+        /// The user's e-mail, if known.
+        public var userEmail: String?
+        /// The payment as PortOne reported it, if the discrepancy is about one.
+        public var payment: Payment?
+        /// The run that last saw it.
+        public var lastSeenRunId: Int64?
+        /// The run that closed it, if one did.
+        public var closedRunId: Int64?
+        /// How it was settled, if it was.
+        public var resolutionNote: String?
 
         /// Creates a discrepancy line.
         public init(
             id: Int64, kind: String, severity: String, status: String, paymentId: String?, userId: String?,
-            expected: JSONValue, actual: JSONValue, firstSeenRunId: Int64, occurrences: Int, detail: String
+            expected: JSONValue, actual: JSONValue, firstSeenRunId: Int64, occurrences: Int, detail: String,
+            userEmail: String? = nil, payment: Payment? = nil, lastSeenRunId: Int64? = nil, closedRunId: Int64? = nil,
+            resolutionNote: String? = nil
         ) {
             self.id = id
             self.kind = kind
@@ -121,6 +224,113 @@ public struct RunReport: Sendable {
             self.firstSeenRunId = firstSeenRunId
             self.occurrences = occurrences
             self.detail = detail
+            self.userEmail = userEmail
+            self.payment = payment
+            self.lastSeenRunId = lastSeenRunId
+            self.closedRunId = closedRunId
+            self.resolutionNote = resolutionNote
+        }
+    }
+
+    /// One line of the reconciliation: a number of payments, KRW and credits, under a key the
+    /// renderers translate (a discrepancy kind, a classification, or one of the keys of
+    /// ``Reconciliation``).
+    public struct Line: Sendable, Hashable {
+        /// What the line is.
+        public var key: String
+        /// Payments counted.
+        public var payments: Int
+        /// KRW.
+        public var krw: Int64
+        /// Credits.
+        public var credits: Int64
+
+        /// Creates a line.
+        public init(key: String, payments: Int, krw: Int64, credits: Int64) {
+            self.key = key
+            self.payments = payments
+            self.krw = krw
+            self.credits = credits
+        }
+    }
+
+    /// Money against credits over the payments the run checked (over each payment's whole
+    /// life): what PortOne says was paid and cancelled, the credits that money calls for, the
+    /// credits in the ledger, and every difference explained.
+    public struct Reconciliation: Sendable, Hashable {
+        /// Payments whose money moved (paid at some point).
+        public var paidPayments = 0
+        /// KRW paid (their `amount.total`).
+        public var paidKRW: Int64 = 0
+        /// KRW given back by successful cancellations.
+        public var cancelledKRW: Int64 = 0
+        /// Money the run took no credit decision on, by reason (kind or classification); the
+        /// line's credits are what the ledger holds for those payments.
+        public var undecided: [Line] = []
+        /// Credits PortOne's facts call for: grants minus deductions, decided payments only.
+        public var creditsDue: Int64 = 0
+        /// Credits the ledger held for those payments before the run.
+        public var ledgerBefore: Int64 = 0
+        /// Credits granted by the run's repairs.
+        public var creditsGranted: Int64 = 0
+        /// Credits deducted by the run's repairs.
+        public var creditsDeducted: Int64 = 0
+        /// What is left between due and the ledger after the run, line by line (planned
+        /// repairs, each kind of discrepancy, changes during the run); sums to the difference.
+        public var explained: [Line] = []
+
+        /// Empty totals.
+        public init() {}
+
+        /// KRW that stayed with the shop.
+        public var netKRW: Int64 { paidKRW - cancelledKRW }
+        /// The ledger after the run's repairs.
+        public var ledgerAfter: Int64 { ledgerBefore + creditsGranted - creditsDeducted }
+        /// Credits due minus the ledger after the run.
+        public var difference: Int64 { creditsDue - ledgerAfter }
+    }
+
+    /// One day (KST) of the window.
+    public struct Day: Sendable, Hashable {
+        /// `YYYY-MM-DD` in Asia/Seoul.
+        public var date: String
+        /// Payments paid that day.
+        public var paidPayments = 0
+        /// KRW paid that day.
+        public var paidKRW: Int64 = 0
+        /// KRW given back by cancellations that took effect that day.
+        public var cancelledKRW: Int64 = 0
+        /// Credits the day's paid payments call for.
+        public var creditsDue: Int64 = 0
+        /// The day's paid payments the ledger had granted before the run.
+        public var grantedPayments = 0
+        /// Credits the ledger had granted for them before the run.
+        public var creditsGranted: Int64 = 0
+        /// The day's paid payments the run granted.
+        public var repairedPayments = 0
+        /// Credits the run granted for them.
+        public var creditsGrantedByRun: Int64 = 0
+
+        /// Creates an empty day.
+        public init(date: String) {
+            self.date = date
+        }
+    }
+
+    /// Open discrepancies after the run, by kind and severity.
+    public struct OpenCount: Sendable, Hashable {
+        /// The kind.
+        public var kind: String
+        /// Its severity.
+        public var severity: String
+        /// How many are open.
+        public var count: Int
+
+        /// Creates a count.
+        public init(kind: String, severity: String, count: Int) {
+            self.kind = kind
+            self.severity = severity
+            self.count = count
         }
     }
 
@@ -131,30 +341,72 @@ public struct RunReport: Sendable {
     /// Repairs written.
     public var fixes: [Fix]
     /// Repairs found but not written (dry run, policy, tripped limit).
-    public var plannedFixes: [Repair]
+    public var plannedFixes: [PlannedFix]
     /// Discrepancies seen or closed by the run.
     public var discrepancies: [Entry]
+    /// Money against credits.
+    public var reconciliation: Reconciliation?
+    /// The window day by day (KST), oldest first.
+    public var daily: [Day]
+    /// Open discrepancies after the run.
+    public var openDiscrepancies: [OpenCount]
+    /// `ko` or `en`: the language of the rendered formats.
+    public var locale: String
 
     /// Creates a report.
-    public init(run: Run, totals: JSONValue, fixes: [Fix], plannedFixes: [Repair], discrepancies: [Entry]) {
+    public init(
+        run: Run, totals: JSONValue, fixes: [Fix], plannedFixes: [PlannedFix], discrepancies: [Entry],
+        reconciliation: Reconciliation? = nil, daily: [Day] = [], openDiscrepancies: [OpenCount] = [],
+        locale: String = "ko"
+    ) {
         self.run = run
         self.totals = totals
         self.fixes = fixes
         self.plannedFixes = plannedFixes
         self.discrepancies = discrepancies
+        self.reconciliation = reconciliation
+        self.daily = daily
+        self.openDiscrepancies = openDiscrepancies
+        self.locale = locale
     }
 
-    /// The JSON document of DESIGN §7 (`run`, `totals`, `fixes[]`, `discrepancies[]`), plus
-    /// `plannedFixes[]`. Times are UTC RFC 3339 with milliseconds.
+    /// How a discrepancy changed in this run: `new` (first seen), `closed` (closed by it) or
+    /// `recurring` (open before, seen again).
+    public static func change(of entry: Entry, runId: Int64) -> String {
+        if entry.closedRunId == runId { return "closed" }
+        if entry.firstSeenRunId == runId { return "new" }
+        return "recurring"
+    }
+
+    /// The JSON document: DESIGN §7 (`run`, `totals`, `fixes[]`, `discrepancies[]`) plus
+    /// `plannedFixes[]`, `changes`, `reconciliation`, `daily[]`, `openDiscrepancies[]` and
+    /// `locale`. Times are UTC RFC 3339 with milliseconds.
     public var document: JSONValue {
         var runFields: [String: JSONValue] = [
             "id": .integer(run.id), "trigger": .string(run.trigger), "mode": .string(run.mode),
             "window": .object(["from": Self.time(run.windowFrom), "until": Self.time(run.windowUntil)]),
             "startedAt": Self.time(run.startedAt), "finishedAt": Self.time(run.finishedAt),
-            "status": .string(run.status), "error": run.error.map { .string($0) } ?? .null,
+            "status": .string(run.status), "error": Self.text(run.error),
         ]
         if let paymentIds = run.paymentIds { runFields["paymentIds"] = .array(paymentIds.map { .string($0) }) }
-        return .object([
+        var changes = ["new": 0, "recurring": 0, "closed": 0]
+        let entries = discrepancies.map { entry -> JSONValue in
+            let change = Self.change(of: entry, runId: run.id)
+            changes[change, default: 0] += 1
+            return .object([
+                "id": .integer(entry.id), "kind": .string(entry.kind), "severity": .string(entry.severity),
+                "status": .string(entry.status), "paymentId": Self.text(entry.paymentId),
+                "userId": Self.text(entry.userId), "expected": entry.expected, "actual": entry.actual,
+                "firstSeenRunId": .integer(entry.firstSeenRunId), "occurrences": .integer(Int64(entry.occurrences)),
+                "detail": .string(entry.detail), "userEmail": Self.text(entry.userEmail),
+                "payment": Self.json(entry.payment), "change": .string(change),
+                "lastSeenRunId": entry.lastSeenRunId.map { .integer($0) } ?? .null,
+                "closedRunId": entry.closedRunId.map { .integer($0) } ?? .null,
+                "resolutionNote": Self.text(entry.resolutionNote),
+                "reviewerAction": Self.text(DiscrepancyKind(rawValue: entry.kind)?.reviewerAction),
+            ])
+        }
+        var fields: [String: JSONValue] = [
             "run": .object(runFields),
             "totals": totals,
             "fixes": .array(
@@ -163,32 +415,89 @@ public struct RunReport: Sendable {
                         "kind": .string(fix.kind), "paymentId": .string(fix.paymentId), "userId": .string(fix.userId),
                         "credits": .integer(fix.credits), "creditTransactionId": .string(fix.creditTransactionId),
                         "balanceBefore": .integer(fix.balanceBefore), "balanceAfter": .integer(fix.balanceAfter),
-                        "cancellationId": fix.cancellationId.map { .string($0) } ?? .null,
+                        "cancellationId": Self.text(fix.cancellationId), "userEmail": Self.text(fix.userEmail),
+                        "payment": Self.json(fix.payment),
+                        "action": .string(fix.kind == "MISSED_REFUND" ? "deducted" : "granted"),
                     ])
                 }),
             "plannedFixes": .array(
-                plannedFixes.map { repair in
-                    .object([
+                plannedFixes.map { planned in
+                    let repair = planned.repair
+                    return .object([
                         "kind": .string(repair.kind.rawValue), "paymentId": .string(repair.paymentId),
                         "userId": .string(repair.userId), "packageId": .string(repair.packageId),
-                        "credits": .integer(repair.credits),
+                        "credits": .integer(repair.credits), "cancellationId": Self.text(repair.cancellationId),
+                        "reason": .string(planned.reason), "userEmail": Self.text(planned.userEmail),
+                        "payment": Self.json(planned.payment),
                     ])
                 }),
-            "discrepancies": .array(
-                discrepancies.map { entry in
+            "discrepancies": .array(entries),
+            "changes": .object(changes.mapValues { .integer(Int64($0)) }),
+            "daily": .array(daily.map(Self.json)),
+            "openDiscrepancies": .array(
+                openDiscrepancies.map {
                     .object([
-                        "id": .integer(entry.id), "kind": .string(entry.kind), "severity": .string(entry.severity),
-                        "status": .string(entry.status), "paymentId": entry.paymentId.map { .string($0) } ?? .null,
-                        "userId": entry.userId.map { .string($0) } ?? .null, "expected": entry.expected,
-                        "actual": entry.actual, "firstSeenRunId": .integer(entry.firstSeenRunId),
-                        "occurrences": .integer(Int64(entry.occurrences)), "detail": .string(entry.detail),
+                        "kind": .string($0.kind), "severity": .string($0.severity), "count": .integer(Int64($0.count)),
                     ])
                 }),
-        ])
+            "locale": .string(locale),
+        ]
+        fields["reconciliation"] = reconciliation.map(Self.json) ?? .null
+        return .object(fields)
     }
 
     static func time(_ date: Date?) -> JSONValue {
         guard let date else { return .null }
         return .string(RFC3339.format(RFC3339.Timestamp(date), fraction: .milliseconds))
+    }
+
+    static func text(_ value: String?) -> JSONValue {
+        value.map { .string($0) } ?? .null
+    }
+
+    static func json(_ payment: Payment?) -> JSONValue {
+        guard let payment else { return .null }
+        return .object([
+            "status": .string(payment.status), "currency": .string(payment.currency),
+            "totalAmount": .integer(payment.totalAmount), "cancelledAmount": .integer(payment.cancelledAmount),
+            "orderName": .string(payment.orderName), "paidAt": time(payment.paidAt),
+            "cancelledAt": time(payment.cancelledAt), "statusChangedAt": time(payment.statusChangedAt),
+            "package": payment.package.map { package in
+                .object([
+                    "id": .string(package.id), "name": .string(package.name), "credits": .integer(package.credits),
+                    "price": .integer(package.price),
+                ])
+            } ?? .null,
+        ])
+    }
+
+    static func json(_ day: Day) -> JSONValue {
+        .object([
+            "date": .string(day.date), "paidPayments": .integer(Int64(day.paidPayments)),
+            "paidKRW": .integer(day.paidKRW), "cancelledKRW": .integer(day.cancelledKRW),
+            "creditsDue": .integer(day.creditsDue), "grantedPayments": .integer(Int64(day.grantedPayments)),
+            "creditsGranted": .integer(day.creditsGranted), "repairedPayments": .integer(Int64(day.repairedPayments)),
+            "creditsGrantedByRun": .integer(day.creditsGrantedByRun),
+        ])
+    }
+
+    static func json(_ line: Line) -> JSONValue {
+        .object([
+            "key": .string(line.key), "payments": .integer(Int64(line.payments)), "krw": .integer(line.krw),
+            "credits": .integer(line.credits),
+        ])
+    }
+
+    static func json(_ reconciliation: Reconciliation) -> JSONValue {
+        .object([
+            "paidPayments": .integer(Int64(reconciliation.paidPayments)),
+            "paidKRW": .integer(reconciliation.paidKRW), "cancelledKRW": .integer(reconciliation.cancelledKRW),
+            "netKRW": .integer(reconciliation.netKRW), "undecided": .array(reconciliation.undecided.map(json)),
+            "creditsDue": .integer(reconciliation.creditsDue), "ledgerBefore": .integer(reconciliation.ledgerBefore),
+            "creditsGranted": .integer(reconciliation.creditsGranted),
+            "creditsDeducted": .integer(reconciliation.creditsDeducted),
+            "ledgerAfter": .integer(reconciliation.ledgerAfter), "difference": .integer(reconciliation.difference),
+            "explained": .array(reconciliation.explained.map(json)),
+        ])
     }
 }

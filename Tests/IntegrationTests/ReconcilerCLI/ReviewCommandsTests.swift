@@ -53,7 +53,8 @@ import Testing
             #expect(totals["fixesApplied"] == .integer(Int64(fixes.count)))
             #expect(!found.isEmpty)
             let markdown = try tool("report", "--format", "md")
-            #expect(markdown.standardOutput.hasPrefix("# credit-reconciler run 1: succeeded"))
+            // The configured locale (default ko) labels every rendered format.
+            #expect(markdown.standardOutput.hasPrefix("# credit-reconciler 실행 1: 성공"))
 
             // Resolve one open discrepancy, once.
             let open = try DiscrepancyStore(connection: try database.connect()).list(status: .open)

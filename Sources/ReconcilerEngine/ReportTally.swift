@@ -1,0 +1,188 @@
+import LedgerStore
+import ReconcilerCore
+import Reports
+
+/// What the report needs beyond the run's counts, gathered while the run decides payments:
+/// sums and a day-by-day series over every payment, and the payment, package and e-mail of the
+/// few payments with a repair or a discrepancy. It costs no query: everything comes from the
+/// pages and ledger rows the run reads anyway.
+struct ReportTally {
+    /// The window, in seconds since the epoch; nil for `--payment-id` runs.
+    let window: (from: Int64, until: Int64)?
+    let catalog: [CreditPackage]
+    var reconciliation = RunReport.Reconciliation()
+    var undecided: [String: RunReport.Line] = [:]
+    var gaps: [String: RunReport.Line] = [:]
+    var days: [String: RunReport.Day] = [:]
+    /// The payments with a repair or a discrepancy, as PortOne reported them.
+    var payments: [String: RunReport.Payment] = [:]
+    /// E-mails of the users of those payments (and of balance drifts).
+    var emails: [String: String] = [:]
+    /// The KST day a repaired payment was paid on, when it falls in the window.
+    var paidDays: [String: String] = [:]
+    /// For payments whose repairs are decided again before they are written: what the repairs
+    /// leave between due and the ledger, by kind; replaced by the fresh decision's.
+    var deferredGaps: [String: (key: String, credits: Int64)] = [:]
+
+    init(window: RunWindow?, catalog: [CreditPackage]) {
+        self.window = window.map { ($0.from.secondsSinceEpoch, $0.until.secondsSinceEpoch) }
+        self.catalog = catalog
+        if let window = self.window {
+            // Every day of the window, so the chart has no holes (a --full window is a year at most).
+            var second = window.from
+            while second < window.until {
+                let date = ReportTime.kstDate(RFC3339.Timestamp(secondsSinceEpoch: second))
+                days[date] = days[date] ?? RunReport.Day(date: date)
+                second += 86_400
+            }
+            let last = ReportTime.kstDate(RFC3339.Timestamp(secondsSinceEpoch: window.until - 1))
+            days[last] = days[last] ?? RunReport.Day(date: last)
+        }
+    }
+
+    func inWindow(_ timestamp: RFC3339.Timestamp) -> Bool {
+        guard let window else { return true }
+        return timestamp.secondsSinceEpoch >= window.from && timestamp.secondsSinceEpoch < window.until
+    }
+
+    /// Counts one decided payment; `redecided` when its repairs will be decided again on fresh
+    /// data before they are written (``redecided(_:outcome:written:)`` then says what is left).
+    mutating func observe(_ payment: PaymentFacts, _ outcome: PaymentOutcome, email: String?, redecided: Bool) {
+        let wasPaid: Bool =
+            switch payment.status {
+            case .paid, .partialCancelled: true
+            case .cancelled: payment.paidAt != nil
+            default: false
+            }
+        let moneyCounts =
+            wasPaid && payment.currency == "KRW" && outcome.classification != .testChannel
+            && outcome.classification != .otherStore
+        let cancelled = Reconciler.succeededCancellationTotal(of: payment)
+        if moneyCounts {
+            reconciliation.paidPayments += 1
+            reconciliation.paidKRW += payment.totalAmount
+            reconciliation.cancelledKRW += cancelled
+        }
+        let ledger = outcome.actualGrant - outcome.actualDeduction
+        let kind = outcome.discrepancies.first?.kind.rawValue
+        if let expectedGrant = outcome.expectedGrant {
+            let due = expectedGrant - (outcome.expectedDeduction ?? 0)
+            reconciliation.creditsDue += due
+            reconciliation.ledgerBefore += ledger
+            let rest = due - ledger - outcome.repairs.reduce(0) { $0 + $1.ledgerAmount }
+            if redecided {
+                deferredGaps[payment.id] = (kind ?? "other", rest)
+            } else if rest != 0 {
+                add(&gaps, key: kind ?? "other", krw: 0, credits: rest)
+            }
+        } else if moneyCounts || ledger != 0 {
+            add(
+                &undecided, key: kind ?? outcome.classification.rawValue,
+                krw: moneyCounts ? payment.totalAmount - cancelled : 0, credits: ledger)
+        }
+        if moneyCounts, let paidAt = payment.paidAt, inWindow(paidAt) {
+            let date = ReportTime.kstDate(paidAt)
+            var day = days[date] ?? RunReport.Day(date: date)
+            day.paidPayments += 1
+            day.paidKRW += payment.totalAmount
+            day.creditsDue += outcome.expectedGrant ?? 0
+            if outcome.actualGrant > 0 {
+                day.grantedPayments += 1
+                day.creditsGranted += outcome.actualGrant
+            }
+            days[date] = day
+            if !outcome.repairs.isEmpty { paidDays[payment.id] = date }
+        }
+        if moneyCounts {
+            for cancellation in payment.cancellations where cancellation.status == .succeeded {
+                let at = cancellation.cancelledAt ?? cancellation.requestedAt
+                guard inWindow(at) else { continue }
+                let date = ReportTime.kstDate(at)
+                days[date, default: RunReport.Day(date: date)].cancelledKRW += cancellation.totalAmount
+            }
+        }
+        if !outcome.repairs.isEmpty || !outcome.discrepancies.isEmpty {
+            payments[payment.id] = info(payment, packageId: outcome.packageId)
+            if let userId = outcome.userId, let email { emails[userId] = email }
+        }
+    }
+
+    /// What the fresh decision before a repair left between due and the ledger after `written`
+    /// credits (signed) went into the ledger; differences between the first and the fresh facts
+    /// stay in the "changed during the run" line.
+    mutating func redecided(_ paymentId: String, outcome: PaymentOutcome, written: Int64) {
+        guard let expectedGrant = outcome.expectedGrant else { return }
+        let due = expectedGrant - (outcome.expectedDeduction ?? 0)
+        let rest =
+            due - (outcome.actualGrant - outcome.actualDeduction) - written
+            - outcome.plannedOnly.reduce(0) { $0 + $1.ledgerAmount }
+        deferredGaps[paymentId] = (outcome.discrepancies.first?.kind.rawValue ?? "other", rest)
+    }
+
+    /// Counts a repair the run wrote.
+    mutating func repaired(_ fix: AppliedFix) {
+        guard fix.kind == .missedGrant, let date = paidDays[fix.paymentId] else { return }
+        days[date, default: RunReport.Day(date: date)].repairedPayments += 1
+        days[date, default: RunReport.Day(date: date)].creditsGrantedByRun += fix.credits
+    }
+
+    /// The reconciliation, with the difference explained line by line.
+    func finished(totals: RunTotals, planned: [Repair]) -> RunReport.Reconciliation {
+        var result = reconciliation
+        result.creditsGranted = totals.creditsGranted
+        result.creditsDeducted = totals.creditsDeducted
+        result.undecided = undecided.values.sorted { ($0.krw, $0.key) > ($1.krw, $1.key) }
+        var gaps = gaps
+        for (_, gap) in deferredGaps where gap.credits != 0 {
+            var line = gaps[gap.key] ?? RunReport.Line(key: gap.key, payments: 0, krw: 0, credits: 0)
+            line.payments += 1
+            line.credits += gap.credits
+            gaps[gap.key] = line
+        }
+        var explained: [RunReport.Line] = []
+        let plannedCredits = planned.reduce(0) { $0 + $1.ledgerAmount }
+        if !planned.isEmpty {
+            explained.append(
+                RunReport.Line(
+                    key: "plannedRepairs", payments: Set(planned.map(\.paymentId)).count, krw: 0,
+                    credits: plannedCredits))
+        }
+        explained += gaps.values.sorted { $0.key < $1.key }
+        let remainder = result.difference - explained.reduce(0) { $0 + $1.credits }
+        if remainder != 0 {
+            explained.append(RunReport.Line(key: "changedDuringRun", payments: 0, krw: 0, credits: remainder))
+        }
+        result.explained = explained
+        return result
+    }
+
+    /// The days, oldest first.
+    var series: [RunReport.Day] {
+        days.values.sorted { $0.date < $1.date }
+    }
+
+    func info(_ payment: PaymentFacts, packageId: String?) -> RunReport.Payment {
+        let package = packageId.flatMap { id in
+            catalog.first { $0.id == id && $0.isValid(at: payment.requestedAt.date) } ?? catalog.first { $0.id == id }
+        }
+        let newest = payment.cancellations.filter { $0.status == .succeeded }.max {
+            ($0.cancelledAt ?? $0.requestedAt) < ($1.cancelledAt ?? $1.requestedAt)
+        }
+        return RunReport.Payment(
+            status: payment.status.portOneName, currency: payment.currency, totalAmount: payment.totalAmount,
+            cancelledAmount: payment.cancelledAmount, orderName: payment.orderName, paidAt: payment.paidAt?.date,
+            cancelledAt: newest.map { ($0.cancelledAt ?? $0.requestedAt).date },
+            statusChangedAt: payment.statusChangedAt.date,
+            package: package.map {
+                RunReport.Package(id: $0.id, name: $0.name, credits: $0.credits, price: $0.price)
+            })
+    }
+
+    private func add(_ lines: inout [String: RunReport.Line], key: String, krw: Int64, credits: Int64) {
+        var line = lines[key] ?? RunReport.Line(key: key, payments: 0, krw: 0, credits: 0)
+        line.payments += 1
+        line.krw += krw
+        line.credits += credits
+        lines[key] = line
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import ReconcilerCore
+
+/// The run's metrics in Prometheus text exposition format (0.0.4) for node_exporter's textfile
+/// collector, written whole to a temporary file and renamed into place so the collector never
+/// reads half a file.
+public struct MetricsFile: Sendable {
+    /// Every status a run can end with; the `_run_status` gauge has one series each.
+    public static let statuses = ["succeeded", "failed", "aborted"]
+    /// When the run finished (seconds since the epoch).
+    public var lastRun: Int64
+    /// When the last successful run finished, if one ever did (read from the database, so a
+    /// failed run keeps it).
+    public var lastSuccess: Int64?
+    /// How long the run took, in milliseconds.
+    public var durationMilliseconds: Int64
+    /// How the run ended.
+    public var status: String
+    /// Payments the run checked.
+    public var paymentsScanned: Int64
+    /// Repairs applied, by kind.
+    public var fixesApplied: [String: Int]
+    /// Open discrepancies after the run.
+    public var openDiscrepancies: [RunReport.OpenCount]
+    /// Credits granted by the run.
+    public var creditsGranted: Int64
+    /// Credits deducted by the run.
+    public var creditsDeducted: Int64
+    /// PortOne API requests of the run, by outcome.
+    public var apiOutcomes: [String: Int]
+
+    /// Creates the metrics of one run.
+    public init(
+        lastRun: Int64, lastSuccess: Int64?, durationMilliseconds: Int64, status: String, paymentsScanned: Int64,
+        fixesApplied: [String: Int], openDiscrepancies: [RunReport.OpenCount], creditsGranted: Int64,
+        creditsDeducted: Int64, apiOutcomes: [String: Int]
+    ) {
+        self.lastRun = lastRun
+        self.lastSuccess = lastSuccess
+        self.durationMilliseconds = durationMilliseconds
+        self.status = status
+        self.paymentsScanned = paymentsScanned
+        self.fixesApplied = fixesApplied
+        self.openDiscrepancies = openDiscrepancies
+        self.creditsGranted = creditsGranted
+        self.creditsDeducted = creditsDeducted
+        self.apiOutcomes = apiOutcomes
+    }
+
+    /// The metrics of a run from its report document; `lastSuccess` comes from the database.
+    public init(document: JSONValue, lastSuccess: Int64?) {
+        let run = document["run"]
+        let totals = document["totals"]
+        let started = run["startedAt"].stringValue.flatMap(RFC3339.timestamp)
+        let finished = run["finishedAt"].stringValue.flatMap(RFC3339.timestamp)
+        var fixes: [String: Int] = ["MISSED_GRANT": 0, "MISSED_REFUND": 0]
+        for fix in document["fixes"].arrayValue {
+            fixes[fix["kind"].stringValue ?? "", default: 0] += 1
+        }
+        var duration: Int64 = 0
+        if let started, let finished { duration = max(0, started.nanoseconds(to: finished) / 1_000_000) }
+        var outcomes: [String: Int] = [:]
+        if case .object(let fields) = totals["apiRequests"] {
+            for (outcome, count) in fields { outcomes[outcome] = Int(count.integerValue ?? 0) }
+        }
+        self.init(
+            lastRun: finished?.secondsSinceEpoch ?? 0, lastSuccess: lastSuccess, durationMilliseconds: duration,
+            status: run["status"].stringValue ?? "failed", paymentsScanned: totals["paymentsScanned"].integerValue ?? 0,
+            fixesApplied: fixes,
+            openDiscrepancies: document["openDiscrepancies"].arrayValue.map {
+                RunReport.OpenCount(
+                    kind: $0["kind"].stringValue ?? "", severity: $0["severity"].stringValue ?? "",
+                    count: Int($0["count"].integerValue ?? 0))
+            }, creditsGranted: totals["creditsGranted"].integerValue ?? 0,
+            creditsDeducted: totals["creditsDeducted"].integerValue ?? 0, apiOutcomes: outcomes)
+    }
+
+    /// The exposition text: `# HELP` and `# TYPE` before each family, label values escaped,
+    /// series sorted, a newline at the end.
+    public var text: String {
+        var out: [String] = []
+        func family(
+            _ name: String, _ type: String, _ help: String, _ series: [(labels: [(String, String)], value: String)]
+        ) {
+            let full = "credit_reconciler_" + name
+            out.append("# HELP \(full) \(help)")
+            out.append("# TYPE \(full) \(type)")
+            for (labels, value) in series {
+                let labelText =
+                    labels.isEmpty
+                    ? "" : "{" + labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
+                out.append("\(full)\(labelText) \(value)")
+            }
+        }
+        family(
+            "last_run_timestamp_seconds", "gauge", "When the last run finished (Unix time).",
+            [([], String(lastRun))])
+        family(
+            "last_success_timestamp_seconds", "gauge",
+            "When the last successful run finished (Unix time); 0 when none has succeeded.",
+            [([], String(lastSuccess ?? 0))])
+        family(
+            "run_duration_seconds", "gauge", "How long the last run took.",
+            [([], "\(durationMilliseconds / 1000).\(String(String(durationMilliseconds % 1000 + 1000).dropFirst()))")])
+        family(
+            "payments_scanned", "gauge", "Payments the last run checked.", [([], String(paymentsScanned))])
+        family(
+            "fixes_applied", "gauge", "Repairs the last run wrote to the ledger, by kind.",
+            fixesApplied.sorted { $0.key < $1.key }.map { ([("kind", $0.key)], String($0.value)) })
+        family(
+            "discrepancies_open", "gauge", "Discrepancies open after the last run, by kind and severity.",
+            openDiscrepancies.sorted { ($0.kind, $0.severity) < ($1.kind, $1.severity) }.map {
+                ([("kind", $0.kind), ("severity", $0.severity)], String($0.count))
+            })
+        family("credits_granted", "gauge", "Credits the last run granted.", [([], String(creditsGranted))])
+        family("credits_deducted", "gauge", "Credits the last run deducted.", [([], String(creditsDeducted))])
+        family(
+            "api_requests", "gauge", "PortOne API requests of the last run, by outcome.",
+            apiOutcomes.sorted { $0.key < $1.key }.map { ([("outcome", $0.key)], String($0.value)) })
+        var statuses = Self.statuses
+        if !statuses.contains(status) { statuses.append(status) }
+        family(
+            "run_status", "gauge", "1 for how the last run ended, 0 for the other statuses.",
+            statuses.sorted().map { ([("status", $0)], $0 == status ? "1" : "0") })
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Writes ``text`` to `path` atomically (temporary file in the same folder, then rename),
+    /// mode 0644 as node_exporter runs as another user.
+    public func write(to path: String) throws(ReportFiles.WriteError) {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        let temporary = (directory as NSString).appendingPathComponent(
+            ".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        guard
+            FileManager.default.createFile(
+                atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644])
+        else {
+            throw ReportFiles.WriteError(
+                description:
+                    "cannot write the metrics file in \(directory): check metrics.textfile and that this user may write there"
+            )
+        }
+        if rename(temporary, path) != 0 {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw ReportFiles.WriteError(
+                description: "cannot move the metrics file into place at \(path): check the permissions of \(directory)"
+            )
+        }
+    }
+
+    /// The last-success timestamp a previous metrics file at `path` holds, if any.
+    public static func lastSuccess(inFileAt path: String) -> Int64? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let prefix = "credit_reconciler_last_success_timestamp_seconds "
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix(prefix) {
+            if let value = Int64(line.dropFirst(prefix.count)), value > 0 { return value }
+        }
+        return nil
+    }
+
+    /// A label value as the exposition format wants it: `\`, `"` and newlines escaped.
+    static func escape(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import ReconcilerCore
+import Reports
+
+/// A deterministic report with every outcome: both repair kinds applied, planned repairs for
+/// each reason, every discrepancy kind (new, recurring and closed), Korean text, and external
+/// data that tries formula and HTML injection.
+enum ReportFixture {
+    static func date(_ text: String) -> Date {
+        RFC3339.timestamp(text)!.date
+    }
+
+    static let starter = RunReport.Package(id: "starter", name: "스타터", credits: 100, price: 10_000)
+    static let pro = RunReport.Package(id: "pro", name: "프로", credits: 600, price: 50_000)
+
+    static func payment(
+        _ status: String, total: Int64 = 10_000, cancelled: Int64 = 0, package: RunReport.Package? = starter,
+        orderName: String = "스타터", cancelledAt: String? = nil, currency: String = "KRW"
+    ) -> RunReport.Payment {
+        RunReport.Payment(
+            status: status, currency: currency, totalAmount: total, cancelledAmount: cancelled, orderName: orderName,
+            paidAt: date("2026-10-30T15:30:00Z"), cancelledAt: cancelledAt.map(date),
+            statusChangedAt: date(cancelledAt ?? "2026-10-30T15:30:00Z"), package: package)
+    }
+
+    static func report(locale: String = "ko", status: String = "succeeded", error: String? = nil) -> RunReport {
+        let run = RunReport.Run(
+            id: 7, trigger: "timer", mode: "apply", windowFrom: date("2026-10-29T15:00:00Z"),
+            windowUntil: date("2026-11-01T15:00:00Z"), paymentIds: nil, startedAt: date("2026-11-01T18:00:00.125Z"),
+            finishedAt: date("2026-11-01T18:00:42.500Z"), status: status, error: error)
+        let totals: JSONValue = .object([
+            "paymentsScanned": .integer(1234), "ledgerRowsScanned": .integer(1300), "matched": .integer(1200),
+            "fixesApplied": .integer(2), "fixesPlanned": .integer(3), "creditsGranted": .integer(100),
+            "creditsDeducted": .integer(300), "discrepanciesOpen": .integer(13), "discrepanciesNew": .integer(11),
+            "discrepanciesClosed": .integer(1),
+            "apiRequests": .object(["success": .integer(40), "retried": .integer(2), "failed": .integer(0)]),
+        ])
+        let fixes = [
+            RunReport.Fix(
+                kind: "MISSED_GRANT", paymentId: "pay-grant-1", userId: "user-1", credits: 100,
+                creditTransactionId: "ctx-1", balanceBefore: 0, balanceAfter: 100, cancellationId: nil,
+                userEmail: "=cmd|' /C calc'!A0@evil.example", payment: payment("PAID")),
+            RunReport.Fix(
+                kind: "MISSED_REFUND", paymentId: "pay-refund-1", userId: "user-2", credits: 300,
+                creditTransactionId: "ctx-2", balanceBefore: 250, balanceAfter: -50, cancellationId: "cancel-1",
+                userEmail: "김민수@example.kr",
+                payment: payment(
+                    "PARTIAL_CANCELLED", total: 50_000, cancelled: 25_000, package: pro, orderName: "프로",
+                    cancelledAt: "2026-10-31T01:02:03Z")),
+        ]
+        func repair(_ kind: RepairKind, _ id: String, auto: Bool) -> Repair {
+            Repair(
+                kind: kind, paymentId: id, userId: "user-3", packageId: "starter", credits: 100,
+                ledgerAmount: kind == .missedGrant ? 100 : -100, cancellationId: kind == .missedGrant ? nil : "c-9",
+                description: "test", isAutoApplicable: auto)
+        }
+        let planned = [
+            RunReport.PlannedFix(
+                repair: repair(.missedGrant, "pay-planned-1", auto: false), reason: "notAutoFix",
+                userEmail: "lee@example.kr", payment: payment("PAID")),
+            RunReport.PlannedFix(
+                repair: repair(.missedRefund, "pay-planned-2", auto: true), reason: "dryRun", userEmail: nil,
+                payment: payment("CANCELLED", cancelled: 10_000, cancelledAt: "2026-10-31T10:00:00Z")),
+            RunReport.PlannedFix(
+                repair: repair(.missedGrant, "pay-planned-3", auto: true), reason: "fixLimit", userEmail: nil,
+                payment: nil),
+        ]
+        var entries: [RunReport.Entry] = []
+        for (index, kind) in DiscrepancyKind.allCases.enumerated() {
+            let id = Int64(100 + index)
+            let byUser = kind == .balanceDrift
+            let runLevel = kind == .fixLimitExceeded
+            let closed = kind == .creditMismatch
+            let recurring = kind == .duplicateGrant
+            let detail: String =
+                switch kind {
+                case .unresolvedPayment: "+82-10 주문명 \"<script>alert(1)</script>\", 금액 10,000"
+                case .unknownUser: "@SUM(1+1) 사용자 없음\nnew line"
+                default: "\(kind.rawValue) 상세 내용"
+                }
+            entries.append(
+                RunReport.Entry(
+                    id: id, kind: kind.rawValue, severity: kind.severity.rawValue, status: closed ? "fixed" : "open",
+                    paymentId: byUser || runLevel ? nil : "pay-\(kind.rawValue.lowercased())",
+                    userId: runLevel ? nil : "user-\(index)", expected: .object(["credits": .integer(100)]),
+                    actual: .object(["credits": .integer(Int64(index))]), firstSeenRunId: recurring || closed ? 5 : 7,
+                    occurrences: recurring ? 3 : 1, detail: detail,
+                    userEmail: byUser || runLevel ? nil : "user\(index)@example.kr",
+                    payment: byUser || runLevel ? nil : payment("PAID", package: index % 2 == 0 ? starter : nil),
+                    lastSeenRunId: closed ? 6 : 7, closedRunId: closed ? 7 : nil,
+                    resolutionNote: closed ? "repaired; no longer observed in run 7" : nil))
+        }
+        var reconciliation = RunReport.Reconciliation()
+        reconciliation.paidPayments = 1210
+        reconciliation.paidKRW = 24_500_000
+        reconciliation.cancelledKRW = 1_250_000
+        reconciliation.undecided = [
+            RunReport.Line(key: "AMOUNT_MISMATCH", payments: 1, krw: 9_000, credits: 0),
+            RunReport.Line(key: "UNRESOLVED_PAYMENT", payments: 1, krw: 10_000, credits: 0),
+        ]
+        reconciliation.creditsDue = 250_000
+        reconciliation.ledgerBefore = 250_000
+        reconciliation.creditsGranted = 100
+        reconciliation.creditsDeducted = 300
+        reconciliation.explained = [
+            RunReport.Line(key: "plannedRepairs", payments: 3, krw: 0, credits: 100),
+            RunReport.Line(key: "REFUND_SHORTFALL", payments: 1, krw: 0, credits: -50),
+            RunReport.Line(key: "changedDuringRun", payments: 0, krw: 0, credits: 150),
+        ]
+        var days: [RunReport.Day] = []
+        for (offset, date) in ["2026-10-30", "2026-10-31", "2026-11-01", "2026-11-02"].enumerated() {
+            var day = RunReport.Day(date: date)
+            day.paidPayments = [300, 420, 390, 100][offset]
+            day.paidKRW = Int64(day.paidPayments) * 20_000
+            day.cancelledKRW = [0, 250_000, 1_000_000, 0][offset]
+            day.creditsDue = Int64(day.paidPayments) * 200
+            day.grantedPayments = day.paidPayments - [2, 0, 5, 1][offset]
+            day.creditsGranted = Int64(day.grantedPayments) * 200
+            day.repairedPayments = [1, 0, 1, 0][offset]
+            day.creditsGrantedByRun = Int64(day.repairedPayments) * 100
+            days.append(day)
+        }
+        let open = DiscrepancyKind.allCases.filter { $0 != .creditMismatch }.map {
+            RunReport.OpenCount(
+                kind: $0.rawValue, severity: $0.severity.rawValue, count: $0 == .balanceDrift ? 4 : 1)
+        }
+        return RunReport(
+            run: run, totals: totals, fixes: fixes, plannedFixes: planned, discrepancies: entries,
+            reconciliation: reconciliation, daily: days, openDiscrepancies: open, locale: locale)
+    }
+}
