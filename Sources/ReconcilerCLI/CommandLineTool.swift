@@ -67,8 +67,7 @@ public enum CommandLineTool {
         case .checkConfig:
             return await CheckConfigCommand.run(environment: environment)
         case .demo:
-            Console.error("credit-reconciler: this command is not available in version \(ProductVersion.version) yet")
-            return .failure
+            return DemoCommand.run(environment: environment)
         }
     }
 }
