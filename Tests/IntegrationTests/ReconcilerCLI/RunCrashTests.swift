@@ -48,7 +48,8 @@ import Testing
         let repairs = try fixCount(a)
         try #require(repairs >= 5000, "the world must need at least 5,000 repairs, it needed \(repairs)")
 
-        // B: killed during the scan, then after the first repair, about half and four fifths.
+        // B: killed during the scan, then after the first repair, about half and four fifths, then
+        // inside a repair transaction.
         started = clock.now
         let b = try crashed.connect(configuration: ConnectionConfiguration(applicationName: "crash-test-watcher"))
         defer { b.close() }
@@ -80,6 +81,37 @@ import Testing
             print("crash test: killed run \(runId) at \(try fixCount(b)) of \(repairs) repairs")
         }
 
+        // Last, a kill inside a repair transaction: an uncommitted PURCHASE of a payment still to
+        // repair (a webhook that has not committed yet) blocks the run's write statement on the
+        // unique index, with the user's "Credit" row locked and its ledger read; then SIGKILL.
+        let blocked = try #require(try unrepairedGrant(world, b), "a missed grant must be left to repair")
+        let webhook = try crashed.connect(configuration: ConnectionConfiguration(applicationName: "crash-test-blocker"))
+        defer { webhook.close() }
+        try webhook.execute("BEGIN")
+        try webhook.execute(
+            #"""
+            INSERT INTO "CreditTransaction" (id, "userId", amount, type, "paymentId", "createdAt")
+            VALUES ('blocker', $1, $2, 'PURCHASE', $3, (now() AT TIME ZONE 'UTC')::timestamp(3))
+            """#, [blocked.userId, blocked.credits, blocked.paymentId])
+        let stuck = try ProductProcess.start("credit-reconciler", ["run"], environment: env)
+        try await Poll.until("the run waits inside the repair of \(blocked.paymentId)") {
+            guard stuck.isRunning else { return true }
+            return try b.queryFirst(
+                """
+                SELECT count(*) AS n FROM pg_stat_activity
+                WHERE datname = current_database() AND application_name = 'credit-reconciler'
+                  AND state = 'active' AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO "CreditTransaction"%'
+                """)!.decode("n", as: Int64.self) == 1
+        }
+        #expect(stuck.isRunning, "the run ended before it reached payment \(blocked.paymentId)")
+        let stuckRunId = try await kill(stuck, on: b) { try webhook.execute("ROLLBACK") }
+        #expect(try status(of: try #require(killed.last), b) == "abandoned")
+        killed.append(stuckRunId)
+        #expect(try fixCount(b, paymentId: blocked.paymentId) == 0, "the killed transaction must leave nothing")
+        print(
+            "crash test: killed run \(stuckRunId) inside the repair of \(blocked.paymentId) at \(try fixCount(b)) repairs"
+        )
+
         let last = try ProductProcess.run("credit-reconciler", ["run"], environment: env)
         #expect(last.status == 0, "stderr: \(last.standardError)")
         #expect(last.standardError.contains("marked run(s) \(killed.last ?? 0) abandoned"), "\(last.standardError)")
@@ -98,15 +130,21 @@ import Testing
         #expect(try fixCount(b) == repairs)
         print(
             "crash test: \(payments) payments, \(repairs) repairs; uninterrupted run \(referenceTime), "
-                + "4 kills and the final run \(crashedTime)")
+                + "5 kills and the final run \(crashedTime)")
     }
 
     /// SIGKILLs `process`, waits until its database sessions are gone, and returns the id of the
     /// run it left `running`.
-    static func kill(_ process: RunningProduct, on connection: Connection) async throws -> Int64 {
+    ///
+    /// `afterKill` runs between the kill and the wait: a backend waiting on a lock notices its
+    /// client is gone only when the wait ends, so the test releases its lock there.
+    static func kill(
+        _ process: RunningProduct, on connection: Connection, afterKill: () throws -> Void = {}
+    ) async throws -> Int64 {
         process.kill()
         _ = try process.waitForExit()
         #expect(process.wasKilled)
+        try afterKill()
         try await Poll.until("the killed run's database sessions end") {
             try connection.queryFirst(
                 """
@@ -122,6 +160,26 @@ import Testing
 
     static func fixCount(_ connection: Connection) throws -> Int {
         Int(try connection.queryFirst("SELECT count(*) AS n FROM reconciler.fix")!.decode("n", as: Int64.self))
+    }
+
+    static func fixCount(_ connection: Connection, paymentId: String) throws -> Int {
+        Int(
+            try connection.queryFirst("SELECT count(*) AS n FROM reconciler.fix WHERE payment_id = $1", [paymentId])!
+                .decode("n", as: Int64.self))
+    }
+
+    /// A missed grant the runs so far have not repaired, from the middle of the ones left.
+    static func unrepairedGrant(_ world: ChaosWorld, _ connection: Connection) throws -> WebAppWebhook.Grant? {
+        let repaired = Set(
+            try connection.query("SELECT payment_id FROM reconciler.fix WHERE kind = 'MISSED_GRANT'")
+                .map { try $0.decode("payment_id", as: String.self) })
+        let left = world.mistakes("MISSED_GRANT").compactMap { mistake -> WebAppWebhook.Grant? in
+            guard let paymentId = mistake.paymentId, let userId = mistake.userId, let credits = mistake.credits,
+                !repaired.contains(paymentId)
+            else { return nil }
+            return WebAppWebhook.Grant(paymentId: paymentId, userId: userId, credits: credits)
+        }
+        return left.isEmpty ? nil : left[left.count / 2]
     }
 
     static func status(of runId: Int64, _ connection: Connection) throws -> String? {
