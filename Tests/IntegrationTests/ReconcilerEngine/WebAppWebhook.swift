@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Synchronization
 
 /// The web app's `Transaction.Paid` webhook handler, as it writes to the ledger: in one
 /// transaction, insert the PURCHASE row, then raise `"Credit".balance` (creating the row if the
@@ -25,9 +26,28 @@ struct WebAppWebhook: Sendable {
         var redelivered = 0
     }
 
+    /// Tells a webhook to stop delivering (e.g. because the run it races failed).
+    final class Stop: Sendable {
+        private let flag = Atomic<Bool>(false)
+        /// Asks the webhook to stop after the delivery in progress.
+        func request() { flag.store(true, ordering: .relaxed) }
+        /// Whether a stop was requested.
+        var isRequested: Bool { flag.load(ordering: .relaxed) }
+    }
+
+    /// The run being raced stopped early; the webhook gave up.
+    struct Stopped: Error, CustomStringConvertible {
+        var description: String { "the webhook was stopped" }
+    }
+
     let url: DatabaseURL
+    let stop = Stop()
     let grants: [Grant]
-    let seed: UInt64
+    /// Shuffles the deliveries; nil delivers them in `grants` order.
+    let seed: UInt64?
+    /// When set, awaited before delivery number `index` (in delivery order): to pace the
+    /// deliveries, or to verify the payment with PortOne first as a careful web app does.
+    var beforeDelivery: (@Sendable (_ grant: Grant, _ index: Int) async throws -> Void)? = nil
 
     /// Delivers every grant once, in an order shuffled by `seed`, on a thread of its own and a
     /// connection of its own, starting when `start` (checked on that connection) says so.
@@ -45,12 +65,15 @@ struct WebAppWebhook: Sendable {
         defer { connection.close() }
         let deadline = Date().addingTimeInterval(120)
         while try !start(connection) {
+            guard !stop.isRequested else { throw Stopped() }
             guard Date() < deadline else { throw PollTimeoutError() }
             usleep(2000)  // polling the database while the run gets to its repairs
         }
-        var generator = SplitMix64(seed: seed)
+        var generator = SplitMix64(seed: seed ?? 0)
         var tally = Tally()
-        for grant in grants.shuffled(using: &generator) {
+        for (index, grant) in (seed == nil ? grants : grants.shuffled(using: &generator)).enumerated() {
+            guard !stop.isRequested else { throw Stopped() }
+            if let beforeDelivery { try Self.wait { try await beforeDelivery(grant, index) } }
             while true {
                 do {
                     try connection.transaction { connection in
@@ -81,6 +104,18 @@ struct WebAppWebhook: Sendable {
             }
         }
         return tally
+    }
+
+    /// Runs `body` in a task and blocks this thread (never a task's) until it is done.
+    private static func wait(_ body: @escaping @Sendable () async throws -> Void) throws {
+        let failure = Mutex<(any Error)?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { try await body() } catch { failure.withLock { $0 = error } }
+            done.signal()
+        }
+        done.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 
     /// The run never started repairing.
