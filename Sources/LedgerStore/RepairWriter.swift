@@ -45,19 +45,23 @@ public final class RepairWriter {
     ) throws -> RepairOutcome {
         // A webhook that inserts its PURCHASE and then updates the balance takes the locks in the
         // opposite order to ours: the server breaks such a deadlock by aborting one side. When it
-        // is us, the unit is simply decided again on fresh data.
+        // is us, the unit is decided again on fresh data, after a short random pause: retried at
+        // once, we retake the user's "Credit" row before the webhook that won can update it, and
+        // a webhook that also retries at once (its own victim) slips its PURCHASE in again, so
+        // the two deadlock over and over until our attempts run out and the whole run fails.
         var attempt = 1
         while true {
             do {
                 return try applyOnce(userId: userId, paymentId: paymentId, decide: decide)
             } catch let error as PostgresError where error.isTransient && attempt < Self.attempts {
+                Thread.sleep(forTimeInterval: Double(Int.random(in: 10...30) * attempt) / 1000)
                 attempt += 1
             }
         }
     }
 
     /// How often a unit is tried when the server aborts it for a deadlock or serialization failure.
-    public static let attempts = 3
+    public static let attempts = 5
 
     private func applyOnce(
         userId: String, paymentId: String, decide: (RepairSnapshot) throws -> [LedgerWrite]

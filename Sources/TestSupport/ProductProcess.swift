@@ -27,9 +27,16 @@ public enum ProductProcess {
     /// Runs `name` with `arguments` and exactly `environment` (plus `PATH`), waits for it, and
     /// returns its status and output.
     public static func run(_ name: String, _ arguments: [String], environment: [String: String]) throws -> Outcome {
+        try start(name, arguments, environment: environment).waitForExit()
+    }
+
+    /// Starts `name` with `arguments` and exactly `environment` (plus `PATH`) and returns at once,
+    /// so the test can watch it, run another beside it, or kill it.
+    public static func start(_ name: String, _ arguments: [String], environment: [String: String]) throws
+        -> RunningProduct
+    {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("product-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         let outURL = folder.appendingPathComponent("stdout")
         let errURL = folder.appendingPathComponent("stderr")
         try Data().write(to: outURL)
@@ -45,13 +52,12 @@ public enum ProductProcess {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return Outcome(
-            status: process.terminationStatus,
-            standardOutput: try String(contentsOf: outURL, encoding: .utf8),
-            standardError: try String(contentsOf: errURL, encoding: .utf8))
+        do {
+            try process.run()
+        } catch {
+            try? FileManager.default.removeItem(at: folder)
+            throw error
+        }
+        return RunningProduct(process: process, folder: folder, outURL: outURL, errURL: errURL, out: out, err: err)
     }
 }
