@@ -68,9 +68,11 @@ extension Run {
                 if let balance = snapshot.lockedBalance {
                     users[unit.userId] = UserAccount(id: unit.userId, balance: balance)
                 }
+                let decideStart = clock.now
                 let outcome = Reconciler.decide(
                     payment: fresh, ledger: snapshot.freshLedger, users: users, configuration: configuration,
                     storeId: engine.settings.storeId, now: decisionTime)
+                decideTime += clock.now - decideStart
                 freshOutcome = outcome
                 let writes = outcome.applicable.filter { $0.userId == unit.userId }
                 // The limit was checked on the plan; fresh data must not slip a bigger repair past it.

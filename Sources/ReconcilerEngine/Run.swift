@@ -46,12 +46,21 @@ final class Run {
     var openCounts: [OpenDiscrepancyCount] = []
     /// The report document to notify about once the run is recorded.
     var notification: JSONValue?
+    /// Time spent in the pure core's decisions so far.
+    var decideTime: Duration = .zero
+    /// Wall time of the repair phase.
+    var applyTime: Duration = .zero
+    /// The client's decoding time when the run started (the client may serve several runs).
+    let decodingAtStart: Duration
+    /// Measures the work phases.
+    let clock = ContinuousClock()
 
     init(engine: ReconciliationEngine, request: RunRequest) throws {
         self.engine = engine
         self.request = request
         self.configuration = engine.settings.configuration
         self.decisionTime = engine.now()
+        self.decodingAtStart = engine.client.counters.decodingTime
         self.tally = ReportTally(window: nil, catalog: engine.settings.configuration.catalog)
         let options = ConnectionConfiguration(applicationName: "credit-reconciler")
         lockConnection = try Connection(url: engine.settings.databaseURL, configuration: options)
@@ -113,7 +122,9 @@ final class Run {
                 ])
             try await lookUp(request.paymentIds)
         }
+        let applyStart = clock.now
         try await applyRepairs()
+        applyTime = clock.now - applyStart
         try auditBalances()
         openCounts = try discrepancies.openCounts()
         totals.discrepanciesOpen = openCounts.reduce(0) { $0 + $1.count }
@@ -134,7 +145,18 @@ final class Run {
                 "discrepancies_open": "\(totals.discrepanciesOpen)",
             ])
         return RunResult(
-            runId: runId, outcome: .succeeded, window: window, totals: totals, fixes: fixes, plannedRepairs: planned)
+            runId: runId, outcome: .succeeded, window: window, totals: totals, fixes: fixes, plannedRepairs: planned,
+            timings: timings)
+    }
+
+    /// Where the run's time went so far.
+    var timings: RunTimings {
+        var timings = RunTimings()
+        timings.decoding = engine.client.counters.decodingTime - decodingAtStart
+        timings.deciding = decideTime
+        timings.applying = applyTime
+        timings.database = lockConnection.timeInStatements + workConnection.timeInStatements
+        return timings
     }
 
     /// Records the run as failed, if it was started and the database still answers.
@@ -180,6 +202,7 @@ final class Run {
         let userIds = Set(payments.compactMap(Reconciler.userId(for:)))
         let accounts = try reader.accounts(userIds: Array(userIds))
         var examined: [String] = []
+        let decideStart = clock.now
         for payment in payments {
             let outcome = Reconciler.decide(
                 payment: payment, ledger: ledger[payment.id] ?? [], users: accounts, configuration: configuration,
@@ -199,6 +222,7 @@ final class Run {
                 if outcome.isConclusive { examined.append(payment.id) }
             }
         }
+        decideTime += clock.now - decideStart
         try record(records)
         try closeGone(paymentIds: examined, userIds: [])
     }
