@@ -26,6 +26,9 @@ public final class ReconciliationEngine {
         public var scanParallelism = 4
         /// Payments looked up by id concurrently.
         public var lookupParallelism = 8
+        /// Repair units applied per transaction (`RepairWriter.apply(units:decide:)`); each is
+        /// still re-fetched and re-decided on data read under the balance locks.
+        public var repairBatchSize = 200
         /// Where the per-run report files go; nil writes none (the report is still stored with the run).
         public var reportDirectory: String?
         /// Which report files to write (`json`, `csv`, `md`, `html`).
