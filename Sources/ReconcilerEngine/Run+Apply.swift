@@ -49,27 +49,33 @@ extension Run {
             } onCancel: {
                 fetching.cancel()
             }
+            try checkStop()
             prefetch = index + 1 < batches.count ? prefetchTask(batches[index + 1]) : nil
             try await apply(batch, lookups: lookups, with: writer)
             let before = done
             done += batch.count
             reportProgress(.repairing)
             if done / 500 > before / 500 {
-                engine.event(.info, "repairing", ["run": "\(runId)", "done": "\(done)", "payments": "\(pending.count)"])
+                engine.event(
+                    .info, "repairing", ["run": "\(runId)", "done": "\(done)", "payments": "\(pending.count)"])
             }
         }
     }
 
-    /// Cuts `units` into batches of at most `size`, a payment at most once per batch.
+    /// Cuts `units` into batches of 1, 2, 4, … and then `size` units, a payment at most once per
+    /// batch. The small first batches commit the first repairs at once, so a stop request early in
+    /// the repairs stops after little work, as it did with one transaction per unit.
     static func repairBatches(_ units: [PendingUnit], size: Int) -> [[PendingUnit]] {
         var batches: [[PendingUnit]] = []
         var current: [PendingUnit] = []
         var payments = Set<String>()
+        var limit = 1
         for unit in units {
-            if current.count >= max(1, size) || payments.contains(unit.paymentId) {
+            if current.count >= limit || payments.contains(unit.paymentId) {
                 batches.append(current)
                 current = []
                 payments = []
+                limit = min(max(1, size), limit * 2)
             }
             current.append(unit)
             payments.insert(unit.paymentId)
@@ -83,7 +89,8 @@ extension Run {
         Self.prefetch(batch.map(\.paymentId), client: engine.client, width: engine.settings.lookupParallelism)
     }
 
-    private static func prefetch(_ ids: [String], client: PortOneClient, width: Int) -> Task<[PaymentLookup], any Error> {
+    private static func prefetch(_ ids: [String], client: PortOneClient, width: Int) -> Task<[PaymentLookup], any Error>
+    {
         Task.detached { try await fetch(ids, client: client, width: width, check: {}) }
     }
 
@@ -156,7 +163,8 @@ extension Run {
     /// What a fresh decision found besides its repairs, and a repair too big to write.
     func findings(_ outcome: PaymentOutcome) -> [Discrepancy] {
         var found = outcome.discrepancies
-        if let limit = FixLimits.check(repairs: outcome.applicable, policy: configuration.policy, maxFixesOverride: Int.max)
+        if let limit = FixLimits.check(
+            repairs: outcome.applicable, policy: configuration.policy, maxFixesOverride: Int.max)
         {
             found.append(limit)
         }
