@@ -24,8 +24,8 @@ public final class ReconciliationEngine {
         public var pageSize = 1000
         /// Sub-windows scanned concurrently.
         public var scanParallelism = 4
-        /// Payments looked up by id concurrently.
-        public var lookupParallelism = 8
+        /// Payments looked up by id concurrently (within the client's `concurrentRequests`).
+        public var lookupParallelism = 16
         /// Repair units applied per transaction (`RepairWriter.apply(units:decide:)`); each is
         /// still re-fetched and re-decided on data read under the balance locks.
         public var repairBatchSize = 200
