@@ -114,8 +114,9 @@ extension Run {
         let maxCredits = configuration.policy.maxCreditsPerFix
         var freshOutcomes: [String: PaymentOutcome] = [:]
         let userOf = Dictionary(units.map { ($0.paymentId, $0.userId) }, uniquingKeysWith: { first, _ in first })
-        let results = try writer.apply(units: units.map { RepairUnit(userId: $0.userId, paymentId: $0.paymentId) }) {
-            snapshot in
+        let repairUnits = units.map { RepairUnit(userId: $0.userId, paymentId: $0.paymentId) }
+        let before = workConnection.timeInStatements
+        let results = try writer.apply(units: repairUnits) { snapshot in
             guard let payment = fresh[snapshot.paymentId], let userId = userOf[snapshot.paymentId] else { return [] }
             var users: [String: UserAccount] = [:]
             if let balance = snapshot.lockedBalance { users[userId] = UserAccount(id: userId, balance: balance) }
@@ -131,6 +132,7 @@ extension Run {
             guard writes.allSatisfy({ $0.credits <= maxCredits }) else { return [] }
             return writes.map(\.ledgerWrite)
         }
+        databaseBy["repairs", default: .zero] += workConnection.timeInStatements - before
         var records: [DiscrepancyRecord] = []
         var examined: [String] = []
         for (unit, result) in zip(units, results) {

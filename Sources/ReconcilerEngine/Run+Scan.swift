@@ -53,8 +53,10 @@ extension Run {
     /// not return (late cancellations of old payments, payments PortOne no longer knows).
     func lookUpLedgerPayments(_ window: RunWindow) async throws {
         var missing: [String] = []
-        let scan = try reader.paymentIds(createdFrom: window.from.date, until: window.until.date) { ids in
-            missing += ids.filter { !seenPayments.contains($0) }
+        let scan = try database("window") {
+            try reader.paymentIds(createdFrom: window.from.date, until: window.until.date) { ids in
+                missing += ids.filter { !seenPayments.contains($0) }
+            }
         }
         totals.ledgerRowsScanned += scan.rows
         guard !missing.isEmpty else { return }

@@ -50,6 +50,8 @@ final class Run {
     var decideTime: Duration = .zero
     /// Wall time of the repair phase.
     var applyTime: Duration = .zero
+    /// Statement time on the work connection by purpose (see `RunTimings.databaseBy`).
+    var databaseBy: [String: Duration] = [:]
     /// The client's decoding time when the run started (the client may serve several runs).
     let decodingAtStart: Duration
     /// Measures the work phases.
@@ -155,6 +157,7 @@ final class Run {
         timings.decoding = engine.client.counters.decodingTime - decodingAtStart
         timings.deciding = decideTime
         timings.applying = applyTime
+        timings.databaseBy = databaseBy
         timings.database = lockConnection.timeInStatements + workConnection.timeInStatements
         return timings
     }
@@ -197,10 +200,10 @@ final class Run {
             try record(records)
             return
         }
-        let ledger = try reader.entries(forPaymentIds: payments.map(\.id))
+        let ledger = try database("ledger") { try reader.entries(forPaymentIds: payments.map(\.id)) }
         totals.ledgerRowsScanned += ledger.values.reduce(0) { $0 + $1.count }
         let userIds = Set(payments.compactMap(Reconciler.userId(for:)))
-        let accounts = try reader.accounts(userIds: Array(userIds))
+        let accounts = try database("accounts") { try reader.accounts(userIds: Array(userIds)) }
         var examined: [String] = []
         let decideStart = clock.now
         for payment in payments {
@@ -230,7 +233,7 @@ final class Run {
     /// Checks every user's balance against the sum of their transactions (`BALANCE_DRIFT`) and
     /// closes the drifts that are gone.
     func auditBalances() throws {
-        let drifts = try reader.balanceDrifts()
+        let drifts = try database("audit") { try reader.balanceDrifts() }
         let emails = try reader.accounts(userIds: drifts.map(\.userId))
         for (userId, account) in emails { if let email = account.email { tally.emails[userId] = email } }
         let records = drifts.compactMap { drift in
@@ -243,6 +246,13 @@ final class Run {
         try closeGone(paymentIds: [], userIds: previouslyOpen.compactMap(\.userId))
     }
 
+    /// Runs `body` and adds the statement time it spent on the work connection to `label`.
+    func database<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
+        let before = workConnection.timeInStatements
+        defer { databaseBy[label, default: .zero] += workConnection.timeInStatements - before }
+        return try body()
+    }
+
     func count(_ outcome: PaymentOutcome) {
         totals.classifications[outcome.classification.rawValue, default: 0] += 1
         if outcome.classification == .matched { totals.matched += 1 }
@@ -250,15 +260,17 @@ final class Run {
 
     func record(_ records: [DiscrepancyRecord]) throws {
         guard !records.isEmpty else { return }
-        let recorded = try discrepancies.record(records, runId: runId)
+        let recorded = try database("discrepancies") { try discrepancies.record(records, runId: runId) }
         for discrepancy in recorded where discrepancy.isNew { newDiscrepancyIds.insert(discrepancy.id) }
         totals.discrepanciesNew = newDiscrepancyIds.count
     }
 
     func closeGone(paymentIds: [String], userIds: [String], runLevel: Bool = false) throws {
         guard !paymentIds.isEmpty || !userIds.isEmpty || runLevel else { return }
-        let closed = try discrepancies.closeGone(
-            runId: runId, examinedPaymentIds: paymentIds, examinedUserIds: userIds, runLevelExamined: runLevel)
+        let closed = try database("discrepancies") {
+            try discrepancies.closeGone(
+                runId: runId, examinedPaymentIds: paymentIds, examinedUserIds: userIds, runLevelExamined: runLevel)
+        }
         totals.discrepanciesClosed += closed.count
     }
 }

@@ -7,6 +7,10 @@ public struct RunTimings: Sendable, Hashable {
     public var deciding: Duration = .zero
     /// Waiting for PostgreSQL statements (client and server work, both connections).
     public var database: Duration = .zero
+    /// `database` by what the statements were for: `ledger` (rows by payment), `accounts`,
+    /// `discrepancies` (recording and closing), `repairs` (repair transactions), `audit` (the
+    /// balance audit), `window` (the ledger's payment ids of the window).
+    public var databaseBy: [String: Duration] = [:]
     /// Wall time of the repair phase (limits, re-fetches, repair transactions).
     public var applying: Duration = .zero
 

@@ -11,12 +11,10 @@ import ReconcilerEngine
 /// stays correct), and the same balance audit. It records no discrepancies and does not
 /// re-fetch payments before repairing, which only flatters it.
 struct BaselineRun {
+    /// The database, client and configuration to run with.
     let setup: BenchmarkCommand.Setup
 
-    init(setup: BenchmarkCommand.Setup) {
-        self.setup = setup
-    }
-
+    /// Runs the baseline once and returns what it counted.
     func run() async throws -> BenchmarkFigures.Run {
         let connection = try Connection(url: setup.databaseURL)
         defer { connection.close() }

@@ -24,12 +24,14 @@ enum BenchmarkCommand {
     /// The run's clock.
     static let clock = worldEnd.adding(nanoseconds: 3600 * 1_000_000_000)
 
+    /// The usage text.
     static let usage = """
         usage: reconciler-benchmark engine|baseline      one run, figures on stdout
                reconciler-benchmark load LEDGER_DIR      app schema + COPY ledger + migrations
         environment: DATABASE_URL, PORTONE_API_BASE_URL, PORTONE_API_SECRET, PORTONE_STORE_ID
         """
 
+    /// Runs the command; returns the exit status (64 for a usage error, 1 for a failure).
     static func main(_ arguments: [String]) async -> Int32 {
         do {
             switch arguments.first {
@@ -55,12 +57,17 @@ enum BenchmarkCommand {
 
     /// What both runs need.
     struct Setup {
+        /// The database holding the ledger.
         var databaseURL: DatabaseURL
+        /// The PortOne client, as the product configures it.
         var client: PortOneClient
+        /// The catalog and a policy that applies every repair.
         var configuration: Configuration
+        /// Our store.
         var storeId: String
     }
 
+    /// Reads the environment into a setup.
     static func setup() throws -> Setup {
         let environment = ProcessInfo.processInfo.environment
         func required(_ name: String) throws -> String {
@@ -115,6 +122,8 @@ enum BenchmarkCommand {
 
 /// A benchmark setup problem.
 struct BenchmarkError: Error, CustomStringConvertible {
+    /// What went wrong and what to do.
     let description: String
+    /// Creates an error with its message.
     init(_ description: String) { self.description = description }
 }

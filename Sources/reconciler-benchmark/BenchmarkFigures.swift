@@ -5,19 +5,31 @@ import ReconcilerEngine
 struct BenchmarkFigures {
     /// What the run itself counted.
     struct Run {
+        /// Payments received from PortOne.
         var payments: Int
+        /// Repairs written.
         var repairs: Int
+        /// PortOne requests, every outcome.
         var apiRequests: Int
+        /// SQL statements sent.
         var sqlStatements: Int
+        /// `"CreditTransaction"` rows read.
         var ledgerRows: Int
+        /// Where the time went.
         var timings: RunTimings
     }
 
+    /// `engine` or `baseline`.
     var mode: String
+    /// What the run counted.
     var run: Run
+    /// Wall time of the run.
     var wall: Duration
+    /// User CPU seconds of this process during the run.
     var cpuUser: Double
+    /// System CPU seconds of this process during the run.
     var cpuSystem: Double
+    /// Peak resident memory (`VmHWM`) of this process.
     var peakRSSKiB: Int
 
     /// Runs `body` and measures wall time, CPU time and peak RSS (`VmHWM`) of this process.
@@ -33,6 +45,7 @@ struct BenchmarkFigures {
             peakRSSKiB: peakRSS())
     }
 
+    /// The figures as one `key=value` line.
     var line: String {
         let seconds = wall.seconds
         let timings = run.timings
@@ -47,7 +60,10 @@ struct BenchmarkFigures {
             ("cpu_sys_s", fixed(cpuSystem, 2)), ("decode_s", fixed(timings.decoding.seconds, 2)),
             ("decide_s", fixed(timings.deciding.seconds, 2)), ("db_wait_s", fixed(timings.database.seconds, 2)),
         ]
-        return fields.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
+        let byPurpose = timings.databaseBy.sorted { $0.key < $1.key }.map {
+            ("db_\($0.key)_s", fixed($0.value.seconds, 2))
+        }
+        return (fields + byPurpose).map { "\($0.0)=\($0.1)" }.joined(separator: " ")
     }
 
     private func fixed(_ value: Double, _ digits: Int) -> String {
