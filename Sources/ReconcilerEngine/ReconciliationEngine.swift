@@ -7,7 +7,7 @@ import Reports
 
 /// One reconciliation run, end to end: take the run lock, compute the window, scan PortOne page
 /// by page, read the ledger in batches, decide with the pure core, record discrepancies, re-fetch
-/// and re-decide each payment before its repair, apply repairs one transaction each, and record
+/// and re-decide each payment before its repair, apply repairs in batched transactions, and record
 /// the run. The checkpoint moves only after a successful apply run.
 public final class ReconciliationEngine {
     /// What the engine works with besides the request.

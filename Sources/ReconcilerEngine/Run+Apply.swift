@@ -4,8 +4,9 @@ import PortOne
 import ReconcilerCore
 
 extension Run {
-    /// Checks the run's limits, then (in apply mode) applies each queued payment's repairs in
-    /// its own transaction, after fetching the payment again and deciding again on fresh data.
+    /// Checks the run's limits, then (in apply mode) applies the queued payments' repairs in
+    /// batches (one transaction each, see `repairBatches`), after fetching each payment again and
+    /// deciding again on data read under the balance locks.
     func applyRepairs() async throws {
         let allRepairs = pending.flatMap(\.repairs)
         if let limit = FixLimits.check(
