@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 /// The plans PostgreSQL picks for the reconciler's ledger statements on a 1,000,000-row
-/// `"CreditTransaction"`: none reads the table sequentially. Each statement is run for real
+/// `"CreditTransaction"`: none reads the table sequentially (nor `"Credit"` for a page's accounts). Each statement is run for real
 /// through the reader and the repair writer with `auto_explain` sending its plan back as a
 /// notice, so the checked SQL is the shipped SQL.
 @Suite("Ledger query plans", .serialized)
@@ -63,7 +63,13 @@ struct LedgerQueryPlanTests {
             let drifts = try reader.balanceDrifts()
             #expect(drifts.count > 0)
 
-            let plans = connection.drainNotices().map(\.message).filter { $0.contains("CreditTransaction") }
+            let notices = connection.drainNotices().map(\.message)
+            let accountPlans = notices.filter { $0.contains("u.email") }
+            #expect(!accountPlans.isEmpty)
+            #expect(
+                accountPlans.allSatisfy { !$0.contains(#"Seq Scan on "Credit""#) },
+                "accounts plan: \(accountPlans.joined(separator: "\n---\n"))")
+            let plans = notices.filter { $0.contains("CreditTransaction") }
             #expect(plans.count >= 8, "auto_explain sent \(plans.count) plans")
             let sequential = plans.filter { $0.contains(#"Seq Scan on "CreditTransaction""#) }
             #expect(sequential.isEmpty, "sequential scans: \(sequential.joined(separator: "\n---\n"))")
