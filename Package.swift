@@ -51,6 +51,9 @@ let package = Package(
         .executableTarget(name: "credit-reconciler", dependencies: ["ReconcilerCLI"]),
         .target(name: "PortOneSimulator", dependencies: ["ReconcilerCore"]),
         .executableTarget(name: "portone-simulator", dependencies: ["PortOneSimulator"]),
+        .executableTarget(
+            name: "reconciler-benchmark",
+            dependencies: ["ReconcilerCore", "ReconcilerEngine", "PortOne", "LedgerStore", "Postgres"]),
         .target(
             name: "TestSupport",
             dependencies: ["Postgres", "LedgerStore", "ReconcilerCore"],

@@ -113,6 +113,8 @@ public final class PortOneClient: Sendable {
                 switch response.status {
                 case 200..<300:
                     do {
+                        let decodeStart = clock.now
+                        defer { counters.recordDecoding(clock.now - decodeStart) }
                         let value = try decode(response.body)
                         counters.record(.ok)
                         return value

@@ -15,13 +15,18 @@ public struct PortOneConfiguration: Sendable {
     /// Transport settings (timeouts, concurrency); the user agent is the product's.
     public var http: HTTPClientConfiguration
 
+    /// Requests in flight at once by default: the scan's sub-windows plus the payments fetched
+    /// again before their repairs (each request waits about one round trip to PortOne).
+    public static let concurrentRequests = 16
+
     /// The production API root.
     public static let defaultBaseURL = "https://api.portone.io"
 
     /// Creates a configuration.
     public init(
         baseURL: String = defaultBaseURL, secret: PortOneSecret, storeId: String, retry: RetryPolicy = RetryPolicy(),
-        http: HTTPClientConfiguration = HTTPClientConfiguration(userAgent: ProductVersion.userAgent)
+        http: HTTPClientConfiguration = HTTPClientConfiguration(
+            userAgent: ProductVersion.userAgent, maximumConcurrentRequests: concurrentRequests)
     ) {
         self.baseURL = baseURL
         self.secret = secret

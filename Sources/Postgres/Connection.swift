@@ -96,6 +96,10 @@ public final class Connection {
     /// command counts once), for the run's figures.
     public private(set) var statementsExecuted = 0
 
+    /// Wall time spent in `execute` (sending, the server's work, reading the rows), summed over
+    /// the connection's statements, for the run's figures. Two clock reads per statement.
+    public private(set) var timeInStatements: Duration = .zero
+
     /// Notices the server sent since the connection opened (or since `drainNotices()`).
     public var notices: [Notice] { noticeBuffer.notices }
 
@@ -112,6 +116,9 @@ public final class Connection {
     ///   Parameter values quoted by the server are replaced by `<parameter $n>`.
     @discardableResult
     public func execute(_ sql: String, _ parameters: [any PostgresBindable] = []) throws -> QueryResult {
+        let clock = ContinuousClock()
+        let started = clock.now
+        defer { timeInStatements += clock.now - started }
         let texts = parameters.map { $0.postgresText }
         statementsExecuted += 1
         let result = try withParameterPointers(texts) { pointers in

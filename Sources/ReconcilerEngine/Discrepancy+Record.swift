@@ -58,7 +58,7 @@ extension PaymentFacts {
 
 extension Repair {
     /// The ledger write this repair becomes.
-    var ledgerWrite: LedgerWrite {
+    public var ledgerWrite: LedgerWrite {
         switch kind {
         case .missedGrant:
             return .grant(userId: userId, paymentId: paymentId, credits: credits, description: description)

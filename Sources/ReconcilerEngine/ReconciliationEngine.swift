@@ -7,7 +7,7 @@ import Reports
 
 /// One reconciliation run, end to end: take the run lock, compute the window, scan PortOne page
 /// by page, read the ledger in batches, decide with the pure core, record discrepancies, re-fetch
-/// and re-decide each payment before its repair, apply repairs one transaction each, and record
+/// and re-decide each payment before its repair, apply repairs in batched transactions, and record
 /// the run. The checkpoint moves only after a successful apply run.
 public final class ReconciliationEngine {
     /// What the engine works with besides the request.
@@ -24,8 +24,11 @@ public final class ReconciliationEngine {
         public var pageSize = 1000
         /// Sub-windows scanned concurrently.
         public var scanParallelism = 4
-        /// Payments looked up by id concurrently.
-        public var lookupParallelism = 8
+        /// Payments looked up by id concurrently (within the client's `concurrentRequests`).
+        public var lookupParallelism = 16
+        /// Repair units applied per transaction (`RepairWriter.apply(units:decide:)`); each is
+        /// still re-fetched and re-decided on data read under the balance locks.
+        public var repairBatchSize = 200
         /// Where the per-run report files go; nil writes none (the report is still stored with the run).
         public var reportDirectory: String?
         /// Which report files to write (`json`, `csv`, `md`, `html`).

@@ -53,8 +53,10 @@ extension Run {
     /// not return (late cancellations of old payments, payments PortOne no longer knows).
     func lookUpLedgerPayments(_ window: RunWindow) async throws {
         var missing: [String] = []
-        let scan = try reader.paymentIds(createdFrom: window.from.date, until: window.until.date) { ids in
-            missing += ids.filter { !seenPayments.contains($0) }
+        let scan = try database("window") {
+            try reader.paymentIds(createdFrom: window.from.date, until: window.until.date) { ids in
+                missing += ids.filter { !seenPayments.contains($0) }
+            }
         }
         totals.ledgerRowsScanned += scan.rows
         guard !missing.isEmpty else { return }
@@ -71,25 +73,7 @@ extension Run {
         for start in stride(from: 0, to: ids.count, by: 100) {
             try checkStop()
             let batch = Array(ids[start..<min(start + 100, ids.count)])
-            let answers = try await withThrowingTaskGroup(of: (Int, PaymentLookup).self) { group in
-                var answers = [PaymentLookup?](repeating: nil, count: batch.count)
-                var next = 0
-                while next < min(width, batch.count) {
-                    let index = next
-                    group.addTask { (index, try await client.getPayment(id: batch[index])) }
-                    next += 1
-                }
-                while let (index, answer) = try await group.next() {
-                    answers[index] = answer
-                    try checkStop()
-                    if next < batch.count {
-                        let index = next
-                        group.addTask { (index, try await client.getPayment(id: batch[index])) }
-                        next += 1
-                    }
-                }
-                return answers.compactMap { $0 }
-            }
+            let answers = try await Self.fetch(batch, client: client, width: width) { try self.checkStop() }
             var found: [PaymentFacts] = []
             var failures: [PaymentDecodingFailure] = []
             var notFound: [String] = []
@@ -106,6 +90,32 @@ extension Run {
             try decide(found, unparseable: failures)
             try decideOrphans(notFound)
             reportProgress(.lookingUp)
+        }
+    }
+
+    /// Fetches `ids` by id, `width` at a time; the answers in `ids` order. `check` runs after
+    /// each answer (a stop request ends the fetch).
+    static func fetch(
+        _ ids: [String], client: PortOneClient, width: Int, check: () throws -> Void = {}
+    ) async throws -> [PaymentLookup] {
+        try await withThrowingTaskGroup(of: (Int, PaymentLookup).self) { group in
+            var answers = [PaymentLookup?](repeating: nil, count: ids.count)
+            var next = 0
+            while next < min(max(1, width), ids.count) {
+                let index = next
+                group.addTask { (index, try await client.getPayment(id: ids[index])) }
+                next += 1
+            }
+            while let (index, answer) = try await group.next() {
+                answers[index] = answer
+                try check()
+                if next < ids.count {
+                    let index = next
+                    group.addTask { (index, try await client.getPayment(id: ids[index])) }
+                    next += 1
+                }
+            }
+            return answers.compactMap { $0 }
         }
     }
 

@@ -46,12 +46,23 @@ final class Run {
     var openCounts: [OpenDiscrepancyCount] = []
     /// The report document to notify about once the run is recorded.
     var notification: JSONValue?
+    /// Time spent in the pure core's decisions so far.
+    var decideTime: Duration = .zero
+    /// Wall time of the repair phase.
+    var applyTime: Duration = .zero
+    /// Statement time on the work connection by purpose (see `RunTimings.databaseBy`).
+    var databaseBy: [String: Duration] = [:]
+    /// The client's decoding time when the run started (the client may serve several runs).
+    let decodingAtStart: Duration
+    /// Measures the work phases.
+    let clock = ContinuousClock()
 
     init(engine: ReconciliationEngine, request: RunRequest) throws {
         self.engine = engine
         self.request = request
         self.configuration = engine.settings.configuration
         self.decisionTime = engine.now()
+        self.decodingAtStart = engine.client.counters.decodingTime
         self.tally = ReportTally(window: nil, catalog: engine.settings.configuration.catalog)
         let options = ConnectionConfiguration(applicationName: "credit-reconciler")
         lockConnection = try Connection(url: engine.settings.databaseURL, configuration: options)
@@ -113,7 +124,9 @@ final class Run {
                 ])
             try await lookUp(request.paymentIds)
         }
+        let applyStart = clock.now
         try await applyRepairs()
+        applyTime = clock.now - applyStart
         try auditBalances()
         openCounts = try discrepancies.openCounts()
         totals.discrepanciesOpen = openCounts.reduce(0) { $0 + $1.count }
@@ -134,7 +147,19 @@ final class Run {
                 "discrepancies_open": "\(totals.discrepanciesOpen)",
             ])
         return RunResult(
-            runId: runId, outcome: .succeeded, window: window, totals: totals, fixes: fixes, plannedRepairs: planned)
+            runId: runId, outcome: .succeeded, window: window, totals: totals, fixes: fixes, plannedRepairs: planned,
+            timings: timings)
+    }
+
+    /// Where the run's time went so far.
+    var timings: RunTimings {
+        var timings = RunTimings()
+        timings.decoding = engine.client.counters.decodingTime - decodingAtStart
+        timings.deciding = decideTime
+        timings.applying = applyTime
+        timings.databaseBy = databaseBy
+        timings.database = lockConnection.timeInStatements + workConnection.timeInStatements
+        return timings
     }
 
     /// Records the run as failed, if it was started and the database still answers.
@@ -175,11 +200,12 @@ final class Run {
             try record(records)
             return
         }
-        let ledger = try reader.entries(forPaymentIds: payments.map(\.id))
+        let ledger = try database("ledger") { try reader.entries(forPaymentIds: payments.map(\.id)) }
         totals.ledgerRowsScanned += ledger.values.reduce(0) { $0 + $1.count }
         let userIds = Set(payments.compactMap(Reconciler.userId(for:)))
-        let accounts = try reader.accounts(userIds: Array(userIds))
+        let accounts = try database("accounts") { try reader.accounts(userIds: Array(userIds)) }
         var examined: [String] = []
+        let decideStart = clock.now
         for payment in payments {
             let outcome = Reconciler.decide(
                 payment: payment, ledger: ledger[payment.id] ?? [], users: accounts, configuration: configuration,
@@ -199,6 +225,7 @@ final class Run {
                 if outcome.isConclusive { examined.append(payment.id) }
             }
         }
+        decideTime += clock.now - decideStart
         try record(records)
         try closeGone(paymentIds: examined, userIds: [])
     }
@@ -206,7 +233,7 @@ final class Run {
     /// Checks every user's balance against the sum of their transactions (`BALANCE_DRIFT`) and
     /// closes the drifts that are gone.
     func auditBalances() throws {
-        let drifts = try reader.balanceDrifts()
+        let drifts = try database("audit") { try reader.balanceDrifts() }
         let emails = try reader.accounts(userIds: drifts.map(\.userId))
         for (userId, account) in emails { if let email = account.email { tally.emails[userId] = email } }
         let records = drifts.compactMap { drift in
@@ -219,6 +246,13 @@ final class Run {
         try closeGone(paymentIds: [], userIds: previouslyOpen.compactMap(\.userId))
     }
 
+    /// Runs `body` and adds the statement time it spent on the work connection to `label`.
+    func database<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
+        let before = workConnection.timeInStatements
+        defer { databaseBy[label, default: .zero] += workConnection.timeInStatements - before }
+        return try body()
+    }
+
     func count(_ outcome: PaymentOutcome) {
         totals.classifications[outcome.classification.rawValue, default: 0] += 1
         if outcome.classification == .matched { totals.matched += 1 }
@@ -226,15 +260,17 @@ final class Run {
 
     func record(_ records: [DiscrepancyRecord]) throws {
         guard !records.isEmpty else { return }
-        let recorded = try discrepancies.record(records, runId: runId)
+        let recorded = try database("discrepancies") { try discrepancies.record(records, runId: runId) }
         for discrepancy in recorded where discrepancy.isNew { newDiscrepancyIds.insert(discrepancy.id) }
         totals.discrepanciesNew = newDiscrepancyIds.count
     }
 
     func closeGone(paymentIds: [String], userIds: [String], runLevel: Bool = false) throws {
         guard !paymentIds.isEmpty || !userIds.isEmpty || runLevel else { return }
-        let closed = try discrepancies.closeGone(
-            runId: runId, examinedPaymentIds: paymentIds, examinedUserIds: userIds, runLevelExamined: runLevel)
+        let closed = try database("discrepancies") {
+            try discrepancies.closeGone(
+                runId: runId, examinedPaymentIds: paymentIds, examinedUserIds: userIds, runLevelExamined: runLevel)
+        }
         totals.discrepanciesClosed += closed.count
     }
 }

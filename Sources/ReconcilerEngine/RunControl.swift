@@ -35,7 +35,7 @@ public struct RunProgress: Sendable, Hashable {
         case scanning
         /// Looking up ledger payments the scan did not return.
         case lookingUp = "looking up"
-        /// Applying repairs, one transaction each.
+        /// Applying repairs (batched transactions).
         case repairing
     }
 

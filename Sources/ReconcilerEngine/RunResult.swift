@@ -15,4 +15,6 @@ public struct RunResult: Sendable {
     public var fixes: [AppliedFix]
     /// The repairs it found but did not write.
     public var plannedRepairs: [Repair]
+    /// Where its time went.
+    public var timings = RunTimings()
 }

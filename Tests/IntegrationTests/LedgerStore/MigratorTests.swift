@@ -83,7 +83,7 @@ struct MigratorTests {
                 indexes == [
                     "CreditTransaction_paymentId_purchase_key", "CreditTransaction_pkey",
                     "reconciler_CreditTransaction_createdAt_idx", "reconciler_CreditTransaction_paymentId_idx",
-                    "reconciler_CreditTransaction_userId_idx",
+                    "reconciler_CreditTransaction_userId_amount_idx",
                 ])
         }
     }
