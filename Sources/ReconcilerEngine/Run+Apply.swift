@@ -30,7 +30,13 @@ extension Run {
         }
         totals.fixesPlanned = planned.count
         let writer = RepairWriter(connection: workConnection, runId: runId)
-        for (index, unit) in pending.enumerated() {
+        // Grants before deductions: a refund is clamped to the user's balance, so deducting it
+        // before the same run grants that user's missed purchase would leave credits uncollected
+        // (a spurious REFUND_SHORTFALL) that one run per payment would have collected.
+        let grantsFirst =
+            pending.filter { $0.repairs.contains { $0.kind == .missedGrant } }
+            + pending.filter { !$0.repairs.contains { $0.kind == .missedGrant } }
+        for (index, unit) in grantsFirst.enumerated() {
             // Between repair transactions only: the one in progress always commits or rolls back whole.
             try checkStop()
             try await apply(unit, with: writer)
