@@ -154,12 +154,14 @@ struct JSONScanner: ~Copyable {
     }
 
     /// The reasons of a string that is valid JSON but not valid text (invalid UTF-8, a lone
-    /// surrogate escape): the item holding it is unreadable, its page still is.
-    static let textFailures: Set<String> = [invalidUTF8, loneSurrogate]
+    /// surrogate escape, NUL): the item holding it is unreadable, its page still is.
+    static let textFailures: Set<String> = [invalidUTF8, loneSurrogate, nulCharacter]
     /// See ``textFailures``.
     static let invalidUTF8 = "invalid UTF-8 in string"
     /// See ``textFailures``.
     static let loneSurrogate = "unpaired surrogate escape in string"
+    /// See ``textFailures``.
+    static let nulCharacter = "NUL character (\\u0000) in string"
 
     /// Reads a string value.
     mutating func string() throws(Failure) -> String {
@@ -216,6 +218,9 @@ struct JSONScanner: ~Copyable {
                     }
                     // A lone surrogate is refused like invalid UTF-8 (it would become U+FFFD).
                     guard let value = Unicode.Scalar(scalar) else { throw fail(Self.loneSurrogate) }
+                    // PostgreSQL text and jsonb cannot hold NUL: a payment carrying one could
+                    // never be recorded, and failed every run that met it.
+                    guard scalar != 0 else { throw fail(Self.nulCharacter) }
                     out.append(contentsOf: String(Character(value)).utf8)
                 default:
                     throw fail("invalid escape in string")

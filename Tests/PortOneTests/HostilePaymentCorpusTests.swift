@@ -83,7 +83,7 @@ import Testing
         Case(
             "id with SQL", #""id":"pay-01J8ZK""#, #""id":"x'); DROP TABLE \"CreditTransaction\";--""#,
             .kept { $0.id == #"x'); DROP TABLE "CreditTransaction";--"# }),
-        Case("id with NUL", #""id":"pay-01J8ZK""#, #""id":"pay\u0000zk""#, .kept { $0.id == "pay\u{0}zk" }),
+        Case("id with NUL", #""id":"pay-01J8ZK""#, #""id":"pay\u0000zk""#, .refusedOrKept),
         Case(
             "lone surrogate escape", #""orderName":"베이직 크레딧 330개""#, #""orderName":"\uD800x""#,
             .refused(["surrogate", "Surrogate"])),
@@ -122,6 +122,22 @@ import Testing
             "", .refused(["amount"])),
         Case("currency unknown", #""currency":"KRW""#, #""currency":"XXX""#, .kept { _ in true }),
     ]
+
+    /// PostgreSQL cannot store NUL: the engine's decoder refuses it anywhere in a payment, so the
+    /// payment is reported unparseable instead of failing every run that meets it.
+    @Test(arguments: [#""id":"pay\u0000zk""#, #""orderName":"a\u0000b""#, #""pgTxId":"\u0000""#])
+    func theFastDecoderRefusesNUL(member: String) throws {
+        let body = PaymentDecodingTests.paidKakaoPay.replacingOccurrences(
+            of: #""\#(member.split(separator: "\"")[1])":"#, with: "\"ignored\":")
+        let hostile = String(body.dropLast()) + "," + member + "}"
+        let page = try FastPortOneDecoder().decodePaymentsPage(
+            Array(#"{"items":[\#(hostile)],"page":{"number":0,"size":1,"totalCount":1}}"#.utf8))
+        guard case .failure(let failure) = try #require(page.items.first) else {
+            Issue.record("\(member) was accepted")
+            return
+        }
+        #expect(failure.reason.contains("NUL"), "\(failure.reason)")
+    }
 
     @Test(arguments: Decoding.allCases, cases)
     func aHostilePaymentNeverCrashesNorLosesItsNeighbours(decoding: Decoding, hostile: Case) throws {
