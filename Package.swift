@@ -14,6 +14,7 @@ import PackageDescription
 /// - `ReconcilerCLI`             command line parsing and the commands
 /// - `credit-reconciler`         thin executable over ReconcilerCLI
 /// - `PortOneSimulator` / `portone-simulator`  a local PortOne V2 for demo, tests, benchmark
+/// - `reconciler-fuzz`           fuzz target for the decoder and the config parser (scripts/fuzz)
 /// - `TestSupport`               shared test helpers (throwaway databases, simulator process)
 let package = Package(
     name: "credit-reconciler",
@@ -54,6 +55,8 @@ let package = Package(
         .executableTarget(
             name: "reconciler-benchmark",
             dependencies: ["ReconcilerCore", "ReconcilerEngine", "PortOne", "LedgerStore", "Postgres"]),
+        // libFuzzer target for the payment decoder and the configuration parser (scripts/fuzz).
+        .executableTarget(name: "reconciler-fuzz", dependencies: ["PortOne", "ReconcilerCore"]),
         .target(
             name: "TestSupport",
             dependencies: ["Postgres", "LedgerStore", "ReconcilerCore"],

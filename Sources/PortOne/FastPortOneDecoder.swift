@@ -147,7 +147,15 @@ public struct FastPortOneDecoder: PortOneDecoder {
             if try s.peek() == UInt8(ascii: "{") {
                 try s.object { (s: inout JSONScanner, key) throws(Failure) in
                     if key.equals(idKey), try s.peek() == UInt8(ascii: "\"") {
-                        id = try s.string()
+                        // An id that is not valid UTF-8 is reported as unreadable, not as a lost page.
+                        let idStart = s.position
+                        do throws(Failure) {
+                            id = try s.string()
+                        } catch {
+                            guard JSONScanner.textFailures.contains(error.reason) else { throw error }
+                            s.seek(to: idStart)
+                            try s.skipValue()
+                        }
                     } else {
                         try s.skipValue()
                     }

@@ -153,6 +153,16 @@ struct JSONScanner: ~Copyable {
         return UnsafeBufferPointer(rebasing: bytes[start..<start])
     }
 
+    /// The reasons of a string that is valid JSON but not valid text (invalid UTF-8, a lone
+    /// surrogate escape, NUL): the item holding it is unreadable, its page still is.
+    static let textFailures: Set<String> = [invalidUTF8, loneSurrogate, nulCharacter]
+    /// See ``textFailures``.
+    static let invalidUTF8 = "invalid UTF-8 in string"
+    /// See ``textFailures``.
+    static let loneSurrogate = "unpaired surrogate escape in string"
+    /// See ``textFailures``.
+    static let nulCharacter = "NUL character (\\u0000) in string"
+
     /// Reads a string value.
     mutating func string() throws(Failure) -> String {
         guard try peek() == UInt8(ascii: "\"") else { throw fail("expected a string") }
@@ -161,7 +171,11 @@ struct JSONScanner: ~Copyable {
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                // Invalid UTF-8 is refused, not repaired: two different broken payment ids must
+                // not both become the same string of U+FFFD.
+                guard
+                    let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                else { throw fail(Self.invalidUTF8) }
                 position += 1
                 return text
             }
@@ -179,7 +193,8 @@ struct JSONScanner: ~Copyable {
             position += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return String(decoding: out, as: UTF8.self)
+                guard let text = String(validating: out, as: UTF8.self) else { throw fail(Self.invalidUTF8) }
+                return text
             case UInt8(ascii: "\\"):
                 guard position < bytes.count else { break }
                 let escape = bytes[position]
@@ -198,14 +213,14 @@ struct JSONScanner: ~Copyable {
                     {
                         position += 2
                         let low = try hex4()
-                        if (0xDC00..<0xE000).contains(low) {
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        } else {
-                            out.append(contentsOf: [0xEF, 0xBF, 0xBD])
-                            scalar = low
-                        }
+                        guard (0xDC00..<0xE000).contains(low) else { throw fail(Self.loneSurrogate) }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     }
-                    let value = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                    // A lone surrogate is refused like invalid UTF-8 (it would become U+FFFD).
+                    guard let value = Unicode.Scalar(scalar) else { throw fail(Self.loneSurrogate) }
+                    // PostgreSQL text and jsonb cannot hold NUL: a payment carrying one could
+                    // never be recorded, and failed every run that met it.
+                    guard scalar != 0 else { throw fail(Self.nulCharacter) }
                     out.append(contentsOf: String(Character(value)).utf8)
                 default:
                     throw fail("invalid escape in string")

@@ -31,7 +31,13 @@ extension Run {
         }
         totals.fixesPlanned = planned.count
         let writer = RepairWriter(connection: workConnection, runId: runId)
-        let batches = Self.repairBatches(pending, size: engine.settings.repairBatchSize)
+        // Grants before deductions: a refund is clamped to the user's balance, so deducting it
+        // before the same run grants that user's missed purchase would leave credits uncollected
+        // (a spurious REFUND_SHORTFALL) that one run per payment would have collected.
+        let grantsFirst =
+            pending.filter { $0.repairs.contains { $0.kind == .missedGrant } }
+            + pending.filter { !$0.repairs.contains { $0.kind == .missedGrant } }
+        let batches = Self.repairBatches(grantsFirst, size: engine.settings.repairBatchSize)
         // The next batch's payments are fetched again while the current batch is written.
         var prefetch: Task<[PaymentLookup], any Error>? = batches.first.map { prefetchTask($0) }
         var done = 0

@@ -1,0 +1,87 @@
+import Foundation
+import LedgerStore
+import Postgres
+import ReconcilerCore
+import ReconcilerEngine
+import TestSupport
+import Testing
+
+/// PostgreSQL going away under a running `credit-reconciler run` (its sessions terminated by
+/// the server, as on a restart or failover): the run must exit 69 (unavailable) with a message
+/// saying the database went away, move no checkpoint, and the rerun must reach exactly the end
+/// state of one uninterrupted run over a copy of the same ledger.
+@Suite(.serialized) struct DatabaseRestartTests {
+    typealias Crash = RunCrashTests
+
+    /// Where in the run the sessions are terminated.
+    enum Phase: String, CaseIterable, Sendable {
+        /// While it pages through PortOne (the simulator answers slowly).
+        case scan
+        /// After its first repairs are committed.
+        case repairs
+    }
+
+    static func terminateRunSessions(_ connection: Connection) throws -> Int64 {
+        try connection.queryFirst(
+            """
+            SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND application_name = 'credit-reconciler'
+            """)!.decode("n", as: Int64.self)
+    }
+
+    @Test(arguments: Phase.allCases)
+    func aRunWhoseDatabaseGoesAwayExits69AndTheRerunCompletes(phase: Phase) async throws {
+        let end = RFC3339.Timestamp(Date().addingTimeInterval(-3600))
+        let world = try await ChaosWorld.generate(
+            payments: 2500, seed: 51 + (phase == .scan ? 0 : 1), end: end, extra: ["--lost-grant-rate", "1"])
+        defer { world.close() }
+        let config = try RunCommandTests.configFile()
+        defer { try? FileManager.default.removeItem(at: config) }
+        try await TestDatabase.withFresh(schema: .app) { reference in
+            try await TestDatabase.withFresh(schema: .app) { restarted in
+                try world.load(into: reference)
+                try world.load(into: restarted)
+                let uninterrupted = try ProductProcess.run(
+                    "credit-reconciler", ["run"],
+                    environment: RunCommandTests.environment(world.simulator, reference, configFile: config))
+                try #require(uninterrupted.status == 0, "stderr: \(uninterrupted.standardError)")
+                let a = try reference.connect()
+                defer { a.close() }
+                let expected = try LedgerEndState.read(a)
+
+                let b = try restarted.connect(configuration: ConnectionConfiguration(applicationName: "restart-test"))
+                defer { b.close() }
+                let environment = RunCommandTests.environment(world.simulator, restarted, configFile: config)
+                if phase == .scan { try await world.simulator.setFaults(["latencyMs": 150]) }
+                let listed = try await Crash.listRequests(world.simulator)
+                let running = try ProductProcess.start("credit-reconciler", ["run"], environment: environment)
+                try await Poll.until("the run reaches its \(phase.rawValue)") {
+                    guard running.isRunning else { return true }
+                    switch phase {
+                    case .scan: return try await Crash.listRequests(world.simulator) > listed
+                    case .repairs: return try Crash.fixCount(b) >= 1
+                    }
+                }
+                #expect(running.isRunning, "the run ended before the database went away")
+                #expect(try Self.terminateRunSessions(b) >= 1)
+                let outcome = try running.waitForExit()
+                try await world.simulator.setFaults([:])
+                #expect(outcome.status == 69, "stderr: \(outcome.standardError)")
+                #expect(
+                    outcome.standardError.lowercased().contains("database")
+                        || outcome.standardError.contains("PostgreSQL"),
+                    "the message must say the database went away: \(outcome.standardError)")
+                #expect(!outcome.standardError.contains(world.simulator.secret))
+                #expect(
+                    try RunRecorder(connection: b).checkpoint(ReconciliationEngine.checkpointName) == nil,
+                    "the failed run must not move the checkpoint")
+                if phase == .scan { #expect(try Crash.fixCount(b) == 0) }
+
+                let rerun = try ProductProcess.run("credit-reconciler", ["run"], environment: environment)
+                #expect(rerun.status == 0, "stderr: \(rerun.standardError)")
+                let actual = try LedgerEndState.read(b)
+                #expect(actual == expected, "\(actual.differences(from: expected))")
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import LedgerStore
+import PortOne
+import Postgres
+import ReconcilerCore
+import ReconcilerEngine
+import TestSupport
+import Testing
+
+/// An apply run against the simulator with its faults on, compared with a fault-free run over
+/// the same world loaded into another database: a transport fault must end either in exactly the
+/// fault-free end state or in a clean failure (no checkpoint moved) after which a fault-free
+/// rerun reaches it; a fault that changes what PortOne says must never cause a repair the
+/// fault-free run would not make.
+@Suite(.serialized) struct APIFaultEndStateTests {
+    typealias World = ReconciliationWorldTests
+
+    /// One fault configuration for `PUT /_simulator/faults`.
+    struct Fault: Sendable, CustomTestStringConvertible {
+        var name: String
+        var settings: [String: Int]
+        var testDescription: String { name }
+    }
+
+    /// Faults that garble the transport but not the payments.
+    static let transportFaults: [Fault] = [
+        Fault(name: "429 storm with Retry-After", settings: ["rateLimitEvery": 2, "retryAfterSeconds": 1]),
+        Fault(name: "5xx burst", settings: ["serverErrorEvery": 2]),
+        Fault(name: "dropped connections", settings: ["dropConnectionEvery": 3]),
+        Fault(name: "truncated bodies", settings: ["truncateEvery": 3]),
+        Fault(name: "malformed bodies", settings: ["malformedEvery": 3]),
+        Fault(name: "HTML error pages", settings: ["htmlErrorEvery": 3]),
+        Fault(
+            name: "everything at once",
+            settings: [
+                "rateLimitEvery": 11, "retryAfterSeconds": 1, "serverErrorEvery": 7, "dropConnectionEvery": 5,
+                "truncateEvery": 13, "malformedEvery": 17, "htmlErrorEvery": 19, "jitterMs": 5,
+            ]),
+    ]
+
+    static let payments = 1200
+
+    /// The world's fault-free end state: one run on a fresh copy of the ledger.
+    static func baseline(_ world: ChaosWorld) async throws -> (LedgerEndState, RunResult) {
+        try await TestDatabase.withFresh(schema: .app) { database in
+            try world.load(into: database)
+            let result = try await World.engine(world.simulator, database).run(RunRequest())
+            let connection = try database.connect()
+            defer { connection.close() }
+            return (try LedgerEndState.read(connection), result)
+        }
+    }
+
+    static func checkpoint(_ database: TestDatabase) throws -> Checkpoint? {
+        let connection = try database.connect()
+        defer { connection.close() }
+        return try RunRecorder(connection: connection).checkpoint(ReconciliationEngine.checkpointName)
+    }
+
+    static func endState(_ database: TestDatabase) throws -> LedgerEndState {
+        let connection = try database.connect()
+        defer { connection.close() }
+        return try LedgerEndState.read(connection)
+    }
+
+    @Test(arguments: transportFaults)
+    func aTransportFaultEndsInTheFaultFreeEndStateOrACleanFailure(fault: Fault) async throws {
+        let world = try await ChaosWorld.generate(payments: Self.payments, seed: 91, end: World.worldEnd)
+        defer { world.close() }
+        let (expected, _) = try await Self.baseline(world)
+        #expect(!expected.fixes.isEmpty)
+        try await TestDatabase.withFresh(schema: .app) { database in
+            try world.load(into: database)
+            try await world.simulator.setFaults(fault.settings)
+            var injected = 0
+            do {
+                _ = try await World.engine(world.simulator, database).run(RunRequest())
+                let stats = try await world.simulator.control(.get, "/_simulator/stats")
+                injected = (stats["faultsInjected"] as? [String: Any] ?? [:]).values.reduce(0) {
+                    $0 + (($1 as? NSNumber)?.intValue ?? 0)
+                }
+                try await world.simulator.setFaults([:])
+                let actual = try Self.endState(database)
+                #expect(actual == expected, "\(actual.differences(from: expected))")
+            } catch let failure as RunFailure {
+                try await world.simulator.setFaults([:])
+                injected = 1
+                #expect(try Self.checkpoint(database) == nil, "a failed run moved the checkpoint: \(failure)")
+                _ = try await World.engine(world.simulator, database).run(RunRequest())
+                let actual = try Self.endState(database)
+                #expect(actual == expected, "after a rerun: \(actual.differences(from: expected))")
+            }
+            #expect(injected > 0, "the simulator injected no fault")
+        }
+    }
+
+    /// Every fix key of `state` occurs at most as often as in `reference`.
+    static func wrongRepairs(_ state: LedgerEndState, _ reference: LedgerEndState) -> [String] {
+        state.fixes.compactMap { key, count in count > reference.fixes[key, default: 0] ? key : nil }.sorted()
+    }
+
+    @Test func aStatusPortOneDoesNotKnowCausesNoRepairAndAFaultFreeRerunCatchesUp() async throws {
+        let world = try await ChaosWorld.generate(payments: Self.payments, seed: 92, end: World.worldEnd)
+        defer { world.close() }
+        let (expected, reference) = try await Self.baseline(world)
+        try await TestDatabase.withFresh(schema: .app) { database in
+            try world.load(into: database)
+            try await world.simulator.setFaults(["unknownStatusEvery": 1])
+            let faulted = try await World.engine(world.simulator, database).run(RunRequest())
+            try await world.simulator.setFaults([:])
+            let during = try Self.endState(database)
+            #expect(Self.wrongRepairs(during, expected).isEmpty, "\(Self.wrongRepairs(during, expected))")
+            #expect(during.paymentsGrantedTwice.isEmpty)
+            let window = try #require(faulted.window ?? reference.window)
+            _ = try await World.engine(world.simulator, database).run(
+                RunRequest(since: window.from, until: window.until))
+            let actual = try Self.endState(database)
+            #expect(actual == expected, "\(actual.differences(from: expected))")
+        }
+    }
+
+    @Test func paymentsCancelledDuringTheScanCauseNoWrongRepair() async throws {
+        let world = try await ChaosWorld.generate(payments: Self.payments, seed: 93, end: World.worldEnd)
+        defer { world.close() }
+        let (expected, _) = try await Self.baseline(world)
+        try await TestDatabase.withFresh(schema: .app) { database in
+            try world.load(into: database)
+            try await world.simulator.setFaults(["mutateEvery": 1])
+            do {
+                _ = try await World.engine(world.simulator, database).run(RunRequest())
+            } catch let failure as RunFailure {
+                #expect(try Self.checkpoint(database) == nil, "a failed run moved the checkpoint: \(failure)")
+            }
+            try await world.simulator.setFaults([:])
+            let actual = try Self.endState(database)
+            #expect(actual.paymentsGrantedTwice.isEmpty)
+            #expect(actual.driftedUsers == expected.driftedUsers)
+            let grants = actual.fixes.filter { $0.key.contains("|MISSED_GRANT|") }
+            let expectedGrants = expected.fixes.filter { $0.key.contains("|MISSED_GRANT|") }
+            #expect(grants.allSatisfy { expectedGrants[$0.key, default: 0] >= $0.value }, "\(grants)")
+            // A deduction the fault-free run did not make must be for a payment PortOne now reports
+            // cancelled.
+            let client = try world.simulator.client()
+            for key in actual.fixes.keys where expected.fixes[key] == nil {
+                let paymentId = String(key.split(separator: "|")[0])
+                guard case .found(let payment) = try await client.getPayment(id: paymentId) else {
+                    Issue.record("\(key): the payment is gone")
+                    continue
+                }
+                #expect(key.contains("|MISSED_REFUND|") && payment.amount.cancelled > 0, "\(key)")
+            }
+        }
+    }
+}
