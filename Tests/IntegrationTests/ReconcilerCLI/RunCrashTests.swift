@@ -56,7 +56,8 @@ import Testing
         let env = environment(crashed)
         var killed: [Int64] = []
 
-        try await world.simulator.setFaults(["latencyMs": 150])
+        // Slow enough that the scan outlasts a slow kill on a loaded machine.
+        try await world.simulator.setFaults(["latencyMs": 3000])
         let listed = try await listRequests(world.simulator)
         let scanning = try ProductProcess.start("credit-reconciler", ["run"], environment: env)
         try await Poll.until("the run asks PortOne for its first pages") {
