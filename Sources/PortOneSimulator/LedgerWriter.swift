@@ -279,10 +279,15 @@ public struct LedgerWriter: Sendable {
         }
         // Phantom grants.
         let phantoms = Int((Double(facts.count) * options.phantomGrantRate).rounded())
+        // Each unpaid payment gets at most one phantom PURCHASE: two would be a duplicate grant,
+        // which the unique PURCHASE index (and so `migrate`) refuses.
+        var phantomPaid = Set<String>()
         for k in 0..<phantoms where !order.isEmpty {
             let package = catalog[Int(rng.next() % UInt64(catalog.count))]
-            if k % 2 == 1, !unpaidWithUser.isEmpty {
-                let fact = unpaidWithUser[Int(rng.next() % UInt64(unpaidWithUser.count))]
+            let candidate =
+                k % 2 == 1 && !unpaidWithUser.isEmpty
+                ? unpaidWithUser[Int(rng.next() % UInt64(unpaidWithUser.count))] : nil
+            if let fact = candidate, phantomPaid.insert(fact.id).inserted {
                 rows.append(
                     Row(
                         id: newId(), userId: fact.userId!, amount: package.credits, type: .purchase,
