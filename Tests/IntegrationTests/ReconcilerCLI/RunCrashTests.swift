@@ -56,7 +56,7 @@ import Testing
         let env = environment(crashed)
         var killed: [Int64] = []
 
-        try await world.simulator.setFaults(["latencyMs": 150])
+        try await world.simulator.setFaults(["latencyMs": 1000])
         let listed = try await listRequests(world.simulator)
         let scanning = try ProductProcess.start("credit-reconciler", ["run"], environment: env)
         try await Poll.until("the run asks PortOne for its first pages") {
