@@ -59,10 +59,14 @@ import Testing
         try await world.simulator.setFaults(["latencyMs": 1000])
         let listed = try await listRequests(world.simulator)
         let scanning = try ProductProcess.start("credit-reconciler", ["run"], environment: env)
-        try await Poll.until("the run asks PortOne for its first pages") {
-            try await listRequests(world.simulator) > listed
+        // Watched through the database, not the simulator: a simulator whose threads all sleep in
+        // the injected latency answers the stats request only when the scan is over.
+        try await Poll.until("the run has begun (and scans PortOne, slowly)") {
+            guard scanning.isRunning else { return true }
+            return try runningRuns(b) == 1
         }
         killed.append(try await kill(scanning, on: b))
+        #expect(try await listRequests(world.simulator) > listed, "the killed run must have begun its scan")
         try await world.simulator.setFaults([:])
         #expect(try fixCount(b) == 0, "the first kill must land in the scan, before any repair")
 
@@ -157,6 +161,13 @@ import Testing
             .map { try $0.decode("id", as: Int64.self) }
         try #require(running.count == 1, "the killed run must be left 'running', found \(running)")
         return running[0]
+    }
+
+    /// Runs recorded `running` (begun, not finished).
+    static func runningRuns(_ connection: Connection) throws -> Int {
+        Int(
+            try connection.queryFirst("SELECT count(*) AS n FROM reconciler.run WHERE status = 'running'")!.decode(
+                "n", as: Int64.self))
     }
 
     static func fixCount(_ connection: Connection) throws -> Int {
