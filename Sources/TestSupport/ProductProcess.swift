@@ -58,6 +58,43 @@ public enum ProductProcess {
             try? FileManager.default.removeItem(at: folder)
             throw error
         }
-        return RunningProduct(process: process, folder: folder, outURL: outURL, errURL: errURL, out: out, err: err)
+        return RunningProduct(
+            process: process, folder: folder, outURL: outURL, errURL: errURL, out: out, err: err,
+            secrets: secrets(in: environment))
+    }
+
+    /// The secrets a child was given, by the variable that carried them: `PORTONE_API_SECRET` and
+    /// the password inside `DATABASE_URL` (URL or conninfo form). Values under 8 characters are
+    /// left out (too likely to occur in output by chance).
+    static func secrets(in environment: [String: String]) -> [String: String] {
+        var found: [String: String] = [:]
+        if let secret = environment["PORTONE_API_SECRET"] { found["PORTONE_API_SECRET"] = secret }
+        if let url = environment["DATABASE_URL"] {
+            if let range = url.range(of: "password=") {
+                found["DATABASE_URL password"] = String(url[range.upperBound...].prefix { $0 != " " && $0 != "&" })
+            } else if let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") {
+                let userInfo = url[scheme.upperBound..<at]
+                if let colon = userInfo.firstIndex(of: ":") {
+                    found["DATABASE_URL password"] = String(userInfo[userInfo.index(after: colon)...])
+                }
+            }
+        }
+        return found.filter { $0.value.count >= 8 }
+    }
+}
+
+/// A child process printed a secret it was given: `waitForExit()` throws this instead of
+/// returning the output, so every test that runs the binary checks for leaks.
+public struct SecretLeak: Error, CustomStringConvertible {
+    /// Which secret (the variable's name, never the value).
+    public var variable: String
+    /// Where it appeared.
+    public var stream: String
+    /// The command line that leaked it.
+    public var arguments: [String]
+
+    /// One line naming the secret's variable, the stream and the command.
+    public var description: String {
+        "the child process printed the value of \(variable) on \(stream) (arguments: \(arguments))"
     }
 }

@@ -19,8 +19,13 @@ public final class RunningProduct {
     private let out: FileHandle
     private let err: FileHandle
     private var outcome: ProductProcess.Outcome?
+    private let secrets: [String: String]
 
-    init(process: Process, folder: URL, outURL: URL, errURL: URL, out: FileHandle, err: FileHandle) {
+    init(
+        process: Process, folder: URL, outURL: URL, errURL: URL, out: FileHandle, err: FileHandle,
+        secrets: [String: String]
+    ) {
+        self.secrets = secrets
         self.process = process
         self.pid = process.processIdentifier
         self.folder = folder
@@ -41,6 +46,9 @@ public final class RunningProduct {
 
     /// Waits for the child to exit and returns its status (`-1`… for a signal: see
     /// `wasKilled`) and everything it printed.
+    ///
+    /// - Throws: ``SecretLeak`` when the output holds a secret the child was given in its
+    ///   environment (`PORTONE_API_SECRET`, the `DATABASE_URL` password).
     public func waitForExit() throws -> ProductProcess.Outcome {
         if let outcome { return outcome }
         process.waitUntilExit()
@@ -51,6 +59,12 @@ public final class RunningProduct {
             status: process.terminationStatus,
             standardOutput: try String(contentsOf: outURL, encoding: .utf8),
             standardError: try String(contentsOf: errURL, encoding: .utf8))
+        for (variable, secret) in secrets.sorted(by: { $0.key < $1.key }) {
+            for (stream, text) in [("stdout", finished.standardOutput), ("stderr", finished.standardError)]
+            where text.contains(secret) {
+                throw SecretLeak(variable: variable, stream: stream, arguments: process.arguments ?? [])
+            }
+        }
         outcome = finished
         return finished
     }

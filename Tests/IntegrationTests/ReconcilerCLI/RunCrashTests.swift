@@ -56,22 +56,31 @@ import Testing
         let env = environment(crashed)
         var killed: [Int64] = []
 
-        // Slow enough that the scan outlasts a slow kill on a loaded machine.
-        try await world.simulator.setFaults(["latencyMs": 3000])
+        try await world.simulator.setFaults(["latencyMs": 1000])
         let listed = try await listRequests(world.simulator)
         let scanning = try ProductProcess.start("credit-reconciler", ["run"], environment: env)
-        try await Poll.until("the run asks PortOne for its first pages") {
-            try await listRequests(world.simulator) > listed
+        // Watched through the database, not the simulator: a simulator whose threads all sleep in
+        // the injected latency answers the stats request only when the scan is over.
+        try await Poll.until("the run has begun (and scans PortOne, slowly)") {
+            guard scanning.isRunning else { return true }
+            return try runningRuns(b) == 1
         }
         killed.append(try await kill(scanning, on: b))
+        #expect(try await listRequests(world.simulator) > listed, "the killed run must have begun its scan")
         try await world.simulator.setFaults([:])
         #expect(try fixCount(b) == 0, "the first kill must land in the scan, before any repair")
 
+        // Repairs re-fetch each payment first: a little latency keeps a run in its repairs long
+        // enough for each kill to land there, however fast batched repairs are.
+        try await world.simulator.setFaults(["latencyMs": 25])
         for target in [1, repairs / 2, repairs * 4 / 5] {
+            let before = try fixCount(b)
             let running = try ProductProcess.start("credit-reconciler", ["run"], environment: env)
-            try await Poll.until("\(target) repairs are committed") {
+            // This run's own repairs: earlier runs' fixes already count toward `target`.
+            try await Poll.until("\(target) repairs are committed, one at least by this run") {
                 guard running.isRunning else { return true }
-                return try fixCount(b) >= target
+                let count = try fixCount(b)
+                return count >= target && count > before
             }
             #expect(running.isRunning, "the run ended before the kill at \(target) repairs")
             let runId = try await kill(running, on: b)
@@ -81,6 +90,7 @@ import Testing
             killed.append(runId)
             print("crash test: killed run \(runId) at \(try fixCount(b)) of \(repairs) repairs")
         }
+        try await world.simulator.setFaults([:])
 
         // Last, a kill inside a repair transaction: an uncommitted PURCHASE of a payment still to
         // repair (a webhook that has not committed yet) blocks the run's write statement on the
@@ -158,6 +168,13 @@ import Testing
             .map { try $0.decode("id", as: Int64.self) }
         try #require(running.count == 1, "the killed run must be left 'running', found \(running)")
         return running[0]
+    }
+
+    /// Runs recorded `running` (begun, not finished).
+    static func runningRuns(_ connection: Connection) throws -> Int {
+        Int(
+            try connection.queryFirst("SELECT count(*) AS n FROM reconciler.run WHERE status = 'running'")!.decode(
+                "n", as: Int64.self))
     }
 
     static func fixCount(_ connection: Connection) throws -> Int {

@@ -4,6 +4,7 @@ import PortOne
 import Postgres
 import ReconcilerCore
 import ReconcilerEngine
+import Synchronization
 import TestSupport
 import Testing
 
@@ -149,6 +150,60 @@ import Testing
                 }
                 #expect(key.contains("|MISSED_REFUND|") && payment.amount.cancelled > 0, "\(key)")
             }
+        }
+    }
+
+    /// A payment seen PAID in the scan but READY (not paid) when the run fetches it again just
+    /// before its repair: no grant. The payments are changed from the run's progress callback
+    /// at its first repair, so every later grant is decided on the changed payment.
+    @Test func aPaymentNoLongerPaidAtReFetchIsNotGranted() async throws {
+        let world = try await ChaosWorld.generate(payments: Self.payments, seed: 94, end: World.worldEnd)
+        defer { world.close() }
+        let missed = Set(world.mistakes("MISSED_GRANT").compactMap(\.paymentId))
+        try #require(missed.count >= 5)
+        var changed: [[String: Any]] = []
+        for id in missed.sorted() {
+            var payment = try await world.simulator.control(.get, "/payments/\(id)")
+            guard payment["status"] as? String == "PAID" else { continue }
+            payment["status"] = "READY"
+            payment["paidAt"] = nil
+            payment["pgTxId"] = nil
+            payment["receiptUrl"] = nil
+            changed.append(payment)
+        }
+        try #require(changed.count >= 5)
+        let body = try JSONSerialization.data(withJSONObject: ["payments": changed])
+        let simulator = world.simulator
+        try await TestDatabase.withFresh(schema: .app) { database in
+            try world.load(into: database)
+            let appliedWhenChanged = Mutex<Int?>(nil)
+            let control = RunControl { progress in
+                guard progress.phase == .repairing else { return }
+                let first = appliedWhenChanged.withLock { value -> Bool in
+                    guard value == nil else { return false }
+                    value = progress.repairsApplied
+                    return true
+                }
+                guard first else { return }
+                // Blocks the run (on purpose) until the payments have changed.
+                let done = DispatchSemaphore(value: 0)
+                Task.detached {
+                    let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any]
+                    _ = try? await simulator.control(.post, "/_simulator/payments", object ?? [:])
+                    done.signal()
+                }
+                done.wait()
+            }
+            let result = try await World.engine(simulator, database).run(RunRequest(), control: control)
+            let before = try #require(appliedWhenChanged.withLock { $0 })
+            let changedIds = Set(changed.compactMap { $0["id"] as? String })
+            let granted = result.fixes.filter { $0.kind == .missedGrant && changedIds.contains($0.paymentId) }
+            #expect(granted.count <= before, "granted after the change: \(granted.map(\.paymentId))")
+            #expect(result.fixes.count > before, "the run must go on repairing after the change")
+            let state = try Self.endState(database)
+            #expect(state.paymentsGrantedTwice.isEmpty)
+            let refunds = result.fixes.filter { $0.kind == .missedRefund && changedIds.contains($0.paymentId) }
+            #expect(refunds.isEmpty)
         }
     }
 }
