@@ -65,12 +65,13 @@ import Testing
     @Test func sigtermDuringALongRunFinishesTheRepairInProgressAndRecordsTheRunAborted() async throws {
         try await TestDatabase.withFresh(schema: .app) { database in
             let (simulator, expected) = try await World.world(
-                payments: 800, seed: 43, database: database, end: .init(Date().addingTimeInterval(-3600)))
+                payments: 800, seed: 43, database: database, end: .init(Date().addingTimeInterval(-3600)),
+                extra: ["--lost-grant-rate", "0.3"])
             defer { simulator.stop() }
             let config = try RunCommandTests.configFile()
             defer { try? FileManager.default.removeItem(at: config) }
-            // Every PortOne request takes a while: the repairs (one look-up each) take many seconds.
-            try await simulator.setFaults(["latencyMs": 150])
+            // Every PortOne request takes a while: the (batched) repairs, each re-fetched, take seconds.
+            try await simulator.setFaults(["latencyMs": 400])
             let listener = try NotifyListener()
             let daemon = try Self.start(simulator, database, config: config, listener: listener)
             #expect(listener.next(containing: "READY=1") != nil, "\(daemon.standardError)")

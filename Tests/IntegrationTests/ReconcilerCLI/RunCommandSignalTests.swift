@@ -12,11 +12,14 @@ import Testing
     @Test func sigtermDuringTheRepairsRecordsTheRunAbortedAndExitsZero() async throws {
         try await TestDatabase.withFresh(schema: .app) { database in
             let (simulator, expected) = try await World.world(
-                payments: 800, seed: 47, database: database, end: .init(Date().addingTimeInterval(-3600)))
+                payments: 800, seed: 47, database: database, end: .init(Date().addingTimeInterval(-3600)),
+                extra: ["--lost-grant-rate", "0.3"])
             defer { simulator.stop() }
             let config = try RunCommandTests.configFile()
             defer { try? FileManager.default.removeItem(at: config) }
-            try await simulator.setFaults(["latencyMs": 150])
+            // Slow re-fetches keep the run in its (batched) repairs for seconds, so the signal lands
+            // there even on a loaded machine.
+            try await simulator.setFaults(["latencyMs": 400])
             let run = try BackgroundProduct(
                 "credit-reconciler", ["run", "--trigger", "timer"],
                 environment: RunCommandTests.environment(simulator, database, configFile: config))
