@@ -60,8 +60,8 @@ struct ReportTally {
         let cancelled = Reconciler.succeededCancellationTotal(of: payment)
         if moneyCounts {
             reconciliation.paidPayments += 1
-            reconciliation.paidKRW += payment.totalAmount
-            reconciliation.cancelledKRW += cancelled
+            Self.add(&reconciliation.paidKRW, payment.totalAmount)
+            Self.add(&reconciliation.cancelledKRW, cancelled)
         }
         let ledger = outcome.actualGrant - outcome.actualDeduction
         let kind = outcome.discrepancies.first?.kind.rawValue
@@ -84,7 +84,7 @@ struct ReportTally {
             let date = ReportTime.kstDate(paidAt)
             var day = days[date] ?? RunReport.Day(date: date)
             day.paidPayments += 1
-            day.paidKRW += payment.totalAmount
+            Self.add(&day.paidKRW, payment.totalAmount)
             day.creditsDue += outcome.expectedGrant ?? 0
             if outcome.actualGrant > 0 {
                 day.grantedPayments += 1
@@ -98,7 +98,7 @@ struct ReportTally {
                 let at = cancellation.cancelledAt ?? cancellation.requestedAt
                 guard inWindow(at) else { continue }
                 let date = ReportTime.kstDate(at)
-                days[date, default: RunReport.Day(date: date)].cancelledKRW += cancellation.totalAmount
+                Self.add(&days[date, default: RunReport.Day(date: date)].cancelledKRW, cancellation.totalAmount)
             }
         }
         if !outcome.repairs.isEmpty || !outcome.discrepancies.isEmpty {
@@ -181,8 +181,16 @@ struct ReportTally {
     private func add(_ lines: inout [String: RunReport.Line], key: String, krw: Int64, credits: Int64) {
         var line = lines[key] ?? RunReport.Line(key: key, payments: 0, krw: 0, credits: 0)
         line.payments += 1
-        line.krw += krw
+        Self.add(&line.krw, krw)
         line.credits += credits
         lines[key] = line
+    }
+
+    /// Adds a PortOne amount to a report total, saturating: a payment claiming an absurd amount
+    /// (near Int64.max, as a hostile or broken answer can) must not crash the run with an
+    /// arithmetic overflow; its own discrepancy says what is wrong with it.
+    static func add(_ total: inout Int64, _ amount: Int64) {
+        let (sum, overflow) = total.addingReportingOverflow(amount)
+        total = overflow ? (amount > 0 ? .max : .min) : sum
     }
 }

@@ -52,7 +52,9 @@ import Testing
                 let b = try restarted.connect(configuration: ConnectionConfiguration(applicationName: "restart-test"))
                 defer { b.close() }
                 let environment = RunCommandTests.environment(world.simulator, restarted, configFile: config)
-                if phase == .scan { try await world.simulator.setFaults(["latencyMs": 2000]) }
+                // Slow enough that the phase outlasts the poll on a loaded machine: the scan waits on
+                // each page, the (batched) repairs on re-fetching each payment.
+                try await world.simulator.setFaults(["latencyMs": phase == .scan ? 2000 : 50])
                 let listed = try await Crash.listRequests(world.simulator)
                 let running = try ProductProcess.start("credit-reconciler", ["run"], environment: environment)
                 try await Poll.until("the run reaches its \(phase.rawValue)") {
