@@ -138,23 +138,9 @@ public struct CursorQuery: Sendable, Hashable {
 
 /// Small JSON and URL writing helpers with exact, testable output.
 public enum JSONText {
-    /// A JSON string literal with the required escapes.
+    /// A JSON string literal with the required escapes (the core's serializer writes it).
     public static func string(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        JSONValue.string(value).serialized()
     }
 
     /// A JSON object from already-encoded values, in the given key order.
