@@ -16,8 +16,10 @@ public struct PortOneConfiguration: Sendable {
     public var http: HTTPClientConfiguration
 
     /// Requests in flight at once by default: the scan's sub-windows plus the payments fetched
-    /// again before their repairs (each request waits about one round trip to PortOne).
-    public static let concurrentRequests = 16
+    /// again before their repairs (each request waits about one round trip to PortOne, on a
+    /// worker thread that costs little while it waits). The engine only uses this many when a
+    /// run has thousands of repairs (`--max-fixes`); a nightly run of a few hundred stays far below.
+    public static let concurrentRequests = 128
 
     /// The production API root.
     public static let defaultBaseURL = "https://api.portone.io"

@@ -25,7 +25,11 @@ public final class ReconciliationEngine {
         /// Sub-windows scanned concurrently.
         public var scanParallelism = 4
         /// Payments looked up by id concurrently (within the client's `concurrentRequests`).
-        public var lookupParallelism = 16
+        public var lookupParallelism = 32
+        /// Batches of repairs whose payments are fetched again ahead of the batch being written
+        /// (each `lookupParallelism` wide): with PortOne a round trip away, the fetches for the
+        /// next batches overlap the writes instead of stalling them.
+        public var refetchDepth = 4
         /// Repair units applied per transaction (`RepairWriter.apply(units:decide:)`); each is
         /// still re-fetched and re-decided on data read under the balance locks.
         public var repairBatchSize = 200

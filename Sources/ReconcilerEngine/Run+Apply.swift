@@ -38,27 +38,51 @@ extension Run {
             pending.filter { $0.repairs.contains { $0.kind == .missedGrant } }
             + pending.filter { !$0.repairs.contains { $0.kind == .missedGrant } }
         let batches = Self.repairBatches(grantsFirst, size: engine.settings.repairBatchSize)
-        // The next batch's payments are fetched again while the current batch is written.
-        var prefetch: Task<[PaymentLookup], any Error>? = batches.first.map { prefetchTask($0) }
+        // The next batches' payments are fetched again while the current batch is written: over
+        // the Internet each fetch waits a round trip, so several batches are in flight at once.
+        var prefetches: [Task<[PaymentLookup], any Error>] = []
+        var nextPrefetch = 0
+        func refill() {
+            while prefetches.count < max(1, engine.settings.refetchDepth), nextPrefetch < batches.count {
+                prefetches.append(prefetchTask(batches[nextPrefetch]))
+                nextPrefetch += 1
+            }
+        }
+        func cancelPrefetches() {
+            for task in prefetches { task.cancel() }
+        }
+        refill()
         var done = 0
-        for (index, batch) in batches.enumerated() {
-            let fetching = prefetch!
+        for batch in batches {
+            let fetching = prefetches.removeFirst()
             // Between repair transactions only: the one in progress always commits or rolls back whole.
             do {
                 try checkStop()
             } catch {
                 fetching.cancel()
+                cancelPrefetches()
                 throw error
             }
             // A cancelled run (a stop after its grace period) ends the wait on PortOne too.
-            let lookups = try await withTaskCancellationHandler {
-                try await fetching.value
-            } onCancel: {
-                fetching.cancel()
+            let lookups: [PaymentLookup]
+            do {
+                lookups = try await withTaskCancellationHandler {
+                    try await fetching.value
+                } onCancel: {
+                    fetching.cancel()
+                }
+                try checkStop()
+            } catch {
+                cancelPrefetches()
+                throw error
             }
-            try checkStop()
-            prefetch = index + 1 < batches.count ? prefetchTask(batches[index + 1]) : nil
-            try await apply(batch, lookups: lookups, with: writer)
+            refill()
+            do {
+                try await apply(batch, lookups: lookups, with: writer)
+            } catch {
+                cancelPrefetches()
+                throw error
+            }
             let before = done
             done += batch.count
             reportProgress(.repairing)

@@ -198,10 +198,17 @@ import Testing
             let before = try #require(appliedWhenChanged.withLock { $0 })
             let changedIds = Set(changed.compactMap { $0["id"] as? String })
             let granted = result.fixes.filter { $0.kind == .missedGrant && changedIds.contains($0.paymentId) }
-            // The next batch's payments are re-fetched while a batch is written: when the change
-            // lands after the first batch (1 payment), the second batch (2 payments) may already
-            // have been fetched as PAID. Every payment fetched after the change must not be granted.
-            #expect(granted.count <= before + 2, "granted after the change: \(granted.map(\.paymentId))")
+            // The next batches' payments are re-fetched while a batch is written: when the change
+            // lands after the first batch (1 payment), the next `refetchDepth` batches (2, 4, 8, …
+            // payments) may already have been fetched as PAID. Every payment fetched after the
+            // change must not be granted.
+            let settings = ReconciliationEngine.Settings(
+                configuration: Configuration(catalog: World.catalog), storeId: "", databaseURL: database.url)
+            let fetchedAhead = (1...max(1, settings.refetchDepth)).reduce(0) {
+                $0 + min(settings.repairBatchSize, 1 << $1)
+            }
+            #expect(
+                granted.count <= before + fetchedAhead, "granted after the change: \(granted.map(\.paymentId))")
             #expect(result.fixes.count > before, "the run must go on repairing after the change")
             let state = try Self.endState(database)
             #expect(state.paymentsGrantedTwice.isEmpty)
