@@ -49,7 +49,7 @@ let package = Package(
                 "ReconcilerCore", "ReconcilerEngine", "PortOne", "LedgerStore", "Reports", "Postgres", "HTTP",
             ]
         ),
-        .executableTarget(name: "credit-reconciler", dependencies: ["ReconcilerCLI"]),
+        .executableTarget(name: "credit-reconciler", dependencies: ["ReconcilerCLI", "ReconcilerEngine"]),
         .target(name: "PortOneSimulator", dependencies: ["ReconcilerCore"]),
         .executableTarget(name: "portone-simulator", dependencies: ["PortOneSimulator"]),
         .executableTarget(

@@ -11,6 +11,12 @@ extension JSONValue {
         return output
     }
 
+    /// Appends the same text as ``serialized()`` to `output`: a large document can then be
+    /// written part by part without building one tree of all of it.
+    public func serialize(into output: inout String) {
+        Self.write(self, into: &output)
+    }
+
     private static func write(_ value: JSONValue, into output: inout String) {
         switch value {
         case .null:

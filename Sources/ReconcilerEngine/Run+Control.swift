@@ -31,7 +31,7 @@ extension Run {
             try recorder.finish(
                 handle.runId, outcome: .aborted, totalsJSON: totals.json, error: Self.abortedError,
                 reportJSON: report?.json, finishedAt: report?.finishedAt)
-            if let report { writeReportFiles(report.document) }
+            if let report { writeReportFiles(report.report, json: report.json) }
         } catch {
             throw RunFailure.failed(
                 "run \(handle.runId) was stopped on request but could not be recorded as aborted (\(error)); the next run marks it abandoned"

@@ -8,7 +8,7 @@ extension Run {
     ///
     /// For a run that did not succeed, what the database cannot tell any more is left out
     /// rather than failing again.
-    func buildReport(status: RunOutcome, error: String?) throws -> (document: JSONValue, json: String, finishedAt: Date)
+    func buildReport(status: RunOutcome, error: String?) throws -> (report: RunReport, json: String, finishedAt: Date)
     {
         let finishedAt = Date()
         let seen: [StoredDiscrepancy]
@@ -60,18 +60,22 @@ extension Run {
             openDiscrepancies: openCounts.map {
                 RunReport.OpenCount(kind: $0.kind, severity: $0.severity, count: $0.count)
             }, locale: configuration.reports.locale)
-        let document = report.document
-        return (document, document.serialized(), finishedAt)
+        return (report, report.serializedDocument, finishedAt)
     }
 
     /// Writes the report files the settings ask for and the metrics file, and keeps the
     /// document for the notification. A failure is logged, not fatal: the report stays in the
-    /// database and `credit-reconciler report` renders it again.
-    func writeReportFiles(_ document: JSONValue) {
+    /// database and `credit-reconciler report` renders it again. The document's tree is built
+    /// only when one of them needs it (`json` is already its text).
+    func writeReportFiles(_ report: RunReport, json: String) {
+        let directory = engine.settings.reportDirectory
+        guard directory != nil || configuration.metricsTextfile != nil || configuration.notifyWebhookURL != nil else {
+            return
+        }
+        let document = report.document
         notification = document
         defer { writeMetrics(document) }
-        guard let directory = engine.settings.reportDirectory else { return }
-        let json = document.serialized()
+        guard let directory else { return }
         let files = engine.settings.reportFormats.compactMap(ReportFormat.init(rawValue:)).map { format in
             (name: format.fileName(runId: runId), content: format.render(document, json: json))
         }

@@ -114,6 +114,7 @@ final class Run {
                     "origin": window.origin.rawValue,
                 ])
             try await scan(window)
+            ProcessMemory.releaseFreed()
             try await lookUpLedgerPayments(window)
         } else {
             engine.event(
@@ -137,7 +138,8 @@ final class Run {
         let report = try buildReport(status: .succeeded, error: nil)
         try recorder.finish(
             runId, outcome: .succeeded, totalsJSON: totals.json, reportJSON: report.json, finishedAt: report.finishedAt)
-        writeReportFiles(report.document)
+        writeReportFiles(report.report, json: report.json)
+        ProcessMemory.releaseFreed()
         engine.event(
             .notice, "run succeeded",
             [
@@ -172,7 +174,7 @@ final class Run {
             try recorder.finish(
                 handle.runId, outcome: .failed, totalsJSON: totals.json, error: failure.description,
                 reportJSON: report?.json, finishedAt: report?.finishedAt)
-            if let report { writeReportFiles(report.document) }
+            if let report { writeReportFiles(report.report, json: report.json) }
         } catch {
             engine.event(
                 .error, "run could not be recorded as failed; the next run marks it abandoned",

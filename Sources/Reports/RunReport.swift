@@ -382,6 +382,51 @@ public struct RunReport: Sendable {
     /// `plannedFixes[]`, `changes`, `reconciliation`, `daily[]`, `openDiscrepancies[]` and
     /// `locale`. Times are UTC RFC 3339 with milliseconds.
     public var document: JSONValue {
+        var fields: [String: JSONValue] = [:]
+        for (key, member) in members { fields[key] = member.value }
+        return .object(fields)
+    }
+
+    /// Exactly `document.serialized()`, written member by member and entry by entry: a run with
+    /// tens of thousands of repairs never holds the tree of all of them, only the text.
+    public var serializedDocument: String {
+        var output = ""
+        output += "{"
+        let ordered = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        for (index, (key, member)) in ordered.enumerated() {
+            if index > 0 { output += "," }
+            JSONValue.string(key).serialize(into: &output)
+            output += ":"
+            switch member {
+            case .value(let value): value.serialize(into: &output)
+            case .entries(let count, let entry):
+                output += "["
+                for position in 0..<count {
+                    if position > 0 { output += "," }
+                    entry(position).serialize(into: &output)
+                }
+                output += "]"
+            }
+        }
+        output += "}"
+        return output
+    }
+
+    /// A top-level member of the document: a value, or an array built one entry at a time.
+    private enum Member {
+        case value(JSONValue)
+        case entries(Int, (Int) -> JSONValue)
+
+        var value: JSONValue {
+            switch self {
+            case .value(let value): value
+            case .entries(let count, let entry): .array((0..<count).map(entry))
+            }
+        }
+    }
+
+    /// The document's top-level members.
+    private var members: [(key: String, member: Member)] {
         var runFields: [String: JSONValue] = [
             "id": .integer(run.id), "trigger": .string(run.trigger), "mode": .string(run.mode),
             "window": .object(["from": Self.time(run.windowFrom), "until": Self.time(run.windowUntil)]),
@@ -390,60 +435,67 @@ public struct RunReport: Sendable {
         ]
         if let paymentIds = run.paymentIds { runFields["paymentIds"] = .array(paymentIds.map { .string($0) }) }
         var changes = ["new": 0, "recurring": 0, "closed": 0]
-        let entries = discrepancies.map { entry -> JSONValue in
-            let change = Self.change(of: entry, runId: run.id)
-            changes[change, default: 0] += 1
-            return .object([
-                "id": .integer(entry.id), "kind": .string(entry.kind), "severity": .string(entry.severity),
-                "status": .string(entry.status), "paymentId": Self.text(entry.paymentId),
-                "userId": Self.text(entry.userId), "expected": entry.expected, "actual": entry.actual,
-                "firstSeenRunId": .integer(entry.firstSeenRunId), "occurrences": .integer(Int64(entry.occurrences)),
-                "detail": .string(entry.detail), "userEmail": Self.text(entry.userEmail),
-                "payment": Self.json(entry.payment), "change": .string(change),
-                "lastSeenRunId": entry.lastSeenRunId.map { .integer($0) } ?? .null,
-                "closedRunId": entry.closedRunId.map { .integer($0) } ?? .null,
-                "resolutionNote": Self.text(entry.resolutionNote),
-                "reviewerAction": Self.text(DiscrepancyKind(rawValue: entry.kind)?.reviewerAction),
-            ])
-        }
-        var fields: [String: JSONValue] = [
-            "run": .object(runFields),
-            "totals": totals,
-            "fixes": .array(
-                fixes.map { fix in
-                    .object([
-                        "kind": .string(fix.kind), "paymentId": .string(fix.paymentId), "userId": .string(fix.userId),
-                        "credits": .integer(fix.credits), "creditTransactionId": .string(fix.creditTransactionId),
-                        "balanceBefore": .integer(fix.balanceBefore), "balanceAfter": .integer(fix.balanceAfter),
-                        "cancellationId": Self.text(fix.cancellationId), "userEmail": Self.text(fix.userEmail),
-                        "payment": Self.json(fix.payment),
-                        "action": .string(fix.kind == "MISSED_REFUND" ? "deducted" : "granted"),
-                    ])
-                }),
-            "plannedFixes": .array(
-                plannedFixes.map { planned in
-                    let repair = planned.repair
-                    return .object([
-                        "kind": .string(repair.kind.rawValue), "paymentId": .string(repair.paymentId),
-                        "userId": .string(repair.userId), "packageId": .string(repair.packageId),
-                        "credits": .integer(repair.credits), "cancellationId": Self.text(repair.cancellationId),
-                        "reason": .string(planned.reason), "userEmail": Self.text(planned.userEmail),
-                        "payment": Self.json(planned.payment),
-                    ])
-                }),
-            "discrepancies": .array(entries),
-            "changes": .object(changes.mapValues { .integer(Int64($0)) }),
-            "daily": .array(daily.map(Self.json)),
-            "openDiscrepancies": .array(
-                openDiscrepancies.map {
-                    .object([
-                        "kind": .string($0.kind), "severity": .string($0.severity), "count": .integer(Int64($0.count)),
-                    ])
-                }),
-            "locale": .string(locale),
+        for entry in discrepancies { changes[Self.change(of: entry, runId: run.id), default: 0] += 1 }
+        let (runId, discrepancies, fixes, plannedFixes) = (run.id, discrepancies, fixes, plannedFixes)
+        return [
+            ("run", .value(.object(runFields))),
+            ("totals", .value(totals)),
+            ("fixes", .entries(fixes.count) { Self.json(fixes[$0]) }),
+            ("plannedFixes", .entries(plannedFixes.count) { Self.json(plannedFixes[$0]) }),
+            ("discrepancies", .entries(discrepancies.count) { Self.json(discrepancies[$0], runId: runId) }),
+            ("changes", .value(.object(changes.mapValues { .integer(Int64($0)) }))),
+            ("daily", .value(.array(daily.map(Self.json)))),
+            (
+                "openDiscrepancies",
+                .value(
+                    .array(
+                        openDiscrepancies.map {
+                            .object([
+                                "kind": .string($0.kind), "severity": .string($0.severity),
+                                "count": .integer(Int64($0.count)),
+                            ])
+                        }))
+            ),
+            ("locale", .value(.string(locale))),
+            ("reconciliation", .value(reconciliation.map(Self.json) ?? .null)),
         ]
-        fields["reconciliation"] = reconciliation.map(Self.json) ?? .null
-        return .object(fields)
+    }
+
+    static func json(_ entry: Entry, runId: Int64) -> JSONValue {
+        .object([
+            "id": .integer(entry.id), "kind": .string(entry.kind), "severity": .string(entry.severity),
+            "status": .string(entry.status), "paymentId": text(entry.paymentId),
+            "userId": text(entry.userId), "expected": entry.expected, "actual": entry.actual,
+            "firstSeenRunId": .integer(entry.firstSeenRunId), "occurrences": .integer(Int64(entry.occurrences)),
+            "detail": .string(entry.detail), "userEmail": text(entry.userEmail),
+            "payment": json(entry.payment), "change": .string(change(of: entry, runId: runId)),
+            "lastSeenRunId": entry.lastSeenRunId.map { .integer($0) } ?? .null,
+            "closedRunId": entry.closedRunId.map { .integer($0) } ?? .null,
+            "resolutionNote": text(entry.resolutionNote),
+            "reviewerAction": text(DiscrepancyKind(rawValue: entry.kind)?.reviewerAction),
+        ])
+    }
+
+    static func json(_ fix: Fix) -> JSONValue {
+        .object([
+            "kind": .string(fix.kind), "paymentId": .string(fix.paymentId), "userId": .string(fix.userId),
+            "credits": .integer(fix.credits), "creditTransactionId": .string(fix.creditTransactionId),
+            "balanceBefore": .integer(fix.balanceBefore), "balanceAfter": .integer(fix.balanceAfter),
+            "cancellationId": text(fix.cancellationId), "userEmail": text(fix.userEmail),
+            "payment": json(fix.payment),
+            "action": .string(fix.kind == "MISSED_REFUND" ? "deducted" : "granted"),
+        ])
+    }
+
+    static func json(_ planned: PlannedFix) -> JSONValue {
+        let repair = planned.repair
+        return .object([
+            "kind": .string(repair.kind.rawValue), "paymentId": .string(repair.paymentId),
+            "userId": .string(repair.userId), "packageId": .string(repair.packageId),
+            "credits": .integer(repair.credits), "cancellationId": text(repair.cancellationId),
+            "reason": .string(planned.reason), "userEmail": text(planned.userEmail),
+            "payment": json(planned.payment),
+        ])
     }
 
     static func time(_ date: Date?) -> JSONValue {
