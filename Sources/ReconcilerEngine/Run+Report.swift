@@ -8,8 +8,7 @@ extension Run {
     ///
     /// For a run that did not succeed, what the database cannot tell any more is left out
     /// rather than failing again.
-    func buildReport(status: RunOutcome, error: String?) throws -> (report: RunReport, json: String, finishedAt: Date)
-    {
+    func buildReport(status: RunOutcome, error: String?) throws -> (report: RunReport, json: String, finishedAt: Date) {
         let finishedAt = Date()
         let seen: [StoredDiscrepancy]
         if status == .succeeded {
