@@ -3,7 +3,7 @@
 ///
 /// Two independently salted SipHash-1-3 values per id: a false "already seen" needs both
 /// 64-bit halves to collide, about 10⁻²⁷ for a million ids.
-public struct PaymentIdSet: Sendable {
+public struct PaymentIdSet: Sendable, Hashable {
     private struct Fingerprint: Hashable, Sendable {
         let high: UInt64
         let low: UInt64

@@ -11,4 +11,7 @@ public struct PaymentScanSummary: Sendable, Hashable {
     /// Items skipped because their id was already handed over (page boundaries, payments that
     /// changed status during the scan).
     public var duplicatesSkipped: Int = 0
+    /// Every payment id the scan handed over (payments and undecodable items with an id), so
+    /// the caller need not keep a second set of a million ids.
+    public var seen = PaymentIdSet()
 }

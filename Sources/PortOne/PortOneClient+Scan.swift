@@ -74,6 +74,7 @@ extension PortOneClient {
                 }
             }
         }
+        summary.seen = seen
         return summary
     }
 

@@ -21,10 +21,8 @@ extension Run {
             for item in page.items {
                 switch item {
                 case .success(let payment):
-                    seenPayments.insert(payment.id)
                     payments.append(payment.facts)
                 case .failure(let failure):
-                    if let id = failure.paymentId { seenPayments.insert(id) }
                     failures.append(failure)
                 }
             }
@@ -41,6 +39,8 @@ extension Run {
                     ])
             }
         }
+        // The client's set of handed-over ids, instead of a second set of a million ids.
+        seenPayments = summary.seen
         engine.event(
             .info, "scan done",
             [

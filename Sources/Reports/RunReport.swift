@@ -391,6 +391,9 @@ public struct RunReport: Sendable {
     /// tens of thousands of repairs never holds the tree of all of them, only the text.
     public var serializedDocument: String {
         var output = ""
+        // Generous on purpose: pages of the buffer never written are never resident, while
+        // growing by doubling would copy tens of megabytes and hold both copies for a moment.
+        output.reserveCapacity(65_536 + 1_500 * (fixes.count + plannedFixes.count) + 4_000 * discrepancies.count)
         output += "{"
         let ordered = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
         for (index, (key, member)) in ordered.enumerated() {
