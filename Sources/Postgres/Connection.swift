@@ -267,13 +267,23 @@ public final class Connection {
         return QueryResult(rows: rows, commandTag: tag, affectedRows: affected, columnNames: names)
     }
 
+    /// Calls `body` with C pointers to `texts`, borrowing each string's own UTF-8 storage (no
+    /// copy: a run's report can be tens of megabytes and libpq copies it once more anyway).
     private func withParameterPointers<T>(
         _ texts: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) throws -> T
     ) throws -> T {
-        let copies: [UnsafeMutablePointer<CChar>?] = texts.map { $0.map { strdup($0) } ?? nil }
-        defer { for copy in copies { free(copy) } }
-        let pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
-        return try pointers.withUnsafeBufferPointer { try body($0.baseAddress) }
+        var pointers: [UnsafePointer<CChar>?] = Array(repeating: nil, count: texts.count)
+        func borrow(from index: Int) throws -> T {
+            guard index < texts.count else {
+                return try pointers.withUnsafeBufferPointer { try body($0.baseAddress) }
+            }
+            guard let text = texts[index] else { return try borrow(from: index + 1) }
+            return try text.withCString { pointer in
+                pointers[index] = pointer
+                return try borrow(from: index + 1)
+            }
+        }
+        return try borrow(from: 0)
     }
 
     private func configureSession() throws {

@@ -13,13 +13,15 @@ struct ReportTally {
     var reconciliation = RunReport.Reconciliation()
     var undecided: [String: RunReport.Line] = [:]
     var gaps: [String: RunReport.Line] = [:]
-    var days: [String: RunReport.Day] = [:]
+    /// By KST day number (days since 1970-01-01 in KST): a million payments are counted without
+    /// formatting a million dates.
+    var days: [Int64: RunReport.Day] = [:]
     /// The payments with a repair or a discrepancy, as PortOne reported them.
     var payments: [String: RunReport.Payment] = [:]
     /// E-mails of the users of those payments (and of balance drifts).
     var emails: [String: String] = [:]
     /// The KST day a repaired payment was paid on, when it falls in the window.
-    var paidDays: [String: String] = [:]
+    var paidDays: [String: Int64] = [:]
     /// For payments whose repairs are decided again before they are written: what the repairs
     /// leave between due and the ledger, by kind; replaced by the fresh decision's.
     var deferredGaps: [String: (key: String, credits: Int64)] = [:]
@@ -31,13 +33,26 @@ struct ReportTally {
             // Every day of the window, so the chart has no holes (a --full window is a year at most).
             var second = window.from
             while second < window.until {
-                let date = ReportTime.kstDate(RFC3339.Timestamp(secondsSinceEpoch: second))
-                days[date] = days[date] ?? RunReport.Day(date: date)
+                _ = dayTally(Self.kstDay(RFC3339.Timestamp(secondsSinceEpoch: second)))
                 second += 86_400
             }
-            let last = ReportTime.kstDate(RFC3339.Timestamp(secondsSinceEpoch: window.until - 1))
-            days[last] = days[last] ?? RunReport.Day(date: last)
+            _ = dayTally(Self.kstDay(RFC3339.Timestamp(secondsSinceEpoch: window.until - 1)))
         }
+    }
+
+    /// The KST calendar day of an instant, as a day number.
+    static func kstDay(_ timestamp: RFC3339.Timestamp) -> Int64 {
+        let (quotient, remainder) = (timestamp.secondsSinceEpoch + 9 * 3600).quotientAndRemainder(dividingBy: 86_400)
+        return remainder < 0 ? quotient - 1 : quotient
+    }
+
+    /// The tally of KST day `number`, created (with its `YYYY-MM-DD` date) on first use.
+    mutating func dayTally(_ number: Int64) -> RunReport.Day {
+        if let day = days[number] { return day }
+        let day = RunReport.Day(
+            date: ReportTime.kstDate(RFC3339.Timestamp(secondsSinceEpoch: number * 86_400 - 9 * 3600)))
+        days[number] = day
+        return day
     }
 
     func inWindow(_ timestamp: RFC3339.Timestamp) -> Bool {
@@ -81,8 +96,8 @@ struct ReportTally {
                 krw: moneyCounts ? payment.totalAmount - cancelled : 0, credits: ledger)
         }
         if moneyCounts, let paidAt = payment.paidAt, inWindow(paidAt) {
-            let date = ReportTime.kstDate(paidAt)
-            var day = days[date] ?? RunReport.Day(date: date)
+            let date = Self.kstDay(paidAt)
+            var day = dayTally(date)
             day.paidPayments += 1
             Self.add(&day.paidKRW, payment.totalAmount)
             day.creditsDue += outcome.expectedGrant ?? 0
@@ -97,8 +112,10 @@ struct ReportTally {
             for cancellation in payment.cancellations where cancellation.status == .succeeded {
                 let at = cancellation.cancelledAt ?? cancellation.requestedAt
                 guard inWindow(at) else { continue }
-                let date = ReportTime.kstDate(at)
-                Self.add(&days[date, default: RunReport.Day(date: date)].cancelledKRW, cancellation.totalAmount)
+                let date = Self.kstDay(at)
+                var day = dayTally(date)
+                Self.add(&day.cancelledKRW, cancellation.totalAmount)
+                days[date] = day
             }
         }
         if !outcome.repairs.isEmpty || !outcome.discrepancies.isEmpty {
@@ -122,8 +139,10 @@ struct ReportTally {
     /// Counts a repair the run wrote.
     mutating func repaired(_ fix: AppliedFix) {
         guard fix.kind == .missedGrant, let date = paidDays[fix.paymentId] else { return }
-        days[date, default: RunReport.Day(date: date)].repairedPayments += 1
-        days[date, default: RunReport.Day(date: date)].creditsGrantedByRun += fix.credits
+        var day = dayTally(date)
+        day.repairedPayments += 1
+        day.creditsGrantedByRun += fix.credits
+        days[date] = day
     }
 
     /// The reconciliation, with the difference explained line by line.

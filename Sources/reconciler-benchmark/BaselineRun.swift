@@ -6,10 +6,11 @@ import ReconcilerCore
 import ReconcilerEngine
 
 /// The straightforward design a team writes first, for comparison only (never the product):
-/// page through `GET /payments` sequentially, one ledger query and one account query per
-/// payment, one transaction per repair (locked, re-read and re-decided like the product, so it
-/// stays correct), and the same balance audit. It records no discrepancies and does not
-/// re-fetch payments before repairing, which only flatters it.
+/// PortOne bodies decoded with `JSONDecoder` into the `Codable` models, `GET /payments` paged
+/// sequentially, one ledger query and one account query per payment, and per repair the payment
+/// fetched again by id (DESIGN §4.5) and one transaction (locked, re-read and re-decided like
+/// the product, so it stays correct), then the same balance audit. It records no discrepancies,
+/// which only flatters it.
 struct BaselineRun {
     /// The database, client and configuration to run with.
     let setup: BenchmarkCommand.Setup
@@ -59,7 +60,9 @@ struct BaselineRun {
         let applyStarted = clock.now
         let writer = RepairWriter(connection: connection, runId: handle.runId)
         var repairs = 0
-        for (facts, userId) in pending {
+        for (scanned, userId) in pending {
+            guard case .found(let payment) = try await setup.client.getPayment(id: scanned.id) else { continue }
+            let facts = payment.facts
             let result = try writer.apply(userId: userId, paymentId: facts.id) { snapshot in
                 var users: [String: UserAccount] = [:]
                 if let balance = snapshot.lockedBalance { users[userId] = UserAccount(id: userId, balance: balance) }

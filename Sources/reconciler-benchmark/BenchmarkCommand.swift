@@ -40,7 +40,7 @@ enum BenchmarkCommand {
             case "baseline":
                 print(
                     try await BenchmarkFigures.measure(mode: "baseline") {
-                        try await BaselineRun(setup: try setup()).run()
+                        try await BaselineRun(setup: try setup(decoder: FoundationPortOneDecoder())).run()
                     }.line)
             case "load" where arguments.count == 2:
                 try load(URL(fileURLWithPath: arguments[1]))
@@ -68,7 +68,9 @@ enum BenchmarkCommand {
     }
 
     /// Reads the environment into a setup.
-    static func setup() throws -> Setup {
+    ///
+    /// - Parameter decoder: how PortOne bodies are decoded (the baseline uses `JSONDecoder`).
+    static func setup(decoder: any PortOneDecoder = FastPortOneDecoder()) throws -> Setup {
         let environment = ProcessInfo.processInfo.environment
         func required(_ name: String) throws -> String {
             guard let value = environment[name], !value.isEmpty else {
@@ -81,7 +83,7 @@ enum BenchmarkCommand {
             configuration: PortOneConfiguration(
                 baseURL: try required("PORTONE_API_BASE_URL"),
                 secret: PortOneSecret(try required("PORTONE_API_SECRET")),
-                storeId: storeId))
+                storeId: storeId), decoder: decoder)
         var policy = Configuration.Policy()
         policy.initialLookback = 40 * 86_400
         policy.maxFixesPerRun = 10_000_000
