@@ -12,6 +12,10 @@ extension Run {
             parallelism: engine.settings.scanParallelism)
         var pages = 0
         try checkStop()
+        guard let readAhead else { preconditionFailure("a window run opens its read-ahead connection first") }
+        // One page waits while the next page's ledger rows are read: the reads of page N+1
+        // overlap the decisions and discrepancy writes of page N.
+        var waiting: (payments: [PaymentFacts], failures: [PaymentDecodingFailure], reads: PageReadAhead.Pending?)?
         let summary = try await engine.client.scanPayments(from: window.from, until: window.until, options: options) {
             page in
             try checkStop()
@@ -26,7 +30,13 @@ extension Run {
                     failures.append(failure)
                 }
             }
-            try decide(payments, unparseable: failures)
+            let reads =
+                payments.isEmpty
+                ? nil
+                : readAhead.start(
+                    paymentIds: payments.map(\.id), userIds: Array(Set(payments.compactMap(Reconciler.userId(for:)))))
+            if let previous = waiting { try decide(previous) }
+            waiting = (payments, failures, reads)
             pages += 1
             pagesScanned += 1
             reportProgress(.scanning)
@@ -39,6 +49,7 @@ extension Run {
                     ])
             }
         }
+        if let last = waiting { try decide(last) }
         // The client's set of handed-over ids, instead of a second set of a million ids.
         seenPayments = summary.seen
         engine.event(
@@ -47,6 +58,25 @@ extension Run {
                 "run": "\(runId)", "pages": "\(summary.pagesFetched)", "payments": "\(summary.paymentsDelivered)",
                 "duplicates_skipped": "\(summary.duplicatesSkipped)",
             ])
+    }
+
+    /// Decides a scan page whose reads were started before the previous page was decided.
+    private func decide(
+        _ page: (payments: [PaymentFacts], failures: [PaymentDecodingFailure], reads: PageReadAhead.Pending?)
+    ) throws {
+        let records = page.failures.map { failure in
+            Reconciler.unparseable(paymentId: failure.paymentId, reason: failure.reason).record(evidence: nil)
+        }
+        totals.unparseablePayments += page.failures.count
+        totals.paymentsScanned += page.payments.count
+        guard let reads = page.reads else {
+            try record(records)
+            return
+        }
+        let read = try reads.wait()
+        databaseBy["ledger", default: .zero] += read.ledgerTime
+        databaseBy["accounts", default: .zero] += read.accountsTime
+        try decide(page.payments, ledger: read.ledger, accounts: read.accounts, records: records)
     }
 
     /// Looks up, one by one, every payment the ledger mentions in the window that the scan did

@@ -25,6 +25,8 @@ final class Run {
     let recorder: RunRecorder
     let reader: LedgerReader
     let discrepancies: DiscrepancyStore
+    /// Reads the next scan page's ledger rows while the current page is decided (window runs).
+    var readAhead: PageReadAhead?
     var handle: RunHandle?
     var window: RunWindow?
     var totals = RunTotals()
@@ -72,12 +74,22 @@ final class Run {
             lockConnection.close()
             throw error
         }
+        if request.paymentIds.isEmpty {
+            do {
+                readAhead = try PageReadAhead(url: engine.settings.databaseURL, configuration: options)
+            } catch {
+                workConnection.close()
+                lockConnection.close()
+                throw error
+            }
+        }
         recorder = RunRecorder(connection: lockConnection)
         reader = LedgerReader(connection: workConnection)
         discrepancies = DiscrepancyStore(connection: workConnection)
     }
 
     func close() {
+        readAhead?.close()
         workConnection.close()
         lockConnection.close()
     }
@@ -160,7 +172,8 @@ final class Run {
         timings.deciding = decideTime
         timings.applying = applyTime
         timings.databaseBy = databaseBy
-        timings.database = lockConnection.timeInStatements + workConnection.timeInStatements
+        timings.database =
+            lockConnection.timeInStatements + workConnection.timeInStatements + (readAhead?.counters.time ?? .zero)
         return timings
     }
 
@@ -186,14 +199,16 @@ final class Run {
     /// Copies the API and SQL counters into the totals.
     func snapshotCounters() {
         totals.apiRequests = engine.client.counters.snapshot().reduce(into: [:]) { $0[$1.outcome.rawValue] = $1.count }
-        totals.sqlStatements = lockConnection.statementsExecuted + workConnection.statementsExecuted
+        totals.sqlStatements =
+            lockConnection.statementsExecuted + workConnection.statementsExecuted
+            + (readAhead?.counters.statements ?? 0)
     }
 
     // MARK: Deciding
 
     /// Decides a batch of payments PortOne returned, records what it found, and queues repairs.
     func decide(_ payments: [PaymentFacts], unparseable: [PaymentDecodingFailure] = []) throws {
-        var records = unparseable.map { failure in
+        let records = unparseable.map { failure in
             Reconciler.unparseable(paymentId: failure.paymentId, reason: failure.reason).record(evidence: nil)
         }
         totals.unparseablePayments += unparseable.count
@@ -203,9 +218,19 @@ final class Run {
             return
         }
         let ledger = try database("ledger") { try reader.entries(forPaymentIds: payments.map(\.id)) }
-        totals.ledgerRowsScanned += ledger.values.reduce(0) { $0 + $1.count }
         let userIds = Set(payments.compactMap(Reconciler.userId(for:)))
         let accounts = try database("accounts") { try reader.accounts(userIds: Array(userIds)) }
+        try decide(payments, ledger: ledger, accounts: accounts, records: records)
+    }
+
+    /// Decides a batch of payments whose ledger rows and accounts were read (`records`: what
+    /// was already found, recorded with the batch's findings).
+    func decide(
+        _ payments: [PaymentFacts], ledger: [String: [LedgerEntry]], accounts: [String: UserAccount],
+        records found: [DiscrepancyRecord]
+    ) throws {
+        var records = found
+        totals.ledgerRowsScanned += ledger.values.reduce(0) { $0 + $1.count }
         var examined: [String] = []
         let decideStart = clock.now
         for payment in payments {

@@ -38,6 +38,44 @@ public final class RunningProduct {
     /// Whether the child has not exited yet.
     public var isRunning: Bool { process.isRunning }
 
+    /// The whole text of a `/proc` file (whose size `stat` reports as 0, so it is read to EOF).
+    static func readProcFile(_ path: String) -> String {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return "" }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            bytes += chunk[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// How many TCP connections the child holds, established, to `port` on this machine (from
+    /// `/proc`): a test can see that a child has sent its first request to a server whose
+    /// threads are all busy and cannot answer a question about it.
+    public func establishedConnections(toPort port: Int) -> Int {
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+        var sockets = Set<String>()
+        for descriptor in descriptors {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(descriptor)"),
+                target.hasPrefix("socket:[")
+            else { continue }
+            sockets.insert(String(target.dropFirst(8).dropLast()))
+        }
+        let table = Self.readProcFile("/proc/\(pid)/net/tcp")
+        let hex = String(port, radix: 16, uppercase: true)
+        let remote = ":" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        return table.split(separator: "\n").dropFirst().filter { line in
+            // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+            let fields = line.split(separator: " ")
+            return fields.count > 9 && fields[2].hasSuffix(remote) && fields[3] == "01"
+                && sockets.contains(String(fields[9]))
+        }.count
+    }
+
     /// Sends SIGKILL: the child dies at once, wherever it was, without any cleanup of its own.
     public func kill() {
         guard process.isRunning else { return }

@@ -61,9 +61,10 @@ import Testing
         let scanning = try ProductProcess.start("credit-reconciler", ["run"], environment: env)
         // Watched through the database, not the simulator: a simulator whose threads all sleep in
         // the injected latency answers the stats request only when the scan is over.
+        let simulatorPort = try #require(URLComponents(string: world.simulator.baseURL)?.port)
         try await Poll.until("the run has begun (and scans PortOne, slowly)") {
             guard scanning.isRunning else { return true }
-            return try runningRuns(b) == 1
+            return try runningRuns(b) == 1 && scanning.establishedConnections(toPort: simulatorPort) > 0
         }
         killed.append(try await kill(scanning, on: b))
         #expect(try await listRequests(world.simulator) > listed, "the killed run must have begun its scan")

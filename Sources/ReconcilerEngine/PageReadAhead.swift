@@ -1,0 +1,82 @@
+import Dispatch
+import LedgerStore
+import Postgres
+import ReconcilerCore
+
+/// Reads a scan page's ledger rows and accounts on a connection and thread of its own, while the
+/// run decides the previous page and records what it found on the work connection: the two
+/// pages' statements overlap instead of queueing behind each other.
+///
+/// The connection is used only on `queue` (one read at a time, in order); `close()` waits for
+/// the read in progress.
+final class PageReadAhead: @unchecked Sendable {
+    /// What one page's reads returned and how long each took.
+    struct Reads {
+        var ledger: [String: [LedgerEntry]]
+        var accounts: [String: UserAccount]
+        var ledgerTime: Duration
+        var accountsTime: Duration
+    }
+
+    /// A read in progress; `wait()` returns its rows or rethrows its error.
+    final class Pending: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var result: Result<Reads, any Error>?
+
+        fileprivate func finish(_ result: Result<Reads, any Error>) {
+            self.result = result
+            done.signal()
+        }
+
+        /// Blocks until the read is done (the semaphore orders the write of `result` before this read).
+        func wait() throws -> Reads {
+            done.wait()
+            done.signal()
+            return try result!.get()
+        }
+    }
+
+    private let connection: Connection
+    private let reader: LedgerReader
+    private let queue = DispatchQueue(label: "credit-reconciler.page-reads")
+    private var closed = false
+
+    /// Opens the read connection.
+    init(url: DatabaseURL, configuration: ConnectionConfiguration) throws {
+        connection = try Connection(url: url, configuration: configuration)
+        reader = LedgerReader(connection: connection)
+    }
+
+    /// Starts reading the ledger rows of `paymentIds` and the accounts of `userIds`.
+    func start(paymentIds: [String], userIds: [String]) -> Pending {
+        let pending = Pending()
+        queue.async { [self] in
+            pending.finish(
+                Result {
+                    guard !closed else { throw CancellationError() }
+                    let clock = ContinuousClock()
+                    let started = clock.now
+                    let ledger = try reader.entries(forPaymentIds: paymentIds)
+                    let read = clock.now
+                    let accounts = try reader.accounts(userIds: userIds)
+                    return Reads(
+                        ledger: ledger, accounts: accounts, ledgerTime: read - started,
+                        accountsTime: clock.now - read)
+                })
+        }
+        return pending
+    }
+
+    /// Statements run and time spent in them so far (after the reads started before the call).
+    var counters: (statements: Int, time: Duration) {
+        queue.sync { (connection.statementsExecuted, connection.timeInStatements) }
+    }
+
+    /// Waits for the read in progress and closes the connection.
+    func close() {
+        queue.sync {
+            closed = true
+            connection.close()
+        }
+    }
+}
