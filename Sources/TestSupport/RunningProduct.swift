@@ -60,7 +60,9 @@ public final class RunningProduct {
         let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
         var sockets = Set<String>()
         for descriptor in descriptors {
-            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(descriptor)"),
+            guard
+                let target = try? FileManager.default.destinationOfSymbolicLink(
+                    atPath: "/proc/\(pid)/fd/\(descriptor)"),
                 target.hasPrefix("socket:[")
             else { continue }
             sockets.insert(String(target.dropFirst(8).dropLast()))
