@@ -80,18 +80,62 @@ public final class RunRecorder {
         _ runId: Int64, outcome: RunOutcome, totalsJSON: String = "{}", error: String? = nil,
         reportJSON: String? = nil, finishedAt: Date? = nil
     ) throws {
-        let result = try connection.execute(
-            """
+        try finish(
+            runId, outcome: outcome, totalsJSON: totalsJSON, error: error,
+            report: reportJSON.map { json in { emit in try emit(json) } }, finishedAt: finishedAt)
+    }
+
+    /// Like ``finish(_:outcome:totalsJSON:error:reportJSON:finishedAt:)``, with the report
+    /// document written part by part: `report` calls `emit` with consecutive pieces of its text.
+    /// The pieces go to a temporary table and the server joins them into `reconciler.run.report`
+    /// in the transaction that records the run, so a report of tens of megabytes is never held
+    /// or sent as one value. (Without the TEMPORARY privilege on the database, the pieces are
+    /// joined here and sent as one value.)
+    public func finish(
+        _ runId: Int64, outcome: RunOutcome, totalsJSON: String = "{}", error: String? = nil,
+        report: ((_ emit: (String) throws -> Void) throws -> Void)?, finishedAt: Date? = nil
+    ) throws {
+        let update = """
             UPDATE reconciler.run SET status = $2, finished_at = coalesce($5::timestamptz, now()), totals = $3::jsonb,
-                error = $4, report = $6::json
+                error = $4, report = %REPORT%
             WHERE id = $1 AND status = 'running'
-            """,
-            [
-                runId, outcome.rawValue, JSONParameter(rawJSON: totalsJSON), error, finishedAt,
-                reportJSON.map { JSONParameter(rawJSON: $0) },
-            ])
+            """
+        let parameters: [any PostgresBindable] = [
+            runId, outcome.rawValue, JSONParameter(rawJSON: totalsJSON), error, finishedAt,
+        ]
+        let affected: Int
+        if let report, try Self.mayCreateTemporaryTables(connection) {
+            affected = try connection.transaction { connection in
+                try connection.execute(
+                    "CREATE TEMPORARY TABLE reconciler_report_part (part integer PRIMARY KEY, body text NOT NULL) ON COMMIT DROP"
+                )
+                var part: Int64 = 0
+                try report { piece in
+                    try connection.execute(
+                        "INSERT INTO reconciler_report_part (part, body) VALUES ($1, $2)", [part, piece])
+                    part += 1
+                }
+                return try connection.execute(
+                    update.replacingOccurrences(
+                        of: "%REPORT%",
+                        with: "(SELECT string_agg(body, '' ORDER BY part) FROM reconciler_report_part)::json"),
+                    parameters
+                ).affectedRows
+            }
+        } else {
+            var json: String?
+            if let report {
+                var text = ""
+                try report { text += $0 }
+                json = text
+            }
+            affected = try connection.execute(
+                update.replacingOccurrences(of: "%REPORT%", with: "$6::json"),
+                parameters + [json.map { JSONParameter(rawJSON: $0) }]
+            ).affectedRows
+        }
         _ = try? connection.advisoryUnlock(LedgerLockKeys.run)
-        guard result.affectedRows == 1 else {
+        guard affected == 1 else {
             let current = try run(id: runId)
             throw LedgerStoreError(
                 "run \(runId) could not be recorded as \(outcome.rawValue): it is "
@@ -99,6 +143,11 @@ public final class RunRecorder {
                     + "; its session probably lost the run lock (database restart) and a later run took over. "
                     + "Check credit-reconciler status and the reports of later runs.")
         }
+    }
+
+    private static func mayCreateTemporaryTables(_ connection: Connection) throws -> Bool {
+        try connection.queryFirst("SELECT has_database_privilege(current_database(), 'TEMPORARY') AS ok")?
+            .decode("ok", as: Bool.self) ?? false
     }
 
     /// The report document run `runId` stored when it finished, if any.

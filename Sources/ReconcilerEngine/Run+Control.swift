@@ -30,8 +30,8 @@ extension Run {
             let report = try? buildReport(status: .aborted, error: Self.abortedError)
             try recorder.finish(
                 handle.runId, outcome: .aborted, totalsJSON: totals.json, error: Self.abortedError,
-                reportJSON: report?.json, finishedAt: report?.finishedAt)
-            if let report { writeReportFiles(report.report, json: report.json) }
+                report: report.map { Self.pieces(of: $0.report) }, finishedAt: report?.finishedAt)
+            if let report { writeReportFiles(report.report) }
         } catch {
             throw RunFailure.failed(
                 "run \(handle.runId) was stopped on request but could not be recorded as aborted (\(error)); the next run marks it abandoned"

@@ -4,11 +4,11 @@ import ReconcilerCore
 import Reports
 
 extension Run {
-    /// The run's report document, as it will be stored with the run and written to files.
+    /// The run's report, as it will be stored with the run (`storeReport`) and written to files.
     ///
     /// For a run that did not succeed, what the database cannot tell any more is left out
     /// rather than failing again.
-    func buildReport(status: RunOutcome, error: String?) throws -> (report: RunReport, json: String, finishedAt: Date) {
+    func buildReport(status: RunOutcome, error: String?) throws -> (report: RunReport, finishedAt: Date) {
         let finishedAt = Date()
         let seen: [StoredDiscrepancy]
         if status == .succeeded {
@@ -59,14 +59,14 @@ extension Run {
             openDiscrepancies: openCounts.map {
                 RunReport.OpenCount(kind: $0.kind, severity: $0.severity, count: $0.count)
             }, locale: configuration.reports.locale)
-        return (report, report.serializedDocument, finishedAt)
+        return (report, finishedAt)
     }
 
     /// Writes the report files the settings ask for and the metrics file, and keeps the
     /// document for the notification. A failure is logged, not fatal: the report stays in the
-    /// database and `credit-reconciler report` renders it again. The document's tree is built
-    /// only when one of them needs it (`json` is already its text).
-    func writeReportFiles(_ report: RunReport, json: String) {
+    /// database and `credit-reconciler report` renders it again. The document's tree and text
+    /// are built only when one of them needs them.
+    func writeReportFiles(_ report: RunReport) {
         let directory = engine.settings.reportDirectory
         guard directory != nil || configuration.metricsTextfile != nil || configuration.notifyWebhookURL != nil else {
             return
@@ -75,6 +75,7 @@ extension Run {
         notification = document
         defer { writeMetrics(document) }
         guard let directory else { return }
+        let json = report.serializedDocument
         let files = engine.settings.reportFormats.compactMap(ReportFormat.init(rawValue:)).map { format in
             (name: format.fileName(runId: runId), content: format.render(document, json: json))
         }
@@ -124,5 +125,15 @@ extension Run {
             cancelledAmount: value["amount"]["cancelled"].integerValue ?? 0,
             orderName: value["orderName"].stringValue ?? "", paidAt: date(value["paidAt"]), cancelledAt: cancelledAt,
             statusChangedAt: date(value["statusChangedAt"]), package: nil)
+    }
+}
+
+extension Run {
+    /// Pieces of the report text sent to the database at a time (see `RunRecorder.finish`).
+    static let reportPieceSize = 1 << 20
+
+    /// Writes `report`'s text to `emit` piece by piece, for `RunRecorder.finish(report:)`.
+    static func pieces(of report: RunReport) -> (_ emit: (String) throws -> Void) throws -> Void {
+        { emit in try report.serializeDocument(pieceSize: reportPieceSize, emit: emit) }
     }
 }

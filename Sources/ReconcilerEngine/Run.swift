@@ -149,8 +149,9 @@ final class Run {
         }
         let report = try buildReport(status: .succeeded, error: nil)
         try recorder.finish(
-            runId, outcome: .succeeded, totalsJSON: totals.json, reportJSON: report.json, finishedAt: report.finishedAt)
-        writeReportFiles(report.report, json: report.json)
+            runId, outcome: .succeeded, totalsJSON: totals.json, report: Self.pieces(of: report.report),
+            finishedAt: report.finishedAt)
+        writeReportFiles(report.report)
         ProcessMemory.releaseFreed()
         engine.event(
             .notice, "run succeeded",
@@ -186,8 +187,8 @@ final class Run {
             let report = try? buildReport(status: .failed, error: failure.description)
             try recorder.finish(
                 handle.runId, outcome: .failed, totalsJSON: totals.json, error: failure.description,
-                reportJSON: report?.json, finishedAt: report?.finishedAt)
-            if let report { writeReportFiles(report.report, json: report.json) }
+                report: report.map { Self.pieces(of: $0.report) }, finishedAt: report?.finishedAt)
+            if let report { writeReportFiles(report.report) }
         } catch {
             engine.event(
                 .error, "run could not be recorded as failed; the next run marks it abandoned",

@@ -394,6 +394,20 @@ public struct RunReport: Sendable {
         // Generous on purpose: pages of the buffer never written are never resident, while
         // growing by doubling would copy tens of megabytes and hold both copies for a moment.
         output.reserveCapacity(65_536 + 1_500 * (fixes.count + plannedFixes.count) + 4_000 * discrepancies.count)
+        serializeDocument(pieceSize: .max) { output += $0 }
+        return output
+    }
+
+    /// The text of ``serializedDocument`` in consecutive pieces of about `pieceSize` bytes
+    /// (never split inside an entry's text), so a large report can be stored without ever
+    /// existing as one string.
+    public func serializeDocument(pieceSize: Int, emit: (String) throws -> Void) rethrows {
+        var output = ""
+        func flush(ifAbove limit: Int) throws {
+            guard output.utf8.count > limit else { return }
+            try emit(output)
+            output = ""
+        }
         output += "{"
         let ordered = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
         for (index, (key, member)) in ordered.enumerated() {
@@ -407,12 +421,13 @@ public struct RunReport: Sendable {
                 for position in 0..<count {
                     if position > 0 { output += "," }
                     entry(position).serialize(into: &output)
+                    try flush(ifAbove: pieceSize)
                 }
                 output += "]"
             }
         }
         output += "}"
-        return output
+        try flush(ifAbove: 0)
     }
 
     /// A top-level member of the document: a value, or an array built one entry at a time.

@@ -37,6 +37,16 @@ import Testing
         #expect(try JSONValue.parse(Data(streamed.utf8)) == report.document)
     }
 
+    @Test(arguments: [1, 100, 1_000, 1 << 20])
+    func piecesJoinIntoTheSameText(pieceSize: Int) {
+        let report = Self.reports.first { $0.0 == "many entries" }!.1
+        var pieces: [String] = []
+        report.serializeDocument(pieceSize: pieceSize) { pieces.append($0) }
+        #expect(pieces.joined() == report.document.serialized())
+        #expect(pieces.allSatisfy { !$0.isEmpty })
+        if pieceSize < 1_000 { #expect(pieces.count > report.fixes.count) }
+    }
+
     @Test func theFixtureHasEveryKindOfEntry() {
         let report = ReportFixture.report()
         #expect(!report.fixes.isEmpty && !report.plannedFixes.isEmpty && !report.discrepancies.isEmpty)

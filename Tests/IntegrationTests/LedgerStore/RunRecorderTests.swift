@@ -49,6 +49,38 @@ struct RunRecorderTests {
         }
     }
 
+    @Test("a report written in pieces is stored as their exact concatenation, with or without temporary tables")
+    func reportInPieces() throws {
+        var role: TestRole?
+        defer { role?.drop() }
+        try TestDatabase.withFresh(schema: .migrated) { database in
+            let pieces = [#"{"fixes":[{"note":"결제 \"1\""}"#, #",{"note":"x\\y"}"#, "],", #""run":{"id":1}}"#]
+            let expected = pieces.joined()
+            let owner = RunRecorder(connection: try database.connect())
+            let first = try owner.begin(Self.start())
+            try owner.finish(
+                first.runId, outcome: .succeeded, report: { emit in for piece in pieces { try emit(piece) } })
+            #expect(try owner.report(runId: first.runId) == expected)
+
+            // A role that may not create temporary tables: the pieces are joined and sent as one value.
+            role = try TestRole.create(in: database)
+            let admin = try database.connect()
+            defer { admin.close() }
+            let name = try #require(
+                try admin.queryFirst("SELECT current_database() AS name")?.decode("name", as: String.self))
+            try admin.executeScript(#"REVOKE TEMPORARY ON DATABASE "\#(name)" FROM PUBLIC"#)
+            let restricted = RunRecorder(connection: try role!.connect())
+            let mayCreate = try restricted.connection.queryFirst(
+                "SELECT has_database_privilege(current_database(), 'TEMPORARY') AS ok")?.decode("ok", as: Bool.self)
+            #expect(mayCreate == false, "the role must lack TEMPORARY for this half of the test")
+            let second = try restricted.begin(Self.start())
+            try restricted.finish(
+                second.runId, outcome: .failed, error: "x", report: { emit in for piece in pieces { try emit(piece) } })
+            #expect(try owner.report(runId: second.runId) == expected)
+            #expect(try owner.run(id: second.runId)?.status == .failed)
+        }
+    }
+
     @Test("a running row whose process died is marked abandoned by the next run")
     func staleRunningIsAbandoned() throws {
         try TestDatabase.withFresh(schema: .migrated) { database in
