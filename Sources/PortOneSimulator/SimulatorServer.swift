@@ -29,7 +29,9 @@ import Foundation
 /// - The control API uses the same `Authorization: PortOne <secret>` header. Beyond the brief:
 ///   `GET /_simulator/faults` returns the configuration in force; `/_simulator/stats` also
 ///   carries it under `faults`; `POST /_simulator/payments` answers `{"upserted":n,"ids":[...]}`
-///   and `POST /_simulator/mutate` `{"changed":[...]}`. Faults count API requests since the
+///   and `POST /_simulator/mutate` `{"changed":[...]}`. `DELETE /_simulator/payments/{paymentId}`
+///   removes a payment as if PortOne no longer knew it (`{"deleted":"<id>"}`, or 404
+///   `PAYMENT_NOT_FOUND` for an unknown id). Faults count API requests since the
 ///   last `PUT /_simulator/faults`; `mutateEvery` counts list requests only.
 /// - Uploaded payments are decoded into `SimulatedPayment` and re-rendered, so fields the
 ///   simulator does not model are dropped; an unknown `status` value is kept.
@@ -115,6 +117,7 @@ public final class SimulatorServer: @unchecked Sendable {
     /// The route name of `path` (payment ids collapse to `{paymentId}`).
     static func route(of path: String) -> String {
         if path.hasPrefix("/payments/") { return "/payments/{paymentId}" }
+        if path.hasPrefix("/_simulator/payments/") { return "/_simulator/payments/{paymentId}" }
         return path
     }
 
@@ -414,6 +417,17 @@ public final class SimulatorServer: @unchecked Sendable {
                 return self.error(
                     .invalid("body must be {\"payments\":[Payment...]}: \(SimulatorFailure.describe(error))"))
             }
+        case ("DELETE", "/_simulator/payments/{paymentId}"):
+            let rawId = request.rawPath.dropFirst("/_simulator/payments/".count)
+            guard let id = HTTPRequest.percentDecode(rawId, plusIsSpace: false), !id.isEmpty else {
+                return error(.invalid("paymentId is missing or badly percent-encoded"))
+            }
+            guard store.delete(id: id) else { return error(.paymentNotFound(id)) }
+            var w = JSONWriter()
+            w.beginObject()
+            w.string("deleted", id)
+            w.endObject()
+            return .json(200, w.bytes)
         case ("POST", "/_simulator/mutate"):
             guard let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any] else {
                 return error(.invalid("body must be {\"count\":N,\"seed\":S}"))

@@ -182,7 +182,8 @@ struct DecideCase: Sendable, CustomTestStringConvertible {
             classification: .discrepancy, discrepancies: [.unresolvedPayment]),
         DecideCase(
             name: "unknown customData package already granted: UNRESOLVED_PAYMENT, nothing deducted",
-            payment: F.payment("pro", status: .cancelled, cancellations: [F.cancellation("c1", 50_000)], customDataPackageId: "gold"),
+            payment: F.payment(
+                "pro", status: .cancelled, cancellations: [F.cancellation("c1", 50_000)], customDataPackageId: "gold"),
             ledger: [F.purchase(600)], classification: .discrepancy, discrepancies: [.unresolvedPayment]),
         DecideCase(
             name: "empty customData package id counts as absent: orderName",
@@ -269,7 +270,8 @@ struct DecideCase: Sendable, CustomTestStringConvertible {
             ledger: [F.purchase(100)], classification: .discrepancy, discrepancies: [.amountMismatch]),
         DecideCase(
             name: "a negative SUCCEEDED cancellation: AMOUNT_MISMATCH, nothing granted back or deducted",
-            payment: F.payment(status: .partialCancelled, cancellations: [F.cancellation("c1", -3000)], cancelledAmount: 0),
+            payment: F.payment(
+                status: .partialCancelled, cancellations: [F.cancellation("c1", -3000)], cancelledAmount: 0),
             ledger: [F.purchase(100)], classification: .discrepancy, discrepancies: [.amountMismatch]),
         DecideCase(
             name: "a negative FAILED cancellation: AMOUNT_MISMATCH, no grant",
@@ -277,7 +279,8 @@ struct DecideCase: Sendable, CustomTestStringConvertible {
             discrepancies: [.amountMismatch]),
         DecideCase(
             name: "impossible amounts already granted: no deduction, AMOUNT_MISMATCH",
-            payment: F.payment("pro", status: .cancelled, cancellations: [F.cancellation("c1", 50_000)], paidAmount: -5),
+            payment: F.payment(
+                "pro", status: .cancelled, cancellations: [F.cancellation("c1", 50_000)], paidAmount: -5),
             ledger: [F.purchase(600)], classification: .discrepancy, discrepancies: [.amountMismatch]),
         DecideCase(
             name: "legitimate: discounted payment (paid below total) is granted",
