@@ -11,4 +11,7 @@ public struct PaymentScanSummary: Sendable, Hashable {
     /// Items skipped because their id was already handed over (page boundaries, payments that
     /// changed status during the scan).
     public var duplicatesSkipped: Int = 0
+    /// Slice-ending pages read again because they looked like a page missing where data is
+    /// expected (see ``KeysetCursor/isSuspiciousEnd(itemCount:totalCount:servedPageSize:)``).
+    public var pagesReread: Int = 0
 }

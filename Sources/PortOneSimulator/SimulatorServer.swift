@@ -23,6 +23,8 @@ import Foundation
 /// - `GET /payments/{id}`: `?storeId=` other than ours is 403; an unknown id is 404.
 /// - `unknownStatusEvery` replaces the first payment's `status` with `PAY_SCHEDULED` (on
 ///   `/payment-events-by-cursor`: the first event's `type` with `DISPUTE_CREATED`).
+/// - `emptyPageEvery` (counted over `GET /payments` requests) answers 200 with `"items":[]`
+///   and the `page` object unchanged, so `totalCount` still says how many payments match.
 /// - The list endpoints also accept the JSON input as a request body when `requestBody` is absent.
 /// - Fault responses: 429 carries `Retry-After` and `{"type":"TOO_MANY_REQUESTS",...}`; the
 ///   5xx fault alternates 500 JSON `{"type":"INTERNAL_SERVER_ERROR",...}` and 503 plain text.
@@ -47,6 +49,7 @@ public final class SimulatorServer: @unchecked Sendable {
     private var faults: FaultConfiguration
     private var apiRequests = 0
     private var listRequests = 0
+    private var pageRequests = 0
     private var requests = 0
     private var byPath: [String: Int] = [:]
     private var injected: [String: Int] = [:]
@@ -98,6 +101,7 @@ public final class SimulatorServer: @unchecked Sendable {
                 faults = newValue
                 apiRequests = 0
                 listRequests = 0
+                pageRequests = 0
             }
         }
     }
@@ -159,13 +163,19 @@ public final class SimulatorServer: @unchecked Sendable {
 
     private func api(_ request: HTTPRequest, route: String) -> HTTPResponse {
         let isList = route != "/payments/{paymentId}"
-        let (config, fault, delayMs, mutate) = lock.withLock { () -> (FaultConfiguration, Fault?, Int, Bool) in
+        let (config, fault, delayMs, mutate, emptyPage) = lock.withLock {
+            () -> (FaultConfiguration, Fault?, Int, Bool, Bool) in
             apiRequests += 1
             let n = apiRequests
             var mutate = false
+            var emptyPage = false
             if isList {
                 listRequests += 1
                 mutate = faults.mutateEvery > 0 && listRequests % faults.mutateEvery == 0
+            }
+            if route == "/payments" {
+                pageRequests += 1
+                emptyPage = faults.emptyPageEvery > 0 && pageRequests % faults.emptyPageEvery == 0
             }
             func every(_ k: Int) -> Bool { k > 0 && n % k == 0 }
             var fault: Fault?
@@ -185,7 +195,7 @@ public final class SimulatorServer: @unchecked Sendable {
                 fault = .unknownStatus
             }
             let jitter = faults.jitterMs > 0 ? Int(random.int(0...Int64(faults.jitterMs))) : 0
-            return (faults, fault, faults.latencyMs + jitter, mutate)
+            return (faults, fault, faults.latencyMs + jitter, mutate, emptyPage)
         }
         if delayMs > 0 { usleep(useconds_t(min(delayMs, 600_000)) * 1000) }
         if mutate {
@@ -223,6 +233,10 @@ public final class SimulatorServer: @unchecked Sendable {
         }
         var response = serveAPI(request, route: route)
         guard response.status == 200 else { return response }
+        if emptyPage, let emptied = Self.emptyItems(response.body) {
+            count("emptyPage")
+            response.body = emptied
+        }
         switch fault {
         case .truncate:
             count("truncate")
@@ -247,6 +261,22 @@ public final class SimulatorServer: @unchecked Sendable {
 
     private func count(_ fault: String) {
         lock.withLock { injected[fault, default: 0] += 1 }
+    }
+
+    /// A `GET /payments` body with its `items` emptied and its `page` kept; nil when the page
+    /// had no items anyway.
+    static func emptyItems(_ body: [UInt8]) -> [UInt8]? {
+        let prefix = Array("{\"items\":[".utf8)
+        let marker = Array("],\"page\":{".utf8)
+        guard body.starts(with: prefix), body.count > prefix.count, body[prefix.count] != 93 else { return nil }
+        var position = body.count - marker.count
+        while position >= prefix.count {
+            if body[position..<(position + marker.count)].elementsEqual(marker) {
+                return prefix + Array(body[position...])
+            }
+            position -= 1
+        }
+        return nil
     }
 
     /// Replaces the string value that follows the first `marker` (e.g. the first payment's

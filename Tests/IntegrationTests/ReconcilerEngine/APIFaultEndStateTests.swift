@@ -31,6 +31,7 @@ import Testing
         Fault(name: "truncated bodies", settings: ["truncateEvery": 3]),
         Fault(name: "malformed bodies", settings: ["malformedEvery": 3]),
         Fault(name: "HTML error pages", settings: ["htmlErrorEvery": 3]),
+        Fault(name: "empty pages mid-scan", settings: ["emptyPageEvery": 2]),
         Fault(
             name: "everything at once",
             settings: [
