@@ -13,8 +13,8 @@ private let soakSeed = ProcessInfo.processInfo.environment["SOAK_SEED"].flatMap 
 /// grants; a fault-free `credit-reconciler run` on one copy of its ledger; on the other copy, a
 /// random mix of simulator faults, 0–3 `kill -9`s at random repair counts, perhaps the web
 /// app's webhook granting concurrently, runs until one completes, then a fault-free run. The
-/// two ledgers must end equal (with the webhook: equal balances and rows, no repair the
-/// fault-free run did not make). Prints one `soak:` line with everything needed to replay it.
+/// two ledgers must end equal (with the webhook: equal balances, grants and per-user deducted
+/// totals, no grant the fault-free run did not make). Prints one `soak:` line with everything needed to replay it.
 @Suite(.serialized, .enabled(if: soakSeed != nil, "opt-in: scripts/soak sets SOAK_SEED"))
 struct SoakTests {
     static var seed: UInt64? { soakSeed }
@@ -131,11 +131,28 @@ struct SoakTests {
                 let actual = try LedgerEndState.read(b)
                 #expect(actual.paymentsGrantedTwice.isEmpty, "\(replay)")
                 if withWebhook {
+                    // The webhook changes which of a user's refunds meets a clamped balance first,
+                    // so a shortfall may fall on another payment of that user (seen: 600 + 99 vs
+                    // 599 + 100 credits): compare balances, grants and each user's total deducted.
                     #expect(actual.balances == expected.balances, "\(replay): \(actual.differences(from: expected))")
-                    #expect(actual.transactions == expected.transactions, "\(replay)")
                     #expect(actual.driftedUsers == expected.driftedUsers, "\(replay)")
-                    let extra = actual.fixes.filter { $0.value > expected.fixes[$0.key, default: 0] }
-                    #expect(extra.isEmpty, "\(replay): repairs the fault-free run did not make: \(extra)")
+                    func purchases(_ state: LedgerEndState) -> [String: Int] {
+                        state.transactions.filter { !$0.key.contains("|REFUND|") }
+                    }
+                    func deducted(_ state: LedgerEndState) -> [String: Int64] {
+                        var sums: [String: Int64] = [:]
+                        for (key, count) in state.transactions where key.contains("|REFUND|") {
+                            let parts = key.split(separator: "|", omittingEmptySubsequences: false)
+                            sums[String(parts[0]), default: 0] += (Int64(parts[parts.count - 1]) ?? 0) * Int64(count)
+                        }
+                        return sums
+                    }
+                    #expect(purchases(actual) == purchases(expected), "\(replay)")
+                    #expect(deducted(actual) == deducted(expected), "\(replay)")
+                    let extra = actual.fixes.filter {
+                        $0.key.contains("|MISSED_GRANT|") && $0.value > expected.fixes[$0.key, default: 0]
+                    }
+                    #expect(extra.isEmpty, "\(replay): grants the fault-free run did not make: \(extra)")
                 } else {
                     #expect(actual == expected, "\(replay): \(actual.differences(from: expected))")
                     #expect(
