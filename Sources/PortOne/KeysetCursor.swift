@@ -9,6 +9,8 @@ import ReconcilerCore
 public struct KeysetCursor: Sendable, Hashable {
     /// Lower bound of the next request.
     public private(set) var from: RFC3339.Timestamp
+    /// Where the slice starts (the first request's `from`).
+    public let start: RFC3339.Timestamp
     /// Upper bound (exclusive) of every request.
     public let until: RFC3339.Timestamp
     /// Page number of the next request.
@@ -25,6 +27,7 @@ public struct KeysetCursor: Sendable, Hashable {
     /// Starts a slice.
     public init(from: RFC3339.Timestamp, until: RFC3339.Timestamp, pageSize: Int, overlap: Duration = .zero) {
         self.from = from
+        self.start = from
         self.until = until
         self.pageSize = pageSize
         let (seconds, attoseconds) = overlap.components
@@ -39,8 +42,7 @@ public struct KeysetCursor: Sendable, Hashable {
     public mutating func advance(
         itemCount: Int, lastKey: RFC3339.Timestamp?, servedPageSize: Int? = nil
     ) throws(PortOneError) {
-        let effectiveSize = min(pageSize, servedPageSize.flatMap { $0 > 0 ? $0 : nil } ?? pageSize)
-        if itemCount < effectiveSize || itemCount == 0 {
+        if ends(itemCount: itemCount, servedPageSize: servedPageSize) {
             isFinished = true
             return
         }
@@ -55,6 +57,35 @@ public struct KeysetCursor: Sendable, Hashable {
                 reason: "more than \(PaymentListQuery.reachableRows) payments share the timestamp \(from) "
                     + "(or cannot be decoded); PortOne's page API cannot reach past that")
         }
+    }
+
+    /// Whether a page of `itemCount` items (served with `servedPageSize`) ends the slice.
+    public func ends(itemCount: Int, servedPageSize: Int? = nil) -> Bool {
+        itemCount == 0 || itemCount < effectiveSize(servedPageSize)
+    }
+
+    /// Whether PortOne's `totalCount` claims more matches than a slice-ending page reached (its
+    /// offset plus its items). `totalCount` is ambiguous (API-NOTES: the grand total, or the
+    /// items returned); it claims more only under the first reading, never under the second.
+    public func totalCountClaimsMore(itemCount: Int, totalCount: Int, servedPageSize: Int? = nil) -> Bool {
+        let (offset, overflow) = pageNumber.multipliedReportingOverflow(by: effectiveSize(servedPageSize))
+        return !overflow && totalCount != itemCount && totalCount > offset + itemCount
+    }
+
+    /// Whether a slice-ending page of `itemCount` items looks like a page missing where data is
+    /// expected, and is worth reading again: `totalCount` claims more, or a continuation page
+    /// (after a full page) came back empty although it starts at (or before) the last payment
+    /// seen, which it normally repeats.
+    public func isSuspiciousEnd(itemCount: Int, totalCount: Int, servedPageSize: Int? = nil) -> Bool {
+        guard ends(itemCount: itemCount, servedPageSize: servedPageSize) else { return false }
+        if totalCountClaimsMore(itemCount: itemCount, totalCount: totalCount, servedPageSize: servedPageSize) {
+            return true
+        }
+        return itemCount == 0 && (pageNumber > 0 || from > start)
+    }
+
+    private func effectiveSize(_ servedPageSize: Int?) -> Int {
+        min(pageSize, servedPageSize.flatMap { $0 > 0 ? $0 : nil } ?? pageSize)
     }
 
     /// Splits `[from, until)` into `count` consecutive slices of (nearly) equal duration.

@@ -16,9 +16,11 @@ extension Payment {
             currency: currency.rawValue,
             totalAmount: amount.total,
             cancelledAmount: amount.cancelled,
+            paidAmount: amount.paid,
             cancellations: cancellations.map(\.facts),
             customDataUserId: customDataFields?.userId,
             customDataPackageId: customDataFields?.packageId,
+            customDataProblem: PaymentCustomData.problem(in: customData),
             customerId: customer.id,
             customerEmail: customer.email)
     }

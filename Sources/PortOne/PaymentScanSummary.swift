@@ -14,4 +14,7 @@ public struct PaymentScanSummary: Sendable, Hashable {
     /// Every payment id the scan handed over (payments and undecodable items with an id), so
     /// the caller need not keep a second set of a million ids.
     public var seen = PaymentIdSet()
+    /// Slice-ending pages read again because they looked like a page missing where data is
+    /// expected (see ``KeysetCursor/isSuspiciousEnd(itemCount:totalCount:servedPageSize:)``).
+    public var pagesReread: Int = 0
 }

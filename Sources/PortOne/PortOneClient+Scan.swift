@@ -11,6 +11,12 @@ extension PortOneClient {
     /// A payment that moves later in the window during the scan is handed over once, in the
     /// version seen first (refetch by id before acting on it).
     ///
+    /// A page that would end a slice but looks like a page missing where data is expected (an
+    /// empty continuation page, or fewer items than PortOne's `totalCount` says match) is read
+    /// again, up to ``maxRereads`` times; an empty page that stays empty ends the slice, a
+    /// `totalCount` that still claims more fails the scan as ``PortOneError/unavailable(attempts:elapsed:lastProblem:)``
+    /// rather than silently missing payments.
+    ///
     /// - Throws: ``PortOneError`` from the API, or what `onPage` throws.
     public func scanPayments(
         from: RFC3339.Timestamp, until: RFC3339.Timestamp, options: PaymentScanOptions = PaymentScanOptions(),
@@ -22,6 +28,8 @@ extension PortOneClient {
         }
         var seen = PaymentIdSet()
         var summary = PaymentScanSummary()
+        var rereads = [Int](repeating: 0, count: cursors.count)
+        let started = ContinuousClock.now
         let keyPath: KeyPath<Payment, RFC3339.Timestamp> =
             options.timestampType == .statusChangedAt ? \.statusChangedAt : \.requestedAt
         let sortBy: PaymentListQuery.SortBy =
@@ -64,7 +72,29 @@ extension PortOneClient {
                         }
                     }
                 }
-                try cursors[index].advance(itemCount: page.items.count, lastKey: lastKey, servedPageSize: page.size)
+                let cursor = cursors[index]
+                let count = page.items.count
+                if cursor.isSuspiciousEnd(itemCount: count, totalCount: page.totalCount, servedPageSize: page.size),
+                    rereads[index] < Self.maxRereads
+                {
+                    // Read the same page again (the items handed over now are de-duplicated).
+                    rereads[index] += 1
+                    summary.pagesReread += 1
+                } else {
+                    if cursor.ends(itemCount: count, servedPageSize: page.size),
+                        cursor.totalCountClaimsMore(
+                            itemCount: count, totalCount: page.totalCount, servedPageSize: page.size)
+                    {
+                        throw PortOneError.unavailable(
+                            attempts: rereads[index] + 1, elapsed: ContinuousClock.now - started,
+                            lastProblem:
+                                "GET /payments keeps returning \(count) payments from \(RFC3339.format(cursor.from)) "
+                                + "(page \(cursor.pageNumber)) where its totalCount says \(page.totalCount) match; "
+                                + "the scan stopped rather than miss payments")
+                    }
+                    rereads[index] = 0
+                    try cursors[index].advance(itemCount: count, lastKey: lastKey, servedPageSize: page.size)
+                }
                 if !fresh.isEmpty {
                     try await onPage(PaymentScanPage(items: fresh, slice: index))
                 }
@@ -77,6 +107,9 @@ extension PortOneClient {
         summary.seen = seen
         return summary
     }
+
+    /// How often a slice-ending page that looks wrong is read again before it is believed.
+    public static let maxRereads = 3
 
     /// Walks `GET /payments-by-cursor` (payments by creation time; unstable at PortOne) until an
     /// empty page, handing each page over as it arrives.

@@ -29,6 +29,9 @@ public struct FaultConfiguration: Sendable, Hashable, Codable {
     public var unknownStatusEvery: Int = 0
     /// Every Nth list request first cancels (fully or partly) a random PAID payment now.
     public var mutateEvery: Int = 0
+    /// Every Nth `GET /payments` request gets 200 with `items` emptied while `page` (and its
+    /// `totalCount`) stays as it was: a page missing where data is expected.
+    public var emptyPageEvery: Int = 0
 
     /// No faults.
     public init() {}
@@ -37,7 +40,7 @@ public struct FaultConfiguration: Sendable, Hashable, Codable {
     static let keys: Set<String> = [
         "latencyMs", "jitterMs", "rateLimitEvery", "retryAfterSeconds", "serverErrorEvery",
         "dropConnectionEvery", "truncateEvery", "malformedEvery", "htmlErrorEvery", "unknownStatusEvery",
-        "mutateEvery",
+        "mutateEvery", "emptyPageEvery",
     ]
 
     /// Decodes from JSON (see the type's documentation for the rules).
@@ -62,6 +65,7 @@ public struct FaultConfiguration: Sendable, Hashable, Codable {
         htmlErrorEvery = try value(.htmlErrorEvery, 0)
         unknownStatusEvery = try value(.unknownStatusEvery, 0)
         mutateEvery = try value(.mutateEvery, 0)
+        emptyPageEvery = try value(.emptyPageEvery, 0)
     }
 
     /// Parses a `PUT /_simulator/faults` body; unknown keys are refused.
@@ -92,6 +96,7 @@ public struct FaultConfiguration: Sendable, Hashable, Codable {
         w.int("htmlErrorEvery", Int64(htmlErrorEvery))
         w.int("unknownStatusEvery", Int64(unknownStatusEvery))
         w.int("mutateEvery", Int64(mutateEvery))
+        w.int("emptyPageEvery", Int64(emptyPageEvery))
         w.endObject()
         return w.bytes
     }

@@ -60,7 +60,12 @@ public final class PaymentStore: @unchecked Sendable {
     public init() {}
 
     /// The number of payments.
-    public var count: Int { lock.read { entries.count } }
+    public var count: Int { lock.read { entries.count - deletedCount } }
+
+    /// Slots of deleted payments (tombstones; see ``delete(id:)``).
+    private var deletedCount = 0
+    /// The status code of a tombstone: matches no status filter and is never PAID.
+    static let deletedStatus = UInt8.max
 
     /// The stored form of `payment` rendered as `json`.
     static func entry(for payment: SimulatedPayment, json: [UInt8]) -> Entry {
@@ -370,6 +375,22 @@ public final class PaymentStore: @unchecked Sendable {
                 }
                 insertIntoIndexes(slot, events: paymentEvents)
             }
+        }
+    }
+
+    /// Deletes the payment with `id`, as if PortOne no longer knew it: it leaves every list,
+    /// its events and `GET /payments/{id}` (404). Returns false for an unknown id. (Its slot
+    /// stays behind as an unreachable tombstone, so other slots keep their numbers.)
+    @discardableResult
+    public func delete(id: String) -> Bool {
+        lock.write {
+            guard let slot = slotById[id] else { return false }
+            removeFromIndexes(slot)
+            slotById[id] = nil
+            entries[Int(slot)].status = Self.deletedStatus
+            entries[Int(slot)].json = []
+            deletedCount += 1
+            return true
         }
     }
 

@@ -165,6 +165,7 @@ public struct SimulatorOptions: Sendable {
             case "--html-error-every": o.faults.htmlErrorEvery = try int(arg, 0...big)
             case "--unknown-status-every": o.faults.unknownStatusEvery = try int(arg, 0...big)
             case "--mutate-every": o.faults.mutateEvery = try int(arg, 0...big)
+            case "--empty-page-every": o.faults.emptyPageEvery = try int(arg, 0...big)
             case "--max-body-bytes": o.maxBodyBytes = try int(arg, 1024...1_073_741_824)
             case "--log-requests": o.logRequests = true
             case "--no-serve": o.noServe = true
@@ -267,6 +268,7 @@ public struct SimulatorOptions: Sendable {
               --html-error-every N      answer 502 with an HTML page
               --unknown-status-every N  first payment's status becomes PAY_SCHEDULED
               --mutate-every N          every Nth list request cancels a random PAID payment now
+              --empty-page-every N      every Nth GET /payments page comes back with no items
 
             EXIT CODES
               0 stopped by SIGTERM/SIGINT or done; 64 usage error; 65 bad data file;

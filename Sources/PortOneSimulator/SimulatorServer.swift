@@ -23,13 +23,17 @@ import Foundation
 /// - `GET /payments/{id}`: `?storeId=` other than ours is 403; an unknown id is 404.
 /// - `unknownStatusEvery` replaces the first payment's `status` with `PAY_SCHEDULED` (on
 ///   `/payment-events-by-cursor`: the first event's `type` with `DISPUTE_CREATED`).
+/// - `emptyPageEvery` (counted over `GET /payments` requests) answers 200 with `"items":[]`
+///   and the `page` object unchanged, so `totalCount` still says how many payments match.
 /// - The list endpoints also accept the JSON input as a request body when `requestBody` is absent.
 /// - Fault responses: 429 carries `Retry-After` and `{"type":"TOO_MANY_REQUESTS",...}`; the
 ///   5xx fault alternates 500 JSON `{"type":"INTERNAL_SERVER_ERROR",...}` and 503 plain text.
 /// - The control API uses the same `Authorization: PortOne <secret>` header. Beyond the brief:
 ///   `GET /_simulator/faults` returns the configuration in force; `/_simulator/stats` also
 ///   carries it under `faults`; `POST /_simulator/payments` answers `{"upserted":n,"ids":[...]}`
-///   and `POST /_simulator/mutate` `{"changed":[...]}`. Faults count API requests since the
+///   and `POST /_simulator/mutate` `{"changed":[...]}`. `DELETE /_simulator/payments/{paymentId}`
+///   removes a payment as if PortOne no longer knew it (`{"deleted":"<id>"}`, or 404
+///   `PAYMENT_NOT_FOUND` for an unknown id). Faults count API requests since the
 ///   last `PUT /_simulator/faults`; `mutateEvery` counts list requests only.
 /// - Uploaded payments are decoded into `SimulatedPayment` and re-rendered, so fields the
 ///   simulator does not model are dropped; an unknown `status` value is kept.
@@ -45,6 +49,7 @@ public final class SimulatorServer: @unchecked Sendable {
     private var faults: FaultConfiguration
     private var apiRequests = 0
     private var listRequests = 0
+    private var pageRequests = 0
     private var requests = 0
     private var byPath: [String: Int] = [:]
     private var injected: [String: Int] = [:]
@@ -96,6 +101,7 @@ public final class SimulatorServer: @unchecked Sendable {
                 faults = newValue
                 apiRequests = 0
                 listRequests = 0
+                pageRequests = 0
             }
         }
     }
@@ -115,6 +121,7 @@ public final class SimulatorServer: @unchecked Sendable {
     /// The route name of `path` (payment ids collapse to `{paymentId}`).
     static func route(of path: String) -> String {
         if path.hasPrefix("/payments/") { return "/payments/{paymentId}" }
+        if path.hasPrefix("/_simulator/payments/") { return "/_simulator/payments/{paymentId}" }
         return path
     }
 
@@ -156,13 +163,19 @@ public final class SimulatorServer: @unchecked Sendable {
 
     private func api(_ request: HTTPRequest, route: String) -> HTTPResponse {
         let isList = route != "/payments/{paymentId}"
-        let (config, fault, delayMs, mutate) = lock.withLock { () -> (FaultConfiguration, Fault?, Int, Bool) in
+        let (config, fault, delayMs, mutate, emptyPage) = lock.withLock {
+            () -> (FaultConfiguration, Fault?, Int, Bool, Bool) in
             apiRequests += 1
             let n = apiRequests
             var mutate = false
+            var emptyPage = false
             if isList {
                 listRequests += 1
                 mutate = faults.mutateEvery > 0 && listRequests % faults.mutateEvery == 0
+            }
+            if route == "/payments" {
+                pageRequests += 1
+                emptyPage = faults.emptyPageEvery > 0 && pageRequests % faults.emptyPageEvery == 0
             }
             func every(_ k: Int) -> Bool { k > 0 && n % k == 0 }
             var fault: Fault?
@@ -182,7 +195,7 @@ public final class SimulatorServer: @unchecked Sendable {
                 fault = .unknownStatus
             }
             let jitter = faults.jitterMs > 0 ? Int(random.int(0...Int64(faults.jitterMs))) : 0
-            return (faults, fault, faults.latencyMs + jitter, mutate)
+            return (faults, fault, faults.latencyMs + jitter, mutate, emptyPage)
         }
         if delayMs > 0 { usleep(useconds_t(min(delayMs, 600_000)) * 1000) }
         if mutate {
@@ -220,6 +233,10 @@ public final class SimulatorServer: @unchecked Sendable {
         }
         var response = serveAPI(request, route: route)
         guard response.status == 200 else { return response }
+        if emptyPage, let emptied = Self.emptyItems(response.body) {
+            count("emptyPage")
+            response.body = emptied
+        }
         switch fault {
         case .truncate:
             count("truncate")
@@ -244,6 +261,22 @@ public final class SimulatorServer: @unchecked Sendable {
 
     private func count(_ fault: String) {
         lock.withLock { injected[fault, default: 0] += 1 }
+    }
+
+    /// A `GET /payments` body with its `items` emptied and its `page` kept; nil when the page
+    /// had no items anyway.
+    static func emptyItems(_ body: [UInt8]) -> [UInt8]? {
+        let prefix = Array("{\"items\":[".utf8)
+        let marker = Array("],\"page\":{".utf8)
+        guard body.starts(with: prefix), body.count > prefix.count, body[prefix.count] != 93 else { return nil }
+        var position = body.count - marker.count
+        while position >= prefix.count {
+            if body[position..<(position + marker.count)].elementsEqual(marker) {
+                return prefix + Array(body[position...])
+            }
+            position -= 1
+        }
+        return nil
     }
 
     /// Replaces the string value that follows the first `marker` (e.g. the first payment's
@@ -414,6 +447,17 @@ public final class SimulatorServer: @unchecked Sendable {
                 return self.error(
                     .invalid("body must be {\"payments\":[Payment...]}: \(SimulatorFailure.describe(error))"))
             }
+        case ("DELETE", "/_simulator/payments/{paymentId}"):
+            let rawId = request.rawPath.dropFirst("/_simulator/payments/".count)
+            guard let id = HTTPRequest.percentDecode(rawId, plusIsSpace: false), !id.isEmpty else {
+                return error(.invalid("paymentId is missing or badly percent-encoded"))
+            }
+            guard store.delete(id: id) else { return error(.paymentNotFound(id)) }
+            var w = JSONWriter()
+            w.beginObject()
+            w.string("deleted", id)
+            w.endObject()
+            return .json(200, w.bytes)
         case ("POST", "/_simulator/mutate"):
             guard let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any] else {
                 return error(.invalid("body must be {\"count\":N,\"seed\":S}"))

@@ -127,9 +127,20 @@ struct PaymentDecision {
 
     /// Money was received: map the payment, check it, and compare the ledger with K and d.
     private mutating func decidePaid(users: [String: UserAccount], catalog: [CreditPackage]) {
+        let impossible = Reconciler.impossibleAmounts(of: payment)
+        guard impossible.isEmpty else {
+            openImpossibleAmounts(impossible)
+            outcome.classification = .discrepancy
+            return
+        }
+        if let problem = payment.customDataProblem {
+            openUnresolved(resolution: .notFound, catalog: catalog, customDataProblem: problem)
+            outcome.classification = .discrepancy
+            return
+        }
         let resolution = PackageResolution.resolve(for: payment, in: catalog)
         guard let userId = outcome.userId, case .found(let package, let rule) = resolution else {
-            openUnresolved(resolution: resolution)
+            openUnresolved(resolution: resolution, catalog: catalog)
             outcome.classification = .discrepancy
             return
         }
@@ -323,16 +334,55 @@ struct PaymentDecision {
         )
     }
 
-    private mutating func openUnresolved(resolution: PackageResolution) {
+    /// AMOUNT_MISMATCH for amounts no payment can have: nothing granted, nothing deducted,
+    /// whatever the ledger already holds (a person decides).
+    private mutating func openImpossibleAmounts(_ problems: [String]) {
+        add(
+            kind: .amountMismatch,
+            expected: Reconciler.object([
+                "paid": .string("0...total"), "cancelled": .string("0...total"),
+                "succeededCancellations": .string("0...total"), "cancellationAmounts": .string(">= 0"),
+            ]),
+            actual: Reconciler.object([
+                "total": .integer(payment.totalAmount), "paid": .integer(payment.paidAmount),
+                "cancelled": .integer(payment.cancelledAmount),
+                "succeededCancellations": .integer(Reconciler.succeededSum(of: payment)),
+                "cancellationAmounts": .array(payment.cancellations.map { .integer($0.totalAmount) }),
+                "problems": .array(problems.map { .string($0) }), "creditsGranted": .integer(actualGrant),
+                "creditsDeducted": .integer(actualDeduction),
+            ]),
+            detail:
+                "Payment \(payment.id) reports impossible amounts (" + problems.joined(separator: "; ")
+                + "); no credits are granted or deducted for it until a person checks it at PortOne.")
+    }
+
+    private mutating func openUnresolved(
+        resolution: PackageResolution, catalog: [CreditPackage], customDataProblem: String? = nil
+    ) {
         var missing: [String] = []
-        if outcome.userId == nil { missing.append("no user (customData.userId and customer.id are empty)") }
+        if let customDataProblem {
+            missing.append(
+                "nothing: its \(customDataProblem), so neither the user nor the package it bought can be trusted")
+        } else if outcome.userId == nil {
+            missing.append("no user (customData.userId and customer.id are empty)")
+        }
         switch resolution {
+        case _ where customDataProblem != nil: break
         case .found: break
         case .notFound:
             missing.append(
                 "no catalog package in force at its request time (by customData.packageId, order name or price)")
         case .ambiguous(let ids):
             missing.append("several catalog packages (\(ids.joined(separator: ", "))) fit it")
+        case .unknownPackageId(let id):
+            let shown = id.count > 80 ? String(id.prefix(80)) + "…" : id
+            let reason =
+                catalog.contains { $0.id == id }
+                ? "which was not in force at its request time \(RFC3339.format(payment.requestedAt))"
+                : "which is not in the catalog"
+            missing.append(
+                "an unknown package: customData.packageId is \"\(shown)\", \(reason) (the order name and price are not used instead)"
+            )
         }
         let packageFound: Bool =
             if case .found = resolution { true } else { false }
@@ -348,6 +398,7 @@ struct PaymentDecision {
                 "customDataUserId": Reconciler.text(payment.customDataUserId),
                 "customerId": Reconciler.text(payment.customerId),
                 "customDataPackageId": Reconciler.text(payment.customDataPackageId),
+                "customDataProblem": Reconciler.text(customDataProblem),
                 "orderName": .string(payment.orderName), "totalAmount": .integer(payment.totalAmount),
                 "currency": .string(payment.currency), "creditsGranted": .integer(actualGrant),
             ]),

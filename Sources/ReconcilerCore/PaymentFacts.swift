@@ -98,12 +98,20 @@ public struct PaymentFacts: Sendable, Hashable {
     public var totalAmount: Int64
     /// `amount.cancelled`: PortOne's running total of cancelled money.
     public var cancelledAmount: Int64
+    /// `amount.paid`: the money actually paid (the total less discounts and, once cancelled,
+    /// less what went back).
+    public var paidAmount: Int64
     /// Every cancellation, whatever its status.
     public var cancellations: [Cancellation]
     /// `customData.userId`, when customData held JSON with it.
     public var customDataUserId: String?
     /// `customData.packageId`, when customData held JSON with it.
     public var customDataPackageId: String?
+    /// Why `customData`, though present, cannot be trusted to name the user and the package
+    /// (not a JSON object, or `packageId`/`userId` not a string); nil when absent or readable.
+    /// Such a payment is never mapped by falling back to `customer.id`, the order name or the
+    /// price.
+    public var customDataProblem: String?
     /// `customer.id`.
     public var customerId: String?
     /// `customer.email`, for reports.
@@ -113,9 +121,9 @@ public struct PaymentFacts: Sendable, Hashable {
     public init(
         id: String, status: Status, storeId: String, isV1: Bool = false, channel: Channel = .live,
         requestedAt: RFC3339.Timestamp, statusChangedAt: RFC3339.Timestamp, paidAt: RFC3339.Timestamp? = nil,
-        orderName: String, currency: String, totalAmount: Int64, cancelledAmount: Int64 = 0,
+        orderName: String, currency: String, totalAmount: Int64, cancelledAmount: Int64 = 0, paidAmount: Int64 = 0,
         cancellations: [Cancellation] = [], customDataUserId: String? = nil, customDataPackageId: String? = nil,
-        customerId: String? = nil, customerEmail: String? = nil
+        customDataProblem: String? = nil, customerId: String? = nil, customerEmail: String? = nil
     ) {
         self.id = id
         self.status = status
@@ -129,9 +137,11 @@ public struct PaymentFacts: Sendable, Hashable {
         self.currency = currency
         self.totalAmount = totalAmount
         self.cancelledAmount = cancelledAmount
+        self.paidAmount = paidAmount
         self.cancellations = cancellations
         self.customDataUserId = customDataUserId
         self.customDataPackageId = customDataPackageId
+        self.customDataProblem = customDataProblem
         self.customerId = customerId
         self.customerEmail = customerEmail
     }

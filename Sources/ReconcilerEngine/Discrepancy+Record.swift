@@ -31,7 +31,9 @@ extension PaymentFacts {
             "statusChangedAt": .string(RFC3339.format(statusChangedAt)),
             "orderName": .string(orderName),
             "currency": .string(currency),
-            "amount": .object(["total": .integer(totalAmount), "cancelled": .integer(cancelledAmount)]),
+            "amount": .object([
+                "total": .integer(totalAmount), "paid": .integer(paidAmount), "cancelled": .integer(cancelledAmount),
+            ]),
             "cancellations": .array(
                 cancellations.map { cancellation in
                     var entry: [String: JSONValue] = [
@@ -50,6 +52,7 @@ extension PaymentFacts {
         if let paidAt { fields["paidAt"] = .string(RFC3339.format(paidAt)) }
         if let customDataUserId { fields["customDataUserId"] = .string(customDataUserId) }
         if let customDataPackageId { fields["customDataPackageId"] = .string(customDataPackageId) }
+        if let customDataProblem { fields["customDataProblem"] = .string(customDataProblem) }
         if let customerId { fields["customerId"] = .string(customerId) }
         if let customerEmail { fields["customerEmail"] = .string(customerEmail) }
         return .object(fields)

@@ -27,6 +27,56 @@ import Testing
         #expect(cursor.isFinished)
     }
 
+    /// A page ending the slice: is it believed (false) or read again (true)?
+    struct EndCase: Sendable, CustomTestStringConvertible {
+        var name: String
+        /// Full pages (last timestamps) the cursor saw before.
+        var before: [Int64]
+        var items: Int
+        var totalCount: Int
+        var suspicious: Bool
+        var claimsMore: Bool
+        var testDescription: String { name }
+    }
+
+    static let ends: [EndCase] = [
+        EndCase(
+            name: "a short first page whose totalCount agrees", before: [], items: 4, totalCount: 4, suspicious: false,
+            claimsMore: false),
+        EndCase(
+            name: "an empty window", before: [], items: 0, totalCount: 0, suspicious: false, claimsMore: false),
+        EndCase(
+            name: "an empty first page while totalCount says 25 match", before: [], items: 0, totalCount: 25,
+            suspicious: true, claimsMore: true),
+        EndCase(
+            name: "a short page while totalCount says more", before: [], items: 3, totalCount: 25, suspicious: true,
+            claimsMore: true),
+        EndCase(
+            name: "an empty continuation page (it should repeat the last payment seen)", before: [7], items: 0,
+            totalCount: 0, suspicious: true, claimsMore: false),
+        EndCase(
+            name: "a short continuation page, totalCount as the items returned", before: [7], items: 3,
+            totalCount: 3, suspicious: false, claimsMore: false),
+        EndCase(
+            name: "page 1 of one timestamp: 10 + 4 reached, totalCount 14", before: [5, 5], items: 4,
+            totalCount: 14, suspicious: false, claimsMore: false),
+        EndCase(
+            name: "page 1 of one timestamp: 10 + 4 reached, totalCount 30", before: [5, 5], items: 4,
+            totalCount: 30, suspicious: true, claimsMore: true),
+        EndCase(
+            name: "a full page never ends the slice", before: [], items: 10, totalCount: 500, suspicious: false,
+            claimsMore: true),
+    ]
+
+    @Test(arguments: ends)
+    func aSliceEndingPageIsReadAgainWhenItLooksMissing(_ row: EndCase) throws {
+        var cursor = KeysetCursor(from: Self.t(0), until: Self.t(100), pageSize: 10)
+        for last in row.before { try cursor.advance(itemCount: 10, lastKey: Self.t(last)) }
+        #expect(cursor.isSuspiciousEnd(itemCount: row.items, totalCount: row.totalCount) == row.suspicious)
+        #expect(cursor.totalCountClaimsMore(itemCount: row.items, totalCount: row.totalCount) == row.claimsMore)
+        #expect(cursor.start == Self.t(0))
+    }
+
     @Test func aFullPageMovesFromToItsLastTimestampAtPageZero() throws {
         var cursor = KeysetCursor(from: Self.t(0), until: Self.t(100), pageSize: 10)
         try cursor.advance(itemCount: 10, lastKey: Self.t(7))

@@ -276,6 +276,35 @@ import Testing
         }
     }
 
+    /// Issue 9: a present but unusable customData is named (field only, never its value), and
+    /// the facts carry it so the rules report the payment instead of guessing its package.
+    static let customDataProblems: [(String?, String?)] = [
+        (nil, nil),
+        ("", nil),
+        ("   ", nil),
+        (#"{"userId":"u1","packageId":"pro"}"#, nil),
+        (#"{"userId":42,"packageId":7}"#, nil),
+        (#"{"userId":"u1","packageId":null}"#, nil),
+        (#"{"other":"x"}"#, nil),
+        ("plain text note", "customData is not a JSON object"),
+        (#"["u1"]"#, "customData is not a JSON object"),
+        (#"{"userId":"#, "customData is not a JSON object"),
+        (#"{"userId":"u1"} trailing"#, "customData is not a JSON object (text follows it)"),
+        (#"{"userId":"u1","packageId":{"id":"pro"}}"#, "customData.packageId is not a string"),
+        (#"{"userId":"u1","packageId":["pro"]}"#, "customData.packageId is not a string"),
+        (#"{"userId":true,"packageId":"pro"}"#, "customData.userId is not a string"),
+        (String(repeating: "[", count: 100_000), "customData is not a JSON object"),
+        ("{\"packageId\":" + String(repeating: "[", count: 100_000), "customData is not a JSON object"),
+        (#"{"packageId":[[1]],"userId":"u1"}"#, "customData.packageId is not a string"),
+    ]
+
+    @Test(arguments: customDataProblems)
+    func namesWhatIsWrongWithCustomData(raw: String?, problem: String?) throws {
+        #expect(PaymentCustomData.problem(in: raw) == problem)
+        let payment = try Self.decodeOne(Self.mutated { $0["customData"] = raw ?? NSNull() }, .fast).get()
+        #expect(payment.facts.customDataProblem == problem)
+    }
+
     func checkCustomData(decoding: DecoderKind, raw: String?, expected: PaymentCustomData?) throws {
         let payment = try Self.decodeOne(Self.mutated { $0["customData"] = raw ?? NSNull() }, decoding).get()
         #expect(payment.customData == raw)

@@ -14,6 +14,9 @@ import Testing
         let facts = try Self.payment().facts
         #expect(facts.status == .paid)
         #expect(facts.totalAmount == 30000)
+        #expect(facts.paidAmount == 30000)
+        #expect(facts.cancelledAmount == 0)
+        #expect(facts.customDataProblem == nil)
         #expect(facts.currency == "KRW")
         #expect(facts.channel == .live)
         #expect(facts.isV1 == false)

@@ -55,21 +55,24 @@ enum Fixture {
         paid: Bool = true, channel: PaymentFacts.Channel = .live, isV1: Bool = false, storeId: String = store,
         customDataUserId: String? = "user_1", customDataPackageId: String? = nil, packageInCustomData: Bool = true,
         customerId: String? = nil,
-        orderName: String? = nil
+        orderName: String? = nil, paidAmount: Int64? = nil, cancelledAmount: Int64? = nil,
+        customDataProblem: String? = nil
     ) -> PaymentFacts {
         let package = catalog.first { $0.id == packageId && inForce($0, at: requestedAt) }
+        let total = amount ?? package?.price ?? 0
+        let succeeded = cancellations.filter { $0.status == .succeeded }.reduce(Int64(0)) {
+            let (sum, overflow) = $0.addingReportingOverflow($1.totalAmount)
+            return overflow ? .max : sum
+        }
         return PaymentFacts(
             id: id, status: status, storeId: storeId, isV1: isV1, channel: channel, requestedAt: requestedAt,
             statusChangedAt: statusChangedAt, paidAt: paid ? requestedAt.adding(nanoseconds: 30_000_000_000) : nil,
             orderName: orderName ?? package?.name ?? packageId, currency: currency,
-            totalAmount: amount ?? package?.price ?? 0,
-            cancelledAmount: cancellations.filter { $0.status == .succeeded }.reduce(0) {
-                let (sum, overflow) = $0.addingReportingOverflow($1.totalAmount)
-                return overflow ? .max : sum
-            },
+            totalAmount: total, cancelledAmount: cancelledAmount ?? succeeded,
+            paidAmount: paidAmount ?? (paid ? max(0, total - (cancelledAmount ?? succeeded)) : 0),
             cancellations: cancellations, customDataUserId: customDataUserId,
-            customDataPackageId: packageInCustomData ? (customDataPackageId ?? packageId) : nil, customerId: customerId,
-            customerEmail: "kim@example.kr")
+            customDataPackageId: packageInCustomData ? (customDataPackageId ?? packageId) : nil,
+            customDataProblem: customDataProblem, customerId: customerId, customerEmail: "kim@example.kr")
     }
 
     /// Exact validity (a `Date` cannot tell a nanosecond before the price change from the change).

@@ -28,13 +28,15 @@ import Testing
             name: "customData.packageId wins even against the price",
             payment: F.payment("pro", amount: 10_000), expected: .found(package("pro"), by: .customDataPackageId)),
         Row(
-            name: "unknown customData.packageId hands over to orderName",
-            payment: F.payment("basic", customDataPackageId: "gold"), expected: .found(package("basic"), by: .orderName)
-        ),
+            name: "unknown customData.packageId is unknown, never handed over to orderName",
+            payment: F.payment("basic", customDataPackageId: "gold"), expected: .unknownPackageId("gold")),
         Row(
-            name: "customData package not in force then hands over to orderName",
+            name: "customData package not in force then is unknown, never handed over to orderName",
             payment: F.payment("basic", requestedAt: F.instant("2026-10-01T00:00:00Z"), customDataPackageId: "promo"),
-            expected: .found(package("basic"), by: .orderName)),
+            expected: .unknownPackageId("promo")),
+        Row(
+            name: "an empty customData.packageId counts as absent",
+            payment: F.payment("basic", customDataPackageId: ""), expected: .found(package("basic"), by: .orderName)),
         Row(
             name: "orderName", payment: F.payment("basic", packageInCustomData: false),
             expected: .found(package("basic"), by: .orderName)),
@@ -84,5 +86,20 @@ import Testing
         #expect(actual["userResolved"] == .bool(true))
         #expect(actual["packageResolved"] == .bool(false))
         #expect(unresolved.detail.contains("several catalog packages (pro, promo)"))
+    }
+
+    @Test func aPackageOutOfForceIsNamedNotReplacedByOneOfTheSamePrice() throws {
+        let payment = F.payment("pro", requestedAt: F.instant("2026-10-01T00:00:00Z"), customDataPackageId: "promo")
+        let outcome = Reconciler.decide(
+            payment: payment, ledger: [], users: F.users, configuration: Configuration(catalog: Self.catalog),
+            storeId: F.store, now: F.now)
+        #expect(outcome.classification == .discrepancy)
+        #expect(outcome.repairs.isEmpty)
+        let unresolved = try #require(outcome.discrepancies.first)
+        #expect(outcome.discrepancies.map(\.kind) == [.unresolvedPayment])
+        #expect(
+            unresolved.detail.contains(
+                "customData.packageId is \"promo\", which was not in force at its request time 2026-10-01T00:00:00Z"),
+            "\(unresolved.detail)")
     }
 }

@@ -74,11 +74,6 @@ struct DecideCase: Sendable, CustomTestStringConvertible {
                 cancellations: [F.cancellation("c1", 10_000, .requested), F.cancellation("c2", 10_000, .failed)]),
             ledger: [F.purchase(100)], classification: .matched),
         DecideCase(
-            name: "cancellations beyond the total are capped at K",
-            payment: F.payment(
-                status: .cancelled, cancellations: [F.cancellation("c1", 6000), F.cancellation("c2", 6000)]),
-            ledger: [F.purchase(100)], classification: .repairNeeded, repairs: [.refund(100)]),
-        DecideCase(
             name: "paid and cancelled before any grant: grant then refund",
             payment: F.payment("pro", status: .cancelled, cancellations: [F.cancellation("c1", 50_000)]),
             users: F.users(balance: 0), classification: .repairNeeded, repairs: [.grant(600), .refund(600)]),
@@ -176,9 +171,34 @@ struct DecideCase: Sendable, CustomTestStringConvertible {
             payment: F.payment("pro", packageInCustomData: false), classification: .repairNeeded,
             repairs: [.grant(600)]),
         DecideCase(
-            name: "unknown customData package falls back to orderName",
-            payment: F.payment("pro", customDataPackageId: "gold"), classification: .repairNeeded,
-            repairs: [.grant(600)]),
+            name: "customData package not in the catalog: UNRESOLVED_PAYMENT, no orderName fallback",
+            payment: F.payment("pro", customDataPackageId: "gold"), classification: .discrepancy,
+            discrepancies: [.unresolvedPayment]),
+        DecideCase(
+            name: "customData package not in force at the request: UNRESOLVED_PAYMENT, no price fallback",
+            payment: F.payment(
+                "business", requestedAt: F.priceChange.adding(nanoseconds: -1), statusChangedAt: F.ago(seconds: 3600),
+                customDataPackageId: "gone"),
+            classification: .discrepancy, discrepancies: [.unresolvedPayment]),
+        DecideCase(
+            name: "unknown customData package already granted: UNRESOLVED_PAYMENT, nothing deducted",
+            payment: F.payment(
+                "pro", status: .cancelled, cancellations: [F.cancellation("c1", 50_000)], customDataPackageId: "gold"),
+            ledger: [F.purchase(600)], classification: .discrepancy, discrepancies: [.unresolvedPayment]),
+        DecideCase(
+            name: "empty customData package id counts as absent: orderName",
+            payment: F.payment("pro", customDataPackageId: ""), classification: .repairNeeded, repairs: [.grant(600)]),
+        DecideCase(
+            name: "customData not JSON: UNRESOLVED_PAYMENT, no customer.id/orderName fallback",
+            payment: F.payment(
+                "pro", customDataUserId: nil, packageInCustomData: false, customerId: "user_1",
+                customDataProblem: "customData is not a JSON object"),
+            classification: .discrepancy, discrepancies: [.unresolvedPayment]),
+        DecideCase(
+            name: "customData packageId an object: UNRESOLVED_PAYMENT",
+            payment: F.payment(
+                "pro", packageInCustomData: false, customDataProblem: "customData.packageId is not a string"),
+            classification: .discrepancy, discrepancies: [.unresolvedPayment]),
         DecideCase(
             name: "price fallback when neither customData nor orderName name a package",
             payment: F.payment("basic", packageInCustomData: false, orderName: "크레딧 충전"),
@@ -211,6 +231,79 @@ struct DecideCase: Sendable, CustomTestStringConvertible {
         DecideCase(
             name: "another store with a PURCHASE: GRANT_WITHOUT_PAYMENT", payment: F.payment(storeId: "store-other"),
             ledger: [F.purchase(100)], classification: .otherStore, discrepancies: [.grantWithoutPayment]),
+    ]
+
+    /// Issue 9: amounts no payment can have are reported, never repaired (not even a deduction
+    /// when the ledger granted already); legitimate amounts beside them are not flagged.
+    static let impossibleAmounts: [DecideCase] = [
+        DecideCase(
+            name: "PAID with amount.paid negative: AMOUNT_MISMATCH, no grant",
+            payment: F.payment("pro", paidAmount: -1), classification: .discrepancy,
+            discrepancies: [.amountMismatch]),
+        DecideCase(
+            name: "PAID with amount.paid above the total: AMOUNT_MISMATCH, no grant",
+            payment: F.payment("pro", paidAmount: 50_001), classification: .discrepancy,
+            discrepancies: [.amountMismatch]),
+        DecideCase(
+            name: "PAID with amount.cancelled negative: AMOUNT_MISMATCH, no grant",
+            payment: F.payment("pro", cancelledAmount: -10), classification: .discrepancy,
+            discrepancies: [.amountMismatch]),
+        DecideCase(
+            name: "PAID with amount.cancelled above the total: AMOUNT_MISMATCH, no grant",
+            payment: F.payment("pro", paidAmount: 0, cancelledAmount: 50_001), classification: .discrepancy,
+            discrepancies: [.amountMismatch]),
+        DecideCase(
+            name: "amount.total negative: AMOUNT_MISMATCH",
+            payment: F.payment("pro", amount: -50_000, paidAmount: 0), classification: .discrepancy,
+            discrepancies: [.amountMismatch]),
+        DecideCase(
+            name: "SUCCEEDED cancellations above the total: AMOUNT_MISMATCH, nothing deducted",
+            payment: F.payment(
+                status: .cancelled, cancellations: [F.cancellation("c1", 6000), F.cancellation("c2", 6000)],
+                paidAmount: 0, cancelledAmount: 10_000),
+            ledger: [F.purchase(100)], classification: .discrepancy, discrepancies: [.amountMismatch]),
+        DecideCase(
+            name: "SUCCEEDED cancellations overflowing Int64: AMOUNT_MISMATCH",
+            payment: F.payment(
+                status: .cancelled, cancellations: [F.cancellation("c1", .max), F.cancellation("c2", .max)],
+                paidAmount: 0, cancelledAmount: 10_000),
+            ledger: [F.purchase(100)], classification: .discrepancy, discrepancies: [.amountMismatch]),
+        DecideCase(
+            name: "a negative SUCCEEDED cancellation: AMOUNT_MISMATCH, nothing granted back or deducted",
+            payment: F.payment(
+                status: .partialCancelled, cancellations: [F.cancellation("c1", -3000)], cancelledAmount: 0),
+            ledger: [F.purchase(100)], classification: .discrepancy, discrepancies: [.amountMismatch]),
+        DecideCase(
+            name: "a negative FAILED cancellation: AMOUNT_MISMATCH, no grant",
+            payment: F.payment(cancellations: [F.cancellation("c1", -1, .failed)]), classification: .discrepancy,
+            discrepancies: [.amountMismatch]),
+        DecideCase(
+            name: "impossible amounts already granted: no deduction, AMOUNT_MISMATCH",
+            payment: F.payment(
+                "pro", status: .cancelled, cancellations: [F.cancellation("c1", 50_000)], paidAmount: -5),
+            ledger: [F.purchase(600)], classification: .discrepancy, discrepancies: [.amountMismatch]),
+        DecideCase(
+            name: "legitimate: discounted payment (paid below total) is granted",
+            payment: F.payment("pro", paidAmount: 45_000), classification: .repairNeeded, repairs: [.grant(600)]),
+        DecideCase(
+            name: "legitimate: fully discounted payment (paid 0) is granted",
+            payment: F.payment("pro", paidAmount: 0), classification: .repairNeeded, repairs: [.grant(600)]),
+        DecideCase(
+            name: "legitimate: PARTIAL_CANCELLED with paid = total − cancelled",
+            payment: F.payment("pro", status: .partialCancelled, cancellations: [F.cancellation("c1", 10_000)]),
+            ledger: [F.purchase(600)], classification: .repairNeeded, repairs: [.refund(120)]),
+        DecideCase(
+            name: "legitimate: CANCELLED with paid 0 and cancelled = total",
+            payment: F.payment("pro", status: .cancelled, cancellations: [F.cancellation("c1", 50_000)]),
+            ledger: [F.purchase(600)], classification: .repairNeeded, repairs: [.refund(600)]),
+        DecideCase(
+            name: "legitimate: amount.cancelled lagging the SUCCEEDED cancellations",
+            payment: F.payment(
+                "pro", status: .partialCancelled, cancellations: [F.cancellation("c1", 10_000)], cancelledAmount: 0),
+            ledger: [F.purchase(600)], classification: .repairNeeded, repairs: [.refund(120)]),
+        DecideCase(
+            name: "unpaid (READY) payments are not judged on amounts",
+            payment: F.payment(status: .ready, paid: false, paidAmount: -1), classification: .pending),
     ]
 
     static let skipped: [DecideCase] = [
@@ -351,7 +444,53 @@ struct DecideCase: Sendable, CustomTestStringConvertible {
             repairs: [.grant(100, applicable: false), .refund(100, applicable: false)]),
     ]
 
-    @Test(arguments: lifecycle + rounding + shortfall + mapping + skipped + ledgerProblems + unpaid + autoFix)
+    /// What the reviewer reads: the impossible field with its numbers, or the unknown package.
+    static let details: [(String, PaymentFacts, DiscrepancyKind, String)] = [
+        ("negative paid", F.payment("pro", paidAmount: -1), .amountMismatch, "amount.paid is -1, below zero"),
+        (
+            "paid above total", F.payment("pro", paidAmount: 50_001), .amountMismatch,
+            "amount.paid 50,001 exceeds amount.total 50,000"
+        ),
+        (
+            "cancelled above total", F.payment("pro", paidAmount: 0, cancelledAmount: 60_000), .amountMismatch,
+            "amount.cancelled 60,000 exceeds amount.total 50,000"
+        ),
+        ("negative cancelled", F.payment("pro", cancelledAmount: -7), .amountMismatch, "amount.cancelled is -7"),
+        (
+            "succeeded sum above total",
+            F.payment(
+                status: .cancelled, cancellations: [F.cancellation("c1", 6000), F.cancellation("c2", 6000)],
+                paidAmount: 0, cancelledAmount: 10_000),
+            .amountMismatch, "SUCCEEDED cancellations sum to 12,000, above amount.total 10,000"
+        ),
+        (
+            "negative cancellation", F.payment(cancellations: [F.cancellation("c1", -3, .requested)]),
+            .amountMismatch, "cancellations[0].totalAmount is -3, below zero"
+        ),
+        (
+            "unknown package", F.payment("pro", customDataPackageId: "gold"), .unresolvedPayment,
+            "customData.packageId is \"gold\", which is not in the catalog"
+        ),
+        (
+            "customData unreadable",
+            F.payment(packageInCustomData: false, customDataProblem: "customData is not a JSON object"),
+            .unresolvedPayment, "its customData is not a JSON object"
+        ),
+    ]
+
+    @Test(arguments: details)
+    func discrepancyDetailsNameTheProblem(
+        name: String, payment: PaymentFacts, kind: DiscrepancyKind, phrase: String
+    ) throws {
+        let outcome = Fixture.decide(payment, ledger: [F.purchase(100)])
+        #expect(outcome.repairs.isEmpty, "\(name)")
+        let discrepancy = try #require(outcome.discrepancies.first { $0.kind == kind }, "\(name)")
+        #expect(discrepancy.detail.contains(phrase), "\(name): \(discrepancy.detail)")
+    }
+
+    @Test(
+        arguments: lifecycle + rounding + shortfall + mapping + impossibleAmounts + skipped + ledgerProblems + unpaid
+            + autoFix)
     func decides(_ row: DecideCase) {
         let outcome = Fixture.decide(
             row.payment, ledger: row.ledger, users: row.users, policy: row.policy, now: row.now)

@@ -161,6 +161,41 @@ import Testing
         #expect(odd.status == .unknown("PAY_SCHEDULED"), "an unknown status is kept, not an error")
     }
 
+    /// Pages missing where data is expected (`emptyPageEvery`: 200 with `"items":[]` and the
+    /// real `totalCount`): an empty page used to end its slice silently, so the scan finished
+    /// without the rest of the slice. Now it is read again and every payment arrives once.
+    @Test(arguments: [2, 3, 5])
+    func emptyPagesMidScanAreReadAgainAndMissNothing(every: Int) async throws {
+        let simulator = try await Self.startSimulator(payments: 5_000, seed: 7)
+        defer { simulator.stop() }
+        try await simulator.setFaults(["emptyPageEvery": every])
+        let client = try simulator.client()
+        let (ids, summary, twice) = try await Self.scanAll(
+            client, options: PaymentScanOptions(pageSize: 100, parallelism: 2))
+        #expect(ids.count == 5_000)
+        #expect(twice == 0)
+        #expect(summary.pagesReread > 0)
+        let stats = try await simulator.control(.get, "/_simulator/stats")
+        let injected = (stats["faultsInjected"] as? [String: Any])?["emptyPage"] as? Int ?? 0
+        #expect(injected > 0)
+        #expect(summary.pagesReread >= injected)
+    }
+
+    /// Every page empty while `totalCount` says payments match: the scan fails as unavailable
+    /// after a few re-reads instead of reporting an empty window.
+    @Test func pagesThatStayEmptyWhileTotalCountSaysOtherwiseFailTheScan() async throws {
+        let simulator = try await Self.startSimulator(payments: 500, seed: 8)
+        defer { simulator.stop() }
+        try await simulator.setFaults(["emptyPageEvery": 1])
+        let client = try simulator.client()
+        await #expect {
+            _ = try await Self.scanAll(client, options: PaymentScanOptions(pageSize: 100, parallelism: 1))
+        } throws: { error in
+            guard case .unavailable(let attempts, _, let problem) = error as? PortOneError else { return false }
+            return attempts == PortOneClient.maxRereads + 1 && problem.contains("where its totalCount says")
+        }
+    }
+
     @Test func aWrongSecretSaysSoWithoutLeakingIt() async throws {
         let simulator = try await Self.startSimulator(payments: 10)
         defer { simulator.stop() }

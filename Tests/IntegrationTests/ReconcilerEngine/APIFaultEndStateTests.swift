@@ -31,6 +31,7 @@ import Testing
         Fault(name: "truncated bodies", settings: ["truncateEvery": 3]),
         Fault(name: "malformed bodies", settings: ["malformedEvery": 3]),
         Fault(name: "HTML error pages", settings: ["htmlErrorEvery": 3]),
+        Fault(name: "empty pages mid-scan", settings: ["emptyPageEvery": 2]),
         Fault(
             name: "everything at once",
             settings: [
@@ -215,5 +216,110 @@ import Testing
             let refunds = result.fixes.filter { $0.kind == .missedRefund && changedIds.contains($0.paymentId) }
             #expect(refunds.isEmpty)
         }
+    }
+
+    /// Payments the scan listed as needing a repair (every other missed grant and missed refund
+    /// of the world) disappear from PortOne (`DELETE /_simulator/payments/{id}`, 404 afterwards) at
+    /// the run's first repair, before their re-fetch. None may be repaired after that; the run
+    /// completes (a payment PortOne no longer knows is the normal end of a lookup, not a failure,
+    /// and failing would stall the checkpoint forever since it never comes back); a vanished
+    /// payment the ledger granted opens ORPHAN_GRANT; every other payment, and every balance
+    /// but for the vanished payments' credits, ends exactly as in the fault-free run.
+    @Test func paymentsVanishingBeforeTheirRepairAreNotRepaired() async throws {
+        let world = try await ChaosWorld.generate(payments: Self.payments, seed: 95, end: World.worldEnd)
+        defer { world.close() }
+        let (expected, _) = try await Self.baseline(world)
+        // Every other payment needing a repair vanishes; the others must still be repaired.
+        let needingRepair = Set(
+            (world.mistakes("MISSED_GRANT") + world.mistakes("MISSED_REFUND")).compactMap(\.paymentId)
+        ).sorted()
+        let vanishing = Set(needingRepair.enumerated().filter { $0.offset % 2 == 0 }.map(\.element))
+        try #require(vanishing.count >= 10)
+        let simulator = world.simulator
+        try await TestDatabase.withFresh(schema: .app) { database in
+            try world.load(into: database)
+            let appliedWhenDeleted = Mutex<Int?>(nil)
+            let control = RunControl { progress in
+                guard progress.phase == .repairing else { return }
+                let first = appliedWhenDeleted.withLock { value -> Bool in
+                    guard value == nil else { return false }
+                    value = progress.repairsApplied
+                    return true
+                }
+                guard first else { return }
+                // Blocks the run (on purpose) until the payments are gone.
+                let done = DispatchSemaphore(value: 0)
+                Task.detached {
+                    for id in vanishing.sorted() {
+                        _ = try? await simulator.control(.delete, "/_simulator/payments/\(Self.percentEncoded(id))")
+                    }
+                    done.signal()
+                }
+                done.wait()
+            }
+            let result = try await World.engine(simulator, database).run(RunRequest(), control: control)
+            let before = try #require(appliedWhenDeleted.withLock { $0 })
+            let client = try simulator.client()
+            for id in vanishing.sorted().prefix(3) {
+                guard case .notFound = try await client.getPayment(id: id) else {
+                    Issue.record("\(id) was not deleted")
+                    continue
+                }
+            }
+            // As in the READY test: the batch being written and the next one were re-fetched
+            // before the deletion and may still be repaired.
+            let repairedAfter = Set(result.fixes.map(\.paymentId)).intersection(vanishing)
+            #expect(repairedAfter.count <= before + 2, "repaired after vanishing: \(repairedAfter.sorted())")
+            let kept = Set(needingRepair).subtracting(vanishing)
+            #expect(kept.isSubset(of: Set(result.fixes.map(\.paymentId))), "the others are still repaired")
+            #expect(try Self.checkpoint(database) != nil, "the run completes and moves the checkpoint")
+
+            let actual = try Self.endState(database)
+            #expect(actual.paymentsGrantedTwice.isEmpty)
+            // Everything not about a vanished payment is as in the fault-free run.
+            func payment(ofKey key: String, at index: Int) -> String { String(key.split(separator: "|")[index]) }
+            func others(_ counts: [String: Int], paymentAt index: Int) -> [String: Int] {
+                counts.filter { !vanishing.contains(payment(ofKey: $0.key, at: index)) }
+            }
+            #expect(others(actual.fixes, paymentAt: 0) == others(expected.fixes, paymentAt: 0))
+            #expect(others(actual.transactions, paymentAt: 1) == others(expected.transactions, paymentAt: 1))
+            // Balances: the fault-free balance, less what the fault-free run repaired for the
+            // vanished payments, plus what this run repaired for them before they vanished.
+            var owner: [String: String] = [:]
+            for key in Array(expected.transactions.keys) + Array(actual.transactions.keys) {
+                owner[payment(ofKey: key, at: 1)] = payment(ofKey: key, at: 0)
+            }
+            var balances = expected.balances
+            for id in vanishing {
+                guard let user = owner[id] else { continue }
+                balances[user, default: 0] +=
+                    actual.fixCreditsByPayment[id, default: 0] - expected.fixCreditsByPayment[id, default: 0]
+            }
+            #expect(actual.balances == balances, "balances differ beyond the vanished payments' credits")
+
+            // A vanished payment the ledger granted (and the run did not repair) is an orphan grant.
+            let connection = try database.connect()
+            defer { connection.close() }
+            let orphans = Set(
+                try connection.query(
+                    "SELECT payment_id FROM reconciler.discrepancy WHERE kind = 'ORPHAN_GRANT' AND status = 'open'"
+                ).map { try $0.decode("payment_id", as: String.self) })
+            let grantedRefundOnly = Set(world.mistakes("MISSED_REFUND").compactMap(\.paymentId)).intersection(vanishing)
+                .subtracting(world.mistakes("MISSED_GRANT").compactMap(\.paymentId)).subtracting(repairedAfter)
+            #expect(!grantedRefundOnly.isEmpty)
+            #expect(grantedRefundOnly.isSubset(of: orphans), "\(grantedRefundOnly.subtracting(orphans).sorted())")
+            let injectedOrphans = Set(world.mistakes("ORPHAN_GRANT").compactMap(\.paymentId))
+            let unexpected = orphans.subtracting(vanishing).subtracting(injectedOrphans)
+            #expect(unexpected.isEmpty, "\(unexpected.sorted())")
+
+            // A second run finds nothing to repair for them.
+            let again = try await World.engine(simulator, database).run(RunRequest())
+            #expect(again.fixes.filter { vanishing.contains($0.paymentId) }.isEmpty)
+        }
+    }
+
+    /// `id` percent-encoded for a path segment.
+    static func percentEncoded(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.~"))) ?? id
     }
 }

@@ -220,4 +220,32 @@ import Testing
         let bad = try client.request("POST", "/_simulator/payments", body: Array("{\"payments\":[{\"id\":1}]}".utf8))
         #expect(bad.status == 400)
     }
+
+    /// `DELETE /_simulator/payments/{paymentId}`: the payment leaves `GET /payments/{id}` (404),
+    /// every list and the payment count; an unknown id is 404; the control API's auth applies.
+    @Test func controlDeleteRemovesAPaymentEverywhere() throws {
+        let (server, port) = try SimulatorTestData.start(count: 200)
+        defer { server.stop() }
+        let client = SimulatorTestClient(port: port)
+        let id = server.store.paidIds()[0]
+        let before = try client.get("/payments", requestBody: #"{"page":{"number":0,"size":1000}}"#).json()
+        let deleted = try client.request("DELETE", "/_simulator/payments/" + SimulatorTestClient.encode(id))
+        #expect(deleted.status == 200)
+        #expect(try deleted.json()["deleted"]?.string == id)
+        #expect(try client.request("GET", "/payments/" + SimulatorTestClient.encode(id)).status == 404)
+        let after = try client.get("/payments", requestBody: #"{"page":{"number":0,"size":1000}}"#).json()
+        #expect(after["page"]?["totalCount"]?.int == (before["page"]?["totalCount"]?.int ?? 0) - 1)
+        let ids = after["items"]?.array?.compactMap { $0["id"]?.string } ?? []
+        #expect(ids.count == 199)
+        #expect(!ids.contains(id))
+        #expect(try stats(port)["payments"]?.int == 199)
+        #expect(!server.store.paidIds().contains(id))
+        let again = try client.request("DELETE", "/_simulator/payments/" + SimulatorTestClient.encode(id))
+        #expect(again.status == 404)
+        #expect(again.text.contains("PAYMENT_NOT_FOUND"))
+        #expect(try client.request("DELETE", "/_simulator/payments/no-such-payment").status == 404)
+        #expect(try client.request("DELETE", "/_simulator/payments/").status == 400)
+        let stranger = SimulatorTestClient(port: port, secret: "wrong")
+        #expect(try stranger.request("DELETE", "/_simulator/payments/no-such-payment").status == 401)
+    }
 }
