@@ -4,4 +4,6 @@ import ReconcilerEngine
 // reconciler-benchmark: one reconciliation, measured (driven by scripts/benchmark).
 ProcessMemory.limitArenas()
 let code = await BenchmarkCommand.main(Array(CommandLine.arguments.dropFirst()))
-exit(code)
+// As credit-reconciler: no exit-time cleanup racing the HTTP worker threads.
+fflush(nil)
+_exit(code)
