@@ -71,9 +71,10 @@ import Testing
         try await world.simulator.setFaults([:])
         #expect(try fixCount(b) == 0, "the first kill must land in the scan, before any repair")
 
-        // Repairs re-fetch each payment first: a little latency keeps a run in its repairs long
-        // enough for each kill to land there, however fast batched repairs are.
-        try await world.simulator.setFaults(["latencyMs": 25])
+        // Repairs re-fetch each payment first: latency keeps a run in its repairs long enough for
+        // each kill to land there, however fast batched repairs are (up to 128 re-fetches are in
+        // flight at once: 150 ms makes about 850 repairs a second).
+        try await world.simulator.setFaults(["latencyMs": 150])
         for target in [1, repairs / 2, repairs * 4 / 5] {
             // At least one repair of this run: under load the previous kill can land past this
             // target, and a kill before this run has begun would find the previous run instead.
