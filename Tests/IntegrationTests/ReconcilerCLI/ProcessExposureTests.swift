@@ -113,7 +113,7 @@ import Testing
                 "the test cluster's URL must hold a password")
             try await world.simulator.setFaults(["latencyMs": 1000])
             let process = try launch(
-                [ProductProcess.executable("credit-reconciler").path, "run"], environment: environment, in: folder)
+                [try executable(runnableIn: folder), "run"], environment: environment, in: folder)
             defer {
                 if process.isRunning {
                     _ = kill(process.processIdentifier, SIGKILL)
@@ -136,6 +136,19 @@ import Testing
                     user: user))
             try await world.simulator.setFaults([:])
         }
+    }
+
+    /// The built `credit-reconciler`, or a copy of it in `folder` when the launcher's user cannot
+    /// execute it where it was built (a checkout under a private home folder).
+    static func executable(runnableIn folder: URL) throws -> String {
+        let built = ProductProcess.executable("credit-reconciler").path
+        let probe = try launch(["/bin/sh", "-c", #"test -x "$0""#, built], environment: [:], in: folder)
+        probe.waitUntilExit()
+        guard probe.terminationStatus != 0 else { return built }
+        let copy = folder.appendingPathComponent("credit-reconciler")
+        try FileManager.default.copyItem(atPath: built, toPath: copy.path)
+        _ = chmod(copy.path, 0o755)
+        return copy.path
     }
 
     /// Starts `command` through `/bin/sh` with the core size limit raised to the hard limit, as

@@ -6,6 +6,10 @@ import ReconcilerCore
 import TestSupport
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Issue 9: `kill -9` at 20 random points of apply runs (during the scan, between repair
 /// transactions, inside one), each killed run followed by the next, then one clean run: the
 /// ledger must end exactly where one uninterrupted run leaves a copy of the same database.
@@ -145,9 +149,6 @@ import Testing
         started = clock.now
         let b = try crashed.connect(configuration: ConnectionConfiguration(applicationName: "random-kill-watcher"))
         defer { b.close() }
-        let blocker = try crashed.connect(
-            configuration: ConnectionConfiguration(applicationName: "random-kill-blocker"))
-        defer { blocker.close() }
         let env = environment(crashed)
         var killed: [Int64] = []
         var landings: [Landing] = []
@@ -162,58 +163,40 @@ import Testing
             let before = try Crash.fixCount(b)
             let lastRun = try lastRunId(b)
             let running = try ProductProcess.start("credit-reconciler", ["run"], environment: env)
+            let pid = running.pid
+            let url = crashed.url
+            // Watched and killed from a thread of its own (ProgressWatch): a poll on the busy
+            // concurrency pool can lose seconds, and the run would finish meanwhile.
             let landing: Landing
             switch point {
             case .scan:
                 // Its row, seen in the database: a simulator sleeping in latency answers nothing else.
-                try await Poll.until("run after \(lastRun) has begun, \(label)") {
-                    guard running.isRunning else { return true }
-                    return try runningRuns(after: lastRun, b) == 1
-                }
-                landing = try await kill(running, on: b, killed: &killed, label: label)
+                let acted = try await ProgressWatch.act(
+                    "run after \(lastRun) has begun, \(label)", watching: pid, database: url,
+                    when: { try runningRuns(after: lastRun, $0) == 1 }, then: { _ in Glibc.kill(pid, SIGKILL) })
+                landing = try await settle(running, acted: acted != nil, on: b, killed: &killed, label: label)
                 if landing == .landed {
                     #expect(try Crash.fixCount(b) == before, "a scan kill must land before any repair, \(label)")
                 }
             case .repairs(let target):
                 // At least one repair of this run: a kill before it began would find the last run.
                 let goal = max(target, before + 1)
-                try await Poll.until("\(goal) repairs are committed, \(label)") {
-                    guard running.isRunning else { return true }
-                    return try Crash.fixCount(b) >= goal
-                }
-                landing = try await kill(running, on: b, killed: &killed, label: label)
+                let acted = try await ProgressWatch.act(
+                    "\(goal) repairs are committed, \(label)", watching: pid, database: url,
+                    when: { try Crash.fixCount($0) >= goal }, then: { _ in Glibc.kill(pid, SIGKILL) })
+                landing = try await settle(running, acted: acted != nil, on: b, killed: &killed, label: label)
                 if landing == .landed {
                     #expect(try Crash.fixCount(b) >= goal, "\(label)")
                 }
             case .insideTransaction(let target):
                 let goal = max(target, before + 1)
-                try await Poll.until("\(goal) repairs are committed, \(label)") {
-                    guard running.isRunning else { return true }
-                    return try Crash.fixCount(b) >= goal
-                }
-                // SHARE conflicts only with writes: the run's next repair statement waits on it
-                // inside its transaction, after locking its users' "Credit" rows and reading their
-                // ledger. Taking it waits for the repair transaction in progress to commit.
-                try blocker.execute("BEGIN")
-                try blocker.execute("LOCK TABLE reconciler.fix IN SHARE MODE")
-                var released = false
-                defer { if !released { _ = try? blocker.execute("ROLLBACK") } }
-                try await Poll.until("the run waits inside a repair transaction, \(label)") {
-                    guard running.isRunning else { return true }
-                    return try waitingRepairs(b) == 1
-                }
-                let fixes = try Crash.fixCount(b)
-                let ledgerRows = try creditTransactions(b)
-                landing = try await kill(running, on: b, killed: &killed, label: label) {
-                    // A backend waiting on a lock notices its client is gone only when the wait ends.
-                    try blocker.execute("ROLLBACK")
-                    released = true
-                }
-                if !released {
-                    try blocker.execute("ROLLBACK")
-                    released = true
-                }
-                if landing == .landed {
+                let counts = try await ProgressWatch.act(
+                    "\(goal) repairs are committed, \(label)", watching: pid, database: url,
+                    when: { try Crash.fixCount($0) >= goal },
+                    then: { connection in try freezeAndKill(pid, holding: connection, label: label) })
+                landing = try await settle(
+                    running, acted: counts.flatMap { $0 } != nil, on: b, killed: &killed, label: label)
+                if landing == .landed, let (fixes, ledgerRows) = counts.flatMap({ $0 }) {
                     #expect(try Crash.fixCount(b) == fixes, "the killed transaction must leave no fix, \(label)")
                     #expect(
                         try creditTransactions(b) == ledgerRows,
@@ -250,17 +233,43 @@ import Testing
                 + "\(referenceTime); \(landed) of \(kills) kills landed; kills and the final run \(crashedTime)")
     }
 
-    /// Kills `process` with SIGKILL if it still runs and says whether the kill landed (its run
-    /// is then left `running`, and the run it replaced `abandoned`) or the run had finished.
+    /// On the watch's thread and connection: takes a `SHARE` lock on `reconciler.fix`, waits
+    /// until the run's next repair statement waits on it inside its transaction (its users'
+    /// "Credit" rows locked, their ledger read), counts fixes and ledger rows, kills the run,
+    /// and releases the lock once it is dead. Returns the counts, or nil if the run ended first.
     ///
-    /// `afterKill` runs once the process is gone, before waiting for its database sessions to end.
-    static func kill(
-        _ process: RunningProduct, on connection: Connection, killed: inout [Int64], label: String,
-        afterKill: () throws -> Void = {}
+    /// `SHARE` conflicts only with writes; taking it waits for the repair transaction in
+    /// progress to commit. A backend waiting on a lock notices its client is gone only when the
+    /// wait ends: the lock is released after the kill.
+    static func freezeAndKill(_ pid: Int32, holding connection: Connection, label: String) throws -> (Int, Int64)? {
+        try connection.execute("BEGIN")
+        try connection.execute("LOCK TABLE reconciler.fix IN SHARE MODE")
+        defer { _ = try? connection.execute("ROLLBACK") }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(60))
+        while true {
+            // Activity statistics are a snapshot per transaction: refreshed before each look.
+            _ = try connection.execute("SELECT pg_stat_clear_snapshot()")
+            if try waitingRepairs(connection) == 1 { break }
+            guard ProgressWatch.isAlive(pid) else { return nil }
+            guard clock.now < deadline else {
+                throw PollTimeout(what: "the run waits inside a repair transaction, \(label)", timeout: .seconds(60))
+            }
+            usleep(2000)
+        }
+        let counts = (try Crash.fixCount(connection), try creditTransactions(connection))
+        Glibc.kill(pid, SIGKILL)
+        ProgressWatch.waitUntilGone(pid)
+        return counts
+    }
+
+    /// Waits for `process` (killed by a watch if `acted`) and says whether the kill landed (its
+    /// run is then left `running`, and the run it replaced `abandoned`) or the run had finished.
+    static func settle(
+        _ process: RunningProduct, acted: Bool, on connection: Connection, killed: inout [Int64], label: String
     ) async throws -> Landing {
-        process.kill()
+        if acted { process.kill() }
         let outcome = try process.waitForExit()
-        try afterKill()
         guard process.wasKilled else {
             #expect(outcome.status == 0, "a run that was not killed must succeed, \(label): \(outcome.standardError)")
             return .finishedFirst
