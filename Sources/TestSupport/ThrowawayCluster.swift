@@ -29,6 +29,9 @@ public final class ThrowawayCluster {
         /// SIGQUIT to the postmaster (`pg_ctl stop -m immediate`): it ends every backend at
         /// once and exits without a checkpoint; the next start recovers.
         case immediate
+
+        /// The signal sent to the postmaster.
+        public var signal: Int32 { self == .kill ? SIGKILL : SIGQUIT }
     }
 
     /// The cluster admin (`postgres`, with a random password, over TCP on 127.0.0.1).
@@ -93,25 +96,31 @@ public final class ThrowawayCluster {
         }
     }
 
-    /// Takes the server down the `stop` way, waits until it and every process it had started are
-    /// gone, and starts it again on the same data folder and port; returns when it accepts
-    /// connections (after crash recovery).
+    /// Takes the server down the `stop` way and starts it again (`startAgain()`).
     public func restart(_ stop: Stop) async throws {
-        guard let server, server.isRunning else { throw ThrowawayClusterError("the server is not running") }
-        let pid = server.processIdentifier
-        let children = Self.children(of: pid)
-        _ = Glibc.kill(pid, stop == .kill ? SIGKILL : SIGQUIT)
-        try await Poll.until("the postmaster \(pid) and its \(children.count) processes are gone") {
-            !server.isRunning && children.allSatisfy { !Self.isAlive($0) }
+        guard let pid else { throw ThrowawayClusterError("the server is not running") }
+        _ = Glibc.kill(pid, stop.signal)
+        try await startAgain()
+    }
+
+    /// After the postmaster was signalled (by `restart(_:)`, or by a test's own thread the moment
+    /// it wanted): waits until it and every process working in its data folder are gone, and
+    /// starts it again on the same data folder and port; returns when it accepts connections
+    /// (after crash recovery).
+    public func startAgain() async throws {
+        let old = server
+        let data = folder.appendingPathComponent("data").resolvingSymlinksInPath().path
+        try await Poll.until("the old server and its processes are gone") {
+            !(old?.isRunning ?? false) && Self.processes(workingIn: data).isEmpty
         }
-        self.server = nil
+        server = nil
         guard
             let restarted = try await Self.launch(binaries: binaries, folder: folder, port: port, password: password)
         else {
             throw ThrowawayClusterError(
                 "port \(port) was taken while the server was down: \(Self.log(in: folder).suffix(2000))")
         }
-        self.server = restarted
+        server = restarted
     }
 
     /// Stops the server by its PID (fast shutdown; SIGKILL after 30 s), waits for it, and deletes
@@ -250,6 +259,16 @@ public final class ThrowawayCluster {
     }
 
     // MARK: Processes
+
+    /// Live processes whose working folder is `folder` (a server's processes work in its data
+    /// folder, and outlive a killed postmaster for a moment).
+    static func processes(workingIn folder: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { pid in
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd")) == folder
+                && isAlive(pid)
+        }
+    }
 
     /// The PIDs of `pid`'s child processes (the server's backends and helpers).
     static func children(of pid: Int32) -> [Int32] {

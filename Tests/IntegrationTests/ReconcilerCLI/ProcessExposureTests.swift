@@ -88,7 +88,7 @@ import Testing
     /// Starts `credit-reconciler run` (as `nobody` when the tests run as root, with its core
     /// limit raised to the hard limit first, in an empty folder of its own, the Swift crash
     /// backtracer off so a signal takes its default action), waits until its run is recorded
-    /// `running` (the simulator answers each page after a second), hands it to `body`, and kills
+    /// `running` (the simulator answers each page after 5 s), hands it to `body`, and kills
     /// it if `body` left it running.
     static func withRunningProduct(_ body: (RunningRun) async throws -> Void) async throws {
         let end = RFC3339.Timestamp(Date().addingTimeInterval(-3600))
@@ -111,7 +111,8 @@ import Testing
             let password = try #require(
                 conninfo.range(of: "password='").map { String(conninfo[$0.upperBound...].prefix { $0 != "'" }) },
                 "the test cluster's URL must hold a password")
-            try await world.simulator.setFaults(["latencyMs": 1000])
+            // Each page answered after 5 s: the run outlasts the checks however loaded the machine.
+            try await world.simulator.setFaults(["latencyMs": 5000])
             let process = try launch(
                 [try executable(runnableIn: folder), "run"], environment: environment, in: folder)
             defer {
