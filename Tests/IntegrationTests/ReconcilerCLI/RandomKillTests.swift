@@ -21,7 +21,7 @@ import Testing
     typealias Crash = RunCrashTests
 
     /// Payments in the world: every paid live payment lost its grant, so about 85 % need a repair.
-    static let payments = Int(ProcessInfo.processInfo.environment["RECONCILER_RANDOM_KILL_PAYMENTS"] ?? "") ?? 2500
+    static let payments = Int(ProcessInfo.processInfo.environment["RECONCILER_RANDOM_KILL_PAYMENTS"] ?? "") ?? 2000
     /// Kills per test run.
     static let kills = 20
     /// Kills that must land mid-run (the others may find their run finished, which still verifies).
