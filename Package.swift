@@ -6,6 +6,7 @@ import PackageDescription
 /// Layout (each C library is owned by exactly one Swift module):
 /// - `CCurl` → `HTTP`            libcurl transport, the only importer of CCurl
 /// - `CLibPQ` → `Postgres`       libpq connection layer, the only importer of CLibPQ
+/// - `CProcessControl` → `ReconcilerCLI`  a typed prctl(2) wrapper (core dump guard)
 /// - `ReconcilerCore`            pure domain and decision logic: no I/O, no C
 /// - `PortOne`                   PortOne V2 models, tolerant decoding, API client, scans
 /// - `LedgerStore`               the ledger and the reconciler's own schema and migrations
@@ -34,6 +35,8 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // prctl(2) for ReconcilerCLI's core dump guard (variadic in C, so Swift needs a wrapper).
+        .systemLibrary(name: "CProcessControl"),
         .target(name: "HTTP", dependencies: ["CCurl"]),
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "ReconcilerCore"),
@@ -47,6 +50,7 @@ let package = Package(
             name: "ReconcilerCLI",
             dependencies: [
                 "ReconcilerCore", "ReconcilerEngine", "PortOne", "LedgerStore", "Reports", "Postgres", "HTTP",
+                "CProcessControl",
             ]
         ),
         .executableTarget(name: "credit-reconciler", dependencies: ["ReconcilerCLI", "ReconcilerEngine"]),

@@ -197,7 +197,7 @@ public final class Connection {
         }
         if message == nil { message = clean(String(cString: PQerrorMessage(handle))) }
         let text = message ?? "the statement failed without a message"
-        let connectionLost = PQstatus(handle) != CONNECTION_OK
+        let connectionLost = PQstatus(handle) != CONNECTION_OK || (sqlState == nil && !Self.stillConnected(handle))
         if connectionLost || Self.isUnavailableState(sqlState) {
             return PostgresError(
                 kind: .unavailable, sqlState: sqlState,
@@ -230,6 +230,14 @@ public final class Connection {
             }
         }
         while let result = PQgetResult(handle) { PQclear(result) }
+    }
+
+    /// Whether the server is still at the other end of `handle`, for an error libpq raised itself
+    /// (no SQLSTATE). A server that closed the connection (an immediate shutdown, a crash) can
+    /// leave libpq reporting "server closed the connection unexpectedly" with its status still
+    /// `CONNECTION_OK`; reading what is left on the socket finds the end and sets it bad.
+    private static func stillConnected(_ handle: OpaquePointer) -> Bool {
+        PQconsumeInput(handle) != 0 && PQstatus(handle) == CONNECTION_OK
     }
 
     static func isUnavailableState(_ sqlState: String?) -> Bool {

@@ -13,8 +13,10 @@ public enum CommandLineTool {
     ///
     /// Call it from a synchronous `main` before anything starts a thread: `run` and `daemon`
     /// block the signals they handle here, first, so every thread started later inherits the
-    /// mask and the signals reach only the Dispatch sources that read them.
+    /// mask and the signals reach only the Dispatch sources that read them. It first forbids
+    /// core dumps (`CoreDumpGuard`), before anything reads a secret.
     public static func main(_ arguments: [String]) -> Int32 {
+        CoreDumpGuard.engage()
         let command: Command
         do {
             command = try CommandLineParser.parse(arguments)

@@ -24,6 +24,12 @@ public struct PollTimeout: Error, CustomStringConvertible {
     /// How long it waited.
     public var timeout: Duration
 
+    /// A timeout after waiting `timeout` until `what`.
+    public init(what: String, timeout: Duration) {
+        self.what = what
+        self.timeout = timeout
+    }
+
     /// Says what never happened.
     public var description: String { "gave up after \(timeout) waiting until \(what)" }
 }

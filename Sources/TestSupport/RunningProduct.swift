@@ -57,6 +57,11 @@ public final class RunningProduct {
     /// `/proc`): a test can see that a child has sent its first request to a server whose
     /// threads are all busy and cannot answer a question about it.
     public func establishedConnections(toPort port: Int) -> Int {
+        Self.establishedConnections(pid: pid, toPort: port)
+    }
+
+    /// How many TCP connections process `pid` holds, established, to `port` on this machine.
+    public static func establishedConnections(pid: Int32, toPort port: Int) -> Int {
         let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
         var sockets = Set<String>()
         for descriptor in descriptors {

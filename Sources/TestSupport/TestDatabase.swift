@@ -30,7 +30,12 @@ public struct TestDatabase: Sendable {
 
     /// Creates a fresh database on the cluster `TEST_DATABASE_URL` names.
     public static func create(schema: Schema = .app) throws -> TestDatabase {
-        let adminURL = try TestEnvironment.adminDatabaseURL()
+        try create(schema: schema, on: try TestEnvironment.adminDatabaseURL())
+    }
+
+    /// Creates a fresh database on the cluster whose admin URL is `adminURL` (a test's own
+    /// `ThrowawayCluster`).
+    public static func create(schema: Schema = .app, on adminURL: DatabaseURL) throws -> TestDatabase {
         let name = "cr_test_" + randomHex(bytes: 8)
         let admin = try Connection(
             url: adminURL, configuration: ConnectionConfiguration(applicationName: "credit-reconciler-tests"))

@@ -5,6 +5,10 @@ import ReconcilerCore
 import TestSupport
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// DESIGN §4.5 "a crash at any point loses nothing and doubles nothing": the built binary is
 /// killed with SIGKILL during its scan and at several points of its repairs, then run again
 /// to completion; the ledger must end exactly where one uninterrupted run leaves a copy of the
@@ -59,13 +63,19 @@ import Testing
         try await world.simulator.setFaults(["latencyMs": 1000])
         let listed = try await listRequests(world.simulator)
         let scanning = try ProductProcess.start("credit-reconciler", ["run"], environment: env)
+        let scanningPid = scanning.pid
         // Watched through the database, not the simulator: a simulator whose threads all sleep in
-        // the injected latency answers the stats request only when the scan is over.
+        // the injected latency answers the stats request only when the scan is over; the run's
+        // own connection to PortOne shows it has sent its first request. Watched and killed from
+        // a thread of its own (ProgressWatch): a poll on the concurrency pool, which the suite's
+        // other tests keep busy, can lose seconds.
         let simulatorPort = try #require(URLComponents(string: world.simulator.baseURL)?.port)
-        try await Poll.until("the run has begun (and scans PortOne, slowly)") {
-            guard scanning.isRunning else { return true }
-            return try runningRuns(b) == 1 && scanning.establishedConnections(toPort: simulatorPort) > 0
-        }
+        _ = try await ProgressWatch.act(
+            "the run has begun (and scans PortOne, slowly)", watching: scanningPid, database: crashed.url,
+            when: {
+                try runningRuns($0) == 1
+                    && RunningProduct.establishedConnections(pid: scanningPid, toPort: simulatorPort) > 0
+            }, then: { _ in Glibc.kill(scanningPid, SIGKILL) })
         killed.append(try await kill(scanning, on: b))
         #expect(try await listRequests(world.simulator) > listed, "the killed run must have begun its scan")
         try await world.simulator.setFaults([:])
@@ -80,11 +90,11 @@ import Testing
             // target, and a kill before this run has begun would find the previous run instead.
             let goal = max(target, try fixCount(b) + 1)
             let running = try ProductProcess.start("credit-reconciler", ["run"], environment: env)
-            try await Poll.until("\(goal) repairs are committed") {
-                guard running.isRunning else { return true }
-                return try fixCount(b) >= goal
-            }
-            #expect(running.isRunning, "the run ended before the kill at \(target) repairs")
+            let pid = running.pid
+            let acted = try await ProgressWatch.act(
+                "\(goal) repairs are committed", watching: pid, database: crashed.url,
+                when: { try fixCount($0) >= goal }, then: { _ in Glibc.kill(pid, SIGKILL) })
+            #expect(acted != nil, "the run ended before the kill at \(target) repairs")
             let runId = try await kill(running, on: b)
             // The run started after a kill marks the killed run abandoned as it begins.
             let previous = try #require(killed.last)
