@@ -52,21 +52,29 @@ import Testing
                 let b = try restarted.connect(configuration: ConnectionConfiguration(applicationName: "restart-test"))
                 defer { b.close() }
                 let environment = RunCommandTests.environment(world.simulator, restarted, configFile: config)
-                // Slow enough that the phase outlasts the poll on a loaded machine: the scan waits on
-                // each page, the (batched) repairs on re-fetching each payment.
-                try await world.simulator.setFaults(["latencyMs": phase == .scan ? 2000 : 50])
+                // Slow enough that the phase outlasts the watch on a loaded machine: the scan waits
+                // on each page, the (batched) repairs on re-fetching each payment (up to 128 at once).
+                try await world.simulator.setFaults(["latencyMs": phase == .scan ? 2000 : 500])
                 let listed = try await Crash.listRequests(world.simulator)
+                let simulatorPort = try #require(URLComponents(string: world.simulator.baseURL)?.port)
                 let running = try ProductProcess.start("credit-reconciler", ["run"], environment: environment)
-                try await Poll.until("the run reaches its \(phase.rawValue)") {
-                    guard running.isRunning else { return true }
-                    switch phase {
-                    // Through the database: the simulator answers stats only between slow requests.
-                    case .scan: return try Crash.runningRuns(b) == 1
-                    case .repairs: return try Crash.fixCount(b) >= 1
-                    }
-                }
-                #expect(running.isRunning, "the run ended before the database went away")
-                #expect(try Self.terminateRunSessions(b) >= 1)
+                let pid = running.pid
+                // Watched and acted on from a thread of its own (ProgressWatch): a poll on the
+                // concurrency pool, which the suite's other tests keep busy, can lose seconds.
+                let terminated = try await ProgressWatch.act(
+                    "the run reaches its \(phase.rawValue)", watching: running.pid, database: restarted.url,
+                    when: { connection in
+                        switch phase {
+                        // Through the database: the simulator answers stats only between slow requests.
+                        // and the run's connection to PortOne: its first request is out.
+                        case .scan:
+                            try Crash.runningRuns(connection) == 1
+                                && RunningProduct.establishedConnections(pid: pid, toPort: simulatorPort) > 0
+                        case .repairs: try Crash.fixCount(connection) >= 1
+                        }
+                    }, then: { try Self.terminateRunSessions($0) })
+                #expect(terminated != nil, "the run ended before the database went away")
+                #expect((terminated ?? 0) >= 1)
                 let outcome = try running.waitForExit()
                 try await world.simulator.setFaults([:])
                 #expect(outcome.status == 69, "stderr: \(outcome.standardError)")
