@@ -19,7 +19,7 @@ public struct PortOneConfiguration: Sendable {
     /// again before their repairs (each request waits about one round trip to PortOne, on a
     /// worker thread that costs little while it waits). The engine only uses this many when a
     /// run has thousands of repairs (`--max-fixes`); a nightly run of a few hundred stays far below.
-    public static let concurrentRequests = 128
+    public static let concurrentRequests = 192
 
     /// The production API root.
     public static let defaultBaseURL = "https://api.portone.io"

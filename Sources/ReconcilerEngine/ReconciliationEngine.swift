@@ -29,7 +29,7 @@ public final class ReconciliationEngine {
         /// Batches of repairs whose payments are fetched again ahead of the batch being written
         /// (each `lookupParallelism` wide): with PortOne a round trip away, the fetches for the
         /// next batches overlap the writes instead of stalling them.
-        public var refetchDepth = 4
+        public var refetchDepth = 6
         /// Repair units applied per transaction (`RepairWriter.apply(units:decide:)`); each is
         /// still re-fetched and re-decided on data read under the balance locks.
         public var repairBatchSize = 200

@@ -53,7 +53,7 @@ import Testing
                 defer { b.close() }
                 let environment = RunCommandTests.environment(world.simulator, restarted, configFile: config)
                 // Slow enough that the phase outlasts the watch on a loaded machine: the scan waits
-                // on each page, the (batched) repairs on re-fetching each payment (up to 128 at once).
+                // on each page, the (batched) repairs on re-fetching each payment (up to 192 at once).
                 try await world.simulator.setFaults(["latencyMs": phase == .scan ? 2000 : 500])
                 let listed = try await Crash.listRequests(world.simulator)
                 let simulatorPort = try #require(URLComponents(string: world.simulator.baseURL)?.port)

@@ -82,8 +82,8 @@ import Testing
         #expect(try fixCount(b) == 0, "the first kill must land in the scan, before any repair")
 
         // Repairs re-fetch each payment first: latency keeps a run in its repairs long enough for
-        // each kill to land there, however fast batched repairs are (up to 128 re-fetches are in
-        // flight at once: 150 ms makes about 850 repairs a second).
+        // each kill to land there, however fast batched repairs are (up to 192 re-fetches are in
+        // flight at once: 150 ms makes about 1,300 repairs a second).
         try await world.simulator.setFaults(["latencyMs": 150])
         for target in [1, repairs / 2, repairs * 4 / 5] {
             // At least one repair of this run: under load the previous kill can land past this

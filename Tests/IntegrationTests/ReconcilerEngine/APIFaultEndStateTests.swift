@@ -43,12 +43,17 @@ import Testing
     static let payments = 1200
 
     /// The world's fault-free end state: one run on a fresh copy of the ledger.
-    /// Payments re-fetched ahead of the first repair batch (1 payment) with the engine's default
-    /// settings: the next `refetchDepth` batches of 2, 4, 8, … payments.
-    static func fetchedAhead(_ database: TestDatabase) -> Int {
-        let settings = ReconciliationEngine.Settings(
-            configuration: Configuration(catalog: World.catalog), storeId: "", databaseURL: database.url)
-        return (1...max(1, settings.refetchDepth)).reduce(0) { $0 + min(settings.repairBatchSize, 1 << $1) }
+    /// The re-fetch tests fetch one batch ahead, so that what may still be repaired after a
+    /// change is small next to what must not be: the batch being written (1 payment at the
+    /// change) and the next one (2 payments).
+    static let refetchDepth = 1
+    static let fetchedAhead = 2
+
+    /// `World.engine` fetching `refetchDepth` batches ahead.
+    static func engineFetchingOneBatchAhead(_ simulator: SimulatorProcess, _ database: TestDatabase) throws
+        -> ReconciliationEngine
+    {
+        try World.engine(simulator, database, refetchDepth: refetchDepth)
     }
 
     static func baseline(_ world: ChaosWorld) async throws -> (LedgerEndState, RunResult) {
@@ -203,7 +208,8 @@ import Testing
                 }
                 done.wait()
             }
-            let result = try await World.engine(simulator, database).run(RunRequest(), control: control)
+            let result = try await Self.engineFetchingOneBatchAhead(simulator, database).run(
+                RunRequest(), control: control)
             let before = try #require(appliedWhenChanged.withLock { $0 })
             let changedIds = Set(changed.compactMap { $0["id"] as? String })
             let granted = result.fixes.filter { $0.kind == .missedGrant && changedIds.contains($0.paymentId) }
@@ -211,7 +217,7 @@ import Testing
             // lands after the first batch (1 payment), the next `refetchDepth` batches (2, 4, 8, …
             // payments) may already have been fetched as PAID. Every payment fetched after the
             // change must not be granted.
-            let fetchedAhead = Self.fetchedAhead(database)
+            let fetchedAhead = Self.fetchedAhead
             #expect(
                 granted.count <= before + fetchedAhead, "granted after the change: \(granted.map(\.paymentId))")
             #expect(result.fixes.count > before, "the run must go on repairing after the change")
@@ -261,7 +267,8 @@ import Testing
                 }
                 done.wait()
             }
-            let result = try await World.engine(simulator, database).run(RunRequest(), control: control)
+            let result = try await Self.engineFetchingOneBatchAhead(simulator, database).run(
+                RunRequest(), control: control)
             let before = try #require(appliedWhenDeleted.withLock { $0 })
             let client = try simulator.client()
             for id in vanishing.sorted().prefix(3) {
@@ -274,7 +281,7 @@ import Testing
             // re-fetched before the deletion and may still be repaired.
             let repairedAfter = Set(result.fixes.map(\.paymentId)).intersection(vanishing)
             #expect(
-                repairedAfter.count <= before + Self.fetchedAhead(database),
+                repairedAfter.count <= before + Self.fetchedAhead,
                 "repaired after vanishing: \(repairedAfter.sorted())")
             let kept = Set(needingRepair).subtracting(vanishing)
             #expect(kept.isSubset(of: Set(result.fixes.map(\.paymentId))), "the others are still repaired")

@@ -59,7 +59,8 @@ import Testing
 
     static func engine(
         _ simulator: SimulatorProcess, _ database: TestDatabase, maxFixes: Int = 100_000,
-        clock: @escaping @Sendable () -> RFC3339.Timestamp = { clock }, secret: String? = nil
+        clock: @escaping @Sendable () -> RFC3339.Timestamp = { clock }, secret: String? = nil,
+        refetchDepth: Int? = nil
     ) throws -> ReconciliationEngine {
         var policy = Configuration.Policy()
         policy.initialLookback = 40 * 86_400
@@ -68,6 +69,7 @@ import Testing
             configuration: Configuration(catalog: catalog, policy: policy), storeId: SimulatorProcess.storeId,
             databaseURL: database.url)
         settings.pageSize = 500
+        if let refetchDepth { settings.refetchDepth = refetchDepth }
         return ReconciliationEngine(settings: settings, client: try simulator.client(secret: secret), now: clock)
     }
 
