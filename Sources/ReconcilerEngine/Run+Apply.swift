@@ -98,6 +98,11 @@ extension Run {
                     .info, "repairing", ["run": "\(runId)", "done": "\(done)", "payments": "\(pending.count)"])
             }
         }
+        // Applied: the queue (and the days of the payments it granted) is not needed for the
+        // report, which is built next and is the run's largest moment.
+        queuedRepairs = pending.count
+        pending = []
+        tally.paidDays = [:]
     }
 
     /// Cuts `units` into batches of 1, 2, 4, … and then `size` units, a payment at most once per

@@ -17,7 +17,7 @@ extension Run {
         control.onProgress(
             RunProgress(
                 phase: phase, pagesScanned: pagesScanned, paymentsScanned: totals.paymentsScanned,
-                repairsApplied: totals.fixesApplied, repairsQueued: pending.count))
+                repairsApplied: totals.fixesApplied, repairsQueued: max(pending.count, queuedRepairs)))
     }
 
     /// Records the run `aborted` with what it did so far (the checkpoint stays) and returns it.

@@ -31,6 +31,8 @@ final class Run {
     var window: RunWindow?
     var totals = RunTotals()
     var pending: [PendingUnit] = []
+    /// How many payments were queued for repair, once the applied queue is released.
+    var queuedRepairs = 0
     var planned: [Repair] = []
     var fixes: [AppliedFix] = []
     /// Every payment id this run received from PortOne (scan and look-ups).
