@@ -1,3 +1,5 @@
+import ReconcilerCore
+
 /// What a finished scan did.
 public struct PaymentScanSummary: Sendable, Hashable {
     /// `GET /payments` requests that returned a page (retried attempts count once).

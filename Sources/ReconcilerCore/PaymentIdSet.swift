@@ -1,5 +1,5 @@
-/// The payment ids a scan already handed over, kept as 128-bit fingerprints (16 bytes each
-/// instead of a heap string) so a scan of a million payments stays small.
+/// A set of payment ids kept as 128-bit fingerprints (16 bytes each instead of a heap string),
+/// so the ids a PortOne scan handed over, or a ledger window's ids, stay small at a million.
 ///
 /// Two independently salted SipHash-1-3 values per id: a false "already seen" needs both
 /// 64-bit halves to collide, about 10⁻²⁷ for a million ids.
