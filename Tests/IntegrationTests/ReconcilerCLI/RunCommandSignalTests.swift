@@ -56,8 +56,10 @@ import Testing
             defer { simulator.stop() }
             let config = try RunCommandTests.configFile()
             defer { try? FileManager.default.removeItem(at: config) }
-            // Every request fails with a 5xx: the client retries with backoff for minutes.
-            try await simulator.setFaults(["serverErrorEvery": 1])
+            // Every request fails with a 5xx after 2 s: the client retries with backoff, 8 attempts
+            // per request, so the run keeps retrying for at least 16 s (without the latency, full
+            // jitter could end a slice's attempts in a few seconds, before a starved poll sees them).
+            try await simulator.setFaults(["serverErrorEvery": 1, "latencyMs": 2000])
             let run = try BackgroundProduct(
                 "credit-reconciler", ["run"],
                 environment: RunCommandTests.environment(simulator, database, configFile: config))
