@@ -111,8 +111,10 @@ import Testing
             let password = try #require(
                 conninfo.range(of: "password='").map { String(conninfo[$0.upperBound...].prefix { $0 != "'" }) },
                 "the test cluster's URL must hold a password")
-            // Each page answered after 5 s: the run outlasts the checks however loaded the machine.
-            try await world.simulator.setFaults(["latencyMs": 5000])
+            // Each request answered after 20 s (the client's timeout is 60 s): the run stays in its
+            // scan while the checks run, however loaded the machine (at 5 s, a run whose repairs
+            // re-fetch 192 payments at once could finish first under CI's load).
+            try await world.simulator.setFaults(["latencyMs": 20000])
             let process = try launch(
                 [try executable(runnableIn: folder), "run"], environment: environment, in: folder)
             defer {
