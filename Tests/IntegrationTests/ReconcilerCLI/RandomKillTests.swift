@@ -112,20 +112,11 @@ import Testing
         let seed = Self.seed()
         let replay = "replay with CRASH_SEED=\(seed)"
         print("random kill test: seed \(seed) (\(replay))")
-        let end = RFC3339.Timestamp(Date().addingTimeInterval(-3600))
-        let world = try await ChaosWorld.generate(
-            payments: Self.payments, seed: 61, end: end, extra: ["--lost-grant-rate", "1"])
-        defer { world.close() }
-        let config = try RunCommandTests.configFile()
-        defer { try? FileManager.default.removeItem(at: config) }
-        try await TestDatabase.withFresh(schema: .app) { reference in
-            try await TestDatabase.withFresh(schema: .app) { crashed in
-                try world.load(into: reference)
-                try world.load(into: crashed)
-                try await Self.killAndCompare(
-                    seed: seed, replay: replay, world: world, reference: reference, crashed: crashed,
-                    environment: { RunCommandTests.environment(world.simulator, $0, configFile: config) })
-            }
+        try await ChaosWorld.withReferenceAndCopy(payments: Self.payments, seed: 61) {
+            world, config, reference, crashed in
+            try await Self.killAndCompare(
+                seed: seed, replay: replay, world: world, reference: reference, crashed: crashed,
+                environment: { RunCommandTests.environment(world.simulator, $0, configFile: config) })
         }
     }
 

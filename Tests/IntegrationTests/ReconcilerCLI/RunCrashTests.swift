@@ -19,20 +19,11 @@ import Testing
     static let payments = Int(ProcessInfo.processInfo.environment["RECONCILER_CRASH_PAYMENTS"] ?? "") ?? 7000
 
     @Test func killedRunsLoseNothingAndDoubleNothing() async throws {
-        let end = RFC3339.Timestamp(Date().addingTimeInterval(-3600))
-        let world = try await ChaosWorld.generate(
-            payments: Self.payments, seed: 41, end: end, extra: ["--lost-grant-rate", "1"])
-        defer { world.close() }
-        let config = try RunCommandTests.configFile()
-        defer { try? FileManager.default.removeItem(at: config) }
-        try await TestDatabase.withFresh(schema: .app) { reference in
-            try await TestDatabase.withFresh(schema: .app) { crashed in
-                try world.load(into: reference)
-                try world.load(into: crashed)
-                try await Self.compare(
-                    world: world, reference: reference, crashed: crashed,
-                    environment: { RunCommandTests.environment(world.simulator, $0, configFile: config) })
-            }
+        try await ChaosWorld.withReferenceAndCopy(payments: Self.payments, seed: 41) {
+            world, config, reference, crashed in
+            try await Self.compare(
+                world: world, reference: reference, crashed: crashed,
+                environment: { RunCommandTests.environment(world.simulator, $0, configFile: config) })
         }
     }
 
