@@ -55,48 +55,35 @@ extension Run {
                 nextPrefetch += 1
             }
         }
-        func cancelPrefetches() {
-            for task in prefetches { task.cancel() }
-        }
         refill()
         var done = 0
-        for batch in batches {
-            let fetching = prefetches.removeFirst()
-            // Between repair transactions only: the one in progress always commits or rolls back whole.
-            do {
+        do {
+            for batch in batches {
+                // Between repair transactions only: the one in progress always commits or rolls back whole.
                 try checkStop()
-            } catch {
-                fetching.cancel()
-                cancelPrefetches()
-                throw error
-            }
-            // A cancelled run (a stop after its grace period) ends the wait on PortOne too.
-            let lookups: [PaymentLookup]
-            do {
-                lookups = try await withTaskCancellationHandler {
+                let fetching = prefetches[0]
+                // A cancelled run (a stop after its grace period) ends the wait on PortOne too.
+                let lookups = try await withTaskCancellationHandler {
                     try await fetching.value
                 } onCancel: {
                     fetching.cancel()
                 }
+                prefetches.removeFirst()
                 try checkStop()
-            } catch {
-                cancelPrefetches()
-                throw error
-            }
-            refill()
-            do {
+                refill()
                 try await apply(batch, lookups: lookups, with: writer)
-            } catch {
-                cancelPrefetches()
-                throw error
+                let before = done
+                done += batch.count
+                reportProgress(.repairing)
+                if done / 500 > before / 500 {
+                    engine.event(
+                        .info, "repairing", ["run": "\(runId)", "done": "\(done)", "payments": "\(pending.count)"])
+                }
             }
-            let before = done
-            done += batch.count
-            reportProgress(.repairing)
-            if done / 500 > before / 500 {
-                engine.event(
-                    .info, "repairing", ["run": "\(runId)", "done": "\(done)", "payments": "\(pending.count)"])
-            }
+        } catch {
+            // Stopped or failed: the fetches started ahead are not needed any more.
+            for task in prefetches { task.cancel() }
+            throw error
         }
         // Applied: the queue (and the days of the payments it granted) is not needed for the
         // report, which is built next and is the run's largest moment.

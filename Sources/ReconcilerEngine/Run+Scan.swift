@@ -35,7 +35,9 @@ extension Run {
                 ? nil
                 : readAhead.start(
                     paymentIds: payments.map(\.id), userIds: Array(Set(payments.compactMap(Reconciler.userId(for:)))))
-            if let previous = waiting { try decide(previous) }
+            if let previous = waiting {
+                try decide(previous.payments, unparseable: previous.failures, readAhead: previous.reads)
+            }
             waiting = (payments, failures, reads)
             pages += 1
             pagesScanned += 1
@@ -49,7 +51,7 @@ extension Run {
                     ])
             }
         }
-        if let last = waiting { try decide(last) }
+        if let last = waiting { try decide(last.payments, unparseable: last.failures, readAhead: last.reads) }
         // The client's set of handed-over ids, instead of a second set of a million ids.
         seenPayments = summary.seen
         engine.event(
@@ -58,25 +60,6 @@ extension Run {
                 "run": "\(runId)", "pages": "\(summary.pagesFetched)", "payments": "\(summary.paymentsDelivered)",
                 "duplicates_skipped": "\(summary.duplicatesSkipped)",
             ])
-    }
-
-    /// Decides a scan page whose reads were started before the previous page was decided.
-    private func decide(
-        _ page: (payments: [PaymentFacts], failures: [PaymentDecodingFailure], reads: PageReadAhead.Pending?)
-    ) throws {
-        let records = page.failures.map { failure in
-            Reconciler.unparseable(paymentId: failure.paymentId, reason: failure.reason).record(evidence: nil)
-        }
-        totals.unparseablePayments += page.failures.count
-        totals.paymentsScanned += page.payments.count
-        guard let reads = page.reads else {
-            try record(records)
-            return
-        }
-        let read = try reads.wait()
-        databaseBy["ledger", default: .zero] += read.ledgerTime
-        databaseBy["accounts", default: .zero] += read.accountsTime
-        try decide(page.payments, ledger: read.ledger, accounts: read.accounts, records: records)
     }
 
     /// Looks up, one by one, every payment the ledger mentions in the window that the scan did

@@ -210,8 +210,13 @@ final class Run {
     // MARK: Deciding
 
     /// Decides a batch of payments PortOne returned, records what it found, and queues repairs.
-    func decide(_ payments: [PaymentFacts], unparseable: [PaymentDecodingFailure] = []) throws {
-        let records = unparseable.map { failure in
+    /// Their ledger rows and accounts come from `readAhead` when the scan started reading them
+    /// already, else they are read here on the work connection.
+    func decide(
+        _ payments: [PaymentFacts], unparseable: [PaymentDecodingFailure] = [],
+        readAhead reads: PageReadAhead.Pending? = nil
+    ) throws {
+        var records = unparseable.map { failure in
             Reconciler.unparseable(paymentId: failure.paymentId, reason: failure.reason).record(evidence: nil)
         }
         totals.unparseablePayments += unparseable.count
@@ -220,19 +225,18 @@ final class Run {
             try record(records)
             return
         }
-        let ledger = try database("ledger") { try reader.entries(forPaymentIds: payments.map(\.id)) }
-        let userIds = Set(payments.compactMap(Reconciler.userId(for:)))
-        let accounts = try database("accounts") { try reader.accounts(userIds: Array(userIds)) }
-        try decide(payments, ledger: ledger, accounts: accounts, records: records)
-    }
-
-    /// Decides a batch of payments whose ledger rows and accounts were read (`records`: what
-    /// was already found, recorded with the batch's findings).
-    func decide(
-        _ payments: [PaymentFacts], ledger: [String: [LedgerEntry]], accounts: [String: UserAccount],
-        records found: [DiscrepancyRecord]
-    ) throws {
-        var records = found
+        let ledger: [String: [LedgerEntry]]
+        let accounts: [String: UserAccount]
+        if let reads {
+            let read = try reads.wait()
+            databaseBy["ledger", default: .zero] += read.ledgerTime
+            databaseBy["accounts", default: .zero] += read.accountsTime
+            (ledger, accounts) = (read.ledger, read.accounts)
+        } else {
+            ledger = try database("ledger") { try reader.entries(forPaymentIds: payments.map(\.id)) }
+            let userIds = Set(payments.compactMap(Reconciler.userId(for:)))
+            accounts = try database("accounts") { try reader.accounts(userIds: Array(userIds)) }
+        }
         totals.ledgerRowsScanned += ledger.values.reduce(0) { $0 + $1.count }
         var examined: [String] = []
         let decideStart = clock.now
