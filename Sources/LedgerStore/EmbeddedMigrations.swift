@@ -233,5 +233,32 @@ DROP INDEX IF EXISTS "reconciler_CreditTransaction_userId_idx";
 
 """##
         ),
+        (
+            fileName: "0006_run_repair_queue.sql",
+            sql: ##"""
+-- 0006: the repairs a run found while scanning wait here, not in the process's memory, until
+-- they are applied (DESIGN §4.5: every repair is counted against the limits before any is
+-- written). A run of a million payments can queue tens of thousands of them.
+--
+-- UNLOGGED: the rows are a working copy, rebuilt by the next run's scan; a server crash
+-- empties the table, which is fine because it also ends the run. A run deletes its rows when
+-- it ends and the rows of earlier runs when it starts (a killed run leaves its rows behind).
+CREATE UNLOGGED TABLE reconciler.run_repair (
+    run_id      bigint NOT NULL,
+    seq         integer NOT NULL,            -- order the scan queued the payment in
+    phase       smallint NOT NULL,           -- 0: has a grant (applied first), 1: deductions only
+    payment_id  text NOT NULL,
+    user_id     text NOT NULL,
+    unit        text NOT NULL,               -- the scan's plan for the payment (the reconciler's JSON)
+    report      text,                        -- the payment as the report shows it, once repaired
+    PRIMARY KEY (run_id, seq)
+);
+
+-- The order repairs are applied in: grants first, then by payment id (byte order), then queue order.
+CREATE INDEX run_repair_apply_order ON reconciler.run_repair (run_id, phase, payment_id COLLATE "C", seq);
+CREATE INDEX run_repair_payment ON reconciler.run_repair (run_id, payment_id);
+
+"""##
+        ),
     ]
 }

@@ -127,13 +127,16 @@ public final class LedgerReader {
     ///
     /// Rows are read in keyset pages of `pageSize` ordered by (`"createdAt"`, `id`) on the
     /// `("createdAt")` index; `body` gets each page's ids not handed out before (possibly
-    /// empty pages are skipped). Rows committed behind the keyset during the scan are not
+    /// empty pages are skipped). Ids `excluding` accepts are dropped before they are
+    /// de-duplicated, so a caller that already knows most of them (the run's scanned payments)
+    /// costs no set of its own. Rows committed behind the keyset during the scan are not
     /// seen; the next run's overlap covers them.
     @discardableResult
     public func paymentIds(
-        createdFrom from: Date, until: Date, pageSize: Int = 5000, _ body: ([String]) throws -> Void
+        createdFrom from: Date, until: Date, pageSize: Int = 5000, excluding: (String) -> Bool = { _ in false },
+        _ body: ([String]) throws -> Void
     ) throws -> LedgerWindowScan {
-        // Fingerprints, not strings: a window of a million payments costs 16 bytes each here.
+        // Fingerprints, not strings, and only of ids not excluded.
         var seen = PaymentIdSet()
         var scan = LedgerWindowScan(rows: 0, paymentIds: 0, pages: 0)
         var after: (createdAt: String, id: String)?
@@ -164,7 +167,7 @@ public final class LedgerReader {
             var fresh: [String] = []
             for row in rows {
                 let paymentId: String = try row.decode("paymentId")
-                if seen.insert(paymentId) { fresh.append(paymentId) }
+                if !excluding(paymentId), seen.insert(paymentId) { fresh.append(paymentId) }
             }
             if !fresh.isEmpty { try body(fresh) }
             after = (try last.decode("created_at"), try last.decode("id"))

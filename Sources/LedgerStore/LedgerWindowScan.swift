@@ -2,7 +2,7 @@
 public struct LedgerWindowScan: Sendable, Hashable {
     /// PURCHASE and REFUND rows with a `paymentId` written in the window.
     public var rows: Int
-    /// Distinct payment ids among them (each handed to the caller once).
+    /// Distinct payment ids among them that were not excluded (each handed to the caller once).
     public var paymentIds: Int
     /// Keyset pages read.
     public var pages: Int

@@ -7,6 +7,21 @@ import Reports
 /// few payments with a repair or a discrepancy. It costs no query: everything comes from the
 /// pages and ledger rows the run reads anyway.
 struct ReportTally {
+    /// What a payment's repairs leave between the credits due and the ledger, by the kind of
+    /// its first finding ("other" when none).
+    struct Gap: Hashable, Sendable {
+        var key: String
+        var credits: Int64
+    }
+
+    /// What `observe` hands back for a payment whose repairs are decided again before they are
+    /// written: kept with the queued repairs, not here.
+    struct Deferred {
+        var gap: Gap?
+        var paidDay: Int64?
+        var payment: RunReport.Payment
+    }
+
     /// The window, in seconds since the epoch; nil for `--payment-id` runs.
     let window: (from: Int64, until: Int64)?
     let catalog: [CreditPackage]
@@ -16,15 +31,15 @@ struct ReportTally {
     /// By KST day number (days since 1970-01-01 in KST): a million payments are counted without
     /// formatting a million dates.
     var days: [Int64: RunReport.Day] = [:]
-    /// The payments with a repair or a discrepancy, as PortOne reported them.
+    /// The payments with a discrepancy or a planned repair, as PortOne reported them (those
+    /// with repairs to write travel with their queued repairs).
     var payments: [String: RunReport.Payment] = [:]
     /// E-mails of the users of those payments (and of balance drifts).
     var emails: [String: String] = [:]
-    /// The KST day a repaired payment was paid on, when it falls in the window.
-    var paidDays: [String: Int64] = [:]
-    /// For payments whose repairs are decided again before they are written: what the repairs
-    /// leave between due and the ledger, by kind; replaced by the fresh decision's.
-    var deferredGaps: [String: (key: String, credits: Int64)] = [:]
+    /// For payments whose repairs are decided again before they are written: the sum of what
+    /// their repairs leave between due and the ledger, by kind (`payments` counts those with a
+    /// gap). Each starts as the scan's plan and is replaced by the fresh decision's.
+    var deferred: [String: RunReport.Line] = [:]
 
     init(window: RunWindow?, catalog: [CreditPackage]) {
         self.window = window.map { ($0.from.secondsSinceEpoch, $0.until.secondsSinceEpoch) }
@@ -61,8 +76,14 @@ struct ReportTally {
     }
 
     /// Counts one decided payment; `redecided` when its repairs will be decided again on fresh
-    /// data before they are written (``redecided(_:outcome:written:)`` then says what is left).
-    mutating func observe(_ payment: PaymentFacts, _ outcome: PaymentOutcome, email: String?, redecided: Bool) {
+    /// data before they are written (``redecided(outcome:written:replacing:)`` then says what is
+    /// left): what the report needs of such a payment is returned, to be queued with its repairs.
+    @discardableResult
+    mutating func observe(_ payment: PaymentFacts, _ outcome: PaymentOutcome, email: String?, redecided: Bool)
+        -> Deferred?
+    {
+        var scanGap: Gap?
+        var paidDay: Int64?
         let wasPaid: Bool =
             switch payment.status {
             case .paid, .partialCancelled: true
@@ -86,7 +107,8 @@ struct ReportTally {
             reconciliation.ledgerBefore += ledger
             let rest = due - ledger - outcome.repairs.reduce(0) { $0 + $1.ledgerAmount }
             if redecided {
-                deferredGaps[payment.id] = (kind ?? "other", rest)
+                scanGap = Gap(key: kind ?? "other", credits: rest)
+                count(scanGap, sign: 1)
             } else if rest != 0 {
                 add(&gaps, key: kind ?? "other", krw: 0, credits: rest)
             }
@@ -106,7 +128,7 @@ struct ReportTally {
                 day.creditsGranted += outcome.actualGrant
             }
             days[date] = day
-            if !outcome.repairs.isEmpty { paidDays[payment.id] = date }
+            if !outcome.repairs.isEmpty { paidDay = date }
         }
         if moneyCounts {
             for cancellation in payment.cancellations where cancellation.status == .succeeded {
@@ -118,27 +140,44 @@ struct ReportTally {
                 days[date] = day
             }
         }
+        if redecided {
+            return Deferred(gap: scanGap, paidDay: paidDay, payment: info(payment, packageId: outcome.packageId))
+        }
         if !outcome.repairs.isEmpty || !outcome.discrepancies.isEmpty {
             payments[payment.id] = info(payment, packageId: outcome.packageId)
             if let userId = outcome.userId, let email { emails[userId] = email }
         }
+        return nil
+    }
+
+    /// Adds (`sign` 1) or takes back (-1) a deferred gap.
+    private mutating func count(_ gap: Gap?, sign: Int) {
+        guard let gap, gap.credits != 0 else { return }
+        var line = deferred[gap.key] ?? RunReport.Line(key: gap.key, payments: 0, krw: 0, credits: 0)
+        line.payments += sign
+        line.credits += Int64(sign) * gap.credits
+        deferred[gap.key] = line
     }
 
     /// What the fresh decision before a repair left between due and the ledger after `written`
-    /// credits (signed) went into the ledger; differences between the first and the fresh facts
-    /// stay in the "changed during the run" line.
-    mutating func redecided(_ paymentId: String, outcome: PaymentOutcome, written: Int64) {
-        guard let expectedGrant = outcome.expectedGrant else { return }
+    /// credits (signed) went into the ledger, in place of `previous` (the scan's gap, or an
+    /// earlier fresh decision's); returns the gap now counted. Differences between the first
+    /// and the fresh facts stay in the "changed during the run" line.
+    mutating func redecided(outcome: PaymentOutcome, written: Int64, replacing previous: Gap?) -> Gap? {
+        guard let expectedGrant = outcome.expectedGrant else { return previous }
         let due = expectedGrant - (outcome.expectedDeduction ?? 0)
         let rest =
             due - (outcome.actualGrant - outcome.actualDeduction) - written
             - outcome.plannedOnly.reduce(0) { $0 + $1.ledgerAmount }
-        deferredGaps[paymentId] = (outcome.discrepancies.first?.kind.rawValue ?? "other", rest)
+        let gap = Gap(key: outcome.discrepancies.first?.kind.rawValue ?? "other", credits: rest)
+        count(previous, sign: -1)
+        count(gap, sign: 1)
+        return gap
     }
 
-    /// Counts a repair the run wrote.
-    mutating func repaired(_ fix: AppliedFix) {
-        guard fix.kind == .missedGrant, let date = paidDays[fix.paymentId] else { return }
+    /// Counts a repair the run wrote for a payment paid on KST day `paidDay` (nil: outside the window).
+    mutating func repaired(_ fix: AppliedFix, paidDay: Int64?) {
+        guard fix.kind == .missedGrant, let date = paidDay else { return }
         var day = dayTally(date)
         day.repairedPayments += 1
         day.creditsGrantedByRun += fix.credits
@@ -152,11 +191,11 @@ struct ReportTally {
         result.creditsDeducted = totals.creditsDeducted
         result.undecided = undecided.values.sorted { ($0.krw, $0.key) > ($1.krw, $1.key) }
         var gaps = gaps
-        for (_, gap) in deferredGaps where gap.credits != 0 {
-            var line = gaps[gap.key] ?? RunReport.Line(key: gap.key, payments: 0, krw: 0, credits: 0)
-            line.payments += 1
+        for (key, gap) in deferred where gap.payments != 0 {
+            var line = gaps[key] ?? RunReport.Line(key: key, payments: 0, krw: 0, credits: 0)
+            line.payments += gap.payments
             line.credits += gap.credits
-            gaps[gap.key] = line
+            gaps[key] = line
         }
         var explained: [RunReport.Line] = []
         let plannedCredits = planned.reduce(0) { $0 + $1.ledgerAmount }

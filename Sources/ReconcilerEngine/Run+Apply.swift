@@ -5,22 +5,27 @@ import ReconcilerCore
 
 extension Run {
     /// Checks the run's limits, then (in apply mode) applies the queued payments' repairs in
-    /// batches (one transaction each, see `repairBatches`), after fetching each payment again and
-    /// deciding again on data read under the balance locks.
+    /// batches (one transaction each, see `BatchCutter`), after fetching each payment again and
+    /// deciding again on data read under the balance locks. The queue is read from the database
+    /// a page at a time, grants first, then by payment id.
     func applyRepairs() async throws {
         // By payment id, not in the order the scan's parallel slices happened to deliver pages:
         // when a user's balance cannot cover all of their refunds, which refund carries the
         // REFUND_SHORTFALL depends on the order, and must not depend on transport timing, faults
         // or where a killed run stopped (found by scripts/soak: 330 + 1,012 vs 42 + 1,300).
-        pending = pending.enumerated().sorted {
-            ($0.element.paymentId, $0.offset) < ($1.element.paymentId, $1.offset)
-        }.map(\.element)
-        let allRepairs = pending.flatMap(\.repairs)
-        if let limit = FixLimits.check(
-            repairs: allRepairs, policy: configuration.policy, maxFixesOverride: request.maxFixesOverride)
-        {
-            try record(pending.flatMap(\.discrepancies) + [limit.record(evidence: nil)])
-            planned += allRepairs
+        try flushPending()
+        if let limit = limits.check(policy: configuration.policy, maxFixesOverride: request.maxFixesOverride) {
+            var found: [DiscrepancyRecord] = []
+            var queued: [Repair] = []
+            try forEachQueued(grantsFirst: false) { units in
+                for unit in units {
+                    found += unit.discrepancies
+                    queued += unit.repairs
+                    keepForReport(unit)
+                }
+            }
+            try record(found + [limit.record(evidence: nil)])
+            planned += queued
             totals.fixesPlanned = planned.count
             engine.event(.error, "fix limit exceeded: nothing applied", ["run": "\(runId)", "detail": limit.detail])
             throw RunFailure.fixLimitExceeded(
@@ -30,38 +35,38 @@ extension Run {
         }
         try closeGone(paymentIds: [], userIds: [], runLevel: true)
         if request.dryRun {
-            planned += allRepairs.filter(\.isAutoApplicable)
+            try forEachQueued(grantsFirst: false) { units in
+                planned += units.flatMap(\.repairs).filter(\.isAutoApplicable)
+                try record(units.flatMap(\.discrepancies))
+                try closeGone(paymentIds: units.map(\.paymentId), userIds: [])
+            }
             totals.fixesPlanned = planned.count
-            try record(pending.flatMap(\.discrepancies))
-            try closeGone(paymentIds: pending.map(\.paymentId), userIds: [])
             return
         }
         totals.fixesPlanned = planned.count
+        let queued = repairQueue.count
         let writer = RepairWriter(connection: workConnection, runId: runId)
         // Grants before deductions: a refund is clamped to the user's balance, so deducting it
         // before the same run grants that user's missed purchase would leave credits uncollected
         // (a spurious REFUND_SHORTFALL) that one run per payment would have collected.
-        let grantsFirst =
-            pending.filter { $0.repairs.contains { $0.kind == .missedGrant } }
-            + pending.filter { !$0.repairs.contains { $0.kind == .missedGrant } }
-        let batches = Self.repairBatches(grantsFirst, size: engine.settings.repairBatchSize)
+        var source = QueuedUnits(queue: repairQueue, pageSize: 1_000, grantsFirst: true)
+        var cutter = BatchCutter(size: engine.settings.repairBatchSize)
         // The next batches' payments are fetched again while the current batch is written: over
         // the Internet each fetch waits a round trip, so several batches are in flight at once.
-        var prefetches: [Task<[PaymentLookup], any Error>] = []
-        var nextPrefetch = 0
-        func refill() {
-            while prefetches.count < max(1, engine.settings.refetchDepth), nextPrefetch < batches.count {
-                prefetches.append(prefetchTask(batches[nextPrefetch]))
-                nextPrefetch += 1
+        var prefetches: [(batch: [PendingUnit], task: Task<[PaymentLookup], any Error>)] = []
+        func refill() throws {
+            while prefetches.count < max(1, engine.settings.refetchDepth),
+                let batch = try database("queue", { try cutter.next { try source.next() } })
+            {
+                prefetches.append((batch, prefetchTask(batch)))
             }
         }
-        refill()
         var done = 0
         do {
-            for batch in batches {
+            try refill()
+            while let (batch, fetching) = prefetches.first {
                 // Between repair transactions only: the one in progress always commits or rolls back whole.
                 try checkStop()
-                let fetching = prefetches[0]
                 // A cancelled run (a stop after its grace period) ends the wait on PortOne too.
                 let lookups = try await withTaskCancellationHandler {
                     try await fetching.value
@@ -70,48 +75,40 @@ extension Run {
                 }
                 prefetches.removeFirst()
                 try checkStop()
-                refill()
+                try refill()
                 try await apply(batch, lookups: lookups, with: writer)
                 let before = done
                 done += batch.count
                 reportProgress(.repairing)
                 if done / 500 > before / 500 {
-                    engine.event(
-                        .info, "repairing", ["run": "\(runId)", "done": "\(done)", "payments": "\(pending.count)"])
+                    engine.event(.info, "repairing", ["run": "\(runId)", "done": "\(done)", "payments": "\(queued)"])
                 }
             }
         } catch {
             // Stopped or failed: the fetches started ahead are not needed any more.
-            for task in prefetches { task.cancel() }
+            for prefetch in prefetches { prefetch.task.cancel() }
             throw error
         }
-        // Applied: the queue (and the days of the payments it granted) is not needed for the
-        // report, which is built next and is the run's largest moment.
-        queuedRepairs = pending.count
-        pending = []
-        tally.paidDays = [:]
     }
 
-    /// Cuts `units` into batches of 1, 2, 4, … and then `size` units, a payment at most once per
-    /// batch. The small first batches commit the first repairs at once, so a stop request early in
-    /// the repairs stops after little work, as it did with one transaction per unit.
-    static func repairBatches(_ units: [PendingUnit], size: Int) -> [[PendingUnit]] {
-        var batches: [[PendingUnit]] = []
-        var current: [PendingUnit] = []
-        var payments = Set<String>()
-        var limit = 1
-        for unit in units {
-            if current.count >= limit || payments.contains(unit.paymentId) {
-                batches.append(current)
-                current = []
-                payments = []
-                limit = min(max(1, size), limit * 2)
+    /// Hands the queued payments to `body` a page at a time, by payment id (grants first with
+    /// `grantsFirst`).
+    func forEachQueued(grantsFirst: Bool, _ body: ([PendingUnit]) throws -> Void) throws {
+        var position: RepairQueue.Position?
+        while true {
+            let (items, next) = try database("queue") {
+                try repairQueue.read(after: position, limit: 1_000, grantsFirst: grantsFirst)
             }
-            current.append(unit)
-            payments.insert(unit.paymentId)
+            guard !items.isEmpty else { return }
+            try body(try items.map(PendingUnit.init))
+            position = next
         }
-        if !current.isEmpty { batches.append(current) }
-        return batches
+    }
+
+    /// Keeps what the report says of a queued payment whose repairs are listed as planned.
+    func keepForReport(_ unit: PendingUnit) {
+        if let payment = unit.payment { tally.payments[unit.paymentId] = payment }
+        if let email = unit.email { tally.emails[unit.userId] = email }
     }
 
     /// Starts fetching the payments of `batch` again, a few at a time.
@@ -165,6 +162,7 @@ extension Run {
         databaseBy["repairs", default: .zero] += workConnection.timeInStatements - before
         var records: [DiscrepancyRecord] = []
         var examined: [String] = []
+        var reports: [(paymentId: String, report: String)] = []
         for (unit, result) in zip(units, results) {
             if case .alreadyGranted = result {
                 alone.append((unit, nil))
@@ -172,19 +170,21 @@ extension Run {
             }
             let payment = fresh[unit.paymentId]!
             if let outcome = freshOutcomes[unit.paymentId] {
-                records += findings(outcome).map { $0.record(evidence: payment) }
+                records += freshRecords(findings(outcome), of: unit, payment: payment, outcome: outcome)
                 var written: Int64 = 0
                 if case .applied(let applied) = result { written = applied.reduce(0) { $0 + $1.amount } }
-                tally.redecided(unit.paymentId, outcome: outcome, written: written)
+                _ = tally.redecided(outcome: outcome, written: written, replacing: unit.gap)
             }
             switch result {
             case .applied(let applied):
-                tallyApplied(applied, payment: payment, packageId: freshOutcomes[unit.paymentId]?.packageId)
+                reports.append(
+                    tallyApplied(applied, unit: unit, payment: payment, packageId: freshOutcomes[unit.paymentId]?.packageId))
             case .nothingToDo, .alreadyGranted:
                 totals.repairsSuperseded += 1
             }
             examined.append(unit.paymentId)
         }
+        try database("queue") { try repairQueue.attach(reports) }
         try record(records)
         try closeGone(paymentIds: examined, userIds: [])
         for (unit, lookup) in alone {
@@ -203,11 +203,22 @@ extension Run {
         return found
     }
 
-    /// Counts the repairs written for `payment`.
-    func tallyApplied(_ applied: [AppliedFix], payment: PaymentFacts, packageId: String?) {
-        fixes += applied
-        tally.payments[payment.id] = tally.info(payment, packageId: packageId)
-        for fix in applied { tally.repaired(fix) }
+    /// The records of a fresh decision's findings; the report shows their payment as fetched again.
+    func freshRecords(
+        _ findings: [Discrepancy], of unit: PendingUnit, payment: PaymentFacts, outcome: PaymentOutcome
+    ) -> [DiscrepancyRecord] {
+        guard !findings.isEmpty else { return [] }
+        tally.payments[payment.id] = tally.info(payment, packageId: outcome.packageId)
+        if let email = unit.email { tally.emails[unit.userId] = email }
+        return findings.map { $0.record(evidence: payment) }
+    }
+
+    /// Counts the repairs written for `payment`; returns the report text to attach to its
+    /// queued unit (`RepairQueue.attach`), read back with the run's fixes for the report.
+    func tallyApplied(
+        _ applied: [AppliedFix], unit: PendingUnit, payment: PaymentFacts, packageId: String?
+    ) -> (paymentId: String, report: String) {
+        for fix in applied { tally.repaired(fix, paidDay: unit.paidDay) }
         totals.fixesApplied += applied.count
         for fix in applied {
             if fix.amount > 0 {
@@ -216,6 +227,9 @@ extension Run {
                 totals.creditsDeducted += fix.credits
             }
         }
+        var report: [String: JSONValue] = ["payment": tally.info(payment, packageId: packageId).json]
+        if let email = unit.email { report["email"] = .string(email) }
+        return (payment.id, JSONValue.object(report).serialized())
     }
 
     /// Re-fetches one payment (unless `lookup` is given), re-decides inside the repair transaction
@@ -230,6 +244,7 @@ extension Run {
         guard case .found(let payment) = lookup else {
             // PortOne no longer returns what it returned minutes ago: repair nothing, say why.
             totals.repairsSuperseded += 1
+            keepForReport(unit)
             try record(unit.discrepancies)
             if case .notFound = lookup {
                 try decideOrphans([unit.paymentId])
@@ -242,6 +257,7 @@ extension Run {
         }
         let fresh = payment.facts
         let maxCredits = configuration.policy.maxCreditsPerFix
+        var gap = unit.gap
         for _ in 0..<2 {
             var freshOutcome: PaymentOutcome?
             let result = try writer.apply(userId: unit.userId, paymentId: unit.paymentId) { snapshot in
@@ -261,16 +277,15 @@ extension Run {
                 return writes.map(\.ledgerWrite)
             }
             if let freshOutcome {
-                try record(findings(freshOutcome).map { $0.record(evidence: fresh) })
-            }
-            if let freshOutcome {
+                try record(freshRecords(findings(freshOutcome), of: unit, payment: fresh, outcome: freshOutcome))
                 var written: Int64 = 0
                 if case .applied(let applied) = result { written = applied.reduce(0) { $0 + $1.amount } }
-                tally.redecided(unit.paymentId, outcome: freshOutcome, written: written)
+                gap = tally.redecided(outcome: freshOutcome, written: written, replacing: gap)
             }
             switch result {
             case .applied(let applied):
-                tallyApplied(applied, payment: fresh, packageId: freshOutcome?.packageId)
+                let report = tallyApplied(applied, unit: unit, payment: fresh, packageId: freshOutcome?.packageId)
+                try database("queue") { try repairQueue.attach([report]) }
                 try closeGone(paymentIds: [unit.paymentId], userIds: [])
                 return
             case .nothingToDo:
@@ -283,5 +298,69 @@ extension Run {
             }
         }
         totals.repairsSuperseded += 1
+    }
+}
+
+/// Cuts the queued units into batches of 1, 2, 4, … and then `size` units, a payment at most
+/// once per batch. The small first batches commit the first repairs at once, so a stop request
+/// early in the repairs stops after little work, as it did with one transaction per unit.
+struct BatchCutter {
+    let size: Int
+    private var limit = 1
+    private var carried: PendingUnit?
+
+    init(size: Int) {
+        self.size = size
+    }
+
+    /// The next batch of units `source` hands over (nil when it has none left).
+    mutating func next(_ source: () throws -> PendingUnit?) rethrows -> [PendingUnit]? {
+        var batch: [PendingUnit] = []
+        var payments = Set<String>()
+        if let unit = carried {
+            batch.append(unit)
+            payments.insert(unit.paymentId)
+            carried = nil
+        }
+        while batch.count < limit, let unit = try source() {
+            guard payments.insert(unit.paymentId).inserted else {
+                carried = unit
+                break
+            }
+            batch.append(unit)
+        }
+        guard !batch.isEmpty else { return nil }
+        limit = min(max(1, size), limit * 2)
+        return batch
+    }
+}
+
+/// The queue's units in the order repairs are applied, read a page at a time.
+struct QueuedUnits {
+    let queue: RepairQueue
+    let pageSize: Int
+    let grantsFirst: Bool
+    private var page: [RepairQueue.Item] = []
+    private var index = 0
+    private var position: RepairQueue.Position?
+    private var exhausted = false
+
+    init(queue: RepairQueue, pageSize: Int, grantsFirst: Bool) {
+        self.queue = queue
+        self.pageSize = pageSize
+        self.grantsFirst = grantsFirst
+    }
+
+    /// The next unit, or nil after the last.
+    mutating func next() throws -> PendingUnit? {
+        if index == page.count {
+            guard !exhausted else { return nil }
+            let read = try queue.read(after: position, limit: pageSize, grantsFirst: grantsFirst)
+            (page, index, position) = (read.items, 0, read.next)
+            exhausted = read.items.count < pageSize
+            guard !page.isEmpty else { return nil }
+        }
+        defer { index += 1 }
+        return try PendingUnit(page[index])
     }
 }

@@ -17,7 +17,7 @@ extension Run {
         control.onProgress(
             RunProgress(
                 phase: phase, pagesScanned: pagesScanned, paymentsScanned: totals.paymentsScanned,
-                repairsApplied: totals.fixesApplied, repairsQueued: max(pending.count, queuedRepairs)))
+                repairsApplied: totals.fixesApplied, repairsQueued: queuedCount))
     }
 
     /// Records the run `aborted` with what it did so far (the checkpoint stays) and returns it.
@@ -30,8 +30,9 @@ extension Run {
             let report = try? buildReport(status: .aborted, error: Self.abortedError)
             try recorder.finish(
                 handle.runId, outcome: .aborted, totalsJSON: totals.json, error: Self.abortedError,
-                report: report.map { Self.pieces(of: $0.report) }, finishedAt: report?.finishedAt)
+                report: report.map { Self.pieces(of: $0.report, fixes: fixEntries) }, finishedAt: report?.finishedAt)
             if let report { writeReportFiles(report.report) }
+            endQueue()
         } catch {
             throw RunFailure.failed(
                 "run \(handle.runId) was stopped on request but could not be recorded as aborted (\(error)); the next run marks it abandoned"
@@ -41,7 +42,6 @@ extension Run {
             "run \(handle.runId) aborted on request: \(totals.paymentsScanned) payments scanned, \(totals.fixesApplied) repairs applied; the checkpoint was not moved"
         )
         return RunResult(
-            runId: handle.runId, outcome: .aborted, window: window, totals: totals, fixes: fixes,
-            plannedRepairs: planned)
+            runId: handle.runId, outcome: .aborted, window: window, totals: totals, plannedRepairs: planned)
     }
 }

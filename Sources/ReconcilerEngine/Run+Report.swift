@@ -17,8 +17,17 @@ extension Run {
             seen = (try? discrepancies.discrepancies(touchedByRun: runId)) ?? []
             if openCounts.isEmpty, let open = try? discrepancies.openCounts() { openCounts = open }
         }
+        // The payments the run queued for repair travel with the queue, not in the tally.
+        let queuedPayments = Set(seen.compactMap(\.paymentId)).filter { tally.payments[$0] == nil }
+        if !queuedPayments.isEmpty, let texts = try? repairQueue.texts(paymentIds: queuedPayments.sorted()) {
+            for (paymentId, text) in texts {
+                let stored = text.report.flatMap(Self.reportText) ?? (try? PendingUnit(
+                    RepairQueue.Item(hasGrant: false, paymentId: paymentId, userId: "", unit: text.unit)))?.payment
+                if let stored { tally.payments[paymentId] = stored }
+            }
+        }
         // One query for the e-mails the run did not read anyway (users of closed discrepancies).
-        let unknown = Set(seen.compactMap(\.userId) + fixes.map(\.userId)).filter { tally.emails[$0] == nil }
+        let unknown = Set(seen.compactMap(\.userId)).filter { tally.emails[$0] == nil }
         if !unknown.isEmpty, let accounts = try? reader.accounts(userIds: unknown.sorted()) {
             for (userId, account) in accounts { if let email = account.email { tally.emails[userId] = email } }
         }
@@ -31,13 +40,8 @@ extension Run {
                 startedAt: handle?.startedAt ?? finishedAt, finishedAt: finishedAt, status: status.rawValue,
                 error: error),
             totals: (try? JSONValue.parse(Data(totals.json.utf8))) ?? .object([:]),
-            fixes: fixes.map { fix in
-                RunReport.Fix(
-                    kind: fix.kind.rawValue, paymentId: fix.paymentId, userId: fix.userId, credits: fix.credits,
-                    creditTransactionId: fix.creditTransactionId, balanceBefore: fix.balanceBefore,
-                    balanceAfter: fix.balanceAfter, cancellationId: fix.cancellationId,
-                    userEmail: tally.emails[fix.userId], payment: tally.payments[fix.paymentId])
-            },
+            // Read from the database while the report is stored (`fixEntries`): there can be tens of thousands.
+            fixes: [],
             plannedFixes: planned.map { repair in
                 RunReport.PlannedFix(
                     repair: repair, reason: !repair.isAutoApplicable ? "notAutoFix" : dryRun ? "dryRun" : "fixLimit",
@@ -70,6 +74,14 @@ extension Run {
         let directory = engine.settings.reportDirectory
         guard directory != nil || configuration.metricsTextfile != nil || configuration.notifyWebhookURL != nil else {
             return
+        }
+        var report = report
+        do {
+            report.fixes = try allFixEntries()
+        } catch {
+            engine.event(
+                .error, "the run's fixes could not be read back for the report files; they list none",
+                ["run": "\(runId)", "error": "\(error)"])
         }
         let document = report.document
         notification = document
@@ -132,8 +144,48 @@ extension Run {
     /// Pieces of the report text sent to the database at a time (see `RunRecorder.finish`).
     static let reportPieceSize = 1 << 20
 
-    /// Writes `report`'s text to `emit` piece by piece, for `RunRecorder.finish(report:)`.
-    static func pieces(of report: RunReport) -> (_ emit: (String) throws -> Void) throws -> Void {
-        { emit in try report.serializeDocument(pieceSize: reportPieceSize, emit: emit) }
+    /// Writes `report`'s text to `emit` piece by piece, for `RunRecorder.finish(report:)`, with
+    /// its fixes from `fixes` when given.
+    static func pieces(
+        of report: RunReport, fixes: RunReport.FixEntries? = nil
+    ) -> (_ emit: (String) throws -> Void) throws -> Void {
+        { emit in try report.serializeDocument(pieceSize: reportPieceSize, fixes: fixes, emit: emit) }
+    }
+
+    /// Hands the run's fixes, as the report lists them, to `each`, reading them a page at a time.
+    func fixEntries(_ each: (RunReport.Fix) throws -> Void) throws {
+        var after: Int64 = 0
+        while true {
+            let page = try repairQueue.fixes(afterFixId: after, limit: 2_000)
+            guard let last = page.last else { return }
+            for written in page {
+                let fix = written.fix
+                var payment: RunReport.Payment?
+                var email = tally.emails[fix.userId]
+                if let text = written.report, let value = try? JSONValue.parse(Data(text.utf8)) {
+                    payment = RunReport.Payment(json: value["payment"])
+                    email = value["email"].stringValue ?? email
+                }
+                try each(
+                    RunReport.Fix(
+                        kind: fix.kind.rawValue, paymentId: fix.paymentId, userId: fix.userId, credits: fix.credits,
+                        creditTransactionId: fix.creditTransactionId, balanceBefore: fix.balanceBefore,
+                        balanceAfter: fix.balanceAfter, cancellationId: fix.cancellationId, userEmail: email,
+                        payment: payment))
+            }
+            after = last.fix.fixId
+        }
+    }
+
+    /// Every fix of the run as the report lists it (for the report files, which render a tree).
+    func allFixEntries() throws -> [RunReport.Fix] {
+        var all: [RunReport.Fix] = []
+        try fixEntries { all.append($0) }
+        return all
+    }
+
+    /// The payment in a report text `tallyApplied` attached.
+    static func reportText(_ text: String) -> RunReport.Payment? {
+        (try? JSONValue.parse(Data(text.utf8))).flatMap { RunReport.Payment(json: $0["payment"]) }
     }
 }

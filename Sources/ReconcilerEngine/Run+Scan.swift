@@ -6,7 +6,8 @@ import ReconcilerCore
 extension Run {
     /// Scans every payment whose status changed in the window (or, for `--full`, that was created
     /// in it), deciding page by page so memory stays flat however many payments there are.
-    func scan(_ window: RunWindow) async throws {
+    /// Returns the ids PortOne handed over (16 bytes each), for ``lookUpLedgerPayments(_:scanned:)``.
+    func scan(_ window: RunWindow) async throws -> PaymentIdSet {
         let options = PaymentScanOptions(
             timestampType: request.full ? .createdAt : .statusChangedAt, pageSize: engine.settings.pageSize,
             parallelism: engine.settings.scanParallelism)
@@ -47,30 +48,32 @@ extension Run {
                     .info, "scanning",
                     [
                         "run": "\(runId)", "pages": "\(pages)", "payments": "\(totals.paymentsScanned)",
-                        "to_repair": "\(pending.count)",
+                        "to_repair": "\(queuedCount)",
                     ])
             }
         }
         if let last = waiting { try decide(last.payments, unparseable: last.failures, readAhead: last.reads) }
-        // The client's set of handed-over ids, instead of a second set of a million ids.
-        seenPayments = summary.seen
         engine.event(
             .info, "scan done",
             [
                 "run": "\(runId)", "pages": "\(summary.pagesFetched)", "payments": "\(summary.paymentsDelivered)",
                 "duplicates_skipped": "\(summary.duplicatesSkipped)",
             ])
+        // The client's set of handed-over ids, instead of a second set of a million ids.
+        return summary.seen
     }
 
     /// Looks up, one by one, every payment the ledger mentions in the window that the scan did
     /// not return (late cancellations of old payments, payments PortOne no longer knows).
-    func lookUpLedgerPayments(_ window: RunWindow) async throws {
+    /// `scanned` is consumed: the ids are released before the look-ups start.
+    func lookUpLedgerPayments(_ window: RunWindow, scanned: consuming PaymentIdSet) async throws {
         var missing: [String] = []
         let scan = try database("window") {
-            try reader.paymentIds(createdFrom: window.from.date, until: window.until.date) { ids in
-                missing += ids.filter { !seenPayments.contains($0) }
-            }
+            try reader.paymentIds(
+                createdFrom: window.from.date, until: window.until.date, excluding: { scanned.contains($0) }
+            ) { missing += $0 }
         }
+        _ = consume scanned
         totals.ledgerRowsScanned += scan.rows
         guard !missing.isEmpty else { return }
         engine.event(
@@ -92,7 +95,6 @@ extension Run {
             var notFound: [String] = []
             for (id, answer) in zip(batch, answers) {
                 totals.paymentsLookedUp += 1
-                seenPayments.insert(id)
                 switch answer {
                 case .found(let payment): found.append(payment.facts)
                 case .notFound: notFound.append(id)

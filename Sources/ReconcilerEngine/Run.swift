@@ -8,15 +8,6 @@ import Reports
 /// The state of one run in progress. Owns its two database connections: one holds the run lock
 /// and the run record, the other does the ledger work.
 final class Run {
-    /// A payment whose plan holds repairs to apply after the scan.
-    struct PendingUnit {
-        var paymentId: String
-        var userId: String
-        var repairs: [Repair]
-        /// What the plan found besides repairs; recorded only if the repair is not re-decided.
-        var discrepancies: [DiscrepancyRecord]
-    }
-
     let engine: ReconciliationEngine
     let request: RunRequest
     let configuration: Configuration
@@ -30,13 +21,13 @@ final class Run {
     var handle: RunHandle?
     var window: RunWindow?
     var totals = RunTotals()
-    var pending: [PendingUnit] = []
-    /// How many payments were queued for repair, once the applied queue is released.
-    var queuedRepairs = 0
+    /// Payments with repairs to apply, on their way to `repairQueue` (written a page at a time).
+    var pendingBuffer: [PendingUnit] = []
+    /// Where the payments to repair wait until the scan is over (`reconciler.run_repair`).
+    lazy var repairQueue = RepairQueue(connection: workConnection, runId: runId)
+    /// The queued repairs, counted for the run's limits as they are queued.
+    var limits: FixLimits.Tally
     var planned: [Repair] = []
-    var fixes: [AppliedFix] = []
-    /// Every payment id this run received from PortOne (scan and look-ups).
-    var seenPayments = PaymentIdSet()
     /// Discrepancies first opened by this run (a discrepancy can be recorded twice in one run).
     var newDiscrepancyIds = Set<Int64>()
     let decisionTime: RFC3339.Timestamp
@@ -68,6 +59,7 @@ final class Run {
         self.decisionTime = engine.now()
         self.decodingAtStart = engine.client.counters.decodingTime
         self.tally = ReportTally(window: nil, catalog: engine.settings.configuration.catalog)
+        self.limits = FixLimits.Tally(maxCreditsPerFix: engine.settings.configuration.policy.maxCreditsPerFix)
         let options = ConnectionConfiguration(applicationName: "credit-reconciler")
         lockConnection = try Connection(url: engine.settings.databaseURL, configuration: options)
         do {
@@ -113,6 +105,7 @@ final class Run {
                 trigger: request.trigger, mode: request.dryRun ? .dryRun : .apply, fullSweep: request.full,
                 paymentIds: byId ? request.paymentIds : nil, windowFrom: window?.from.date,
                 windowUntil: window?.until.date, version: ProductVersion.version))
+        try database("queue") { try repairQueue.begin() }
         if let abandoned = handle?.abandonedRunIds, !abandoned.isEmpty {
             engine.event(
                 .warning, "marked runs abandoned: their process ended without finishing",
@@ -127,9 +120,9 @@ final class Run {
                     "from": RFC3339.format(window.from), "until": RFC3339.format(window.until),
                     "origin": window.origin.rawValue,
                 ])
-            try await scan(window)
+            let scanned = try await scan(window)
             ProcessMemory.releaseFreed()
-            try await lookUpLedgerPayments(window)
+            try await lookUpLedgerPayments(window, scanned: scanned)
         } else {
             engine.event(
                 .notice, "run started",
@@ -151,9 +144,10 @@ final class Run {
         }
         let report = try buildReport(status: .succeeded, error: nil)
         try recorder.finish(
-            runId, outcome: .succeeded, totalsJSON: totals.json, report: Self.pieces(of: report.report),
-            finishedAt: report.finishedAt)
+            runId, outcome: .succeeded, totalsJSON: totals.json,
+            report: Self.pieces(of: report.report, fixes: fixEntries), finishedAt: report.finishedAt)
         writeReportFiles(report.report)
+        endQueue()
         ProcessMemory.releaseFreed()
         engine.event(
             .notice, "run succeeded",
@@ -164,8 +158,7 @@ final class Run {
                 "discrepancies_open": "\(totals.discrepanciesOpen)",
             ])
         return RunResult(
-            runId: runId, outcome: .succeeded, window: window, totals: totals, fixes: fixes, plannedRepairs: planned,
-            timings: timings)
+            runId: runId, outcome: .succeeded, window: window, totals: totals, plannedRepairs: planned, timings: timings)
     }
 
     /// Where the run's time went so far.
@@ -185,8 +178,11 @@ final class Run {
         guard let handle else { return }
         if case .lockHeld = failure { return }
         snapshotCounters()
+        defer { endQueue() }
         do {
-            let report = try? buildReport(status: .failed, error: failure.description)
+            // The fixes are read now, not while the report is stored: the database may be why the run failed.
+            var report = try? buildReport(status: .failed, error: failure.description)
+            report?.report.fixes = (try? allFixEntries()) ?? []
             try recorder.finish(
                 handle.runId, outcome: .failed, totalsJSON: totals.json, error: failure.description,
                 report: report.map { Self.pieces(of: $0.report) }, finishedAt: report?.finishedAt)
@@ -245,15 +241,20 @@ final class Run {
                 payment: payment, ledger: ledger[payment.id] ?? [], users: accounts, configuration: configuration,
                 storeId: engine.settings.storeId, now: decisionTime)
             count(outcome)
-            tally.observe(
-                payment, outcome, email: outcome.userId.flatMap { accounts[$0]?.email },
+            let email = outcome.userId.flatMap { accounts[$0]?.email }
+            let deferred = tally.observe(
+                payment, outcome, email: email,
                 redecided: !request.dryRun && !outcome.applicable.isEmpty && outcome.userId != nil)
             let found = outcome.discrepancies.map { $0.record(evidence: payment) }
             planned += outcome.plannedOnly
             if !outcome.applicable.isEmpty, let userId = outcome.userId {
                 // Decided again on fresh data before the repair; that decision's findings count.
-                pending.append(
-                    PendingUnit(paymentId: payment.id, userId: userId, repairs: outcome.repairs, discrepancies: found))
+                limits.add(outcome.repairs)
+                pendingBuffer.append(
+                    PendingUnit(
+                        paymentId: payment.id, userId: userId, repairs: outcome.repairs, discrepancies: found,
+                        payment: deferred?.payment, email: deferred == nil ? nil : email, paidDay: deferred?.paidDay,
+                        gap: deferred?.gap))
             } else {
                 records += found
                 if outcome.isConclusive { examined.append(payment.id) }
@@ -262,6 +263,29 @@ final class Run {
         decideTime += clock.now - decideStart
         try record(records)
         try closeGone(paymentIds: examined, userIds: [])
+        if pendingBuffer.count >= 1_000 { try flushPending() }
+    }
+
+    /// Writes the buffered payments to repair to the queue.
+    func flushPending() throws {
+        guard !pendingBuffer.isEmpty else { return }
+        try database("queue") { try repairQueue.append(pendingBuffer.map(\.queueItem)) }
+        pendingBuffer = []
+    }
+
+    /// Payments queued for repair so far.
+    var queuedCount: Int { repairQueue.count + pendingBuffer.count }
+
+    /// Deletes the run's queue; a failure is left to the next run, which deletes it anyway.
+    func endQueue() {
+        guard handle != nil else { return }
+        do {
+            try repairQueue.end()
+        } catch {
+            engine.event(
+                .warning, "the run's repair queue was not emptied; the next run empties it",
+                ["run": "\(runId)", "error": "\(error)"])
+        }
     }
 
     /// Checks every user's balance against the sum of their transactions (`BALANCE_DRIFT`) and

@@ -11,8 +11,8 @@ public struct RunResult: Sendable {
     public var window: RunWindow?
     /// Its counts.
     public var totals: RunTotals
-    /// The repairs it wrote.
-    public var fixes: [AppliedFix]
+    // The repairs it wrote are in `reconciler.fix` (`RepairQueue.allFixes(on:runId:)`): a run
+    // can write tens of thousands, and a result must not hold them all.
     /// The repairs it found but did not write.
     public var plannedRepairs: [Repair]
     /// Where its time went.

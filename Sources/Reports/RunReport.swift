@@ -106,6 +106,30 @@ public struct RunReport: Sendable {
             self.statusChangedAt = statusChangedAt
             self.package = package
         }
+
+        /// The payment as the report document writes it.
+        public var json: JSONValue { RunReport.json(self) }
+
+        /// Reads back what ``json`` wrote (times to the millisecond, as the document has them).
+        public init?(json value: JSONValue) {
+            guard case .object = value, let status = value["status"].stringValue,
+                let currency = value["currency"].stringValue, let total = value["totalAmount"].integerValue,
+                let cancelled = value["cancelledAmount"].integerValue, let orderName = value["orderName"].stringValue
+            else { return nil }
+            func date(_ field: String) -> Date? { value[field].stringValue.flatMap(RFC3339.timestamp)?.date }
+            var package: Package?
+            if case .object = value["package"] {
+                let entry = value["package"]
+                guard let id = entry["id"].stringValue, let name = entry["name"].stringValue,
+                    let credits = entry["credits"].integerValue, let price = entry["price"].integerValue
+                else { return nil }
+                package = Package(id: id, name: name, credits: credits, price: price)
+            }
+            self.init(
+                status: status, currency: currency, totalAmount: total, cancelledAmount: cancelled,
+                orderName: orderName, paidAt: date("paidAt"), cancelledAt: date("cancelledAt"),
+                statusChangedAt: date("statusChangedAt"), package: package)
+        }
     }
 
     /// A repair written to the ledger.
@@ -394,14 +418,24 @@ public struct RunReport: Sendable {
         // Generous on purpose: pages of the buffer never written are never resident, while
         // growing by doubling would copy tens of megabytes and hold both copies for a moment.
         output.reserveCapacity(65_536 + 1_500 * (fixes.count + plannedFixes.count) + 4_000 * discrepancies.count)
-        serializeDocument(pieceSize: .max) { output += $0 }
+        do {
+            try serializeDocument(pieceSize: .max) { output += $0 }
+        } catch {
+            // Without a fix stream and with an emit that cannot throw, nothing here throws.
+            preconditionFailure("serializing a report in memory failed: \(error)")
+        }
         return output
     }
 
     /// The text of ``serializedDocument`` in consecutive pieces of about `pieceSize` bytes
     /// (never split inside an entry's text), so a large report can be stored without ever
     /// existing as one string.
-    public func serializeDocument(pieceSize: Int, emit: (String) throws -> Void) rethrows {
+    ///
+    /// `fixes`, when given, replaces ``fixes``: it hands the entries over one at a time (a run
+    /// with tens of thousands of repairs reads them from the database page by page).
+    public func serializeDocument(
+        pieceSize: Int, fixes stream: FixEntries? = nil, emit: (String) throws -> Void
+    ) throws {
         var output = ""
         func flush(ifAbove limit: Int) throws {
             guard output.utf8.count > limit else { return }
@@ -418,10 +452,20 @@ public struct RunReport: Sendable {
             case .value(let value): value.serialize(into: &output)
             case .entries(let count, let entry):
                 output += "["
-                for position in 0..<count {
-                    if position > 0 { output += "," }
-                    entry(position).serialize(into: &output)
-                    try flush(ifAbove: pieceSize)
+                if key == "fixes", let stream {
+                    var first = true
+                    try stream { fix in
+                        if !first { output += "," }
+                        first = false
+                        Self.json(fix).serialize(into: &output)
+                        try flush(ifAbove: pieceSize)
+                    }
+                } else {
+                    for position in 0..<count {
+                        if position > 0 { output += "," }
+                        entry(position).serialize(into: &output)
+                        try flush(ifAbove: pieceSize)
+                    }
                 }
                 output += "]"
             }
@@ -429,6 +473,9 @@ public struct RunReport: Sendable {
         output += "}"
         try flush(ifAbove: 0)
     }
+
+    /// Hands the report's fixes to `each`, in order, one at a time.
+    public typealias FixEntries = (_ each: (Fix) throws -> Void) throws -> Void
 
     /// A top-level member of the document: a value, or an array built one entry at a time.
     private enum Member {

@@ -38,13 +38,58 @@ import Testing
     }
 
     @Test(arguments: [1, 100, 1_000, 1 << 20])
-    func piecesJoinIntoTheSameText(pieceSize: Int) {
+    func piecesJoinIntoTheSameText(pieceSize: Int) throws {
         let report = Self.reports.first { $0.0 == "many entries" }!.1
         var pieces: [String] = []
-        report.serializeDocument(pieceSize: pieceSize) { pieces.append($0) }
+        try report.serializeDocument(pieceSize: pieceSize) { pieces.append($0) }
         #expect(pieces.joined() == report.document.serialized())
         #expect(pieces.allSatisfy { !$0.isEmpty })
         if pieceSize < 1_000 { #expect(pieces.count > report.fixes.count) }
+    }
+
+    @Test(arguments: [0, 1, 150])
+    func streamedFixesReplaceTheArray(count: Int) throws {
+        let full = ReportFixture.report()
+        var expected = full
+        expected.fixes = (0..<count).map { full.fixes[$0 % full.fixes.count] }
+        var stored = full
+        stored.fixes = []
+        var pieces: [String] = []
+        try stored.serializeDocument(
+            pieceSize: 500,
+            fixes: { each in for fix in expected.fixes { try each(fix) } }
+        ) { pieces.append($0) }
+        #expect(pieces.joined() == expected.document.serialized())
+    }
+
+    @Test func aFailingFixStreamStopsTheDocument() {
+        struct Gone: Error {}
+        var pieces: [String] = []
+        #expect(throws: Gone.self) {
+            try ReportFixture.report().serializeDocument(pieceSize: 1, fixes: { _ in throw Gone() }) {
+                pieces.append($0)
+            }
+        }
+        #expect(!pieces.isEmpty)
+        #expect(throws: JSONSyntaxError.self, "a document cut short must not parse") {
+            try JSONValue.parse(Data(pieces.joined().utf8))
+        }
+    }
+
+    @Test func paymentsReadBackAsTheDocumentWritesThem() throws {
+        let payments = ReportFixture.report().fixes.compactMap(\.payment) + [
+            RunReport.Payment(
+                status: "PAID", currency: "KRW", totalAmount: 0, cancelledAmount: 0, orderName: "\"q\" 결제",
+                paidAt: nil, cancelledAt: nil, statusChangedAt: nil, package: nil)
+        ]
+        #expect(!payments.isEmpty)
+        for payment in payments {
+            let text = payment.json.serialized()
+            let back = try #require(RunReport.Payment(json: try JSONValue.parse(Data(text.utf8))))
+            #expect(back.json.serialized() == text)
+        }
+        #expect(RunReport.Payment(json: .object(["status": .string("PAID")])) == nil)
+        #expect(RunReport.Payment(json: .string("PAID")) == nil)
     }
 
     @Test func theFixtureHasEveryKindOfEntry() {

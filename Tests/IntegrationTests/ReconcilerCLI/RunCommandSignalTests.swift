@@ -18,8 +18,9 @@ import Testing
             let config = try RunCommandTests.configFile()
             defer { try? FileManager.default.removeItem(at: config) }
             // Slow re-fetches keep the run in its (batched) repairs for seconds, so the signal lands
-            // there even on a loaded machine.
-            try await simulator.setFaults(["latencyMs": 400])
+            // there even on a loaded machine: the repairs re-fetch up to six batches ahead, and at
+            // 400 ms a loaded CI machine once saw the last batch written before the signal.
+            try await simulator.setFaults(["latencyMs": 1_500])
             let run = try BackgroundProduct(
                 "credit-reconciler", ["run", "--trigger", "timer"],
                 environment: RunCommandTests.environment(simulator, database, configFile: config))

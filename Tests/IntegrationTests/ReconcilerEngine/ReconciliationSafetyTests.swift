@@ -34,7 +34,7 @@ import Testing
             defer { connection.close() }
             let before = try Self.appTables(connection)
             let result = try await World.engine(simulator, database).run(RunRequest(dryRun: true))
-            #expect(result.fixes.isEmpty)
+            #expect((try result.fixes(in: database.url)).isEmpty)
             #expect(result.totals.fixesPlanned > 0)
             #expect(result.plannedRepairs.count == result.totals.fixesPlanned)
             #expect(try Self.appTables(connection) == before)
@@ -93,7 +93,7 @@ import Testing
             #expect(try RunRecorder(connection: connection).run(id: failedRunId)?.status == .failed)
 
             let overridden = try await engine.run(RunRequest(maxFixesOverride: 100_000))
-            #expect(!overridden.fixes.isEmpty)
+            #expect(!(try overridden.fixes(in: database.url)).isEmpty)
             #expect(try Self.checkpoint(connection) != nil)
             let stillOpen = try DiscrepancyStore(connection: connection).list(status: .open, kind: "FIX_LIMIT_EXCEEDED")
             #expect(stillOpen.isEmpty, "the limit discrepancy closes once a run gets through")
@@ -138,8 +138,8 @@ import Testing
                 RunRequest(paymentIds: [paymentId, "no-such-payment"]))
             #expect(result.window == nil)
             #expect(result.totals.paymentsLookedUp == 2)
-            #expect(result.fixes.map(\.paymentId) == [paymentId])
-            #expect(result.fixes.first?.credits == lost.credits)
+            #expect((try result.fixes(in: database.url)).map(\.paymentId) == [paymentId])
+            #expect((try result.fixes(in: database.url)).first?.credits == lost.credits)
             let connection = try database.connect()
             defer { connection.close() }
             #expect(try Self.checkpoint(connection) == nil)

@@ -161,7 +161,7 @@ import Testing
             #expect(purchases[grant.paymentId] == [grant.credits], "payment \(grant.paymentId)")
         }
         let owed = grants.reduce(Int64(0)) { $0 + $1.credits }
-        let runGrants = result.fixes.filter { $0.kind == .missedGrant }
+        let runGrants = (try result.fixes(in: database.url)).filter { $0.kind == .missedGrant }
         #expect(result.totals.creditsGranted + tally.creditsWon == owed)
         #expect(runGrants.count + tally.won == grants.count)
         #expect(tally.won + tally.refused == delivered)
@@ -172,7 +172,7 @@ import Testing
         }
 
         let second = try await engine.run(RunRequest(since: result.window?.from, until: result.window?.until))
-        #expect(second.fixes.isEmpty)
+        #expect((try second.fixes(in: database.url)).isEmpty)
         print(
             "webhook race (\(label)): \(grants.count) missed grants, \(delivered) by webhook; run granted \(runGrants.count), "
                 + "webhook \(tally.won) (refused \(tally.refused), redelivered after deadlock \(tally.redelivered)); "

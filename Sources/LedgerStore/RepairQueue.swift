@@ -1,0 +1,204 @@
+import Foundation
+import Postgres
+import ReconcilerCore
+
+/// The repairs one run found while scanning, kept in `reconciler.run_repair` (migration 0006)
+/// until they are applied, so a run with tens of thousands of repairs holds none of them in
+/// memory. The queue stores each payment's plan as text the engine writes and reads back
+/// (`unit`); it knows only what orders and joins the rows.
+///
+/// One run at a time writes the table (the run lock): `begin()` deletes the rows of earlier
+/// runs (a killed run leaves its rows), `end()` deletes the run's own.
+public final class RepairQueue {
+    /// A queued payment, as read back in the order repairs are applied.
+    public struct Item: Sendable, Hashable {
+        /// The position the scan queued it at (ties between equal payment ids keep this order).
+        public var seq: Int32
+        /// Whether the plan holds a grant (grants are applied before deductions).
+        public var hasGrant: Bool
+        /// The payment.
+        public var paymentId: String
+        /// The user whose balance the repairs move.
+        public var userId: String
+        /// The engine's text for the plan.
+        public var unit: String
+
+        /// Creates an item.
+        public init(seq: Int32 = 0, hasGrant: Bool, paymentId: String, userId: String, unit: String) {
+            self.seq = seq
+            self.hasGrant = hasGrant
+            self.paymentId = paymentId
+            self.userId = userId
+            self.unit = unit
+        }
+    }
+
+    /// Where a read stopped: the next read starts after it.
+    public struct Position: Sendable, Hashable {
+        let phase: Int32
+        let paymentId: String
+        let seq: Int32
+    }
+
+    /// A fix the run wrote, with the report text attached to its payment (`attach`).
+    public struct WrittenFix: Sendable {
+        /// The fix.
+        public var fix: AppliedFix
+        /// The text `attach` stored for its payment, if any.
+        public var report: String?
+    }
+
+    let connection: Connection
+    let runId: Int64
+    /// Items appended so far.
+    public private(set) var count = 0
+
+    /// A queue for run `runId` on `connection`.
+    public init(connection: Connection, runId: Int64) {
+        self.connection = connection
+        self.runId = runId
+    }
+
+    /// Deletes what earlier runs left behind.
+    public func begin() throws {
+        try connection.execute("DELETE FROM reconciler.run_repair WHERE run_id <> $1", [runId])
+    }
+
+    /// Deletes the run's rows.
+    public func end() throws {
+        try connection.execute("DELETE FROM reconciler.run_repair WHERE run_id = $1", [runId])
+    }
+
+    /// Appends `items` in one statement, after those appended before.
+    public func append(_ items: [Item]) throws {
+        guard !items.isEmpty else { return }
+        try connection.execute(
+            """
+            INSERT INTO reconciler.run_repair (run_id, seq, phase, payment_id, user_id, unit)
+            SELECT $1, $2 + i.n::integer, CASE WHEN i.grants THEN 0 ELSE 1 END, i.payment_id, i.user_id, i.unit
+            FROM unnest($3::boolean[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY
+                AS i (grants, payment_id, user_id, unit, n)
+            """,
+            [
+                runId, Int32(count), TextArray(items.map { $0.hasGrant ? "t" : "f" }),
+                TextArray(items.map(\.paymentId)), TextArray(items.map(\.userId)), TextArray(items.map(\.unit)),
+            ])
+        count += items.count
+    }
+
+    /// Up to `limit` items after `position` (from the start when nil) and the position to read
+    /// on from: by payment id in byte order, then in queue order; with `grantsFirst`, the
+    /// payments with a grant before the others (the order repairs are applied in).
+    public func read(after position: Position?, limit: Int, grantsFirst: Bool = true) throws -> (
+        items: [Item], next: Position?
+    ) {
+        let columns = "SELECT seq, phase, payment_id, user_id, unit FROM reconciler.run_repair"
+        let order = grantsFirst ? #"ORDER BY phase, payment_id COLLATE "C", seq"# : #"ORDER BY payment_id COLLATE "C", seq"#
+        let rows: [Row]
+        if let position {
+            let after =
+                grantsFirst
+                ? #"(phase, payment_id COLLATE "C", seq) > ($2::smallint, $3::text COLLATE "C", $4::integer)"#
+                : #"$2::smallint IS NOT NULL AND (payment_id COLLATE "C", seq) > ($3::text COLLATE "C", $4::integer)"#
+            rows = try connection.query(
+                """
+                \(columns)
+                WHERE run_id = $1 AND \(after)
+                \(order) LIMIT $5
+                """, [runId, position.phase, position.paymentId, position.seq, limit])
+        } else {
+            rows = try connection.query("\(columns) WHERE run_id = $1 \(order) LIMIT $2", [runId, limit])
+        }
+        var items: [Item] = []
+        items.reserveCapacity(rows.count)
+        var next = position
+        for row in rows {
+            let phase: Int32 = try row.decode("phase")
+            let item = Item(
+                seq: try row.decode("seq"), hasGrant: phase == 0, paymentId: try row.decode("payment_id"),
+                userId: try row.decode("user_id"), unit: try row.decode("unit"))
+            next = Position(phase: phase, paymentId: item.paymentId, seq: item.seq)
+            items.append(item)
+        }
+        return (items, next)
+    }
+
+    /// Stores the report text of repaired payments (`paymentId` → text), in one statement.
+    public func attach(_ reports: [(paymentId: String, report: String)]) throws {
+        guard !reports.isEmpty else { return }
+        try connection.execute(
+            """
+            UPDATE reconciler.run_repair AS q SET report = r.report
+            FROM unnest($2::text[], $3::text[]) AS r (payment_id, report)
+            WHERE q.run_id = $1 AND q.payment_id = r.payment_id
+            """, [runId, TextArray(reports.map(\.paymentId)), TextArray(reports.map(\.report))])
+    }
+
+    /// The report text (else the unit text) of each of `paymentIds` in the queue.
+    public func texts(paymentIds: [String]) throws -> [String: (report: String?, unit: String)] {
+        guard !paymentIds.isEmpty else { return [:] }
+        let rows = try connection.query(
+            """
+            SELECT DISTINCT ON (payment_id) payment_id, report, unit FROM reconciler.run_repair
+            WHERE run_id = $1 AND payment_id = ANY($2::text[])
+            ORDER BY payment_id, report IS NULL, seq
+            """, [runId, TextArray(paymentIds)])
+        var texts: [String: (report: String?, unit: String)] = [:]
+        for row in rows { texts[try row.decode("payment_id")] = (try row.decode("report"), try row.decode("unit")) }
+        return texts
+    }
+
+    /// Up to `limit` of the run's fixes with an id above `afterFixId`, by id, each with the
+    /// report text attached to its payment.
+    public func fixes(afterFixId: Int64, limit: Int) throws -> [WrittenFix] {
+        try Self.fixes(on: connection, runId: runId, afterFixId: afterFixId, limit: limit, withReports: true)
+    }
+
+    /// Every fix run `runId` wrote, by id (tests and tools; a large run's fixes are read in
+    /// pages by `fixes(afterFixId:limit:)`).
+    public static func allFixes(on connection: Connection, runId: Int64) throws -> [AppliedFix] {
+        var all: [AppliedFix] = []
+        var after: Int64 = 0
+        while true {
+            let page = try fixes(on: connection, runId: runId, afterFixId: after, limit: 10_000, withReports: false)
+            guard let last = page.last else { return all }
+            all += page.map(\.fix)
+            after = last.fix.fixId
+        }
+    }
+
+    private static func fixes(
+        on connection: Connection, runId: Int64, afterFixId: Int64, limit: Int, withReports: Bool
+    ) throws -> [WrittenFix] {
+        let report =
+            withReports
+            ? """
+            (SELECT q.report FROM reconciler.run_repair q
+             WHERE q.run_id = f.run_id AND q.payment_id = f.payment_id AND q.report IS NOT NULL LIMIT 1)
+            """ : "NULL::text"
+        let rows = try connection.query(
+            """
+            SELECT f.id, f.kind, f.payment_id, f.cancellation_id, f.credits, f.credit_transaction_id, f.user_id,
+                   f.balance_before, f.balance_after, ct.amount, ct.type::text AS type, ct."createdAt" AS created_at,
+                   \(report) AS report
+            FROM reconciler.fix f JOIN "CreditTransaction" ct ON ct.id = f.credit_transaction_id
+            WHERE f.run_id = $1 AND f.id > $2
+            ORDER BY f.id LIMIT $3
+            """, [runId, afterFixId, limit])
+        return try rows.map { row in
+            let kindText: String = try row.decode("kind")
+            let typeText: String = try row.decode("type")
+            guard let kind = RepairKind(rawValue: kindText), let type = CreditTransactionType(rawValue: typeText) else {
+                throw LedgerStoreError("reconciler.fix holds an unknown kind \(kindText) or ledger type \(typeText)")
+            }
+            let fix = AppliedFix(
+                fixId: try row.decode("id"), runId: runId, kind: kind, paymentId: try row.decode("payment_id"),
+                cancellationId: try row.decode("cancellation_id"), userId: try row.decode("user_id"),
+                amount: try row.decode("amount"), credits: try row.decode("credits"), type: type,
+                creditTransactionId: try row.decode("credit_transaction_id"),
+                balanceBefore: try row.decode("balance_before"), balanceAfter: try row.decode("balance_after"),
+                createdAt: try row.decode("created_at"))
+            return WrittenFix(fix: fix, report: try row.decode("report"))
+        }
+    }
+}

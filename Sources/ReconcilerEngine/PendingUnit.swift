@@ -1,0 +1,130 @@
+import Foundation
+import LedgerStore
+import ReconcilerCore
+import Reports
+
+/// A payment whose plan holds repairs to apply after the scan. It waits in the database
+/// (`RepairQueue`, as ``text``), not in memory, with what the report needs of it.
+struct PendingUnit {
+    var paymentId: String
+    var userId: String
+    var repairs: [Repair]
+    /// What the plan found besides repairs; recorded only if the repair is not re-decided.
+    var discrepancies: [DiscrepancyRecord]
+    /// The payment as the report shows it, as the scan saw it.
+    var payment: RunReport.Payment?
+    /// The user's e-mail, as the scan read it.
+    var email: String?
+    /// The KST day number the payment was paid on, when that falls in the window.
+    var paidDay: Int64?
+    /// What the scan's plan leaves between due and the ledger (see `ReportTally.Gap`).
+    var gap: ReportTally.Gap?
+
+    var hasGrant: Bool { repairs.contains { $0.kind == .missedGrant } }
+
+    /// The unit as the queue stores it.
+    var queueItem: RepairQueue.Item {
+        RepairQueue.Item(hasGrant: hasGrant, paymentId: paymentId, userId: userId, unit: text)
+    }
+
+    /// The unit as JSON text.
+    var text: String {
+        var fields: [String: JSONValue] = [
+            "repairs": .array(repairs.map(Self.json)), "discrepancies": .array(discrepancies.map(Self.json)),
+        ]
+        if let payment { fields["payment"] = payment.json }
+        if let email { fields["email"] = .string(email) }
+        if let paidDay { fields["paidDay"] = .integer(paidDay) }
+        if let gap { fields["gap"] = .object(["key": .string(gap.key), "credits": .integer(gap.credits)]) }
+        return JSONValue.object(fields).serialized()
+    }
+
+    /// Reads back a queued unit.
+    init(_ item: RepairQueue.Item) throws {
+        func unreadable(_ what: String) -> LedgerStoreError {
+            LedgerStoreError(
+                "the repair queue (reconciler.run_repair) holds an unreadable \(what) for payment \(item.paymentId); "
+                    + "nothing of it was applied: run again, the scan queues it anew")
+        }
+        guard let value = try? JSONValue.parse(Data(item.unit.utf8)), case .object = value else {
+            throw unreadable("entry")
+        }
+        paymentId = item.paymentId
+        userId = item.userId
+        repairs = try value["repairs"].arrayValue.map { try Self.repair($0) ?? { throw unreadable("repair") }() }
+        discrepancies = try value["discrepancies"].arrayValue.map {
+            try Self.discrepancy($0) ?? { throw unreadable("finding") }()
+        }
+        if case .null = value["payment"] {
+            payment = nil
+        } else {
+            payment = try RunReport.Payment(json: value["payment"]) ?? { throw unreadable("payment") }()
+        }
+        email = value["email"].stringValue
+        paidDay = value["paidDay"].integerValue
+        if let key = value["gap"]["key"].stringValue, let credits = value["gap"]["credits"].integerValue {
+            gap = ReportTally.Gap(key: key, credits: credits)
+        }
+    }
+
+    init(
+        paymentId: String, userId: String, repairs: [Repair], discrepancies: [DiscrepancyRecord],
+        payment: RunReport.Payment? = nil, email: String? = nil, paidDay: Int64? = nil, gap: ReportTally.Gap? = nil
+    ) {
+        self.paymentId = paymentId
+        self.userId = userId
+        self.repairs = repairs
+        self.discrepancies = discrepancies
+        self.payment = payment
+        self.email = email
+        self.paidDay = paidDay
+        self.gap = gap
+    }
+
+    private static func json(_ repair: Repair) -> JSONValue {
+        var fields: [String: JSONValue] = [
+            "kind": .string(repair.kind.rawValue), "paymentId": .string(repair.paymentId),
+            "userId": .string(repair.userId), "packageId": .string(repair.packageId),
+            "credits": .integer(repair.credits), "ledgerAmount": .integer(repair.ledgerAmount),
+            "description": .string(repair.description), "auto": .bool(repair.isAutoApplicable),
+        ]
+        if let cancellationId = repair.cancellationId { fields["cancellationId"] = .string(cancellationId) }
+        return .object(fields)
+    }
+
+    private static func repair(_ value: JSONValue) -> Repair? {
+        guard let kind = value["kind"].stringValue.flatMap(RepairKind.init(rawValue:)),
+            let paymentId = value["paymentId"].stringValue, let userId = value["userId"].stringValue,
+            let packageId = value["packageId"].stringValue, let credits = value["credits"].integerValue,
+            let ledgerAmount = value["ledgerAmount"].integerValue, let description = value["description"].stringValue,
+            case .bool(let auto) = value["auto"]
+        else { return nil }
+        return Repair(
+            kind: kind, paymentId: paymentId, userId: userId, packageId: packageId, credits: credits,
+            ledgerAmount: ledgerAmount, cancellationId: value["cancellationId"].stringValue, description: description,
+            isAutoApplicable: auto)
+    }
+
+    private static func json(_ record: DiscrepancyRecord) -> JSONValue {
+        var fields: [String: JSONValue] = [
+            "kind": .string(record.kind), "severity": .string(record.severity),
+            "expected": .string(record.expectedJSON), "actual": .string(record.actualJSON),
+            "detail": .string(record.detail),
+        ]
+        if let paymentId = record.paymentId { fields["paymentId"] = .string(paymentId) }
+        if let userId = record.userId { fields["userId"] = .string(userId) }
+        if let evidence = record.evidenceJSON { fields["evidence"] = .string(evidence) }
+        return .object(fields)
+    }
+
+    private static func discrepancy(_ value: JSONValue) -> DiscrepancyRecord? {
+        guard let kind = value["kind"].stringValue, let severity = value["severity"].stringValue,
+            let expected = value["expected"].stringValue, let actual = value["actual"].stringValue,
+            let detail = value["detail"].stringValue
+        else { return nil }
+        return DiscrepancyRecord(
+            kind: kind, severity: severity, paymentId: value["paymentId"].stringValue,
+            userId: value["userId"].stringValue, expectedJSON: expected, actualJSON: actual,
+            evidenceJSON: value["evidence"].stringValue, detail: detail)
+    }
+}
