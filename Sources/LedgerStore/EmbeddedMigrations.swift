@@ -250,8 +250,7 @@ CREATE UNLOGGED TABLE reconciler.run_repair (
     payment_id  text NOT NULL,
     user_id     text NOT NULL,
     unit        text NOT NULL,               -- the scan's plan for the payment (the reconciler's JSON)
-    report      text,                        -- the payment as the report shows it, once repaired
-    PRIMARY KEY (run_id, seq)
+    report      text                         -- the payment and e-mail as the report shows them
 );
 
 -- The order repairs are applied in: grants first, then by payment id (byte order), then queue order.

@@ -22,14 +22,19 @@ public final class RepairQueue {
         public var userId: String
         /// The engine's text for the plan.
         public var unit: String
+        /// The engine's text for the payment's report entry (replaced by `attach`).
+        public var report: String?
 
         /// Creates an item.
-        public init(seq: Int32 = 0, hasGrant: Bool, paymentId: String, userId: String, unit: String) {
+        public init(
+            seq: Int32 = 0, hasGrant: Bool, paymentId: String, userId: String, unit: String, report: String? = nil
+        ) {
             self.seq = seq
             self.hasGrant = hasGrant
             self.paymentId = paymentId
             self.userId = userId
             self.unit = unit
+            self.report = report
         }
     }
 
@@ -74,14 +79,16 @@ public final class RepairQueue {
         guard !items.isEmpty else { return }
         try connection.execute(
             """
-            INSERT INTO reconciler.run_repair (run_id, seq, phase, payment_id, user_id, unit)
-            SELECT $1, $2 + i.n::integer, CASE WHEN i.grants THEN 0 ELSE 1 END, i.payment_id, i.user_id, i.unit
-            FROM unnest($3::boolean[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY
-                AS i (grants, payment_id, user_id, unit, n)
+            INSERT INTO reconciler.run_repair (run_id, seq, phase, payment_id, user_id, unit, report)
+            SELECT $1, $2 + i.n::integer, CASE WHEN i.grants THEN 0 ELSE 1 END, i.payment_id, i.user_id, i.unit,
+                   i.report
+            FROM unnest($3::boolean[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
+                AS i (grants, payment_id, user_id, unit, report, n)
             """,
             [
                 runId, Int32(count), TextArray(items.map { $0.hasGrant ? "t" : "f" }),
                 TextArray(items.map(\.paymentId)), TextArray(items.map(\.userId)), TextArray(items.map(\.unit)),
+                TextArray(optionals: items.map(\.report)),
             ])
         count += items.count
     }
@@ -92,7 +99,7 @@ public final class RepairQueue {
     public func read(after position: Position?, limit: Int, grantsFirst: Bool = true) throws -> (
         items: [Item], next: Position?
     ) {
-        let columns = "SELECT seq, phase, payment_id, user_id, unit FROM reconciler.run_repair"
+        let columns = "SELECT seq, phase, payment_id, user_id, unit, report FROM reconciler.run_repair"
         let order = grantsFirst ? #"ORDER BY phase, payment_id COLLATE "C", seq"# : #"ORDER BY payment_id COLLATE "C", seq"#
         let rows: [Row]
         if let position {
@@ -116,14 +123,14 @@ public final class RepairQueue {
             let phase: Int32 = try row.decode("phase")
             let item = Item(
                 seq: try row.decode("seq"), hasGrant: phase == 0, paymentId: try row.decode("payment_id"),
-                userId: try row.decode("user_id"), unit: try row.decode("unit"))
+                userId: try row.decode("user_id"), unit: try row.decode("unit"), report: try row.decode("report"))
             next = Position(phase: phase, paymentId: item.paymentId, seq: item.seq)
             items.append(item)
         }
         return (items, next)
     }
 
-    /// Stores the report text of repaired payments (`paymentId` → text), in one statement.
+    /// Replaces the report text of payments (`paymentId` → text), in one statement.
     public func attach(_ reports: [(paymentId: String, report: String)]) throws {
         guard !reports.isEmpty else { return }
         try connection.execute(
@@ -134,22 +141,23 @@ public final class RepairQueue {
             """, [runId, TextArray(reports.map(\.paymentId)), TextArray(reports.map(\.report))])
     }
 
-    /// The report text (else the unit text) of each of `paymentIds` in the queue.
-    public func texts(paymentIds: [String]) throws -> [String: (report: String?, unit: String)] {
+    /// The report text of each of `paymentIds` that is in the queue with one.
+    public func reports(paymentIds: [String]) throws -> [String: String] {
         guard !paymentIds.isEmpty else { return [:] }
         let rows = try connection.query(
             """
-            SELECT DISTINCT ON (payment_id) payment_id, report, unit FROM reconciler.run_repair
-            WHERE run_id = $1 AND payment_id = ANY($2::text[])
-            ORDER BY payment_id, report IS NULL, seq
+            SELECT DISTINCT ON (payment_id) payment_id, report FROM reconciler.run_repair
+            WHERE run_id = $1 AND payment_id = ANY($2::text[]) AND report IS NOT NULL
+            ORDER BY payment_id, seq
             """, [runId, TextArray(paymentIds)])
-        var texts: [String: (report: String?, unit: String)] = [:]
-        for row in rows { texts[try row.decode("payment_id")] = (try row.decode("report"), try row.decode("unit")) }
-        return texts
+        var reports: [String: String] = [:]
+        for row in rows { reports[try row.decode("payment_id")] = try row.decode("report") }
+        return reports
     }
 
     /// Up to `limit` of the run's fixes with an id above `afterFixId`, by id, each with the
-    /// report text attached to its payment.
+    /// report text of its payment. For the report: `createdAt` is the fix row's, not the
+    /// ledger row's (the report does not show it, and the ledger is not read again).
     public func fixes(afterFixId: Int64, limit: Int) throws -> [WrittenFix] {
         try Self.fixes(on: connection, runId: runId, afterFixId: afterFixId, limit: limit, withReports: true)
     }
@@ -170,21 +178,31 @@ public final class RepairQueue {
     private static func fixes(
         on connection: Connection, runId: Int64, afterFixId: Int64, limit: Int, withReports: Bool
     ) throws -> [WrittenFix] {
-        let report =
+        let fixColumns = """
+            f.id, f.kind, f.payment_id, f.cancellation_id, f.credits, f.credit_transaction_id, f.user_id,
+            f.balance_before, f.balance_after
+            """
+        let sql =
             withReports
             ? """
-            (SELECT q.report FROM reconciler.run_repair q
-             WHERE q.run_id = f.run_id AND q.payment_id = f.payment_id AND q.report IS NOT NULL LIMIT 1)
-            """ : "NULL::text"
-        let rows = try connection.query(
+            SELECT \(fixColumns),
+                   CASE f.kind WHEN 'MISSED_REFUND' THEN -f.credits ELSE f.credits END AS amount,
+                   CASE f.kind WHEN 'MISSED_REFUND' THEN 'REFUND' ELSE 'PURCHASE' END AS type,
+                   f.created_at,
+                   (SELECT q.report FROM reconciler.run_repair q
+                    WHERE q.run_id = f.run_id AND q.payment_id = f.payment_id AND q.report IS NOT NULL
+                    ORDER BY q.seq LIMIT 1) AS report
+            FROM reconciler.fix f
+            WHERE f.run_id = $1 AND f.id > $2
+            ORDER BY f.id LIMIT $3
             """
-            SELECT f.id, f.kind, f.payment_id, f.cancellation_id, f.credits, f.credit_transaction_id, f.user_id,
-                   f.balance_before, f.balance_after, ct.amount, ct.type::text AS type, ct."createdAt" AS created_at,
-                   \(report) AS report
+            : """
+            SELECT \(fixColumns), ct.amount, ct.type::text AS type, ct."createdAt" AS created_at, NULL::text AS report
             FROM reconciler.fix f JOIN "CreditTransaction" ct ON ct.id = f.credit_transaction_id
             WHERE f.run_id = $1 AND f.id > $2
             ORDER BY f.id LIMIT $3
-            """, [runId, afterFixId, limit])
+            """
+        let rows = try connection.query(sql, [runId, afterFixId, limit])
         return try rows.map { row in
             let kindText: String = try row.decode("kind")
             let typeText: String = try row.decode("type")

@@ -24,16 +24,34 @@ struct PendingUnit {
 
     /// The unit as the queue stores it.
     var queueItem: RepairQueue.Item {
-        RepairQueue.Item(hasGrant: hasGrant, paymentId: paymentId, userId: userId, unit: text)
+        RepairQueue.Item(hasGrant: hasGrant, paymentId: paymentId, userId: userId, unit: text, report: reportText)
     }
 
-    /// The unit as JSON text.
+    /// The report's view of the payment (`payment` and `email`) as text, read back with the
+    /// run's fixes (nil without a payment).
+    var reportText: String? {
+        payment.map { Self.reportText(payment: $0, email: email) }
+    }
+
+    /// The text of a payment's report entry: `{"payment": …, "email": …}`.
+    static func reportText(payment: RunReport.Payment, email: String?) -> String {
+        var fields: [String: JSONValue] = ["payment": payment.json]
+        if let email { fields["email"] = .string(email) }
+        return JSONValue.object(fields).serialized()
+    }
+
+    /// Reads what ``reportText(payment:email:)`` wrote.
+    static func report(_ text: String) -> (payment: RunReport.Payment, email: String?)? {
+        guard let value = try? JSONValue.parse(Data(text.utf8)), let payment = RunReport.Payment(json: value["payment"])
+        else { return nil }
+        return (payment, value["email"].stringValue)
+    }
+
+    /// The plan as JSON text (the report's part is in ``reportText``).
     var text: String {
         var fields: [String: JSONValue] = [
             "repairs": .array(repairs.map(Self.json)), "discrepancies": .array(discrepancies.map(Self.json)),
         ]
-        if let payment { fields["payment"] = payment.json }
-        if let email { fields["email"] = .string(email) }
         if let paidDay { fields["paidDay"] = .integer(paidDay) }
         if let gap { fields["gap"] = .object(["key": .string(gap.key), "credits": .integer(gap.credits)]) }
         return JSONValue.object(fields).serialized()
@@ -55,12 +73,10 @@ struct PendingUnit {
         discrepancies = try value["discrepancies"].arrayValue.map {
             try Self.discrepancy($0) ?? { throw unreadable("finding") }()
         }
-        if case .null = value["payment"] {
-            payment = nil
-        } else {
-            payment = try RunReport.Payment(json: value["payment"]) ?? { throw unreadable("payment") }()
+        if let text = item.report {
+            guard let report = Self.report(text) else { throw unreadable("payment") }
+            (payment, email) = (report.payment, report.email)
         }
-        email = value["email"].stringValue
         paidDay = value["paidDay"].integerValue
         if let key = value["gap"]["key"].stringValue, let credits = value["gap"]["credits"].integerValue {
             gap = ReportTally.Gap(key: key, credits: credits)

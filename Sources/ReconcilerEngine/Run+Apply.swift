@@ -56,7 +56,7 @@ extension Run {
         var prefetches: [(batch: [PendingUnit], task: Task<[PaymentLookup], any Error>)] = []
         func refill() throws {
             while prefetches.count < max(1, engine.settings.refetchDepth),
-                let batch = try database("queue", { try cutter.next { try source.next() } })
+                let batch = try database("queue_read", { try cutter.next { try source.next() } })
             {
                 prefetches.append((batch, prefetchTask(batch)))
             }
@@ -96,7 +96,7 @@ extension Run {
     func forEachQueued(grantsFirst: Bool, _ body: ([PendingUnit]) throws -> Void) throws {
         var position: RepairQueue.Position?
         while true {
-            let (items, next) = try database("queue") {
+            let (items, next) = try database("queue_read") {
                 try repairQueue.read(after: position, limit: 1_000, grantsFirst: grantsFirst)
             }
             guard !items.isEmpty else { return }
@@ -162,7 +162,7 @@ extension Run {
         databaseBy["repairs", default: .zero] += workConnection.timeInStatements - before
         var records: [DiscrepancyRecord] = []
         var examined: [String] = []
-        var reports: [(paymentId: String, report: String)] = []
+        var reports: [(paymentId: String, report: String)] = []  // payments that changed since the scan
         for (unit, result) in zip(units, results) {
             if case .alreadyGranted = result {
                 alone.append((unit, nil))
@@ -177,14 +177,17 @@ extension Run {
             }
             switch result {
             case .applied(let applied):
-                reports.append(
-                    tallyApplied(applied, unit: unit, payment: payment, packageId: freshOutcomes[unit.paymentId]?.packageId))
+                if let changed = tallyApplied(
+                    applied, unit: unit, payment: payment, packageId: freshOutcomes[unit.paymentId]?.packageId)
+                {
+                    reports.append(changed)
+                }
             case .nothingToDo, .alreadyGranted:
                 totals.repairsSuperseded += 1
             }
             examined.append(unit.paymentId)
         }
-        try database("queue") { try repairQueue.attach(reports) }
+        try database("queue_attach") { try repairQueue.attach(reports) }
         try record(records)
         try closeGone(paymentIds: examined, userIds: [])
         for (unit, lookup) in alone {
@@ -213,11 +216,12 @@ extension Run {
         return findings.map { $0.record(evidence: payment) }
     }
 
-    /// Counts the repairs written for `payment`; returns the report text to attach to its
-    /// queued unit (`RepairQueue.attach`), read back with the run's fixes for the report.
+    /// Counts the repairs written for `payment`; returns the report text to store with its
+    /// queued unit (`RepairQueue.attach`) when the payment as fetched again shows differently
+    /// from the scan's (the report lists each fix with its payment as last fetched).
     func tallyApplied(
         _ applied: [AppliedFix], unit: PendingUnit, payment: PaymentFacts, packageId: String?
-    ) -> (paymentId: String, report: String) {
+    ) -> (paymentId: String, report: String)? {
         for fix in applied { tally.repaired(fix, paidDay: unit.paidDay) }
         totals.fixesApplied += applied.count
         for fix in applied {
@@ -227,9 +231,8 @@ extension Run {
                 totals.creditsDeducted += fix.credits
             }
         }
-        var report: [String: JSONValue] = ["payment": tally.info(payment, packageId: packageId).json]
-        if let email = unit.email { report["email"] = .string(email) }
-        return (payment.id, JSONValue.object(report).serialized())
+        let report = PendingUnit.reportText(payment: tally.info(payment, packageId: packageId), email: unit.email)
+        return report == unit.reportText ? nil : (payment.id, report)
     }
 
     /// Re-fetches one payment (unless `lookup` is given), re-decides inside the repair transaction
@@ -284,8 +287,9 @@ extension Run {
             }
             switch result {
             case .applied(let applied):
-                let report = tallyApplied(applied, unit: unit, payment: fresh, packageId: freshOutcome?.packageId)
-                try database("queue") { try repairQueue.attach([report]) }
+                if let changed = tallyApplied(applied, unit: unit, payment: fresh, packageId: freshOutcome?.packageId) {
+                    try database("queue_attach") { try repairQueue.attach([changed]) }
+                }
                 try closeGone(paymentIds: [unit.paymentId], userIds: [])
                 return
             case .nothingToDo:

@@ -19,11 +19,9 @@ extension Run {
         }
         // The payments the run queued for repair travel with the queue, not in the tally.
         let queuedPayments = Set(seen.compactMap(\.paymentId)).filter { tally.payments[$0] == nil }
-        if !queuedPayments.isEmpty, let texts = try? repairQueue.texts(paymentIds: queuedPayments.sorted()) {
-            for (paymentId, text) in texts {
-                let stored = text.report.flatMap(Self.reportText) ?? (try? PendingUnit(
-                    RepairQueue.Item(hasGrant: false, paymentId: paymentId, userId: "", unit: text.unit)))?.payment
-                if let stored { tally.payments[paymentId] = stored }
+        if !queuedPayments.isEmpty, let reports = try? repairQueue.reports(paymentIds: queuedPayments.sorted()) {
+            for (paymentId, text) in reports {
+                if let report = PendingUnit.report(text) { tally.payments[paymentId] = report.payment }
             }
         }
         // One query for the e-mails the run did not read anyway (users of closed discrepancies).
@@ -156,16 +154,13 @@ extension Run {
     func fixEntries(_ each: (RunReport.Fix) throws -> Void) throws {
         var after: Int64 = 0
         while true {
-            let page = try repairQueue.fixes(afterFixId: after, limit: 2_000)
+            let page = try database("report_fixes") { try repairQueue.fixes(afterFixId: after, limit: 2_000) }
             guard let last = page.last else { return }
             for written in page {
                 let fix = written.fix
-                var payment: RunReport.Payment?
-                var email = tally.emails[fix.userId]
-                if let text = written.report, let value = try? JSONValue.parse(Data(text.utf8)) {
-                    payment = RunReport.Payment(json: value["payment"])
-                    email = value["email"].stringValue ?? email
-                }
+                let report = written.report.flatMap(PendingUnit.report)
+                let payment = report?.payment
+                let email = report?.email ?? tally.emails[fix.userId]
                 try each(
                     RunReport.Fix(
                         kind: fix.kind.rawValue, paymentId: fix.paymentId, userId: fix.userId, credits: fix.credits,
@@ -182,10 +177,5 @@ extension Run {
         var all: [RunReport.Fix] = []
         try fixEntries { all.append($0) }
         return all
-    }
-
-    /// The payment in a report text `tallyApplied` attached.
-    static func reportText(_ text: String) -> RunReport.Payment? {
-        (try? JSONValue.parse(Data(text.utf8))).flatMap { RunReport.Payment(json: $0["payment"]) }
     }
 }

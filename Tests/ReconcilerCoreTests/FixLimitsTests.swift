@@ -64,4 +64,38 @@ import Testing
         #expect(found.detail.contains("policy.maxFixesPerRun"))
         #expect(found.detail.contains("pay_1: 600 credits"))
     }
+
+    /// The engine counts repairs as pages are decided, in whatever order the pages arrive: any
+    /// split and order of the same repairs gives the same finding as the whole list at once.
+    @Test(arguments: rows)
+    func countingInPiecesInAnyOrderEqualsTheWholeList(_ row: Row) {
+        var policy = Configuration.Policy()
+        policy.maxFixesPerRun = row.maxFixes
+        policy.maxCreditsPerFix = row.maxCredits
+        let whole = FixLimits.check(repairs: row.repairs, policy: policy, maxFixesOverride: row.override)
+        for order in [row.repairs, row.repairs.reversed()] {
+            for pieceSize in 1...max(1, order.count) {
+                var tally = FixLimits.Tally(maxCreditsPerFix: policy.maxCreditsPerFix)
+                for start in stride(from: 0, to: order.count, by: pieceSize) {
+                    tally.add(Array(order[start..<min(start + pieceSize, order.count)]))
+                }
+                let pieces = tally.check(policy: policy, maxFixesOverride: row.override)
+                #expect(pieces?.detail == whole?.detail, "pieces of \(pieceSize)")
+                #expect(pieces?.actual == whole?.actual)
+                #expect(tally.applicable == row.repairs.filter(\.isAutoApplicable).count)
+            }
+        }
+    }
+
+    @Test func oversizedRepairsAreListedByPaymentIdWhateverTheOrderTheyCameIn() throws {
+        var policy = Configuration.Policy()
+        policy.maxCreditsPerFix = 10
+        var tally = FixLimits.Tally(maxCreditsPerFix: 10)
+        for index in [7, 3, 9, 1, 5, 0, 8, 2] {
+            tally.add([Self.repairs(Array(repeating: 11, count: 10))[index]])
+        }
+        let found = try #require(tally.check(policy: policy, maxFixesOverride: nil))
+        #expect(found.detail.contains("8 repairs move more than policy.maxCreditsPerFix = 10 credits (pay_0: 11 credits, pay_1: 11 credits, pay_2: 11 credits, pay_3: 11 credits, pay_5: 11 credits, ...)"))
+        #expect(tally.largest == 11)
+    }
 }

@@ -4,6 +4,7 @@ import PortOne
 import Postgres
 import ReconcilerCore
 import ReconcilerEngine
+import Reports
 import TestSupport
 import Testing
 
@@ -91,6 +92,19 @@ import Testing
             let limit = try DiscrepancyStore(connection: connection).list(status: .open, kind: "FIX_LIMIT_EXCEEDED")
             #expect(limit.count == 1)
             #expect(try RunRecorder(connection: connection).run(id: failedRunId)?.status == .failed)
+            // The failed run's report lists every queued repair as planned, each with its payment,
+            // in payment-id order (read back from the queue, which the run then empties).
+            let stored = try #require(try RunRecorder(connection: connection).report(runId: failedRunId))
+            let plannedFixes = try JSONValue.parse(Data(stored.utf8))["plannedFixes"].arrayValue
+                .filter { $0["reason"].stringValue == "fixLimit" }
+            #expect(plannedFixes.count > 3)
+            for planned in plannedFixes {
+                #expect(planned["payment"]["status"].stringValue != nil, "\(planned)")
+                #expect(planned["userEmail"].stringValue?.contains("@") == true, "\(planned)")
+            }
+            let plannedIds = plannedFixes.compactMap { $0["paymentId"].stringValue }
+            #expect(plannedIds == plannedIds.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+            #expect(try connection.queryFirst("SELECT count(*) AS n FROM reconciler.run_repair")!.decode("n") == Int64(0))
 
             let overridden = try await engine.run(RunRequest(maxFixesOverride: 100_000))
             #expect(!(try overridden.fixes(in: database.url)).isEmpty)
