@@ -257,6 +257,25 @@ CREATE UNLOGGED TABLE reconciler.run_repair (
 CREATE INDEX run_repair_apply_order ON reconciler.run_repair (run_id, phase, payment_id COLLATE "C", seq);
 CREATE INDEX run_repair_payment ON reconciler.run_repair (run_id, payment_id);
 
+-- A runtime role set up by sql/roles/credit_reconciler_role.sql before this migration got
+-- SELECT, INSERT, UPDATE here through its default privileges, but no DELETE (it has none
+-- elsewhere): every role that may record runs may also empty the queue, so upgrading needs no
+-- second step.
+DO $grant$
+DECLARE
+    grantee text;
+BEGIN
+    FOR grantee IN
+        SELECT DISTINCT r.rolname::text
+        FROM pg_class c, aclexplode(c.relacl) AS a
+        JOIN pg_roles r ON r.oid = a.grantee
+        WHERE c.oid = 'reconciler.run'::regclass AND a.privilege_type = 'INSERT' AND r.rolname <> current_user
+    LOOP
+        EXECUTE format('GRANT DELETE ON reconciler.run_repair TO %I', grantee);
+    END LOOP;
+END
+$grant$;
+
 """##
         ),
     ]

@@ -74,8 +74,15 @@ public final class RepairQueue {
         try connection.execute("DELETE FROM reconciler.run_repair WHERE run_id = $1", [runId])
     }
 
-    /// Appends `items` in one statement, after those appended before.
+    /// Appends `items` in one statement, after those appended before through this queue.
     public func append(_ items: [Item]) throws {
+        try Self.append(items, on: connection, runId: runId, firstSeq: Int32(count))
+        count += items.count
+    }
+
+    /// Appends `items` to run `runId`'s queue on `connection` (any connection: the rows are
+    /// read back once committed), numbered from `firstSeq` on.
+    public static func append(_ items: [Item], on connection: Connection, runId: Int64, firstSeq: Int32) throws {
         guard !items.isEmpty else { return }
         try connection.execute(
             """
@@ -86,11 +93,10 @@ public final class RepairQueue {
                 AS i (grants, payment_id, user_id, unit, report, n)
             """,
             [
-                runId, Int32(count), TextArray(items.map { $0.hasGrant ? "t" : "f" }),
+                runId, firstSeq, TextArray(items.map { $0.hasGrant ? "t" : "f" }),
                 TextArray(items.map(\.paymentId)), TextArray(items.map(\.userId)), TextArray(items.map(\.unit)),
                 TextArray(optionals: items.map(\.report)),
             ])
-        count += items.count
     }
 
     /// Up to `limit` items after `position` (from the start when nil) and the position to read

@@ -207,6 +207,10 @@ enum CheckConfigCommand {
             #"has_table_privilege('reconciler.checkpoint', 'SELECT, INSERT, UPDATE')"#,
             "SELECT, INSERT, UPDATE on reconciler.checkpoint"
         ),
+        (
+            #"has_table_privilege('reconciler.run_repair', 'SELECT, INSERT, UPDATE, DELETE')"#,
+            "SELECT, INSERT, UPDATE, DELETE on reconciler.run_repair"
+        ),
     ]
 
     /// The descriptions of the required privileges the current role lacks (a missing app table
@@ -231,7 +235,10 @@ enum CheckConfigCommand {
                 missing.append("table \(table) (it does not exist: DATABASE_URL must name the web app's database)")
             }
         }
-        for table in ["reconciler.run", "reconciler.discrepancy", "reconciler.fix", "reconciler.checkpoint"] {
+        for table in [
+            "reconciler.run", "reconciler.discrepancy", "reconciler.fix", "reconciler.checkpoint",
+            "reconciler.run_repair",
+        ] {
             guard schemaUsable else {
                 skipped.insert(table)
                 continue

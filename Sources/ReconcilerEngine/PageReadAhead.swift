@@ -7,8 +7,9 @@ import ReconcilerCore
 /// run decides the previous page and records what it found on the work connection: the two
 /// pages' statements overlap instead of queueing behind each other.
 ///
-/// The connection is used only on `queue` (one read at a time, in order); `close()` waits for
-/// the read in progress.
+/// The connection is used only on `queue` (one job at a time, in order); `close()` waits for
+/// the job in progress. The run also queues its planned repairs through it (`perform`), so
+/// those writes overlap the decisions too.
 final class PageReadAhead: @unchecked Sendable {
     /// What one page's reads returned and how long each took.
     struct Reads {
@@ -18,23 +19,34 @@ final class PageReadAhead: @unchecked Sendable {
         var accountsTime: Duration
     }
 
-    /// A read in progress; `wait()` returns its rows or rethrows its error.
-    final class Pending: @unchecked Sendable {
+    /// A job in progress; `wait()` returns its result or rethrows its error.
+    final class Ticket<Value>: @unchecked Sendable {
         private let done = DispatchSemaphore(value: 0)
-        private var result: Result<Reads, any Error>?
+        private var result: Result<Value, any Error>?
 
-        fileprivate func finish(_ result: Result<Reads, any Error>) {
+        fileprivate func finish(_ result: Result<Value, any Error>) {
             self.result = result
             done.signal()
         }
 
-        /// Blocks until the read is done (the semaphore orders the write of `result` before this read).
-        func wait() throws -> Reads {
+        /// Blocks until the job is done (the semaphore orders the write of `result` before this read).
+        func wait() throws -> Value {
             done.wait()
             done.signal()
             return try result!.get()
         }
+
+        /// Whether the job is done, without waiting; rethrows its error when it failed.
+        func isDone() throws -> Bool {
+            guard done.wait(timeout: .now()) == .success else { return false }
+            done.signal()
+            _ = try result!.get()
+            return true
+        }
     }
+
+    /// A page's reads in progress.
+    typealias Pending = Ticket<Reads>
 
     private let connection: Connection
     private let reader: LedgerReader
@@ -65,6 +77,22 @@ final class PageReadAhead: @unchecked Sendable {
                 })
         }
         return pending
+    }
+
+    /// Runs `body` on the read connection after the jobs started before; the ticket's value is
+    /// the time it spent in statements.
+    func perform(_ body: @escaping @Sendable (Connection) throws -> Void) -> Ticket<Duration> {
+        let ticket = Ticket<Duration>()
+        queue.async { [self] in
+            ticket.finish(
+                Result {
+                    guard !closed else { throw CancellationError() }
+                    let before = connection.timeInStatements
+                    try body(connection)
+                    return connection.timeInStatements - before
+                })
+        }
+        return ticket
     }
 
     /// Statements run and time spent in them so far (after the reads started before the call).

@@ -5,7 +5,7 @@ import Reports
 
 /// A payment whose plan holds repairs to apply after the scan. It waits in the database
 /// (`RepairQueue`, as ``text``), not in memory, with what the report needs of it.
-struct PendingUnit {
+struct PendingUnit: Sendable {
     var paymentId: String
     var userId: String
     var repairs: [Repair]

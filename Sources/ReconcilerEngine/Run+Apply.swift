@@ -13,7 +13,7 @@ extension Run {
         // when a user's balance cannot cover all of their refunds, which refund carries the
         // REFUND_SHORTFALL depends on the order, and must not depend on transport timing, faults
         // or where a killed run stopped (found by scripts/soak: 330 + 1,012 vs 42 + 1,300).
-        try flushPending()
+        try finishQueueWrites()
         if let limit = limits.check(policy: configuration.policy, maxFixesOverride: request.maxFixesOverride) {
             var found: [DiscrepancyRecord] = []
             var queued: [Repair] = []
@@ -44,7 +44,7 @@ extension Run {
             return
         }
         totals.fixesPlanned = planned.count
-        let queued = repairQueue.count
+        let queued = queuedTotal
         let writer = RepairWriter(connection: workConnection, runId: runId)
         // Grants before deductions: a refund is clamped to the user's balance, so deducting it
         // before the same run grants that user's missed purchase would leave credits uncollected
@@ -231,8 +231,10 @@ extension Run {
                 totals.creditsDeducted += fix.credits
             }
         }
-        let report = PendingUnit.reportText(payment: tally.info(payment, packageId: packageId), email: unit.email)
-        return report == unit.reportText ? nil : (payment.id, report)
+        // Compared as the document writes them (times to the millisecond, like the queued text).
+        let fresh = tally.info(payment, packageId: packageId)
+        guard fresh.json != unit.payment?.json else { return nil }
+        return (payment.id, PendingUnit.reportText(payment: fresh, email: unit.email))
     }
 
     /// Re-fetches one payment (unless `lookup` is given), re-decides inside the repair transaction

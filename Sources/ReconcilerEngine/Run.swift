@@ -23,6 +23,10 @@ final class Run {
     var totals = RunTotals()
     /// Payments with repairs to apply, on their way to `repairQueue` (written a page at a time).
     var pendingBuffer: [PendingUnit] = []
+    /// Payments handed to the queue so far.
+    var queuedTotal = 0
+    /// Queue writes in progress on the read-ahead connection.
+    var queueWrites: [PageReadAhead.Ticket<Duration>] = []
     /// Where the payments to repair wait until the scan is over (`reconciler.run_repair`).
     lazy var repairQueue = RepairQueue(connection: workConnection, runId: runId)
     /// The queued repairs, counted for the run's limits as they are queued.
@@ -266,19 +270,49 @@ final class Run {
         if pendingBuffer.count >= 1_000 { try flushPending() }
     }
 
-    /// Writes the buffered payments to repair to the queue.
+    /// Writes the buffered payments to repair to the queue: on the read-ahead connection during a
+    /// window run (overlapping the decisions, like the page reads), else on the work connection.
+    /// A write that failed fails the run here, at the next flush or at ``finishQueueWrites()``.
     func flushPending() throws {
         guard !pendingBuffer.isEmpty else { return }
-        try database("queue") { try repairQueue.append(pendingBuffer.map(\.queueItem)) }
+        let units = pendingBuffer
+        let (runId, firstSeq) = (runId, Int32(queuedTotal))
+        queuedTotal += units.count
         pendingBuffer = []
+        guard let readAhead else {
+            try database("queue") {
+                try RepairQueue.append(units.map(\.queueItem), on: workConnection, runId: runId, firstSeq: firstSeq)
+            }
+            return
+        }
+        var open: [PageReadAhead.Ticket<Duration>] = []
+        for write in queueWrites {
+            if try write.isDone() { databaseBy["queue", default: .zero] += try write.wait() } else { open.append(write) }
+        }
+        open.append(
+            readAhead.perform { connection in
+                // Written out on that thread too: the decisions go on meanwhile.
+                try RepairQueue.append(units.map(\.queueItem), on: connection, runId: runId, firstSeq: firstSeq)
+            })
+        queueWrites = open
+    }
+
+    /// Writes what is buffered and waits for every queue write (before the queue is read).
+    func finishQueueWrites() throws {
+        try flushPending()
+        for write in queueWrites { databaseBy["queue", default: .zero] += try write.wait() }
+        queueWrites = []
     }
 
     /// Payments queued for repair so far.
-    var queuedCount: Int { repairQueue.count + pendingBuffer.count }
+    var queuedCount: Int { queuedTotal + pendingBuffer.count }
 
     /// Deletes the run's queue; a failure is left to the next run, which deletes it anyway.
     func endQueue() {
         guard handle != nil else { return }
+        // A write still in flight (a failed run) would land after the delete.
+        for write in queueWrites { _ = try? write.wait() }
+        queueWrites = []
         do {
             try repairQueue.end()
         } catch {

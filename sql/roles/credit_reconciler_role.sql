@@ -63,6 +63,10 @@ BEGIN
     -- Audit records stay as written: repairs are never edited, migrations are recorded by migrate.
     EXECUTE format('REVOKE UPDATE ON reconciler.fix FROM %I', role_name);
     EXECUTE format('REVOKE INSERT, UPDATE ON reconciler.schema_migration FROM %I', role_name);
+    -- The repair queue is a run's working copy (migration 0006): a run empties its own.
+    IF to_regclass('reconciler.run_repair') IS NOT NULL THEN
+        EXECUTE format('GRANT DELETE ON reconciler.run_repair TO %I', role_name);
+    END IF;
     EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA reconciler GRANT SELECT, INSERT, UPDATE ON TABLES TO %I', role_name);
     EXECUTE format('ALTER DEFAULT PRIVILEGES IN SCHEMA reconciler GRANT USAGE, SELECT ON SEQUENCES TO %I', role_name);
 END

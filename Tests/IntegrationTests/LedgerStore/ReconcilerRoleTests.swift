@@ -64,6 +64,16 @@ struct ReconcilerRoleTests {
                 try connection.queryFirst(#"SELECT balance FROM "Credit""#)?.decode("balance", as: Int64.self) == 430)
             #expect(try Migrator(connection: connection).status().isUpToDate)
             #expect(try connection.tryAdvisoryLock(LedgerLockKeys.run))
+            // The repair queue: a run fills it, reads it, and empties it (its only DELETE).
+            let runId: Int64 = try connection.queryFirst("SELECT max(id) AS id FROM reconciler.run")!.decode("id")
+            let queue = RepairQueue(connection: connection, runId: runId)
+            try queue.begin()
+            try queue.append([.init(hasGrant: true, paymentId: "pay_2", userId: "user_a", unit: "{}")])
+            try queue.attach([(paymentId: "pay_2", report: "{}")])
+            #expect(try queue.read(after: nil, limit: 10).items.map(\.report) == ["{}"])
+            #expect(try queue.fixes(afterFixId: 0, limit: 10).map(\.report) == ["{}"])
+            try queue.end()
+            #expect(try queue.read(after: nil, limit: 10).items.isEmpty)
         }
     }
 
@@ -85,6 +95,35 @@ struct ReconcilerRoleTests {
         try Self.withRole { connection, _ in
             let error = #expect(throws: PostgresError.self) { try connection.execute(statement) }
             #expect(error?.sqlState == "42501", "\(statement): \(error.map { "\($0)" } ?? "no error")")
+        }
+    }
+
+    @Test("a role set up before the repair queue existed may empty it once migrate adds it")
+    func upgradeGrantsTheQueue() throws {
+        var role: TestRole?
+        defer { role?.drop() }
+        try TestDatabase.withFresh(schema: .app) { database in
+            let admin = try database.connect()
+            defer { admin.close() }
+            try AppSchema.insertUser(admin, id: "user_a", balance: 100)
+            _ = try Migrator(connection: admin, migrations: Migration.embedded.filter { $0.version < 6 }).migrate()
+            role = try TestRole.create(in: database)
+            _ = try Migrator(connection: admin).migrate()
+            let connection = try role!.connect()
+            defer { connection.close() }
+            let runId: Int64 = try connection.queryFirst(
+                """
+                INSERT INTO reconciler.run (trigger, mode, host, pid, version)
+                VALUES ('manual', 'apply', 'test-host', 1, '0.1.0') RETURNING id
+                """)!.decode("id")
+            let queue = RepairQueue(connection: connection, runId: runId)
+            try queue.begin()
+            try queue.append([.init(hasGrant: true, paymentId: "pay_1", userId: "user_a", unit: "{}")])
+            try queue.end()
+            #expect(try queue.read(after: nil, limit: 10).items.isEmpty)
+            // Still nothing else to delete.
+            let error = #expect(throws: PostgresError.self) { try connection.execute("DELETE FROM reconciler.run") }
+            #expect(error?.sqlState == "42501")
         }
     }
 
