@@ -106,7 +106,8 @@ public final class RepairQueue {
         items: [Item], next: Position?
     ) {
         let columns = "SELECT seq, phase, payment_id, user_id, unit, report FROM reconciler.run_repair"
-        let order = grantsFirst ? #"ORDER BY phase, payment_id COLLATE "C", seq"# : #"ORDER BY payment_id COLLATE "C", seq"#
+        let order =
+            grantsFirst ? #"ORDER BY phase, payment_id COLLATE "C", seq"# : #"ORDER BY payment_id COLLATE "C", seq"#
         let rows: [Row]
         if let position {
             let after =

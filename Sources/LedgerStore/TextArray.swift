@@ -20,25 +20,34 @@ public struct TextArray: PostgresBindable, Sendable, Hashable {
         self.elements = elements
     }
 
-    /// The array literal, e.g. `{"a","b \"c\"",NULL}`.
+    /// The array literal, e.g. `{"a","b \"c\"",NULL}`. Built from the elements' UTF-8 bytes:
+    /// `\` and `"` are ASCII, so escaping byte by byte is exact, and runs of bytes that need no
+    /// escape are copied whole (a repair queue page is hundreds of kilobytes of JSON).
     public var postgresText: String? {
-        var text = "{"
-        text.reserveCapacity(elements.reduce(2) { $0 + ($1?.utf8.count ?? 4) + 3 })
+        let (quote, backslash) = (UInt8(ascii: "\""), UInt8(ascii: "\\"))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(elements.reduce(2) { $0 + ($1?.utf8.count ?? 4) + 3 })
+        bytes.append(UInt8(ascii: "{"))
         for (index, element) in elements.enumerated() {
-            if index > 0 { text.append(",") }
-            guard let element else {
-                text.append("NULL")
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            guard var element else {
+                bytes.append(contentsOf: "NULL".utf8)
                 continue
             }
-            text.append("\"")
-            for character in element.unicodeScalars {
-                if character == "\\" || character == "\"" { text.append("\\") }
-                text.unicodeScalars.append(character)
+            bytes.append(quote)
+            element.withUTF8 { utf8 in
+                var start = 0
+                for position in utf8.indices where utf8[position] == quote || utf8[position] == backslash {
+                    bytes.append(contentsOf: utf8[start..<position])
+                    bytes.append(backslash)
+                    start = position
+                }
+                bytes.append(contentsOf: utf8[start...])
             }
-            text.append("\"")
+            bytes.append(quote)
         }
-        text.append("}")
-        return text
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Reads a one-dimensional array in PostgreSQL's text output format (`{a,"b c",NULL}`).

@@ -162,7 +162,8 @@ final class Run {
                 "discrepancies_open": "\(totals.discrepanciesOpen)",
             ])
         return RunResult(
-            runId: runId, outcome: .succeeded, window: window, totals: totals, plannedRepairs: planned, timings: timings)
+            runId: runId, outcome: .succeeded, window: window, totals: totals, plannedRepairs: planned, timings: timings
+        )
     }
 
     /// Where the run's time went so far.
@@ -287,7 +288,11 @@ final class Run {
         }
         var open: [PageReadAhead.Ticket<Duration>] = []
         for write in queueWrites {
-            if try write.isDone() { databaseBy["queue", default: .zero] += try write.wait() } else { open.append(write) }
+            if try write.isDone() {
+                databaseBy["queue", default: .zero] += try write.wait()
+            } else {
+                open.append(write)
+            }
         }
         open.append(
             readAhead.perform { connection in

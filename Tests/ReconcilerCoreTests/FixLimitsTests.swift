@@ -95,7 +95,10 @@ import Testing
             tally.add([Self.repairs(Array(repeating: 11, count: 10))[index]])
         }
         let found = try #require(tally.check(policy: policy, maxFixesOverride: nil))
-        #expect(found.detail.contains("8 repairs move more than policy.maxCreditsPerFix = 10 credits (pay_0: 11 credits, pay_1: 11 credits, pay_2: 11 credits, pay_3: 11 credits, pay_5: 11 credits, ...)"))
+        #expect(
+            found.detail.contains(
+                "8 repairs move more than policy.maxCreditsPerFix = 10 credits (pay_0: 11 credits, pay_1: 11 credits, pay_2: 11 credits, pay_3: 11 credits, pay_5: 11 credits, ...)"
+            ))
         #expect(tally.largest == 11)
     }
 }

@@ -55,10 +55,9 @@ import Testing
         var stored = full
         stored.fixes = []
         var pieces: [String] = []
+        let fixes = expected.fixes
         try stored.serializeDocument(
-            pieceSize: 500,
-            fixes: { each in for fix in expected.fixes { try each(fix) } }
-        ) { pieces.append($0) }
+            pieceSize: 500, fixes: { each in for fix in fixes { try each(fix) } }, emit: { pieces.append($0) })
         #expect(pieces.joined() == expected.document.serialized())
     }
 
@@ -66,9 +65,8 @@ import Testing
         struct Gone: Error {}
         var pieces: [String] = []
         #expect(throws: Gone.self) {
-            try ReportFixture.report().serializeDocument(pieceSize: 1, fixes: { _ in throw Gone() }) {
-                pieces.append($0)
-            }
+            try ReportFixture.report().serializeDocument(
+                pieceSize: 1, fixes: { _ in throw Gone() }, emit: { pieces.append($0) })
         }
         #expect(!pieces.isEmpty)
         #expect(throws: JSONSyntaxError.self, "a document cut short must not parse") {
@@ -77,11 +75,12 @@ import Testing
     }
 
     @Test func paymentsReadBackAsTheDocumentWritesThem() throws {
-        let payments = ReportFixture.report().fixes.compactMap(\.payment) + [
-            RunReport.Payment(
-                status: "PAID", currency: "KRW", totalAmount: 0, cancelledAmount: 0, orderName: "\"q\" 결제",
-                paidAt: nil, cancelledAt: nil, statusChangedAt: nil, package: nil)
-        ]
+        let payments =
+            ReportFixture.report().fixes.compactMap(\.payment) + [
+                RunReport.Payment(
+                    status: "PAID", currency: "KRW", totalAmount: 0, cancelledAmount: 0, orderName: "\"q\" 결제",
+                    paidAt: nil, cancelledAt: nil, statusChangedAt: nil, package: nil)
+            ]
         #expect(!payments.isEmpty)
         for payment in payments {
             let text = payment.json.serialized()

@@ -32,6 +32,8 @@ struct LedgerReaderTests {
             #expect(try TextArray.parse(text) == values)
             #expect(try TextArray.parse("{}") == [])
             #expect(TextArray([]).postgresText == "{}")
+            #expect(
+                TextArray(optionals: ["\"", "a\\\"b", nil, "", "결제"]).postgresText == #"{"\"","a\\\"b",NULL,"","결제"}"#)
             #expect(throws: LedgerStoreError.self) { try TextArray.parse("not an array") }
         }
     }

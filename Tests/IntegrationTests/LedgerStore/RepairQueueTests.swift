@@ -36,8 +36,10 @@ struct RepairQueueTests {
 
     /// What the engine sorted in memory before: by (payment id, queue position), grants first.
     static func expectedOrder(grantsFirst: Bool) -> [String] {
-        let sorted = queued.enumerated().sorted { ($0.element.paymentId, $0.offset) < ($1.element.paymentId, $1.offset) }
-            .map(\.element)
+        let sorted = queued.enumerated().sorted {
+            ($0.element.paymentId, $0.offset) < ($1.element.paymentId, $1.offset)
+        }
+        .map(\.element)
         guard grantsFirst else { return sorted.map(\.unit) }
         return (sorted.filter(\.hasGrant) + sorted.filter { !$0.hasGrant }).map(\.unit)
     }
@@ -67,7 +69,9 @@ struct RepairQueueTests {
     @Test func aRunStartingEmptiesWhatEarlierRunsLeftAndEndingEmptiesItsOwn() throws {
         try Self.withQueue { queue, connection, runId in
             func rows() throws -> [Int64] {
-                try connection.query("SELECT run_id FROM reconciler.run_repair ORDER BY run_id").map { try $0.decode("run_id") }
+                try connection.query("SELECT run_id FROM reconciler.run_repair ORDER BY run_id").map {
+                    try $0.decode("run_id")
+                }
             }
             try queue.append(Array(Self.queued.prefix(2)))
             // A killed run's rows, under another run id.
@@ -111,14 +115,20 @@ struct RepairQueueTests {
             }
             // The report's reading takes the fix row's time, not the ledger row's; every other field is the same.
             func withoutTime(_ fixes: [AppliedFix]) -> [AppliedFix] {
-                fixes.map { var fix = $0; fix.createdAt = .distantPast; return fix }
+                fixes.map {
+                    var fix = $0
+                    fix.createdAt = .distantPast
+                    return fix
+                }
             }
             #expect(withoutTime(read.map(\.fix)) == withoutTime(written))
             for (fix, original) in zip(read.map(\.fix), written) {
                 #expect(abs(fix.createdAt.timeIntervalSince(original.createdAt)) < 5)
             }
             #expect(read.map(\.report) == ["{\"r\":1}", nil, nil])
-            #expect(try RepairQueue.allFixes(on: connection, runId: runId) == written, "every field, the ledger row's time too")
+            #expect(
+                try RepairQueue.allFixes(on: connection, runId: runId) == written,
+                "every field, the ledger row's time too")
             #expect(try RepairQueue.allFixes(on: connection, runId: runId + 1).isEmpty)
 
             #expect(

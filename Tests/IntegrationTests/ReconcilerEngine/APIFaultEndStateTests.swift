@@ -212,7 +212,9 @@ import Testing
                 RunRequest(), control: control)
             let before = try #require(appliedWhenChanged.withLock { $0 })
             let changedIds = Set(changed.compactMap { $0["id"] as? String })
-            let granted = (try result.fixes(in: database.url)).filter { $0.kind == .missedGrant && changedIds.contains($0.paymentId) }
+            let granted = (try result.fixes(in: database.url)).filter {
+                $0.kind == .missedGrant && changedIds.contains($0.paymentId)
+            }
             // The next batches' payments are re-fetched while a batch is written: when the change
             // lands after the first batch (1 payment), the next `refetchDepth` batches (2, 4, 8, …
             // payments) may already have been fetched as PAID. Every payment fetched after the
@@ -220,10 +222,13 @@ import Testing
             let fetchedAhead = Self.fetchedAhead
             #expect(
                 granted.count <= before + fetchedAhead, "granted after the change: \(granted.map(\.paymentId))")
-            #expect((try result.fixes(in: database.url)).count > before, "the run must go on repairing after the change")
+            #expect(
+                (try result.fixes(in: database.url)).count > before, "the run must go on repairing after the change")
             let state = try Self.endState(database)
             #expect(state.paymentsGrantedTwice.isEmpty)
-            let refunds = (try result.fixes(in: database.url)).filter { $0.kind == .missedRefund && changedIds.contains($0.paymentId) }
+            let refunds = (try result.fixes(in: database.url)).filter {
+                $0.kind == .missedRefund && changedIds.contains($0.paymentId)
+            }
             #expect(refunds.isEmpty)
         }
     }
@@ -284,7 +289,9 @@ import Testing
                 repairedAfter.count <= before + Self.fetchedAhead,
                 "repaired after vanishing: \(repairedAfter.sorted())")
             let kept = Set(needingRepair).subtracting(vanishing)
-            #expect(kept.isSubset(of: Set((try result.fixes(in: database.url)).map(\.paymentId))), "the others are still repaired")
+            #expect(
+                kept.isSubset(of: Set((try result.fixes(in: database.url)).map(\.paymentId))),
+                "the others are still repaired")
             #expect(try Self.checkpoint(database) != nil, "the run completes and moves the checkpoint")
 
             let actual = try Self.endState(database)

@@ -110,12 +110,15 @@ import Testing
             }
             try await simulator.control(.post, "/_simulator/payments", ["payments": hostile])
             let result = try await World.engine(simulator, database).run(RunRequest())
-            #expect((try result.fixes(in: database.url)).contains { $0.paymentId == lost }, "the real payment is still repaired")
+            #expect(
+                (try result.fixes(in: database.url)).contains { $0.paymentId == lost },
+                "the real payment is still repaired")
             let connection = try database.connect()
             defer { connection.close() }
             for (index, item) in Self.cases.enumerated() {
                 let id = "hostile-\(index)"
-                #expect(!(try result.fixes(in: database.url)).contains { $0.paymentId == id }, "\(item.name) was repaired")
+                #expect(
+                    !(try result.fixes(in: database.url)).contains { $0.paymentId == id }, "\(item.name) was repaired")
                 let kinds = try connection.query(
                     "SELECT kind FROM reconciler.discrepancy WHERE payment_id = $1 AND status = 'open'", [id]
                 ).map { try $0.decode("kind", as: String.self) }
@@ -169,13 +172,17 @@ import Testing
             }
             let before = try ledgerSum()
             let result = try await World.engine(simulator, database).run(RunRequest())
-            #expect(!(try result.fixes(in: database.url)).contains { $0.paymentId == target }, "an impossible refund was deducted")
+            #expect(
+                !(try result.fixes(in: database.url)).contains { $0.paymentId == target },
+                "an impossible refund was deducted")
             #expect(try ledgerSum() == before)
             let kinds = try connection.query(
                 "SELECT kind FROM reconciler.discrepancy WHERE payment_id = $1 AND status = 'open'", [target]
             ).map { try $0.decode("kind", as: String.self) }
             #expect(kinds == ["AMOUNT_MISMATCH"])
-            #expect((try result.fixes(in: database.url)).contains { $0.kind == .missedGrant }, "the rest of the world is repaired")
+            #expect(
+                (try result.fixes(in: database.url)).contains { $0.kind == .missedGrant },
+                "the rest of the world is repaired")
         }
     }
 }

@@ -104,7 +104,8 @@ import Testing
             }
             let plannedIds = plannedFixes.compactMap { $0["paymentId"].stringValue }
             #expect(plannedIds == plannedIds.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
-            #expect(try connection.queryFirst("SELECT count(*) AS n FROM reconciler.run_repair")!.decode("n") == Int64(0))
+            #expect(
+                try connection.queryFirst("SELECT count(*) AS n FROM reconciler.run_repair")!.decode("n") == Int64(0))
 
             let overridden = try await engine.run(RunRequest(maxFixesOverride: 100_000))
             #expect(!(try overridden.fixes(in: database.url)).isEmpty)

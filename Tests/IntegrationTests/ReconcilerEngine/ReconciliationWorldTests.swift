@@ -83,7 +83,9 @@ import Testing
             // Repairs: per payment and kind, the credits written plus what could not be collected
             // equal what the generator says went missing.
             var applied: [String: Int64] = [:]
-            for fix in (try first.fixes(in: database.url)) { applied["\(fix.kind.rawValue) \(fix.paymentId)", default: 0] += fix.credits }
+            for fix in (try first.fixes(in: database.url)) {
+                applied["\(fix.kind.rawValue) \(fix.paymentId)", default: 0] += fix.credits
+            }
             let connection = try database.connect()
             defer { connection.close() }
             let shortfalls = try connection.query(

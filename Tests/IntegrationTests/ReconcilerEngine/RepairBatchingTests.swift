@@ -33,12 +33,16 @@ import Testing
         Row(name: "nothing queued", ids: [], size: 200, sizes: []),
         Row(name: "one unit", ids: ["a"], size: 200, sizes: [1]),
         Row(name: "the ramp", ids: (0..<20).map { "p\($0)" }, size: 200, sizes: [1, 2, 4, 8, 5]),
-        Row(name: "the ramp stops at the batch size", ids: (0..<20).map { "p\($0)" }, size: 4, sizes: [1, 2, 4, 4, 4, 4, 1]),
+        Row(
+            name: "the ramp stops at the batch size", ids: (0..<20).map { "p\($0)" }, size: 4,
+            sizes: [1, 2, 4, 4, 4, 4, 1]),
         Row(name: "size 0 means one at a time", ids: ["a", "b", "c"], size: 0, sizes: [1, 1, 1]),
         Row(
             name: "a payment twice ends the batch early", ids: ["a", "b", "c", "d", "d", "e", "f", "g", "h"], size: 200,
             sizes: [1, 2, 1, 5]),
-        Row(name: "a payment twice across batches", ids: ["a", "b", "c", "c", "d", "e", "f"], size: 200, sizes: [1, 2, 4]),
+        Row(
+            name: "a payment twice across batches", ids: ["a", "b", "c", "c", "d", "e", "f"], size: 200,
+            sizes: [1, 2, 4]),
         Row(name: "the same payment in a row", ids: ["a", "a", "a"], size: 200, sizes: [1, 1, 1]),
     ]
 

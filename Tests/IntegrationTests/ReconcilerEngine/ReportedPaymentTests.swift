@@ -74,7 +74,8 @@ import Testing
                 #expect(fix["payment"]["package"]["id"].stringValue != nil, "\(fix)")
             }
             #expect(fetchedBeforeTheChange < renamedIds.count, "some renamed payments must show the new name")
-            #expect(try connection.queryFirst("SELECT count(*) AS n FROM reconciler.run_repair")!.decode("n") == Int64(0))
+            #expect(
+                try connection.queryFirst("SELECT count(*) AS n FROM reconciler.run_repair")!.decode("n") == Int64(0))
         }
     }
 }

@@ -70,7 +70,9 @@ import Testing
     /// generator says went missing, and nothing else was repaired.
     static func verifyRepairs(_ result: RunResult, world: ChaosWorld, _ connection: Connection) throws {
         var applied: [String: Int64] = [:]
-        for fix in (try result.fixes(on: connection)) { applied["\(fix.kind.rawValue) \(fix.paymentId)", default: 0] += fix.credits }
+        for fix in (try result.fixes(on: connection)) {
+            applied["\(fix.kind.rawValue) \(fix.paymentId)", default: 0] += fix.credits
+        }
         var uncollected: [String: Int64] = [:]
         for row in try connection.query(
             """

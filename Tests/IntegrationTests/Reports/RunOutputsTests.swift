@@ -98,10 +98,13 @@ import Testing
             // What finance needs is in the document.
             let fixes = document["fixes"].arrayValue
             let written = try result.fixes(in: database.url)
-            #expect(fixes.map { $0["paymentId"].stringValue } == written.map(\.paymentId), "read back from the database in order")
+            #expect(
+                fixes.map { $0["paymentId"].stringValue } == written.map(\.paymentId),
+                "read back from the database in order")
             #expect(fixes.map { $0["balanceAfter"].integerValue } == written.map(\.balanceAfter))
             // The queue the repairs waited in is emptied when the run ends.
-            #expect(try connection.queryFirst("SELECT count(*) AS n FROM reconciler.run_repair")!.decode("n") == Int64(0))
+            #expect(
+                try connection.queryFirst("SELECT count(*) AS n FROM reconciler.run_repair")!.decode("n") == Int64(0))
             for fix in fixes {
                 #expect(fix["userEmail"].stringValue?.contains("@") == true, "\(fix)")
                 #expect(fix["payment"]["package"]["credits"].integerValue != nil, "\(fix)")
