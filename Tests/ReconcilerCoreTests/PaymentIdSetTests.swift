@@ -32,4 +32,24 @@ import Testing
         #expect(!again)
         #expect(!set.contains("pay_100000"))
     }
+
+    /// Ids in every segment, inserted and looked up in different orders: the count and the
+    /// answers do not depend on which segment an id falls in.
+    @Test(arguments: [1, 255, 256, 257, 5_000])
+    func everySegmentAnswersForItsIds(count: Int) {
+        let ids = (0..<count).map { "결제_\($0 * 7_919)" }
+        var set = PaymentIdSet()
+        for id in ids.reversed() {
+            let inserted = set.insert(id)
+            #expect(inserted)
+        }
+        #expect(set.count == count)
+        for id in ids {
+            #expect(set.contains(id))
+            let again = set.insert(id)
+            #expect(!again)
+            #expect(!set.contains(id + "x"))
+        }
+        #expect(set.count == count)
+    }
 }
