@@ -142,13 +142,45 @@ public final class DiscrepancyStore {
 
     /// The discrepancies run `runId` saw (recorded or bumped), and those it closed, by id.
     public func discrepancies(touchedByRun runId: Int64) throws -> [StoredDiscrepancy] {
+        var all: [StoredDiscrepancy] = []
+        var after: Int64 = 0
+        while true {
+            let page = try discrepancies(touchedByRun: runId, afterId: after, limit: 5_000)
+            guard let last = page.last else { return all }
+            all += page
+            after = last.id
+        }
+    }
+
+    /// Up to `limit` of the discrepancies run `runId` touched with an id above `afterId`, by id
+    /// (a run with tens of thousands of them is read a page at a time).
+    public func discrepancies(touchedByRun runId: Int64, afterId: Int64, limit: Int) throws -> [StoredDiscrepancy] {
         try connection.query(
             """
             SELECT \(StoredDiscrepancy.selectColumns) FROM reconciler.discrepancy d
-            WHERE d.last_seen_run_id = $1 OR d.closed_run_id = $1
-            ORDER BY d.id
-            """, [runId]
+            WHERE (d.last_seen_run_id = $1 OR d.closed_run_id = $1) AND d.id > $2
+            ORDER BY d.id LIMIT $3
+            """, [runId, afterId, limit]
         ).map(StoredDiscrepancy.init(row:))
+    }
+
+    /// How many of the discrepancies run `runId` touched it closed, first saw, or saw again
+    /// (`closed`, `new`, `recurring`: the report's `changes`, as `RunReport.change(of:runId:)`
+    /// tells them apart).
+    public func changes(touchedByRun runId: Int64) throws -> [String: Int] {
+        var changes: [String: Int] = [:]
+        for row in try connection.query(
+            """
+            SELECT CASE WHEN d.closed_run_id = $1 THEN 'closed' WHEN d.first_seen_run_id = $1 THEN 'new'
+                        ELSE 'recurring' END AS change, count(*) AS n
+            FROM reconciler.discrepancy d
+            WHERE d.last_seen_run_id = $1 OR d.closed_run_id = $1
+            GROUP BY 1
+            """, [runId])
+        {
+            changes[try row.decode("change")] = Int(try row.decode("n", as: Int64.self))
+        }
+        return changes
     }
 
     /// Settles open discrepancy `id` by hand: `resolved`, or `ignored` when `ignore`.

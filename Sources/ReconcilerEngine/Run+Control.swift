@@ -30,7 +30,8 @@ extension Run {
             let report = try? buildReport(status: .aborted, error: Self.abortedError)
             try recorder.finish(
                 handle.runId, outcome: .aborted, totalsJSON: totals.json, error: Self.abortedError,
-                report: report.map { Self.pieces(of: $0.report, fixes: fixEntries) }, finishedAt: report?.finishedAt)
+                report: try report.map { Self.pieces(of: $0.report, streams: try reportStreams()) },
+                finishedAt: report?.finishedAt)
             if let report { writeReportFiles(report.report) }
             endQueue()
         } catch {

@@ -4,31 +4,16 @@ import ReconcilerCore
 import Reports
 
 extension Run {
-    /// The run's report, as it will be stored with the run (`storeReport`) and written to files.
+    /// The run's report, as it will be stored with the run (`storeReport`) and written to files,
+    /// without its fixes and discrepancies: there can be tens of thousands, read from the
+    /// database page by page while the report is stored (``reportStreams()``) or, for the
+    /// report files, all at once (``withEntries(_:)``).
     ///
     /// For a run that did not succeed, what the database cannot tell any more is left out
     /// rather than failing again.
     func buildReport(status: RunOutcome, error: String?) throws -> (report: RunReport, finishedAt: Date) {
         let finishedAt = Date()
-        let seen: [StoredDiscrepancy]
-        if status == .succeeded {
-            seen = try discrepancies.discrepancies(touchedByRun: runId)
-        } else {
-            seen = (try? discrepancies.discrepancies(touchedByRun: runId)) ?? []
-            if openCounts.isEmpty, let open = try? discrepancies.openCounts() { openCounts = open }
-        }
-        // The payments the run queued for repair travel with the queue, not in the tally.
-        let queuedPayments = Set(seen.compactMap(\.paymentId)).filter { tally.payments[$0] == nil }
-        if !queuedPayments.isEmpty, let reports = try? repairQueue.reports(paymentIds: queuedPayments.sorted()) {
-            for (paymentId, text) in reports {
-                if let report = PendingUnit.report(text) { tally.payments[paymentId] = report.payment }
-            }
-        }
-        // One query for the e-mails the run did not read anyway (users of closed discrepancies).
-        let unknown = Set(seen.compactMap(\.userId)).filter { tally.emails[$0] == nil }
-        if !unknown.isEmpty, let accounts = try? reader.accounts(userIds: unknown.sorted()) {
-            for (userId, account) in accounts { if let email = account.email { tally.emails[userId] = email } }
-        }
+        if status != .succeeded, openCounts.isEmpty, let open = try? discrepancies.openCounts() { openCounts = open }
         let dryRun = request.dryRun
         let report = RunReport(
             run: RunReport.Run(
@@ -45,18 +30,7 @@ extension Run {
                     repair: repair, reason: !repair.isAutoApplicable ? "notAutoFix" : dryRun ? "dryRun" : "fixLimit",
                     userEmail: tally.emails[repair.userId], payment: tally.payments[repair.paymentId])
             },
-            discrepancies: seen.map { stored in
-                RunReport.Entry(
-                    id: stored.id, kind: stored.kind, severity: stored.severity, status: stored.status.rawValue,
-                    paymentId: stored.paymentId, userId: stored.userId,
-                    expected: Self.json(stored.expectedJSON), actual: Self.json(stored.actualJSON),
-                    firstSeenRunId: stored.firstSeenRunId, occurrences: stored.occurrences, detail: stored.detail,
-                    userEmail: stored.userId.flatMap { tally.emails[$0] },
-                    payment: stored.paymentId.flatMap { tally.payments[$0] }
-                        ?? Self.payment(evidence: stored.evidenceJSON),
-                    lastSeenRunId: stored.lastSeenRunId, closedRunId: stored.closedRunId,
-                    resolutionNote: stored.resolutionNote)
-            },
+            discrepancies: [],
             reconciliation: tally.finished(totals: totals, planned: planned), daily: tally.series,
             openDiscrepancies: openCounts.map {
                 RunReport.OpenCount(kind: $0.kind, severity: $0.severity, count: $0.count)
@@ -73,14 +47,7 @@ extension Run {
         guard directory != nil || configuration.metricsTextfile != nil || configuration.notifyWebhookURL != nil else {
             return
         }
-        var report = report
-        do {
-            report.fixes = try allFixEntries()
-        } catch {
-            engine.event(
-                .error, "the run's fixes could not be read back for the report files; they list none",
-                ["run": "\(runId)", "error": "\(error)"])
-        }
+        let report = withEntries(report)
         let document = report.document
         notification = document
         defer { writeMetrics(document) }
@@ -143,11 +110,79 @@ extension Run {
     static let reportPieceSize = 1 << 20
 
     /// Writes `report`'s text to `emit` piece by piece, for `RunRecorder.finish(report:)`, with
-    /// its fixes from `fixes` when given.
+    /// the entries of `streams` when given.
     static func pieces(
-        of report: RunReport, fixes: RunReport.FixEntries? = nil
+        of report: RunReport, streams: RunReport.Streams? = nil
     ) -> (_ emit: (String) throws -> Void) throws -> Void {
-        { emit in try report.serializeDocument(pieceSize: reportPieceSize, fixes: fixes, emit: emit) }
+        { emit in try report.serializeDocument(pieceSize: reportPieceSize, streams: streams, emit: emit) }
+    }
+
+    /// What the stored report streams: the fixes and the discrepancies, read a page at a time.
+    func reportStreams() throws -> RunReport.Streams {
+        RunReport.Streams(
+            fixes: fixEntries, discrepancies: discrepancyEntries,
+            changes: try database("report_discrepancies") { try discrepancies.changes(touchedByRun: runId) })
+    }
+
+    /// `report` with every fix and discrepancy in it (for the report files, which render a tree,
+    /// and for a failed run, whose database may be why it failed: what cannot be read is left
+    /// out and logged).
+    func withEntries(_ report: RunReport) -> RunReport {
+        var report = report
+        do {
+            report.fixes = try allFixEntries()
+            var entries: [RunReport.Entry] = []
+            try discrepancyEntries { entries.append($0) }
+            report.discrepancies = entries
+        } catch {
+            engine.event(
+                .error,
+                "the run's fixes and discrepancies could not be read back for its report; it lists what was read",
+                ["run": "\(runId)", "error": "\(error)"])
+        }
+        return report
+    }
+
+    /// Hands the discrepancies the run touched, as the report lists them, to `each`, reading
+    /// them a page at a time with the e-mails and payments the run does not hold.
+    func discrepancyEntries(_ each: (RunReport.Entry) throws -> Void) throws {
+        var after: Int64 = 0
+        while true {
+            let page = try database("report_discrepancies") {
+                try discrepancies.discrepancies(touchedByRun: runId, afterId: after, limit: 2_000)
+            }
+            guard let last = page.last else { return }
+            // The payments the run queued for repair travel with the queue, not in the tally.
+            var payments: [String: RunReport.Payment] = [:]
+            let queued = Set(page.compactMap(\.paymentId)).filter { tally.payments[$0] == nil }
+            if !queued.isEmpty {
+                for (paymentId, text) in try repairQueue.reports(paymentIds: queued.sorted()) {
+                    payments[paymentId] = PendingUnit.report(text)?.payment
+                }
+            }
+            // The e-mails the run did not read anyway (users of closed discrepancies).
+            var emails: [String: String] = [:]
+            let unknown = Set(page.compactMap(\.userId)).filter { tally.emails[$0] == nil }
+            if !unknown.isEmpty {
+                for (userId, account) in try reader.accounts(userIds: unknown.sorted()) {
+                    emails[userId] = account.email
+                }
+            }
+            for stored in page {
+                try each(
+                    RunReport.Entry(
+                        id: stored.id, kind: stored.kind, severity: stored.severity, status: stored.status.rawValue,
+                        paymentId: stored.paymentId, userId: stored.userId,
+                        expected: Self.json(stored.expectedJSON), actual: Self.json(stored.actualJSON),
+                        firstSeenRunId: stored.firstSeenRunId, occurrences: stored.occurrences, detail: stored.detail,
+                        userEmail: stored.userId.flatMap { tally.emails[$0] ?? emails[$0] },
+                        payment: stored.paymentId.flatMap { tally.payments[$0] ?? payments[$0] }
+                            ?? Self.payment(evidence: stored.evidenceJSON),
+                        lastSeenRunId: stored.lastSeenRunId, closedRunId: stored.closedRunId,
+                        resolutionNote: stored.resolutionNote))
+            }
+            after = last.id
+        }
     }
 
     /// Hands the run's fixes, as the report lists them, to `each`, reading them a page at a time.

@@ -149,7 +149,7 @@ final class Run {
         let report = try buildReport(status: .succeeded, error: nil)
         try recorder.finish(
             runId, outcome: .succeeded, totalsJSON: totals.json,
-            report: Self.pieces(of: report.report, fixes: fixEntries), finishedAt: report.finishedAt)
+            report: Self.pieces(of: report.report, streams: try reportStreams()), finishedAt: report.finishedAt)
         writeReportFiles(report.report)
         endQueue()
         ProcessMemory.releaseFreed()
@@ -185,9 +185,10 @@ final class Run {
         snapshotCounters()
         defer { endQueue() }
         do {
-            // The fixes are read now, not while the report is stored: the database may be why the run failed.
-            var report = try? buildReport(status: .failed, error: failure.description)
-            report?.report.fixes = (try? allFixEntries()) ?? []
+            // Its entries are read now, not while the report is stored: the database may be why the run failed.
+            let report = (try? buildReport(status: .failed, error: failure.description)).map {
+                (report: withEntries($0.report), finishedAt: $0.finishedAt)
+            }
             try recorder.finish(
                 handle.runId, outcome: .failed, totalsJSON: totals.json, error: failure.description,
                 report: report.map { Self.pieces(of: $0.report) }, finishedAt: report?.finishedAt)

@@ -407,7 +407,7 @@ public struct RunReport: Sendable {
     /// `locale`. Times are UTC RFC 3339 with milliseconds.
     public var document: JSONValue {
         var fields: [String: JSONValue] = [:]
-        for (key, member) in members { fields[key] = member.value }
+        for (key, member) in members() { fields[key] = member.value }
         return .object(fields)
     }
 
@@ -431,10 +431,11 @@ public struct RunReport: Sendable {
     /// (never split inside an entry's text), so a large report can be stored without ever
     /// existing as one string.
     ///
-    /// `fixes`, when given, replaces ``fixes``: it hands the entries over one at a time (a run
-    /// with tens of thousands of repairs reads them from the database page by page).
+    /// `streams`, when given, replace ``fixes`` and ``discrepancies``: they hand the entries
+    /// over one at a time (a run with tens of thousands of them reads them from the database
+    /// page by page).
     public func serializeDocument(
-        pieceSize: Int, fixes stream: FixEntries? = nil, emit: (String) throws -> Void
+        pieceSize: Int, streams: Streams? = nil, emit: (String) throws -> Void
     ) throws {
         var output = ""
         func flush(ifAbove limit: Int) throws {
@@ -443,7 +444,8 @@ public struct RunReport: Sendable {
             output = ""
         }
         output += "{"
-        let ordered = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        let ordered = members(changes: streams?.changes).sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        let runId = run.id
         for (index, (key, member)) in ordered.enumerated() {
             if index > 0 { output += "," }
             JSONValue.string(key).serialize(into: &output)
@@ -452,14 +454,17 @@ public struct RunReport: Sendable {
             case .value(let value): value.serialize(into: &output)
             case .entries(let count, let entry):
                 output += "["
-                if key == "fixes", let stream {
-                    var first = true
-                    try stream { fix in
-                        if !first { output += "," }
-                        first = false
-                        Self.json(fix).serialize(into: &output)
-                        try flush(ifAbove: pieceSize)
-                    }
+                var first = true
+                func add(_ value: JSONValue) throws {
+                    if !first { output += "," }
+                    first = false
+                    value.serialize(into: &output)
+                    try flush(ifAbove: pieceSize)
+                }
+                if key == "fixes", let stream = streams?.fixes {
+                    try stream { try add(Self.json($0)) }
+                } else if key == "discrepancies", let stream = streams?.discrepancies {
+                    try stream { try add(Self.json($0, runId: runId)) }
                 } else {
                     for position in 0..<count {
                         if position > 0 { output += "," }
@@ -477,6 +482,27 @@ public struct RunReport: Sendable {
     /// Hands the report's fixes to `each`, in order, one at a time.
     public typealias FixEntries = (_ each: (Fix) throws -> Void) throws -> Void
 
+    /// Hands the report's discrepancies to `each`, in order, one at a time.
+    public typealias DiscrepancyEntries = (_ each: (Entry) throws -> Void) throws -> Void
+
+    /// Entries read from elsewhere while the document is written (see `serializeDocument`).
+    public struct Streams {
+        /// The fixes, instead of ``RunReport/fixes``.
+        public var fixes: FixEntries?
+        /// The discrepancies, instead of ``RunReport/discrepancies``, with `changes`.
+        public var discrepancies: DiscrepancyEntries?
+        /// How many of the streamed discrepancies are `new`, `recurring` and `closed` (the
+        /// document's `changes`, written before them).
+        public var changes: [String: Int]?
+
+        /// Streams for the given entries.
+        public init(fixes: FixEntries? = nil, discrepancies: DiscrepancyEntries? = nil, changes: [String: Int]? = nil) {
+            self.fixes = fixes
+            self.discrepancies = discrepancies
+            self.changes = changes
+        }
+    }
+
     /// A top-level member of the document: a value, or an array built one entry at a time.
     private enum Member {
         case value(JSONValue)
@@ -490,8 +516,9 @@ public struct RunReport: Sendable {
         }
     }
 
-    /// The document's top-level members.
-    private var members: [(key: String, member: Member)] {
+    /// The document's top-level members; `changes` (of streamed discrepancies) instead of
+    /// counting ``discrepancies``.
+    private func members(changes counted: [String: Int]? = nil) -> [(key: String, member: Member)] {
         var runFields: [String: JSONValue] = [
             "id": .integer(run.id), "trigger": .string(run.trigger), "mode": .string(run.mode),
             "window": .object(["from": Self.time(run.windowFrom), "until": Self.time(run.windowUntil)]),
@@ -500,7 +527,11 @@ public struct RunReport: Sendable {
         ]
         if let paymentIds = run.paymentIds { runFields["paymentIds"] = .array(paymentIds.map { .string($0) }) }
         var changes = ["new": 0, "recurring": 0, "closed": 0]
-        for entry in discrepancies { changes[Self.change(of: entry, runId: run.id), default: 0] += 1 }
+        if let counted {
+            changes.merge(counted) { $1 }
+        } else {
+            for entry in discrepancies { changes[Self.change(of: entry, runId: run.id), default: 0] += 1 }
+        }
         let (runId, discrepancies, fixes, plannedFixes) = (run.id, discrepancies, fixes, plannedFixes)
         return [
             ("run", .value(.object(runFields))),

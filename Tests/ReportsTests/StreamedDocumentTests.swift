@@ -57,7 +57,32 @@ import Testing
         var pieces: [String] = []
         let fixes = expected.fixes
         try stored.serializeDocument(
-            pieceSize: 500, fixes: { each in for fix in fixes { try each(fix) } }, emit: { pieces.append($0) })
+            pieceSize: 500, streams: RunReport.Streams(fixes: { each in for fix in fixes { try each(fix) } }),
+            emit: { pieces.append($0) })
+        #expect(pieces.joined() == expected.document.serialized())
+    }
+
+    @Test(arguments: [0, 1, 120])
+    func streamedDiscrepanciesAndTheirChangesReplaceTheArray(count: Int) throws {
+        let full = ReportFixture.report()
+        var expected = full
+        expected.discrepancies = (0..<count).map { full.discrepancies[$0 % full.discrepancies.count] }
+        var changes: [String: Int] = [:]
+        for entry in expected.discrepancies {
+            changes[RunReport.change(of: entry, runId: full.run.id), default: 0] += 1
+        }
+        #expect(count < 100 || changes.count == 3, "the fixture has entries of every kind of change")
+        var stored = full
+        stored.discrepancies = []
+        stored.fixes = []
+        var pieces: [String] = []
+        let (entries, fixes) = (expected.discrepancies, expected.fixes)
+        try stored.serializeDocument(
+            pieceSize: 700,
+            streams: RunReport.Streams(
+                fixes: { each in for fix in fixes { try each(fix) } },
+                discrepancies: { each in for entry in entries { try each(entry) } }, changes: changes),
+            emit: { pieces.append($0) })
         #expect(pieces.joined() == expected.document.serialized())
     }
 
@@ -66,7 +91,7 @@ import Testing
         var pieces: [String] = []
         #expect(throws: Gone.self) {
             try ReportFixture.report().serializeDocument(
-                pieceSize: 1, fixes: { _ in throw Gone() }, emit: { pieces.append($0) })
+                pieceSize: 1, streams: RunReport.Streams(fixes: { _ in throw Gone() }), emit: { pieces.append($0) })
         }
         #expect(!pieces.isEmpty)
         #expect(throws: JSONSyntaxError.self, "a document cut short must not parse") {
