@@ -143,6 +143,7 @@ import Testing
         let env = environment(crashed)
         var killed: [Int64] = []
         var landings: [Landing] = []
+        var queueLeftByAKill = 0
         var latency = -1
         for (index, point) in plan.enumerated() {
             let label = "kill \(index + 1) (\(point)), \(replay)"
@@ -195,6 +196,7 @@ import Testing
                 }
             }
             landings.append(landing)
+            if landing == .landed { queueLeftByAKill = max(queueLeftByAKill, try Crash.queuedRepairs(b)) }
             print(
                 "random kill test: kill \(index + 1) (\(point)): "
                     + (landing == .landed ? "killed at \(try Crash.fixCount(b)) repairs" : "the run finished first"))
@@ -219,6 +221,9 @@ import Testing
         #expect(actual == expected, "differences: \(actual.differences(from: expected)), \(replay)")
         #expect(try Crash.openDiscrepancies(b) == Crash.openDiscrepancies(a), "\(replay)")
         #expect(try Crash.fixCount(b) == repairs, "\(replay)")
+        // A killed run leaves its repair queue behind; the next run empties it, and its own when it ends.
+        #expect(queueLeftByAKill > 0, "no kill landed after a run had queued its repairs, \(replay)")
+        #expect(try Crash.queuedRepairs(b) == 0, "\(replay)")
         print(
             "random kill test: seed \(seed), \(payments) payments, \(repairs) repairs; uninterrupted run "
                 + "\(referenceTime); \(landed) of \(kills) kills landed; kills and the final run \(crashedTime)")

@@ -184,6 +184,11 @@ import Testing
         Int(try connection.queryFirst("SELECT count(*) AS n FROM reconciler.fix")!.decode("n", as: Int64.self))
     }
 
+    /// Rows in the repair queue (`reconciler.run_repair`), of any run.
+    static func queuedRepairs(_ connection: Connection) throws -> Int {
+        Int(try connection.queryFirst("SELECT count(*) AS n FROM reconciler.run_repair")!.decode("n", as: Int64.self))
+    }
+
     static func fixCount(_ connection: Connection, paymentId: String) throws -> Int {
         Int(
             try connection.queryFirst("SELECT count(*) AS n FROM reconciler.fix WHERE payment_id = $1", [paymentId])!
