@@ -19,6 +19,14 @@ import Testing
         var override: Int?
         var exceeded: Bool
         var testDescription: String { name }
+
+        /// The policy with the row's limits.
+        var policy: Configuration.Policy {
+            var policy = Configuration.Policy()
+            policy.maxFixesPerRun = maxFixes
+            policy.maxCreditsPerFix = maxCredits
+            return policy
+        }
     }
 
     static let rows: [Row] = [
@@ -40,9 +48,7 @@ import Testing
 
     @Test(arguments: rows)
     func check(_ row: Row) {
-        var policy = Configuration.Policy()
-        policy.maxFixesPerRun = row.maxFixes
-        policy.maxCreditsPerFix = row.maxCredits
+        let policy = row.policy
         let found = FixLimits.check(repairs: row.repairs, policy: policy, maxFixesOverride: row.override)
         #expect((found != nil) == row.exceeded)
         if let found {
@@ -69,9 +75,7 @@ import Testing
     /// split and order of the same repairs gives the same finding as the whole list at once.
     @Test(arguments: rows)
     func countingInPiecesInAnyOrderEqualsTheWholeList(_ row: Row) {
-        var policy = Configuration.Policy()
-        policy.maxFixesPerRun = row.maxFixes
-        policy.maxCreditsPerFix = row.maxCredits
+        let policy = row.policy
         let whole = FixLimits.check(repairs: row.repairs, policy: policy, maxFixesOverride: row.override)
         for order in [row.repairs, row.repairs.reversed()] {
             for pieceSize in 1...max(1, order.count) {

@@ -4,7 +4,6 @@ import PortOne
 import Postgres
 import ReconcilerCore
 import ReconcilerEngine
-import Synchronization
 import TestSupport
 import Testing
 
@@ -54,6 +53,23 @@ import Testing
         -> ReconciliationEngine
     {
         try World.engine(simulator, database, refetchDepth: refetchDepth)
+    }
+
+    /// Runs the engine fetching one batch ahead on `world` loaded into `database`; at its first
+    /// repair, PortOne's copies of `payments` are replaced (the run waits until they are). Returns
+    /// the result and how many repairs were applied before the replacement.
+    static func run(_ world: ChaosWorld, _ database: TestDatabase, replacingAtFirstRepair payments: [[String: Any]])
+        async throws -> (RunResult, Int)
+    {
+        let body = try JSONSerialization.data(withJSONObject: ["payments": payments])
+        let simulator = world.simulator
+        let atFirstRepair = AtFirstRepair {
+            let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any]
+            _ = try? await simulator.control(.post, "/_simulator/payments", object ?? [:])
+        }
+        let result = try await engineFetchingOneBatchAhead(simulator, database).run(
+            RunRequest(), control: atFirstRepair.control)
+        return (result, try #require(atFirstRepair.repairsBefore))
     }
 
     static func baseline(_ world: ChaosWorld) async throws -> (LedgerEndState, RunResult) {
@@ -186,31 +202,9 @@ import Testing
             changed.append(payment)
         }
         try #require(changed.count >= 5)
-        let body = try JSONSerialization.data(withJSONObject: ["payments": changed])
-        let simulator = world.simulator
         try await TestDatabase.withFresh(schema: .app) { database in
             try world.load(into: database)
-            let appliedWhenChanged = Mutex<Int?>(nil)
-            let control = RunControl { progress in
-                guard progress.phase == .repairing else { return }
-                let first = appliedWhenChanged.withLock { value -> Bool in
-                    guard value == nil else { return false }
-                    value = progress.repairsApplied
-                    return true
-                }
-                guard first else { return }
-                // Blocks the run (on purpose) until the payments have changed.
-                let done = DispatchSemaphore(value: 0)
-                Task.detached {
-                    let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any]
-                    _ = try? await simulator.control(.post, "/_simulator/payments", object ?? [:])
-                    done.signal()
-                }
-                done.wait()
-            }
-            let result = try await Self.engineFetchingOneBatchAhead(simulator, database).run(
-                RunRequest(), control: control)
-            let before = try #require(appliedWhenChanged.withLock { $0 })
+            let (result, before) = try await Self.run(world, database, replacingAtFirstRepair: changed)
             let changedIds = Set(changed.compactMap { $0["id"] as? String })
             let granted = (try result.fixes(in: database.url)).filter {
                 $0.kind == .missedGrant && changedIds.contains($0.paymentId)
@@ -253,28 +247,15 @@ import Testing
         let simulator = world.simulator
         try await TestDatabase.withFresh(schema: .app) { database in
             try world.load(into: database)
-            let appliedWhenDeleted = Mutex<Int?>(nil)
-            let control = RunControl { progress in
-                guard progress.phase == .repairing else { return }
-                let first = appliedWhenDeleted.withLock { value -> Bool in
-                    guard value == nil else { return false }
-                    value = progress.repairsApplied
-                    return true
+            let atFirstRepair = AtFirstRepair {
+                for id in vanishing.sorted() {
+                    _ = try? await simulator.control(.delete, "/_simulator/payments/\(Self.percentEncoded(id))")
                 }
-                guard first else { return }
-                // Blocks the run (on purpose) until the payments are gone.
-                let done = DispatchSemaphore(value: 0)
-                Task.detached {
-                    for id in vanishing.sorted() {
-                        _ = try? await simulator.control(.delete, "/_simulator/payments/\(Self.percentEncoded(id))")
-                    }
-                    done.signal()
-                }
-                done.wait()
             }
+            let control = atFirstRepair.control
             let result = try await Self.engineFetchingOneBatchAhead(simulator, database).run(
                 RunRequest(), control: control)
-            let before = try #require(appliedWhenDeleted.withLock { $0 })
+            let before = try #require(atFirstRepair.repairsBefore)
             let client = try simulator.client()
             for id in vanishing.sorted().prefix(3) {
                 guard case .notFound = try await client.getPayment(id: id) else {

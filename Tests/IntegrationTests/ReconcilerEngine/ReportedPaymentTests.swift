@@ -1,10 +1,8 @@
-import Dispatch
 import Foundation
 import LedgerStore
 import ReconcilerCore
 import ReconcilerEngine
 import Reports
-import Synchronization
 import TestSupport
 import Testing
 
@@ -30,30 +28,9 @@ import Testing
         }
         try #require(renamed.count >= 5)
         let renamedIds = Set(renamed.compactMap { $0["id"] as? String })
-        let body = try JSONSerialization.data(withJSONObject: ["payments": renamed])
-        let simulator = world.simulator
         try await TestDatabase.withFresh(schema: .app) { database in
             try world.load(into: database)
-            let appliedWhenChanged = Mutex<Int?>(nil)
-            let control = RunControl { progress in
-                guard progress.phase == .repairing else { return }
-                let first = appliedWhenChanged.withLock { value -> Bool in
-                    guard value == nil else { return false }
-                    value = progress.repairsApplied
-                    return true
-                }
-                guard first else { return }
-                let done = DispatchSemaphore(value: 0)
-                Task.detached {
-                    let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any]
-                    _ = try? await simulator.control(.post, "/_simulator/payments", object ?? [:])
-                    done.signal()
-                }
-                done.wait()
-            }
-            let result = try await Faults.engineFetchingOneBatchAhead(simulator, database).run(
-                RunRequest(), control: control)
-            let before = try #require(appliedWhenChanged.withLock { $0 })
+            let (result, before) = try await Faults.run(world, database, replacingAtFirstRepair: renamed)
             let connection = try database.connect()
             defer { connection.close() }
             let stored = try #require(try RunRecorder(connection: connection).report(runId: result.runId))
