@@ -95,6 +95,14 @@ final class Run {
     var runId: Int64 { handle?.runId ?? 0 }
 
     func execute() async throws -> RunResult {
+        // A new version may need tables an old database lacks (0006's repair queue): say so
+        // before anything is written, not halfway through the run.
+        let pending = try Migrator(connection: workConnection).status().pending
+        if !pending.isEmpty {
+            throw RunFailure.configuration(
+                "\(pending.count) database migration(s) pending (\(pending.map(\.fileName).joined(separator: ", "))): "
+                    + "run credit-reconciler migrate as the owner of the app's tables, then run again")
+        }
         let byId = !request.paymentIds.isEmpty
         if !byId {
             let checkpoint = try recorder.checkpoint(ReconciliationEngine.checkpointName)

@@ -184,6 +184,29 @@ import Testing
         }
     }
 
+    @Test func aDatabaseMissingAMigrationIsAConfigurationFailureBeforeAnythingIsWritten() async throws {
+        try await TestDatabase.withFresh(schema: .app) { database in
+            let (simulator, _) = try await World.world(payments: 50, seed: 29, database: database)
+            defer { simulator.stop() }
+            let connection = try database.connect()
+            defer { connection.close() }
+            // As after upgrading the binary without running migrate: everything but 0006.
+            try connection.execute("DROP TABLE reconciler.run_repair")
+            try connection.execute("DELETE FROM reconciler.schema_migration WHERE version = 6")
+            let before = try Self.appTables(connection)
+            let error = await #expect(throws: RunFailure.self) {
+                _ = try await World.engine(simulator, database).run(RunRequest())
+            }
+            guard case .configuration(let message) = error else {
+                Issue.record("expected a configuration failure, got \(String(describing: error))")
+                return
+            }
+            #expect(message.contains("0006_run_repair_queue.sql") && message.contains("credit-reconciler migrate"))
+            #expect(try Self.appTables(connection) == before)
+            #expect(try RunRecorder(connection: connection).runs(limit: 5).isEmpty, "no run was started")
+        }
+    }
+
     @Test func anUnreachableDatabaseIsUnavailable() async throws {
         try await TestDatabase.withFresh(schema: .app) { database in
             let (simulator, _) = try await World.world(payments: 20, seed: 27, database: database)
