@@ -144,7 +144,7 @@ public final class RepairQueue {
             """
             UPDATE reconciler.run_repair AS q SET report = r.report
             FROM unnest($2::text[], $3::text[]) AS r (payment_id, report)
-            WHERE q.run_id = $1 AND q.payment_id = r.payment_id
+            WHERE q.run_id = $1 AND q.payment_id COLLATE "C" = r.payment_id
             """, [runId, TextArray(reports.map(\.paymentId)), TextArray(reports.map(\.report))])
     }
 
@@ -153,9 +153,9 @@ public final class RepairQueue {
         guard !paymentIds.isEmpty else { return [:] }
         let rows = try connection.query(
             """
-            SELECT DISTINCT ON (payment_id) payment_id, report FROM reconciler.run_repair
-            WHERE run_id = $1 AND payment_id = ANY($2::text[]) AND report IS NOT NULL
-            ORDER BY payment_id, seq
+            SELECT DISTINCT ON (payment_id COLLATE "C") payment_id, report FROM reconciler.run_repair
+            WHERE run_id = $1 AND payment_id COLLATE "C" = ANY($2::text[]) AND report IS NOT NULL
+            ORDER BY payment_id COLLATE "C", seq
             """, [runId, TextArray(paymentIds)])
         var reports: [String: String] = [:]
         for row in rows { reports[try row.decode("payment_id")] = try row.decode("report") }
@@ -197,7 +197,7 @@ public final class RepairQueue {
                    CASE f.kind WHEN 'MISSED_REFUND' THEN 'REFUND' ELSE 'PURCHASE' END AS type,
                    f.created_at,
                    (SELECT q.report FROM reconciler.run_repair q
-                    WHERE q.run_id = f.run_id AND q.payment_id = f.payment_id AND q.report IS NOT NULL
+                    WHERE q.run_id = f.run_id AND q.payment_id COLLATE "C" = f.payment_id AND q.report IS NOT NULL
                     ORDER BY q.seq LIMIT 1) AS report
             FROM reconciler.fix f
             WHERE f.run_id = $1 AND f.id > $2

@@ -17,7 +17,9 @@ CREATE UNLOGGED TABLE reconciler.run_repair (
 
 -- The order repairs are applied in: grants first, then by payment id (byte order), then queue order.
 CREATE INDEX run_repair_apply_order ON reconciler.run_repair (run_id, phase, payment_id COLLATE "C", seq);
-CREATE INDEX run_repair_payment ON reconciler.run_repair (run_id, payment_id);
+-- By payment: a payment's rows (the report's look-ups compare with COLLATE "C" to use it), and
+-- the planned repairs of a run over its limits, listed by payment id.
+CREATE INDEX run_repair_payment ON reconciler.run_repair (run_id, payment_id COLLATE "C", seq);
 
 -- A runtime role set up by sql/roles/credit_reconciler_role.sql before this migration got
 -- SELECT, INSERT, UPDATE here through its default privileges, but no DELETE (it has none

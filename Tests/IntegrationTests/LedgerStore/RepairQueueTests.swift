@@ -137,4 +137,58 @@ struct RepairQueueTests {
             #expect(try queue.read(after: nil, limit: 10).items.map(\.report) == ["{\"r\":1}", nil, "{\"r\":4}"])
         }
     }
+
+    /// The queue's statements on a queue of 100,000 payments (a run of millions of payments with
+    /// a few percent to repair): every one reads by index, and the reads in apply order and in
+    /// payment order are not sorted again, so each page costs its own rows, not the queue's.
+    @Test func everyStatementReadsTheQueueByIndex() throws {
+        try TestDatabase.withFresh(schema: .migrated) { database in
+            let admin = try database.connect()
+            defer { admin.close() }
+            let run = try RunRecorder(connection: admin).begin(
+                RunStart(trigger: .manual, mode: .apply, windowFrom: nil, windowUntil: nil, version: "test"))
+            try admin.execute(
+                """
+                INSERT INTO reconciler.run_repair (run_id, seq, phase, payment_id, user_id, unit, report)
+                SELECT $1, g, g % 2, 'pay-' || md5(g::text), 'user-' || (g % 5000), '{"repairs":[]}', '{}'
+                FROM generate_series(1, 100000) g
+                """, [run.runId])
+            try admin.execute(
+                """
+                INSERT INTO reconciler.fix (run_id, kind, payment_id, credits, credit_transaction_id, user_id,
+                                            balance_before, balance_after)
+                SELECT $1, 'MISSED_GRANT', 'pay-' || md5(g::text), 100, 'rcn-' || g, 'user-1', 0, 100
+                FROM generate_series(1, 3000) g
+                """, [run.runId])
+            try admin.executeScript("VACUUM ANALYZE reconciler.run_repair")
+            try admin.executeScript("VACUUM ANALYZE reconciler.fix")
+
+            let connection = try database.connect()
+            defer { connection.close() }
+            try connection.executeScript("LOAD 'auto_explain'")
+            try connection.executeScript("SET auto_explain.log_min_duration = 0")
+            try connection.executeScript("SET auto_explain.log_level = 'notice'")
+            _ = connection.drainNotices()
+            let queue = RepairQueue(connection: connection, runId: run.runId)
+            for grantsFirst in [true, false] {
+                let first = try queue.read(after: nil, limit: 1_000, grantsFirst: grantsFirst)
+                #expect(first.items.count == 1_000)
+                #expect(try queue.read(after: first.next, limit: 1_000, grantsFirst: grantsFirst).items.count == 1_000)
+            }
+            let ids: [String] = try admin.query("SELECT 'pay-' || md5(g::text) AS id FROM generate_series(1, 500) g")
+                .map { try $0.decode("id") }
+            try queue.attach(ids.prefix(100).map { (paymentId: $0, report: "{\"r\":1}") })
+            #expect(try queue.reports(paymentIds: ids).count == 500)
+            #expect(try queue.fixes(afterFixId: 0, limit: 2_000).count == 2_000)
+
+            let plans = connection.drainNotices().map(\.message).filter { $0.contains("run_repair") }
+            #expect(plans.count == 7, "auto_explain sent \(plans.count) plans")
+            for plan in plans {
+                #expect(!plan.contains("Seq Scan on run_repair"), "\(plan)")
+            }
+            for plan in plans where plan.contains("LIMIT") && !plan.contains("reconciler.fix") {
+                #expect(!plan.contains("Sort"), "a page of the queue sorted the queue: \(plan)")
+            }
+        }
+    }
 }
