@@ -140,20 +140,8 @@ public final class DiscrepancyStore {
         ).map(StoredDiscrepancy.init(row:))
     }
 
-    /// The discrepancies run `runId` saw (recorded or bumped), and those it closed, by id.
-    public func discrepancies(touchedByRun runId: Int64) throws -> [StoredDiscrepancy] {
-        var all: [StoredDiscrepancy] = []
-        var after: Int64 = 0
-        while true {
-            let page = try discrepancies(touchedByRun: runId, afterId: after, limit: 5_000)
-            guard let last = page.last else { return all }
-            all += page
-            after = last.id
-        }
-    }
-
-    /// Up to `limit` of the discrepancies run `runId` touched with an id above `afterId`, by id
-    /// (a run with tens of thousands of them is read a page at a time).
+    /// Up to `limit` of the discrepancies run `runId` saw (recorded or bumped) or closed, with an
+    /// id above `afterId`, by id (a run with tens of thousands of them is read a page at a time).
     public func discrepancies(touchedByRun runId: Int64, afterId: Int64, limit: Int) throws -> [StoredDiscrepancy] {
         try connection.query(
             """

@@ -94,15 +94,8 @@ extension Run {
     /// Hands the queued payments to `body` a page at a time, by payment id (grants first with
     /// `grantsFirst`).
     func forEachQueued(grantsFirst: Bool, _ body: ([PendingUnit]) throws -> Void) throws {
-        var position: RepairQueue.Position?
-        while true {
-            let (items, next) = try database("queue_read") {
-                try repairQueue.read(after: position, limit: 1_000, grantsFirst: grantsFirst)
-            }
-            guard !items.isEmpty else { return }
-            try body(try items.map(PendingUnit.init))
-            position = next
-        }
+        var source = QueuedUnits(queue: repairQueue, pageSize: 1_000, grantsFirst: grantsFirst)
+        while let page = try database("queue_read", { try source.nextPage() }) { try body(page) }
     }
 
     /// Keeps what the report says of a queued payment whose repairs are listed as planned.
@@ -341,12 +334,12 @@ struct BatchCutter {
     }
 }
 
-/// The queue's units in the order repairs are applied, read a page at a time.
+/// The queue's units in apply order (or by payment id), read a page at a time.
 struct QueuedUnits {
     let queue: RepairQueue
     let pageSize: Int
     let grantsFirst: Bool
-    private var page: [RepairQueue.Item] = []
+    private var page: [PendingUnit] = []
     private var index = 0
     private var position: RepairQueue.Position?
     private var exhausted = false
@@ -357,16 +350,26 @@ struct QueuedUnits {
         self.grantsFirst = grantsFirst
     }
 
+    /// The next page of units not handed out by ``next()``, or nil after the last.
+    mutating func nextPage() throws -> [PendingUnit]? {
+        if index < page.count {
+            defer { (page, index) = ([], 0) }
+            return Array(page[index...])
+        }
+        guard !exhausted else { return nil }
+        let read = try queue.read(after: position, limit: pageSize, grantsFirst: grantsFirst)
+        position = read.next
+        exhausted = read.items.count < pageSize
+        return read.items.isEmpty ? nil : try read.items.map(PendingUnit.init)
+    }
+
     /// The next unit, or nil after the last.
     mutating func next() throws -> PendingUnit? {
         if index == page.count {
-            guard !exhausted else { return nil }
-            let read = try queue.read(after: position, limit: pageSize, grantsFirst: grantsFirst)
-            (page, index, position) = (read.items, 0, read.next)
-            exhausted = read.items.count < pageSize
-            guard !page.isEmpty else { return nil }
+            guard let next = try nextPage() else { return nil }
+            (page, index) = (next, 0)
         }
         defer { index += 1 }
-        return try PendingUnit(page[index])
+        return page[index]
     }
 }

@@ -32,7 +32,7 @@ extension Run {
                 handle.runId, outcome: .aborted, totalsJSON: totals.json, error: Self.abortedError,
                 report: try report.map { Self.pieces(of: $0.report, streams: try reportStreams()) },
                 finishedAt: report?.finishedAt)
-            if let report { writeReportFiles(report.report) }
+            if let report { writeReportFiles(withEntries(report.report)) }
             endQueue()
         } catch {
             throw RunFailure.failed(

@@ -42,12 +42,14 @@ extension Run {
     /// document for the notification. A failure is logged, not fatal: the report stays in the
     /// database and `credit-reconciler report` renders it again. The document's tree and text
     /// are built only when one of them needs them.
-    func writeReportFiles(_ report: RunReport) {
+    ///
+    /// `report` is the report with every entry (``withEntries(_:)``), built only when needed.
+    func writeReportFiles(_ report: @autoclosure () -> RunReport) {
         let directory = engine.settings.reportDirectory
         guard directory != nil || configuration.metricsTextfile != nil || configuration.notifyWebhookURL != nil else {
             return
         }
-        let report = withEntries(report)
+        let report = report()
         let document = report.document
         notification = document
         defer { writeMetrics(document) }
@@ -130,7 +132,9 @@ extension Run {
     func withEntries(_ report: RunReport) -> RunReport {
         var report = report
         do {
-            report.fixes = try allFixEntries()
+            var fixes: [RunReport.Fix] = []
+            try fixEntries { fixes.append($0) }
+            report.fixes = fixes
             var entries: [RunReport.Entry] = []
             try discrepancyEntries { entries.append($0) }
             report.discrepancies = entries
@@ -205,12 +209,5 @@ extension Run {
             }
             after = last.fix.fixId
         }
-    }
-
-    /// Every fix of the run as the report lists it (for the report files, which render a tree).
-    func allFixEntries() throws -> [RunReport.Fix] {
-        var all: [RunReport.Fix] = []
-        try fixEntries { all.append($0) }
-        return all
     }
 }

@@ -158,7 +158,7 @@ final class Run {
         try recorder.finish(
             runId, outcome: .succeeded, totalsJSON: totals.json,
             report: Self.pieces(of: report.report, streams: try reportStreams()), finishedAt: report.finishedAt)
-        writeReportFiles(report.report)
+        writeReportFiles(withEntries(report.report))
         endQueue()
         ProcessMemory.releaseFreed()
         engine.event(

@@ -109,10 +109,15 @@ struct DiscrepancyStoreTests {
             #expect(
                 try store.closeGone(runId: run2, examinedPaymentIds: [], examinedUserIds: [], runLevelExamined: true)
                     .map(\.kind) == ["FIX_LIMIT_EXCEEDED"])
-            #expect(
-                Set(try store.discrepancies(touchedByRun: run2).map(\.paymentId)) == [
-                    "pay_stays", "pay_gone", "pay_fixed", nil,
-                ])
+            // Read a page of one at a time: the pages together are every one, once.
+            var touched: [StoredDiscrepancy] = []
+            while true {
+                let page = try store.discrepancies(touchedByRun: run2, afterId: touched.last?.id ?? 0, limit: 1)
+                if page.isEmpty { break }
+                touched += page
+            }
+            #expect(touched.map(\.id) == touched.map(\.id).sorted())
+            #expect(Set(touched.map(\.paymentId)) == ["pay_stays", "pay_gone", "pay_fixed", nil])
 
             // Seen again after closing: a new open discrepancy, a new first-seen run.
             let run3 = try nextRun()
