@@ -68,11 +68,16 @@ import Testing
         #expect(PackageResolution.resolve(for: row.payment, in: Self.catalog) == row.expected)
     }
 
+    /// The decision on `payment` with no ledger row yet, against this suite's catalog.
+    static func decideWithoutLedger(_ payment: PaymentFacts) -> PaymentOutcome {
+        Reconciler.decide(
+            payment: payment, ledger: [], users: F.users, configuration: Configuration(catalog: catalog),
+            storeId: F.store, now: F.now)
+    }
+
     @Test func ambiguousPriceLeavesThePaymentUnresolved() throws {
         let payment = F.payment("pro", packageInCustomData: false, orderName: "크레딧")
-        let outcome = Reconciler.decide(
-            payment: payment, ledger: [], users: F.users, configuration: Configuration(catalog: Self.catalog),
-            storeId: F.store, now: F.now)
+        let outcome = Self.decideWithoutLedger(payment)
         #expect(outcome.classification == .discrepancy)
         #expect(outcome.repairs.isEmpty)
         let unresolved = try #require(outcome.discrepancies.first)
@@ -90,9 +95,7 @@ import Testing
 
     @Test func aPackageOutOfForceIsNamedNotReplacedByOneOfTheSamePrice() throws {
         let payment = F.payment("pro", requestedAt: F.instant("2026-10-01T00:00:00Z"), customDataPackageId: "promo")
-        let outcome = Reconciler.decide(
-            payment: payment, ledger: [], users: F.users, configuration: Configuration(catalog: Self.catalog),
-            storeId: F.store, now: F.now)
+        let outcome = Self.decideWithoutLedger(payment)
         #expect(outcome.classification == .discrepancy)
         #expect(outcome.repairs.isEmpty)
         let unresolved = try #require(outcome.discrepancies.first)

@@ -30,10 +30,7 @@ struct LedgerQueryPlanTests {
 
             let connection = try database.connect()
             defer { connection.close() }
-            try connection.executeScript("LOAD 'auto_explain'")
-            try connection.executeScript("SET auto_explain.log_min_duration = 0")
-            try connection.executeScript("SET auto_explain.log_level = 'notice'")
-            _ = connection.drainNotices()
+            try connection.sendPlansAsNotices()
 
             let reader = LedgerReader(connection: connection)
             let payments = (0..<1000).map { "payment-\($0 * 997 + 1)" }

@@ -174,13 +174,7 @@ struct LedgerReaderTests {
             let connection = try database.connect()
             let fixture = LedgerFixture(users: 20_000, payments: 60_000, rows: 200_000, end: Self.instant)
             try fixture.load(into: connection)
-            try connection.executeScript(
-                """
-                LOAD 'auto_explain';
-                SET auto_explain.log_min_duration = 0;
-                SET auto_explain.log_level = 'notice';
-                SET auto_explain.log_format = 'text';
-                """)
+            try connection.sendPlansAsNotices()
             let reader = LedgerReader(connection: connection)
             let cases: [(String, () throws -> Int)] = [
                 (

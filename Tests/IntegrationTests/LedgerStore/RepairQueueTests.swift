@@ -165,10 +165,7 @@ struct RepairQueueTests {
 
             let connection = try database.connect()
             defer { connection.close() }
-            try connection.executeScript("LOAD 'auto_explain'")
-            try connection.executeScript("SET auto_explain.log_min_duration = 0")
-            try connection.executeScript("SET auto_explain.log_level = 'notice'")
-            _ = connection.drainNotices()
+            try connection.sendPlansAsNotices()
             let queue = RepairQueue(connection: connection, runId: run.runId)
             for grantsFirst in [true, false] {
                 let first = try queue.read(after: nil, limit: 1_000, grantsFirst: grantsFirst)

@@ -33,10 +33,8 @@ import Testing
     func aRunWhoseDatabaseGoesAwayExits69AndTheRerunCompletes(phase: Phase) async throws {
         try await ChaosWorld.withReferenceAndCopy(payments: 2500, seed: 51 + (phase == .scan ? 0 : 1)) {
             world, config, reference, restarted in
-            let uninterrupted = try ProductProcess.run(
-                "credit-reconciler", ["run"],
-                environment: RunCommandTests.environment(world.simulator, reference, configFile: config))
-            try #require(uninterrupted.status == 0, "stderr: \(uninterrupted.standardError)")
+            try RunCommandTests.runUninterrupted(
+                RunCommandTests.environment(world.simulator, reference, configFile: config))
             let a = try reference.connect()
             defer { a.close() }
             let expected = try LedgerEndState.read(a)

@@ -37,10 +37,8 @@ import Testing
             let restarted = try TestDatabase.create(schema: .app, on: cluster.adminURL)
             try world.load(into: reference)
             try world.load(into: restarted)
-            let uninterrupted = try ProductProcess.run(
-                "credit-reconciler", ["run"],
-                environment: RunCommandTests.environment(world.simulator, reference, configFile: config))
-            try #require(uninterrupted.status == 0, "stderr: \(uninterrupted.standardError)")
+            try RunCommandTests.runUninterrupted(
+                RunCommandTests.environment(world.simulator, reference, configFile: config))
             let a = try reference.connect()
             defer { a.close() }
             let expected = try LedgerEndState.read(a)

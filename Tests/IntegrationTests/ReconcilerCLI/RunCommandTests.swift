@@ -28,6 +28,14 @@ import Testing
         ]
     }
 
+    /// Runs `credit-reconciler run` with `environment` to completion: the reference run the
+    /// interrupted ones are compared with. The test stops unless it exits 0 (`context` says
+    /// which run, e.g. a seed to replay).
+    static func runUninterrupted(_ environment: [String: String], context: String = "stderr") throws {
+        let run = try ProductProcess.run("credit-reconciler", ["run"], environment: environment)
+        try #require(run.status == 0, "\(context): \(run.standardError)")
+    }
+
     static func configFile(_ text: String = configuration) throws -> URL {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString).json")
         try Data(text.utf8).write(to: file)

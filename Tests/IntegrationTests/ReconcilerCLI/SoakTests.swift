@@ -29,25 +29,10 @@ struct SoakTests {
         ("rateLimitEvery", 10...40), ("jitterMs", 1...5),
     ]
 
-    /// SplitMix64: the campaign is a function of the seed alone.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ range: ClosedRange<UInt64>) -> UInt64 {
-            range.lowerBound + next() % (range.upperBound - range.lowerBound + 1)
-        }
-        mutating func chance(_ percent: UInt64) -> Bool { next() % 100 < percent }
-    }
-
     @Test func aRandomCampaignEndsAsOneFaultFreeRun() async throws {
         let seed = try #require(Self.seed)
-        var random = Random(state: seed)
+        // SplitMix64: the campaign is a function of the seed alone.
+        var random = SplitMix64(seed: seed)
         let lostGrantRate = ["0.05", "0.3", "1"][Int(random.next() % 3)]
         let end = RFC3339.Timestamp(Date().addingTimeInterval(-3600))
         let world = try await ChaosWorld.generate(
@@ -75,10 +60,8 @@ struct SoakTests {
                 defer { b.close() }
                 let env = RunCommandTests.environment(world.simulator, soaked, configFile: config)
 
-                let uninterrupted = try ProductProcess.run(
-                    "credit-reconciler", ["run"],
-                    environment: RunCommandTests.environment(world.simulator, reference, configFile: config))
-                try #require(uninterrupted.status == 0, "\(replay): \(uninterrupted.standardError)")
+                try RunCommandTests.runUninterrupted(
+                    RunCommandTests.environment(world.simulator, reference, configFile: config), context: replay)
                 let repairs = try RunCrashTests.fixCount(a)
 
                 try await world.simulator.setFaults(faults)
@@ -165,4 +148,14 @@ struct SoakTests {
             }
         }
     }
+}
+
+extension SplitMix64 {
+    /// A number in `range` (the soak's draws, as seeds have always replayed them).
+    mutating func int(_ range: ClosedRange<UInt64>) -> UInt64 {
+        range.lowerBound + next() % (range.upperBound - range.lowerBound + 1)
+    }
+
+    /// True `percent` times in a hundred.
+    mutating func chance(_ percent: UInt64) -> Bool { next() % 100 < percent }
 }
