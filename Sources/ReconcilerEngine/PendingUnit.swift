@@ -60,7 +60,7 @@ struct PendingUnit: Sendable {
     /// Reads back a queued unit.
     init(_ item: RepairQueue.Item) throws {
         func unreadable(_ what: String) -> LedgerStoreError {
-            LedgerStoreError(
+            LedgerStoreError.refused(
                 "the repair queue (reconciler.run_repair) holds an unreadable \(what) for payment \(item.paymentId); "
                     + "nothing of it was applied: run again, the scan queues it anew")
         }
