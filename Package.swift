@@ -44,8 +44,8 @@ let package = Package(
         .target(name: "LedgerStore", dependencies: ["Postgres", "ReconcilerCore"]),
         .target(
             name: "ReconcilerEngine",
-            dependencies: ["ReconcilerCore", "PortOne", "LedgerStore", "Postgres", "Reports", "HTTP"]),
-        .target(name: "Reports", dependencies: ["ReconcilerCore"]),
+            dependencies: ["ReconcilerCore", "PortOne", "LedgerStore", "Reports"]),
+        .target(name: "Reports", dependencies: ["ReconcilerCore", "HTTP"]),
         .target(
             name: "ReconcilerCLI",
             dependencies: [
