@@ -48,10 +48,8 @@ let package = Package(
         .target(name: "Reports", dependencies: ["ReconcilerCore", "HTTP"]),
         .target(
             name: "ReconcilerCLI",
-            dependencies: [
-                "ReconcilerCore", "ReconcilerEngine", "PortOne", "LedgerStore", "Reports", "Postgres", "HTTP",
-                "CProcessControl",
-            ]
+            // Reports only for its Logger (RunLogger); everything else goes through the engine.
+            dependencies: ["ReconcilerCore", "ReconcilerEngine", "Reports", "CProcessControl"]
         ),
         .executableTarget(name: "credit-reconciler", dependencies: ["ReconcilerCLI", "ReconcilerEngine"]),
         .target(name: "PortOneSimulator", dependencies: ["ReconcilerCore"]),

@@ -101,6 +101,17 @@ public enum DiscrepancyStatusFilter: String, Equatable, Sendable, CaseIterable {
     case ignored
     /// Every status.
     case all
+
+    /// The status to list, nil for every status.
+    public var status: DiscrepancyStatus? {
+        switch self {
+        case .open: .open
+        case .fixed: .fixed
+        case .resolved: .resolved
+        case .ignored: .ignored
+        case .all: nil
+        }
+    }
 }
 
 /// Options of `discrepancies list`.
