@@ -25,9 +25,5 @@ extension Connection {
 
 /// Evaluates a call into the PostgreSQL layer, sorting its failure into the store's error.
 func storing<T>(_ call: @autoclosure () throws(PostgresError) -> T) throws(LedgerStoreError) -> T {
-    do {
-        return try call()
-    } catch {
-        throw LedgerStoreError(error)
-    }
+    try LedgerStoreError.wrapping(try call())
 }

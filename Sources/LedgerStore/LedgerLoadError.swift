@@ -1,5 +1,5 @@
 /// A ledger directory could not be read.
-public struct LedgerLoadError: Error, Sendable, CustomStringConvertible {
+public struct LedgerLoadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What was wrong and what to do.
     public let message: String
     /// The message.

@@ -6,7 +6,7 @@ import Postgres
 /// status: 69 for `unavailable`, 78 for `misconfigured`, 1 for `database`); the store's own
 /// refusals keep their specific types as payloads. Every case's `description` says what was
 /// wrong and what to do, and never holds a password or a bound parameter.
-public enum LedgerStoreError: Error, Sendable, CustomStringConvertible, PostgresErrorRepresentable {
+public enum LedgerStoreError: Error, Sendable, Equatable, CustomStringConvertible, PostgresErrorRepresentable {
     /// PostgreSQL cannot be reached right now: down, unreachable, timed out, restarting, or it
     /// dropped the connection.
     case unavailable(PostgresError)

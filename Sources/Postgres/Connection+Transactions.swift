@@ -69,6 +69,11 @@ extension Connection {
         return value
     }
 
+    /// Runs `body`, which cannot fail, in a transaction (see `transaction(isolation:_:)`).
+    public func transaction<T>(isolation: IsolationLevel? = nil, _ body: (Connection) -> T) throws(PostgresError) -> T {
+        try transaction(isolation: isolation) { (connection) throws(PostgresError) in body(connection) }
+    }
+
     /// Runs `body` under a savepoint inside an open transaction: on throw, only the work since
     /// the savepoint is undone and the transaction stays usable.
     public func savepoint<T, Failure: PostgresErrorRepresentable>(_ body: (Connection) throws(Failure) -> T)

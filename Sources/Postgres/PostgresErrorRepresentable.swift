@@ -13,3 +13,16 @@ extension PostgresError: PostgresErrorRepresentable {
         self = error
     }
 }
+
+extension PostgresErrorRepresentable {
+    /// Evaluates a call into the PostgreSQL layer with its failure wrapped in this type: inside
+    /// a `transaction { }` body that throws its own error type, `try Failure.wrapping(try ...)`.
+    @discardableResult
+    public static func wrapping<T>(_ call: @autoclosure () throws(PostgresError) -> T) throws(Self) -> T {
+        do {
+            return try call()
+        } catch {
+            throw Self(error)
+        }
+    }
+}
