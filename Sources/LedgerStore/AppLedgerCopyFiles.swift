@@ -33,7 +33,8 @@ public enum AppLedgerCopyFiles {
     /// - Throws: `.ledgerFiles` naming the missing file, or the database error of the COPY that
     ///   failed (nothing is loaded then).
     @discardableResult
-    public static func load(from directory: URL, into connection: Connection) throws(LedgerStoreError) -> [String: Int] {
+    public static func load(from directory: URL, into connection: Connection) throws(LedgerStoreError) -> [String: Int]
+    {
         var contents: [(File, Data)] = []
         for file in files {
             let url = directory.appendingPathComponent(file.fileName)

@@ -121,7 +121,8 @@ public final class DiscrepancyStore {
     }
 
     /// Discrepancies with `status` (nil: all) and `kind` (nil: all), newest first.
-    public func list(status: DiscrepancyStatus? = .open, kind: String? = nil, limit: Int? = nil) throws(LedgerStoreError)
+    public func list(status: DiscrepancyStatus? = .open, kind: String? = nil, limit: Int? = nil)
+        throws(LedgerStoreError)
         -> [StoredDiscrepancy]
     {
         try connection.rows(
@@ -142,7 +143,9 @@ public final class DiscrepancyStore {
 
     /// Up to `limit` of the discrepancies run `runId` saw (recorded or bumped) or closed, with an
     /// id above `afterId`, by id (a run with tens of thousands of them is read a page at a time).
-    public func discrepancies(touchedByRun runId: Int64, afterId: Int64, limit: Int) throws(LedgerStoreError) -> [StoredDiscrepancy] {
+    public func discrepancies(touchedByRun runId: Int64, afterId: Int64, limit: Int) throws(LedgerStoreError)
+        -> [StoredDiscrepancy]
+    {
         try connection.rows(
             """
             SELECT \(StoredDiscrepancy.selectColumns) FROM reconciler.discrepancy d
@@ -176,7 +179,9 @@ public final class DiscrepancyStore {
     /// - Throws: `.resolution` when it does not exist, is not open (nothing is changed), or
     ///   `note` is empty.
     @discardableResult
-    public func resolve(id: Int64, note: String, by: String, ignore: Bool = false) throws(LedgerStoreError) -> StoredDiscrepancy {
+    public func resolve(id: Int64, note: String, by: String, ignore: Bool = false) throws(LedgerStoreError)
+        -> StoredDiscrepancy
+    {
         guard !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw .resolution(.emptyNote)
         }

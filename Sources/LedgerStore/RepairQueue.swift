@@ -82,7 +82,9 @@ public final class RepairQueue {
 
     /// Appends `items` to run `runId`'s queue on `connection` (any connection: the rows are
     /// read back once committed), numbered from `firstSeq` on.
-    public static func append(_ items: [Item], on connection: Connection, runId: Int64, firstSeq: Int32) throws(LedgerStoreError) {
+    public static func append(_ items: [Item], on connection: Connection, runId: Int64, firstSeq: Int32)
+        throws(LedgerStoreError)
+    {
         guard !items.isEmpty else { return }
         try connection.perform(
             """
@@ -214,7 +216,8 @@ public final class RepairQueue {
             let kindText: String = try row.value("kind")
             let typeText: String = try row.value("type")
             guard let kind = RepairKind(rawValue: kindText), let type = CreditTransactionType(rawValue: typeText) else {
-                throw LedgerStoreError.refused("reconciler.fix holds an unknown kind \(kindText) or ledger type \(typeText)")
+                throw LedgerStoreError.refused(
+                    "reconciler.fix holds an unknown kind \(kindText) or ledger type \(typeText)")
             }
             let fix = AppliedFix(
                 fixId: try row.value("id"), runId: runId, kind: kind, paymentId: try row.value("payment_id"),

@@ -73,7 +73,9 @@ extension RepairWriter {
         } catch {
             if case .unavailable = error { throw error }
             var outcomes: [RepairOutcome] = []
-            for unit in units { outcomes.append(try apply(userId: unit.userId, paymentId: unit.paymentId, decide: decide)) }
+            for unit in units {
+                outcomes.append(try apply(userId: unit.userId, paymentId: unit.paymentId, decide: decide))
+            }
             return outcomes
         }
         for index in alone {

@@ -71,7 +71,8 @@ public final class RepairWriter {
     ) throws(LedgerStoreError) -> RepairOutcome {
         do {
             return try connection.transaction { (connection) throws(UnitFailure) in
-                let snapshot = try UnitFailure.store(try lockAndRead(userId: userId, paymentId: paymentId, on: connection))
+                let snapshot = try UnitFailure.store(
+                    try lockAndRead(userId: userId, paymentId: paymentId, on: connection))
                 let writes = try UnitFailure.store(try decide(snapshot))
                 guard !writes.isEmpty else { throw .nothingToWrite }
                 return .applied(try UnitFailure.store(try write(writes, snapshot: snapshot, on: connection)))
@@ -99,7 +100,9 @@ public final class RepairWriter {
             [paymentId])!.value("e")
     }
 
-    private func lockAndRead(userId: String, paymentId: String, on connection: Connection) throws(LedgerStoreError) -> RepairSnapshot {
+    private func lockAndRead(userId: String, paymentId: String, on connection: Connection) throws(LedgerStoreError)
+        -> RepairSnapshot
+    {
         let lock = #"SELECT balance FROM "Credit" WHERE "userId" = $1 FOR UPDATE"#
         var balance: Int64? = try connection.firstRow(lock, [userId])?.value("balance")
         var created = false
@@ -127,7 +130,8 @@ public final class RepairWriter {
             freshLedger: ledger)
     }
 
-    private func write(_ writes: [LedgerWrite], snapshot: RepairSnapshot, on connection: Connection) throws(LedgerStoreError)
+    private func write(_ writes: [LedgerWrite], snapshot: RepairSnapshot, on connection: Connection)
+        throws(LedgerStoreError)
         -> [AppliedFix]
     {
         let planned = try Self.plan(writes, snapshot: snapshot)

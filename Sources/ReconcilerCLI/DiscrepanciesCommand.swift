@@ -33,7 +33,8 @@ enum DiscrepanciesCommand {
                 options.by ?? environment["SUDO_USER"] ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
             let resolved = try database.resolveDiscrepancy(
                 id: options.id, note: options.note, by: by, ignore: options.ignore)
-            Console.output("discrepancy #\(resolved.id) (\(resolved.kind)) is now \(resolved.status.rawValue), by \(by)")
+            Console.output(
+                "discrepancy #\(resolved.id) (\(resolved.kind)) is now \(resolved.status.rawValue), by \(by)")
             return .success
         }
     }

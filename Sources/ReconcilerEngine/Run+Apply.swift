@@ -143,27 +143,25 @@ extension Run {
         let userOf = Dictionary(units.map { ($0.paymentId, $0.userId) }, uniquingKeysWith: { first, _ in first })
         let repairUnits = units.map { RepairUnit(userId: $0.userId, paymentId: $0.paymentId) }
         let before = workSession.timeInStatements
-        let results: [RepairOutcome]
-        do {
-            results = try writer.apply(units: repairUnits) { snapshot in
-            guard let payment = fresh[snapshot.paymentId], let userId = userOf[snapshot.paymentId] else { return [] }
-            var users: [String: UserAccount] = [:]
-            if let balance = snapshot.lockedBalance { users[userId] = UserAccount(id: userId, balance: balance) }
-            let decideStart = clock.now
-            let outcome = Reconciler.decide(
-                payment: payment, ledger: snapshot.freshLedger, users: users, configuration: configuration,
-                storeId: engine.settings.storeId, now: decisionTime)
-            decideTime += clock.now - decideStart
-            // Decided again when the batch falls back to one unit at a time: the last decision counts.
-            freshOutcomes[snapshot.paymentId] = outcome
-            let writes = outcome.applicable.filter { $0.userId == userId }
-            // The limit was checked on the plan; fresh data must not slip a bigger repair past it.
-            guard writes.allSatisfy({ $0.credits <= maxCredits }) else { return [] }
-            return writes.map(\.ledgerWrite)
-            }
-        } catch {
-            throw .store(error)
-        }
+        let results = try store(
+            try writer.apply(units: repairUnits) { snapshot in
+                guard let payment = fresh[snapshot.paymentId], let userId = userOf[snapshot.paymentId] else {
+                    return []
+                }
+                var users: [String: UserAccount] = [:]
+                if let balance = snapshot.lockedBalance { users[userId] = UserAccount(id: userId, balance: balance) }
+                let decideStart = clock.now
+                let outcome = Reconciler.decide(
+                    payment: payment, ledger: snapshot.freshLedger, users: users, configuration: configuration,
+                    storeId: engine.settings.storeId, now: decisionTime)
+                decideTime += clock.now - decideStart
+                // Decided again when the batch falls back to one unit at a time: the last decision counts.
+                freshOutcomes[snapshot.paymentId] = outcome
+                let writes = outcome.applicable.filter { $0.userId == userId }
+                // The limit was checked on the plan; fresh data must not slip a bigger repair past it.
+                guard writes.allSatisfy({ $0.credits <= maxCredits }) else { return [] }
+                return writes.map(\.ledgerWrite)
+            })
         databaseBy["repairs", default: .zero] += workSession.timeInStatements - before
         var records: [DiscrepancyRecord] = []
         var examined: [String] = []
@@ -244,7 +242,9 @@ extension Run {
 
     /// Re-fetches one payment (unless `lookup` is given), re-decides inside the repair transaction
     /// with the user's balance locked and the ledger read fresh, and writes what is still missing.
-    func apply(_ unit: PendingUnit, lookup given: PaymentLookup? = nil, with writer: RepairWriter) async throws(RunError) {
+    func apply(_ unit: PendingUnit, lookup given: PaymentLookup? = nil, with writer: RepairWriter)
+        async throws(RunError)
+    {
         let lookup: PaymentLookup
         if let given {
             lookup = given
@@ -274,27 +274,23 @@ extension Run {
         var gap = unit.gap
         for _ in 0..<2 {
             var freshOutcome: PaymentOutcome?
-            let result: RepairOutcome
-            do {
-                result = try writer.apply(userId: unit.userId, paymentId: unit.paymentId) { snapshot in
-                var users: [String: UserAccount] = [:]
-                if let balance = snapshot.lockedBalance {
-                    users[unit.userId] = UserAccount(id: unit.userId, balance: balance)
-                }
-                let decideStart = clock.now
-                let outcome = Reconciler.decide(
-                    payment: fresh, ledger: snapshot.freshLedger, users: users, configuration: configuration,
-                    storeId: engine.settings.storeId, now: decisionTime)
-                decideTime += clock.now - decideStart
-                freshOutcome = outcome
-                let writes = outcome.applicable.filter { $0.userId == unit.userId }
-                // The limit was checked on the plan; fresh data must not slip a bigger repair past it.
-                guard writes.allSatisfy({ $0.credits <= maxCredits }) else { return [] }
-                return writes.map(\.ledgerWrite)
-                }
-            } catch {
-                throw .store(error)
-            }
+            let result = try store(
+                try writer.apply(userId: unit.userId, paymentId: unit.paymentId) { snapshot in
+                    var users: [String: UserAccount] = [:]
+                    if let balance = snapshot.lockedBalance {
+                        users[unit.userId] = UserAccount(id: unit.userId, balance: balance)
+                    }
+                    let decideStart = clock.now
+                    let outcome = Reconciler.decide(
+                        payment: fresh, ledger: snapshot.freshLedger, users: users, configuration: configuration,
+                        storeId: engine.settings.storeId, now: decisionTime)
+                    decideTime += clock.now - decideStart
+                    freshOutcome = outcome
+                    let writes = outcome.applicable.filter { $0.userId == unit.userId }
+                    // The limit was checked on the plan; fresh data must not slip a bigger repair past it.
+                    guard writes.allSatisfy({ $0.credits <= maxCredits }) else { return [] }
+                    return writes.map(\.ledgerWrite)
+                })
             if let freshOutcome {
                 try record(freshRecords(findings(freshOutcome), of: unit, payment: fresh, outcome: freshOutcome))
                 var written: Int64 = 0

@@ -163,7 +163,8 @@ extension Run {
         var after: Int64 = 0
         while true {
             let page = try timed(
-                "report_discrepancies", try discrepancies.discrepancies(touchedByRun: runId, afterId: after, limit: 2_000))
+                "report_discrepancies",
+                try discrepancies.discrepancies(touchedByRun: runId, afterId: after, limit: 2_000))
             guard let last = page.last else { return }
             // The payments the run queued for repair travel with the queue, not in the tally.
             var payments: [String: RunReport.Payment] = [:]

@@ -39,44 +39,46 @@ extension Run {
     }
 
     /// A scan page waiting for its decisions while the next page's ledger rows are read.
-    typealias WaitingPage = (payments: [PaymentFacts], failures: [PaymentDecodingFailure], reads: PageReadAhead.Pending?)
+    typealias WaitingPage = (
+        payments: [PaymentFacts], failures: [PaymentDecodingFailure], reads: PageReadAhead.Pending?
+    )
 
     /// Handles one scan page: starts reading its ledger rows and decides the page before it.
     private func scanned(
         _ page: PaymentScanPage, readAhead: PageReadAhead, waiting: inout WaitingPage?, pages: inout Int
     ) throws(RunError) {
-            try checkStop()
-            var payments: [PaymentFacts] = []
-            var failures: [PaymentDecodingFailure] = []
-            payments.reserveCapacity(page.items.count)
-            for item in page.items {
-                switch item {
-                case .success(let payment):
-                    payments.append(payment.facts)
-                case .failure(let failure):
-                    failures.append(failure)
-                }
+        try checkStop()
+        var payments: [PaymentFacts] = []
+        var failures: [PaymentDecodingFailure] = []
+        payments.reserveCapacity(page.items.count)
+        for item in page.items {
+            switch item {
+            case .success(let payment):
+                payments.append(payment.facts)
+            case .failure(let failure):
+                failures.append(failure)
             }
-            let reads =
-                payments.isEmpty
-                ? nil
-                : readAhead.start(
-                    paymentIds: payments.map(\.id), userIds: Array(Set(payments.compactMap(Reconciler.userId(for:)))))
-            if let previous = waiting {
-                try decide(previous.payments, unparseable: previous.failures, readAhead: previous.reads)
-            }
-            waiting = (payments, failures, reads)
-            pages += 1
-            pagesScanned += 1
-            reportProgress(.scanning)
-            if pages % 100 == 0 {
-                engine.event(
-                    .info, "scanning",
-                    [
-                        "run": "\(runId)", "pages": "\(pages)", "payments": "\(totals.paymentsScanned)",
-                        "to_repair": "\(queuedCount)",
-                    ])
-            }
+        }
+        let reads =
+            payments.isEmpty
+            ? nil
+            : readAhead.start(
+                paymentIds: payments.map(\.id), userIds: Array(Set(payments.compactMap(Reconciler.userId(for:)))))
+        if let previous = waiting {
+            try decide(previous.payments, unparseable: previous.failures, readAhead: previous.reads)
+        }
+        waiting = (payments, failures, reads)
+        pages += 1
+        pagesScanned += 1
+        reportProgress(.scanning)
+        if pages % 100 == 0 {
+            engine.event(
+                .info, "scanning",
+                [
+                    "run": "\(runId)", "pages": "\(pages)", "payments": "\(totals.paymentsScanned)",
+                    "to_repair": "\(queuedCount)",
+                ])
+        }
     }
 
     /// Looks up, one by one, every payment the ledger mentions in the window that the scan did

@@ -159,13 +159,15 @@ final class Run {
         snapshotCounters()
         if let window, !request.dryRun {
             _ = try store(
-                try recorder.advanceCheckpoint(ReconciliationEngine.checkpointName, to: window.until.date, runId: runId))
+                try recorder.advanceCheckpoint(ReconciliationEngine.checkpointName, to: window.until.date, runId: runId)
+            )
         }
         let report = buildReport(status: .succeeded, error: nil)
         let streams = try store(try reportStreams())
         try store(
             try recorder.finish(
-                runId, outcome: .succeeded, totalsJSON: totals.json, report: Self.pieces(of: report.report, streams: streams),
+                runId, outcome: .succeeded, totalsJSON: totals.json,
+                report: Self.pieces(of: report.report, streams: streams),
                 finishedAt: report.finishedAt))
         writeReportFiles(withEntries(report.report))
         endQueue()

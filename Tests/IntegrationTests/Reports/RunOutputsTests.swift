@@ -207,7 +207,8 @@ import Testing
             catalog: ReconciliationWorldTests.catalog, metricsTextfile: metricsPath, notifyWebhookURL: receiver.url)
         let settings = ReconciliationEngine.Settings(
             configuration: configuration, storeId: SimulatorProcess.storeId,
-            database: LedgerDatabase(url: try DatabaseURL(parsing: "postgresql://nobody:pw@127.0.0.1:1/none?connect_timeout=2")))
+            database: LedgerDatabase(
+                url: try DatabaseURL(parsing: "postgresql://nobody:pw@127.0.0.1:1/none?connect_timeout=2")))
         let lines = RunOutputsTests.Lines()
         let engine = ReconciliationEngine(
             settings: settings, client: try simulator.client(),
