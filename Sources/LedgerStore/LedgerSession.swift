@@ -54,3 +54,7 @@ public final class LedgerSession {
         connection.close()
     }
 }
+
+/// A session is confined to one thread at a time, like its connection.
+@available(*, unavailable)
+extension LedgerSession: Sendable {}

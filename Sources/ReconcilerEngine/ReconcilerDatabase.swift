@@ -133,3 +133,7 @@ public final class ReconcilerDatabase {
         }
     }
 }
+
+/// Confined to one thread at a time, like its session.
+@available(*, unavailable)
+extension ReconcilerDatabase: Sendable {}
