@@ -58,7 +58,7 @@ let package = Package(
             // Reports only for its Logger (RunLogger); everything else goes through the engine.
             dependencies: ["ReconcilerCore", "ReconcilerEngine", "Reports", "CProcessControl"]
         ),
-        .executableTarget(name: "credit-reconciler", dependencies: ["ReconcilerCLI", "ReconcilerEngine"]),
+        .executableTarget(name: "credit-reconciler", dependencies: ["ReconcilerCLI"]),
         .target(name: "PortOneSimulator", dependencies: ["ReconcilerCore"]),
         .executableTarget(name: "portone-simulator", dependencies: ["PortOneSimulator"]),
         .executableTarget(
