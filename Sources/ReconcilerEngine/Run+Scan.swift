@@ -21,7 +21,7 @@ extension Run {
         do {
             summary = try await engine.client.scanPayments(from: window.from, until: window.until, options: options) {
                 page in
-                try self.scanned(page, readAhead: readAhead, waiting: &waiting, pages: &pages)
+                try self.handle(page, readAhead: readAhead, waiting: &waiting, pages: &pages)
             }
         } catch {
             // The scan has no typed error: it throws PortOne's, or what the page handler threw (the run's).
@@ -44,7 +44,7 @@ extension Run {
     )
 
     /// Handles one scan page: starts reading its ledger rows and decides the page before it.
-    private func scanned(
+    private func handle(
         _ page: PaymentScanPage, readAhead: PageReadAhead, waiting: inout WaitingPage?, pages: inout Int
     ) throws(RunError) {
         try checkStop()
