@@ -71,11 +71,11 @@ public final class RepairWriter {
     ) throws(LedgerStoreError) -> RepairOutcome {
         do {
             return try connection.transaction { (connection) throws(UnitFailure) in
-                let snapshot = try UnitFailure.store(
+                let snapshot = try UnitFailure.step(
                     try lockAndRead(userId: userId, paymentId: paymentId, on: connection))
-                let writes = try UnitFailure.store(try decide(snapshot))
+                let writes = try UnitFailure.step(try decide(snapshot))
                 guard !writes.isEmpty else { throw .nothingToWrite }
-                return .applied(try UnitFailure.store(try write(writes, snapshot: snapshot, on: connection)))
+                return .applied(try UnitFailure.step(try write(writes, snapshot: snapshot, on: connection)))
             }
         } catch {
             switch error {
@@ -273,7 +273,7 @@ private enum UnitFailure: PostgresErrorRepresentable {
     }
 
     /// Evaluates a store step inside the transaction.
-    static func store<T>(_ step: @autoclosure () throws(LedgerStoreError) -> T) throws(UnitFailure) -> T {
+    static func step<T>(_ step: @autoclosure () throws(LedgerStoreError) -> T) throws(UnitFailure) -> T {
         do {
             return try step()
         } catch {
