@@ -3,18 +3,25 @@ import PackageDescription
 
 /// credit-reconciler: keeps a prepaid-credit ledger honest against PortOne V2.
 ///
-/// Layout (each C library is owned by exactly one Swift module):
+/// Floors (a module imports only the floor below it, never one it skips):
+///
+///     credit-reconciler → ReconcilerCLI → ReconcilerEngine → {ReconcilerCore, PortOne, LedgerStore, Reports}
+///                                                            → {HTTP, Postgres} → {CCurl, CLibPQ}
+///
 /// - `CCurl` → `HTTP`            libcurl transport, the only importer of CCurl
 /// - `CLibPQ` → `Postgres`       libpq connection layer, the only importer of CLibPQ
 /// - `CProcessControl` → `ReconcilerCLI`  a typed prctl(2) wrapper (core dump guard)
 /// - `ReconcilerCore`            pure domain and decision logic: no I/O, no C
-/// - `PortOne`                   PortOne V2 models, tolerant decoding, API client, scans
-/// - `LedgerStore`               the ledger and the reconciler's own schema and migrations
-/// - `ReconcilerEngine`          one run: scan PortOne, read the ledger, decide, repair, record
-/// - `Reports`                   reports for finance, metrics for monitoring
-/// - `ReconcilerCLI`             command line parsing and the commands
+/// - `PortOne`                   PortOne V2 models, tolerant decoding, API client, scans (over HTTP)
+/// - `LedgerStore`               the ledger and the reconciler's own schema and migrations: every SQL
+///                               statement, and the only importer of Postgres (`LedgerDatabase` opens sessions)
+/// - `Reports`                   reports for finance, metrics for monitoring, the notification (over HTTP)
+/// - `ReconcilerEngine`          one run: scan PortOne, read the ledger, decide, repair, record; and what
+///                               the other commands need from the database (`ReconcilerDatabase`)
+/// - `ReconcilerCLI`             command line parsing and the commands, over the engine only
 /// - `credit-reconciler`         thin executable over ReconcilerCLI
 /// - `PortOneSimulator` / `portone-simulator`  a local PortOne V2 for demo, tests, benchmark
+/// - `reconciler-benchmark`      a tool: the engine measured, and a naive baseline with its own SQL
 /// - `reconciler-fuzz`           fuzz target for the decoder and the config parser (scripts/fuzz)
 /// - `TestSupport`               shared test helpers (throwaway databases, simulator process)
 let package = Package(
@@ -44,16 +51,14 @@ let package = Package(
         .target(name: "LedgerStore", dependencies: ["Postgres", "ReconcilerCore"]),
         .target(
             name: "ReconcilerEngine",
-            dependencies: ["ReconcilerCore", "PortOne", "LedgerStore", "Postgres", "Reports", "HTTP"]),
-        .target(name: "Reports", dependencies: ["ReconcilerCore"]),
+            dependencies: ["ReconcilerCore", "PortOne", "LedgerStore", "Reports"]),
+        .target(name: "Reports", dependencies: ["ReconcilerCore", "HTTP"]),
         .target(
             name: "ReconcilerCLI",
-            dependencies: [
-                "ReconcilerCore", "ReconcilerEngine", "PortOne", "LedgerStore", "Reports", "Postgres", "HTTP",
-                "CProcessControl",
-            ]
+            // Reports only for its Logger (RunLogger); everything else goes through the engine.
+            dependencies: ["ReconcilerCore", "ReconcilerEngine", "Reports", "CProcessControl"]
         ),
-        .executableTarget(name: "credit-reconciler", dependencies: ["ReconcilerCLI", "ReconcilerEngine"]),
+        .executableTarget(name: "credit-reconciler", dependencies: ["ReconcilerCLI"]),
         .target(name: "PortOneSimulator", dependencies: ["ReconcilerCore"]),
         .executableTarget(name: "portone-simulator", dependencies: ["PortOneSimulator"]),
         .executableTarget(

@@ -30,37 +30,32 @@ public enum AppLedgerCopyFiles {
 
     /// Loads every file of `directory` in one transaction; returns rows loaded per table.
     ///
-    /// - Throws: an error naming the missing file, or the `PostgresError` of the COPY that failed
-    ///   (nothing is loaded then).
+    /// - Throws: `.ledgerFiles` naming the missing file, or the database error of the COPY that
+    ///   failed (nothing is loaded then).
     @discardableResult
-    public static func load(from directory: URL, into connection: Connection) throws -> [String: Int] {
+    public static func load(from directory: URL, into connection: Connection) throws(LedgerStoreError) -> [String: Int]
+    {
         var contents: [(File, Data)] = []
         for file in files {
             let url = directory.appendingPathComponent(file.fileName)
             guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw LedgerLoadError(
-                    message:
-                        "cannot read \(url.path): the ledger directory needs \(files.map(\.fileName).joined(separator: ", "))"
-                )
+                throw .ledgerFiles(
+                    LedgerLoadError(
+                        message:
+                            "cannot read \(url.path): the ledger directory needs \(files.map(\.fileName).joined(separator: ", "))"
+                    ))
             }
             contents.append((file, data))
         }
-        return try connection.transaction { connection in
+        return try connection.transaction { (connection) throws(LedgerStoreError) in
             var counts: [String: Int] = [:]
             for (file, data) in contents {
-                counts[file.table] = try connection.copyIn(table: file.table, columns: file.columns) { writer in
-                    try writer.write(copyText: data)
+                counts[file.table] = try connection.copyIn(table: file.table, columns: file.columns) {
+                    (writer) throws(LedgerStoreError) in
+                    try storing(try writer.write(copyText: data))
                 }
             }
             return counts
         }
     }
-}
-
-/// A ledger directory could not be read.
-public struct LedgerLoadError: Error, Sendable, CustomStringConvertible {
-    /// What was wrong and what to do.
-    public let message: String
-    /// The message.
-    public var description: String { message }
 }

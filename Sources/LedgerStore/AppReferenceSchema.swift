@@ -7,7 +7,7 @@ public enum AppReferenceSchema {
     public static var sql: String { EmbeddedAppReferenceSchema.sql }
 
     /// Creates the app's enum, tables, indexes and foreign keys in an empty database.
-    public static func apply(to connection: Connection) throws {
-        try connection.executeScript(sql)
+    public static func apply(to connection: Connection) throws(LedgerStoreError) {
+        try connection.performScript(sql)
     }
 }

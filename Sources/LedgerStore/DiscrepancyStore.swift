@@ -28,7 +28,7 @@ public final class DiscrepancyStore {
     /// Findings with the same kind and subject in one call are recorded once (the last wins).
     /// Call this before `closeGone` in the same run.
     @discardableResult
-    public func record(_ records: [DiscrepancyRecord], runId: Int64) throws -> [RecordedDiscrepancy] {
+    public func record(_ records: [DiscrepancyRecord], runId: Int64) throws(LedgerStoreError) -> [RecordedDiscrepancy] {
         var position: [String: Int] = [:]
         var unique: [DiscrepancyRecord] = []
         for record in records {
@@ -44,7 +44,7 @@ public final class DiscrepancyStore {
         result.reserveCapacity(unique.count)
         for start in stride(from: 0, to: unique.count, by: batchSize) {
             let batch = unique[start..<min(start + batchSize, unique.count)]
-            let rows = try withJSONDiagnosis(batch) {
+            let rows = try withJSONDiagnosis(batch) { () throws(PostgresError) in
                 try connection.query(
                     """
                     INSERT INTO reconciler.discrepancy AS d
@@ -70,11 +70,11 @@ public final class DiscrepancyStore {
                     ])
             }
             for row in rows {
-                let firstSeen: Int64 = try row.decode("first_seen_run_id")
+                let firstSeen: Int64 = try row.value("first_seen_run_id")
                 result.append(
                     RecordedDiscrepancy(
-                        id: try row.decode("id"), kind: try row.decode("kind"), subject: try row.decode("subject"),
-                        isNew: firstSeen == runId, occurrences: try row.decode("occurrences"),
+                        id: try row.value("id"), kind: try row.value("kind"), subject: try row.value("subject"),
+                        isNew: firstSeen == runId, occurrences: try row.value("occurrences"),
                         firstSeenRunId: firstSeen))
             }
         }
@@ -92,7 +92,7 @@ public final class DiscrepancyStore {
     /// - Run-level discrepancies (e.g. `FIX_LIMIT_EXCEEDED`) close only when `runLevelExamined`.
     public func closeGone(
         runId: Int64, examinedPaymentIds: [String], examinedUserIds: [String], runLevelExamined: Bool = false
-    ) throws -> [StoredDiscrepancy] {
+    ) throws(LedgerStoreError) -> [StoredDiscrepancy] {
         var closed: [StoredDiscrepancy] = []
         let payments = LedgerReader.batches(of: examinedPaymentIds, size: batchSize)
         let users = LedgerReader.batches(of: examinedUserIds, size: batchSize)
@@ -100,7 +100,7 @@ public final class DiscrepancyStore {
         for index in 0..<statements {
             let paymentBatch = index < payments.count ? payments[index] : []
             let userBatch = index < users.count ? users[index] : []
-            let rows = try connection.query(
+            let rows = try connection.rows(
                 """
                 UPDATE reconciler.discrepancy AS d SET
                     status = CASE WHEN \(Self.repairedSince) THEN 'fixed' ELSE 'resolved' END,
@@ -121,10 +121,11 @@ public final class DiscrepancyStore {
     }
 
     /// Discrepancies with `status` (nil: all) and `kind` (nil: all), newest first.
-    public func list(status: DiscrepancyStatus? = .open, kind: String? = nil, limit: Int? = nil) throws
+    public func list(status: DiscrepancyStatus? = .open, kind: String? = nil, limit: Int? = nil)
+        throws(LedgerStoreError)
         -> [StoredDiscrepancy]
     {
-        try connection.query(
+        try connection.rows(
             """
             SELECT \(StoredDiscrepancy.selectColumns) FROM reconciler.discrepancy d
             WHERE ($1::text IS NULL OR d.status = $1) AND ($2::text IS NULL OR d.kind = $2)
@@ -134,16 +135,18 @@ public final class DiscrepancyStore {
     }
 
     /// Discrepancy `id`, nil when it does not exist.
-    public func discrepancy(id: Int64) throws -> StoredDiscrepancy? {
-        try connection.queryFirst(
+    public func discrepancy(id: Int64) throws(LedgerStoreError) -> StoredDiscrepancy? {
+        try connection.firstRow(
             "SELECT \(StoredDiscrepancy.selectColumns) FROM reconciler.discrepancy d WHERE d.id = $1", [id]
         ).map(StoredDiscrepancy.init(row:))
     }
 
     /// Up to `limit` of the discrepancies run `runId` saw (recorded or bumped) or closed, with an
     /// id above `afterId`, by id (a run with tens of thousands of them is read a page at a time).
-    public func discrepancies(touchedByRun runId: Int64, afterId: Int64, limit: Int) throws -> [StoredDiscrepancy] {
-        try connection.query(
+    public func discrepancies(touchedByRun runId: Int64, afterId: Int64, limit: Int) throws(LedgerStoreError)
+        -> [StoredDiscrepancy]
+    {
+        try connection.rows(
             """
             SELECT \(StoredDiscrepancy.selectColumns) FROM reconciler.discrepancy d
             WHERE (d.last_seen_run_id = $1 OR d.closed_run_id = $1) AND d.id > $2
@@ -155,9 +158,9 @@ public final class DiscrepancyStore {
     /// How many of the discrepancies run `runId` touched it closed, first saw, or saw again
     /// (`closed`, `new`, `recurring`: the report's `changes`, as `RunReport.change(of:runId:)`
     /// tells them apart).
-    public func changes(touchedByRun runId: Int64) throws -> [String: Int] {
+    public func changes(touchedByRun runId: Int64) throws(LedgerStoreError) -> [String: Int] {
         var changes: [String: Int] = [:]
-        for row in try connection.query(
+        for row in try connection.rows(
             """
             SELECT CASE WHEN d.closed_run_id = $1 THEN 'closed' WHEN d.first_seen_run_id = $1 THEN 'new'
                         ELSE 'recurring' END AS change, count(*) AS n
@@ -166,21 +169,23 @@ public final class DiscrepancyStore {
             GROUP BY 1
             """, [runId])
         {
-            changes[try row.decode("change")] = Int(try row.decode("n", as: Int64.self))
+            changes[try row.value("change")] = Int(try row.value("n", as: Int64.self))
         }
         return changes
     }
 
     /// Settles open discrepancy `id` by hand: `resolved`, or `ignored` when `ignore`.
     ///
-    /// - Throws: `DiscrepancyResolutionError` when it does not exist, is not open (nothing is
-    ///   changed), or `note` is empty.
+    /// - Throws: `.resolution` when it does not exist, is not open (nothing is changed), or
+    ///   `note` is empty.
     @discardableResult
-    public func resolve(id: Int64, note: String, by: String, ignore: Bool = false) throws -> StoredDiscrepancy {
+    public func resolve(id: Int64, note: String, by: String, ignore: Bool = false) throws(LedgerStoreError)
+        -> StoredDiscrepancy
+    {
         guard !note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw DiscrepancyResolutionError.emptyNote
+            throw .resolution(.emptyNote)
         }
-        let updated = try connection.queryFirst(
+        let updated = try connection.firstRow(
             """
             UPDATE reconciler.discrepancy AS d SET status = $2, resolution_note = $3, resolved_by = $4,
                    resolved_at = now()
@@ -188,30 +193,34 @@ public final class DiscrepancyStore {
             RETURNING \(StoredDiscrepancy.selectColumns)
             """, [id, (ignore ? DiscrepancyStatus.ignored : .resolved).rawValue, note, by])
         if let updated { return try StoredDiscrepancy(row: updated) }
-        guard let current = try discrepancy(id: id) else { throw DiscrepancyResolutionError.notFound(id: id) }
-        throw DiscrepancyResolutionError.notOpen(
-            id: id, status: current.status, by: current.resolvedBy, at: current.resolvedAt,
-            note: current.resolutionNote)
+        guard let current = try discrepancy(id: id) else { throw .resolution(.notFound(id: id)) }
+        throw .resolution(
+            .notOpen(
+                id: id, status: current.status, by: current.resolvedBy, at: current.resolvedAt,
+                note: current.resolutionNote))
     }
 
     /// How many discrepancies are open, by kind and severity.
-    public func openCounts() throws -> [OpenDiscrepancyCount] {
-        try connection.query(
+    public func openCounts() throws(LedgerStoreError) -> [OpenDiscrepancyCount] {
+        try connection.rows(
             """
             SELECT kind, severity, count(*) AS open FROM reconciler.discrepancy
             WHERE status = 'open' GROUP BY kind, severity ORDER BY kind, severity
             """
-        ).map {
+        ).map { (row) throws(LedgerStoreError) in
             OpenDiscrepancyCount(
-                kind: try $0.decode("kind"), severity: try $0.decode("severity"), count: try $0.decode("open"))
+                kind: try row.value("kind"), severity: try row.value("severity"), count: try row.value("open"))
         }
     }
 
     /// Runs `body`; when the server refuses a JSON field, names the finding and field at fault.
-    private func withJSONDiagnosis<T>(_ batch: ArraySlice<DiscrepancyRecord>, _ body: () throws -> T) throws -> T {
+    private func withJSONDiagnosis<T>(
+        _ batch: ArraySlice<DiscrepancyRecord>, _ body: () throws(PostgresError) -> T
+    ) throws(LedgerStoreError) -> T {
         do {
             return try body()
-        } catch let error as PostgresError where error.sqlState == "22P02" {
+        } catch {
+            guard error.sqlState == "22P02" else { throw LedgerStoreError(error) }
             for record in batch {
                 let fields =
                     [("expected", record.expectedJSON), ("actual", record.actualJSON)]
@@ -220,13 +229,13 @@ public final class DiscrepancyStore {
                     do {
                         _ = try JSONValue.parse(Data(text.utf8))
                     } catch {
-                        throw LedgerStoreError(
+                        throw .refused(
                             "the \(record.kind) finding for \(record.subject) has invalid JSON in \(field) "
                                 + "(\(error)); nothing of this batch was recorded (a bug in the engine's mapping)")
                     }
                 }
             }
-            throw error
+            throw LedgerStoreError(error)
         }
     }
 

@@ -8,19 +8,21 @@ extension LedgerEntry {
 
     /// Reads a `"CreditTransaction"` row selected with `selectColumns`.
     ///
-    /// - Throws: `PostgresError` of kind `.decoding` for a missing column or an unknown type.
-    public init(row: Row) throws {
-        let typeText: String = try row.decode("type")
+    /// - Throws: `.database` with a PostgreSQL error of kind `.decoding` for a missing column or
+    ///   an unknown type.
+    public init(row: Row) throws(LedgerStoreError) {
+        let typeText: String = try row.value("type")
         guard let type = CreditTransactionType(rawValue: typeText) else {
-            throw PostgresError(
-                kind: .decoding, message: "CreditTransaction has an unknown type \"\(typeText)\"",
-                hint:
-                    "the web app added a CreditTransactionType value this build does not know: upgrade credit-reconciler"
-            )
+            throw .database(
+                PostgresError(
+                    kind: .decoding, message: "CreditTransaction has an unknown type \"\(typeText)\"",
+                    hint:
+                        "the web app added a CreditTransactionType value this build does not know: upgrade credit-reconciler"
+                ))
         }
         self.init(
-            id: try row.decode("id"), userId: try row.decode("userId"), amount: try row.decode("amount"), type: type,
-            description: try row.decode("description"), paymentId: try row.decode("paymentId"),
-            createdAt: try row.decode("createdAt"))
+            id: try row.value("id"), userId: try row.value("userId"), amount: try row.value("amount"), type: type,
+            description: try row.value("description"), paymentId: try row.value("paymentId"),
+            createdAt: try row.value("createdAt"))
     }
 }

@@ -29,10 +29,10 @@ public final class LedgerReader {
 
     /// Every ledger row (any type) of each payment id, oldest first; payments without rows are
     /// absent from the result.
-    public func entries(forPaymentIds paymentIds: [String]) throws -> [String: [LedgerEntry]] {
+    public func entries(forPaymentIds paymentIds: [String]) throws(LedgerStoreError) -> [String: [LedgerEntry]] {
         var result: [String: [LedgerEntry]] = [:]
         for batch in Self.batches(of: paymentIds, size: idsPerStatement) {
-            let rows = try connection.query(
+            let rows = try connection.rows(
                 """
                 SELECT \(LedgerEntry.selectColumns) FROM "CreditTransaction"
                 WHERE "paymentId" = ANY($1::text[])
@@ -49,12 +49,12 @@ public final class LedgerReader {
 
     /// The users among `userIds` that exist, with their email and `"Credit".balance` (nil when
     /// they have no `"Credit"` row); unknown ids are absent from the result.
-    public func accounts(userIds: [String]) throws -> [String: UserAccount] {
+    public func accounts(userIds: [String]) throws(LedgerStoreError) -> [String: UserAccount] {
         var result: [String: UserAccount] = [:]
         for batch in Self.batches(of: userIds, size: idsPerStatement) {
             // A subquery per user ("userId" is unique) keeps "Credit" on its index: as a join,
             // PostgreSQL hashes all of "Credit" once per statement (50 ms at 250,000 users).
-            let rows = try connection.query(
+            let rows = try connection.rows(
                 """
                 SELECT u.id, u.email, (SELECT c.balance FROM "Credit" c WHERE c."userId" = u.id) AS balance
                 FROM "User" u
@@ -62,7 +62,7 @@ public final class LedgerReader {
                 """, [TextArray(batch)])
             for row in rows {
                 let account = UserAccount(
-                    id: try row.decode("id"), email: try row.decode("email"), balance: try row.decode("balance"))
+                    id: try row.value("id"), email: try row.value("email"), balance: try row.value("balance"))
                 result[account.id] = account
             }
         }
@@ -71,12 +71,12 @@ public final class LedgerReader {
 
     /// `"Credit".balance` next to the sum and count of each user's ledger rows (`BALANCE_DRIFT`),
     /// one entry per distinct asked-for id, unknown users included (`userExists` false).
-    public func balanceTotals(userIds: [String]) throws -> [String: BalanceTotals] {
+    public func balanceTotals(userIds: [String]) throws(LedgerStoreError) -> [String: BalanceTotals] {
         var result: [String: BalanceTotals] = [:]
         for batch in Self.batches(of: userIds, size: idsPerStatement) {
             // LATERAL keeps the sum on the ("userId") index, one probe per user, however few
             // or many users the batch holds.
-            let rows = try connection.query(
+            let rows = try connection.rows(
                 """
                 SELECT q.id, u.id IS NOT NULL AS user_exists, c.balance, s.total, s.rows
                 FROM unnest($1::text[]) AS q(id)
@@ -89,9 +89,9 @@ public final class LedgerReader {
                 """, [TextArray(batch)])
             for row in rows {
                 let totals = BalanceTotals(
-                    userId: try row.decode("id"), userExists: try row.decode("user_exists"),
-                    balance: try row.decode("balance"), transactionSum: try row.decode("total"),
-                    transactionCount: try row.decode("rows"))
+                    userId: try row.value("id"), userExists: try row.value("user_exists"),
+                    balance: try row.value("balance"), transactionSum: try row.value("total"),
+                    transactionCount: try row.value("rows"))
                 rowsRead += totals.transactionCount
                 result[totals.userId] = totals
             }
@@ -102,8 +102,8 @@ public final class LedgerReader {
     /// Every user whose `"Credit".balance` (0 without a row) differs from the sum of their
     /// ledger rows, in one statement so balance and sum come from one snapshot (a concurrent
     /// spend cannot show as drift). Reads the whole ledger once: the run's balance audit.
-    public func balanceDrifts() throws -> [BalanceTotals] {
-        let rows = try connection.query(
+    public func balanceDrifts() throws(LedgerStoreError) -> [BalanceTotals] {
+        let rows = try connection.rows(
             """
             SELECT u.id, c.balance, coalesce(s.total, 0)::bigint AS total, coalesce(s.rows, 0)::bigint AS rows
             FROM "User" u
@@ -114,10 +114,10 @@ public final class LedgerReader {
             WHERE coalesce(c.balance, 0) <> coalesce(s.total, 0)
             ORDER BY u.id
             """)
-        return try rows.map { row in
+        return try rows.map { (row) throws(LedgerStoreError) in
             BalanceTotals(
-                userId: try row.decode("id"), userExists: true, balance: try row.decode("balance"),
-                transactionSum: try row.decode("total"), transactionCount: Int(try row.decode("rows", as: Int64.self)))
+                userId: try row.value("id"), userExists: true, balance: try row.value("balance"),
+                transactionSum: try row.value("total"), transactionCount: Int(try row.value("rows", as: Int64.self)))
         }
     }
 
@@ -134,8 +134,8 @@ public final class LedgerReader {
     @discardableResult
     public func paymentIds(
         createdFrom from: Date, until: Date, pageSize: Int = 5000, excluding: (String) -> Bool = { _ in false },
-        _ body: ([String]) throws -> Void
-    ) throws -> LedgerWindowScan {
+        _ body: ([String]) throws(LedgerStoreError) -> Void
+    ) throws(LedgerStoreError) -> LedgerWindowScan {
         // Fingerprints, not strings, and only of ids not excluded.
         var seen = PaymentIdSet()
         var scan = LedgerWindowScan(rows: 0, paymentIds: 0, pages: 0)
@@ -149,7 +149,7 @@ public final class LedgerReader {
                   AND type IN ('PURCHASE', 'REFUND') AND "paymentId" IS NOT NULL
                 """
             if let after {
-                rows = try connection.query(
+                rows = try connection.rows(
                     """
                     \(columns)
                     \(window)
@@ -157,7 +157,7 @@ public final class LedgerReader {
                     ORDER BY "createdAt", id LIMIT $5
                     """, [from, until, after.createdAt, after.id, limit])
             } else {
-                rows = try connection.query(
+                rows = try connection.rows(
                     "\(columns)\n\(window)\nORDER BY \"createdAt\", id LIMIT $3", [from, until, limit])
             }
             guard let last = rows.last else { break }
@@ -166,11 +166,11 @@ public final class LedgerReader {
             rowsRead += rows.count
             var fresh: [String] = []
             for row in rows {
-                let paymentId: String = try row.decode("paymentId")
+                let paymentId: String = try row.value("paymentId")
                 if !excluding(paymentId), seen.insert(paymentId) { fresh.append(paymentId) }
             }
             if !fresh.isEmpty { try body(fresh) }
-            after = (try last.decode("created_at"), try last.decode("id"))
+            after = (try last.value("created_at"), try last.value("id"))
             if rows.count < limit { break }
         }
         scan.paymentIds = seen.count
@@ -178,7 +178,7 @@ public final class LedgerReader {
     }
 
     /// All distinct payment ids of the window at once (see `paymentIds(createdFrom:until:pageSize:_:)`).
-    public func paymentIds(createdFrom from: Date, until: Date) throws -> [String] {
+    public func paymentIds(createdFrom from: Date, until: Date) throws(LedgerStoreError) -> [String] {
         var all: [String] = []
         try paymentIds(createdFrom: from, until: until) { all.append(contentsOf: $0) }
         return all

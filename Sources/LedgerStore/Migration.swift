@@ -13,12 +13,12 @@ public struct Migration: Sendable, Hashable, CustomStringConvertible {
 
     /// Creates a migration from its file name and content.
     ///
-    /// - Throws: `MigrationError.invalidFileName` unless the name is `NNNN_name.sql`.
-    public init(fileName: String, sql: String) throws {
+    /// - Throws: `.migration(.invalidFileName)` unless the name is `NNNN_name.sql`.
+    public init(fileName: String, sql: String) throws(LedgerStoreError) {
         let stem = fileName.hasSuffix(".sql") ? String(fileName.dropLast(4)) : ""
         let parts = stem.split(separator: "_", maxSplits: 1)
         guard parts.count == 2, parts[0].count == 4, let version = Int(parts[0]), version > 0 else {
-            throw MigrationError.invalidFileName(fileName)
+            throw .migration(.invalidFileName(fileName))
         }
         self.version = version
         self.name = String(parts[1])

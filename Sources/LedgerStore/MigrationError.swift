@@ -1,7 +1,7 @@
 import Postgres
 
 /// Why `migrate` (or a migration status check) refused or failed, phrased for the operator.
-public enum MigrationError: Error, Sendable, CustomStringConvertible {
+public enum MigrationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A migration file name is not `NNNN_name.sql`.
     case invalidFileName(String)
     /// Two migration files share a version number.

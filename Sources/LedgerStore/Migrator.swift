@@ -32,22 +32,22 @@ public struct Migrator {
 
     /// Applies every pending migration and returns what it did.
     ///
-    /// - Throws: `MigrationError` (app tables missing, checksum mismatch, unknown applied
+    /// - Throws: `.migration` (app tables missing, checksum mismatch, unknown applied
     ///   migration, a failing migration, or a database error).
     @discardableResult
-    public func migrate() throws -> MigrationReport {
+    public func migrate() throws(LedgerStoreError) -> MigrationReport {
         try validateMigrationList()
         try requireAppTables()
-        try wrapDatabaseErrors { try connection.advisoryLock(LedgerLockKeys.migrate) }
+        try migrationStep(try connection.advisoryLock(LedgerLockKeys.migrate))
         defer { _ = try? connection.advisoryUnlock(LedgerLockKeys.migrate) }
-        try wrapDatabaseErrors { try bootstrap() }
+        try migrationStep(try bootstrap())
         let status = try status()
         if let (migration, recorded) = status.changed.first {
-            throw MigrationError.checksumMismatch(
-                fileName: migration.fileName, recorded: recorded, current: migration.checksum)
+            throw .migration(
+                .checksumMismatch(fileName: migration.fileName, recorded: recorded, current: migration.checksum))
         }
         if let unknown = status.unknown.first {
-            throw MigrationError.unknownAppliedMigration(version: unknown.version, name: unknown.name)
+            throw .migration(.unknownAppliedMigration(version: unknown.version, name: unknown.name))
         }
         for migration in status.pending {
             try apply(migration)
@@ -57,20 +57,9 @@ public struct Migrator {
 
     /// Compares the database's `reconciler.schema_migration` with this build's migrations.
     /// Read-only: usable by `check-config` and with the least-privilege role.
-    public func status() throws -> MigrationStatus {
+    public func status() throws(LedgerStoreError) -> MigrationStatus {
         try validateMigrationList()
-        let applied: [AppliedMigration] = try wrapDatabaseErrors {
-            let exists: Bool = try connection.queryFirst(
-                "SELECT to_regclass('reconciler.schema_migration') IS NOT NULL AS present")!.decode("present")
-            guard exists else { return [] }
-            return try connection.query(
-                "SELECT version, name, checksum, applied_at FROM reconciler.schema_migration ORDER BY version"
-            ).map { row in
-                AppliedMigration(
-                    version: try row.decode("version"), name: try row.decode("name"),
-                    checksum: try row.decode("checksum"), appliedAt: try row.decode("applied_at"))
-            }
-        }
+        let applied = try migrationStep(try appliedMigrations())
         let byVersion = Dictionary(uniqueKeysWithValues: applied.map { ($0.version, $0) })
         let known = Set(migrations.map(\.version))
         return MigrationStatus(
@@ -86,39 +75,55 @@ public struct Migrator {
     }
 
     /// The migrations not yet applied, in version order.
-    public func pendingMigrations() throws -> [Migration] {
+    public func pendingMigrations() throws(LedgerStoreError) -> [Migration] {
         try status().pending
     }
 
-    /// Throws `MigrationError.appTableMissing` unless the app's tables are visible.
-    public func requireAppTables() throws {
+    /// Throws `.migration(.appTableMissing)` unless the app's tables are visible.
+    public func requireAppTables() throws(LedgerStoreError) {
         for table in Self.requiredAppTables {
-            let present: Bool = try wrapDatabaseErrors {
+            let present: Bool = try migrationStep(
                 try connection.queryFirst(
                     "SELECT to_regclass($1) IS NOT NULL AS present", [Connection.quoteIdentifier(table)])!
-                    .decode("present")
-            }
+                    .decode("present"))
             guard present else {
-                throw MigrationError.appTableMissing(table: table, database: connection.url.description)
+                throw .migration(.appTableMissing(table: table, database: connection.url.description))
             }
         }
     }
 
-    private func validateMigrationList() throws {
+    /// The rows of `reconciler.schema_migration` (none before the first `migrate`).
+    private func appliedMigrations() throws(PostgresError) -> [AppliedMigration] {
+        let exists: Bool = try connection.queryFirst(
+            "SELECT to_regclass('reconciler.schema_migration') IS NOT NULL AS present")!.decode("present")
+        guard exists else { return [] }
+        var applied: [AppliedMigration] = []
+        for row in try connection.query(
+            "SELECT version, name, checksum, applied_at FROM reconciler.schema_migration ORDER BY version")
+        {
+            applied.append(
+                AppliedMigration(
+                    version: try row.decode("version"), name: try row.decode("name"),
+                    checksum: try row.decode("checksum"), appliedAt: try row.decode("applied_at")))
+        }
+        return applied
+    }
+
+    private func validateMigrationList() throws(LedgerStoreError) {
         var seen: [Int: String] = [:]
         for migration in migrations {
             if let other = seen[migration.version] {
-                throw MigrationError.duplicateVersion(migration.version, [other, migration.fileName])
+                throw .migration(.duplicateVersion(migration.version, [other, migration.fileName]))
             }
             seen[migration.version] = migration.fileName
         }
     }
 
-    private func bootstrap() throws {
+    private func bootstrap() throws(PostgresError) {
         let exists: Bool = try connection.queryFirst(
             "SELECT to_regclass('reconciler.schema_migration') IS NOT NULL AS present")!.decode("present")
         guard !exists else { return }
-        try connection.transaction { connection in
+        try connection.transaction { (connection) throws(PostgresError) in
             try connection.executeScript(
                 """
                 CREATE SCHEMA IF NOT EXISTS reconciler;
@@ -134,9 +139,9 @@ public struct Migrator {
         }
     }
 
-    private func apply(_ migration: Migration) throws {
+    private func apply(_ migration: Migration) throws(LedgerStoreError) {
         do {
-            try connection.transaction { connection in
+            try connection.transaction { (connection) throws(PostgresError) in
                 try connection.execute(
                     "SELECT set_config('statement_timeout', '0', true), set_config('lock_timeout', $1, true)",
                     [String(lockTimeoutMilliseconds)])
@@ -148,9 +153,9 @@ public struct Migrator {
                     """,
                     [migration.version, migration.name, migration.checksum, ProductVersion.version])
             }
-        } catch let error as PostgresError {
-            if error.isUnavailable { throw MigrationError.database(error) }
-            throw MigrationError.migrationFailed(fileName: migration.fileName, underlying: error)
+        } catch {
+            if error.isUnavailable { throw .migration(.database(error)) }
+            throw .migration(.migrationFailed(fileName: migration.fileName, underlying: error))
         }
     }
 
@@ -158,11 +163,13 @@ public struct Migrator {
         max(1, lockTimeout.components.seconds * 1000 + lockTimeout.components.attoseconds / 1_000_000_000_000_000)
     }
 
-    private func wrapDatabaseErrors<T>(_ body: () throws -> T) throws -> T {
+    /// Evaluates a database step outside a migration's SQL: its failure is `migrate`'s
+    /// (`MigrationError.database`).
+    private func migrationStep<T>(_ step: @autoclosure () throws(PostgresError) -> T) throws(LedgerStoreError) -> T {
         do {
-            return try body()
-        } catch let error as PostgresError {
-            throw MigrationError.database(error)
+            return try step()
+        } catch {
+            throw .migration(.database(error))
         }
     }
 }

@@ -65,26 +65,28 @@ public final class RepairQueue {
     }
 
     /// Deletes what earlier runs left behind.
-    public func begin() throws {
-        try connection.execute("DELETE FROM reconciler.run_repair WHERE run_id <> $1", [runId])
+    public func begin() throws(LedgerStoreError) {
+        try connection.perform("DELETE FROM reconciler.run_repair WHERE run_id <> $1", [runId])
     }
 
     /// Deletes the run's rows.
-    public func end() throws {
-        try connection.execute("DELETE FROM reconciler.run_repair WHERE run_id = $1", [runId])
+    public func end() throws(LedgerStoreError) {
+        try connection.perform("DELETE FROM reconciler.run_repair WHERE run_id = $1", [runId])
     }
 
     /// Appends `items` in one statement, after those appended before through this queue.
-    public func append(_ items: [Item]) throws {
+    public func append(_ items: [Item]) throws(LedgerStoreError) {
         try Self.append(items, on: connection, runId: runId, firstSeq: Int32(count))
         count += items.count
     }
 
     /// Appends `items` to run `runId`'s queue on `connection` (any connection: the rows are
     /// read back once committed), numbered from `firstSeq` on.
-    public static func append(_ items: [Item], on connection: Connection, runId: Int64, firstSeq: Int32) throws {
+    public static func append(_ items: [Item], on connection: Connection, runId: Int64, firstSeq: Int32)
+        throws(LedgerStoreError)
+    {
         guard !items.isEmpty else { return }
-        try connection.execute(
+        try connection.perform(
             """
             INSERT INTO reconciler.run_repair (run_id, seq, phase, payment_id, user_id, unit, report)
             SELECT $1, $2 + i.n::integer, CASE WHEN i.grants THEN 0 ELSE 1 END, i.payment_id, i.user_id, i.unit,
@@ -102,7 +104,7 @@ public final class RepairQueue {
     /// Up to `limit` items after `position` (from the start when nil) and the position to read
     /// on from: by payment id in byte order, then in queue order; with `grantsFirst`, the
     /// payments with a grant before the others (the order repairs are applied in).
-    public func read(after position: Position?, limit: Int, grantsFirst: Bool = true) throws -> (
+    public func read(after position: Position?, limit: Int, grantsFirst: Bool = true) throws(LedgerStoreError) -> (
         items: [Item], next: Position?
     ) {
         let columns = "SELECT seq, phase, payment_id, user_id, unit, report FROM reconciler.run_repair"
@@ -114,23 +116,23 @@ public final class RepairQueue {
                 grantsFirst
                 ? #"(phase, payment_id COLLATE "C", seq) > ($2::smallint, $3::text COLLATE "C", $4::integer)"#
                 : #"$2::smallint IS NOT NULL AND (payment_id COLLATE "C", seq) > ($3::text COLLATE "C", $4::integer)"#
-            rows = try connection.query(
+            rows = try connection.rows(
                 """
                 \(columns)
                 WHERE run_id = $1 AND \(after)
                 \(order) LIMIT $5
                 """, [runId, position.phase, position.paymentId, position.seq, limit])
         } else {
-            rows = try connection.query("\(columns) WHERE run_id = $1 \(order) LIMIT $2", [runId, limit])
+            rows = try connection.rows("\(columns) WHERE run_id = $1 \(order) LIMIT $2", [runId, limit])
         }
         var items: [Item] = []
         items.reserveCapacity(rows.count)
         var next = position
         for row in rows {
-            let phase: Int32 = try row.decode("phase")
+            let phase: Int32 = try row.value("phase")
             let item = Item(
-                seq: try row.decode("seq"), hasGrant: phase == 0, paymentId: try row.decode("payment_id"),
-                userId: try row.decode("user_id"), unit: try row.decode("unit"), report: try row.decode("report"))
+                seq: try row.value("seq"), hasGrant: phase == 0, paymentId: try row.value("payment_id"),
+                userId: try row.value("user_id"), unit: try row.value("unit"), report: try row.value("report"))
             next = Position(phase: phase, paymentId: item.paymentId, seq: item.seq)
             items.append(item)
         }
@@ -138,9 +140,9 @@ public final class RepairQueue {
     }
 
     /// Replaces the report text of payments (`paymentId` → text), in one statement.
-    public func attach(_ reports: [(paymentId: String, report: String)]) throws {
+    public func attach(_ reports: [(paymentId: String, report: String)]) throws(LedgerStoreError) {
         guard !reports.isEmpty else { return }
-        try connection.execute(
+        try connection.perform(
             """
             UPDATE reconciler.run_repair AS q SET report = r.report
             FROM unnest($2::text[], $3::text[]) AS r (payment_id, report)
@@ -149,29 +151,29 @@ public final class RepairQueue {
     }
 
     /// The report text of each of `paymentIds` that is in the queue with one.
-    public func reports(paymentIds: [String]) throws -> [String: String] {
+    public func reports(paymentIds: [String]) throws(LedgerStoreError) -> [String: String] {
         guard !paymentIds.isEmpty else { return [:] }
-        let rows = try connection.query(
+        let rows = try connection.rows(
             """
             SELECT DISTINCT ON (payment_id COLLATE "C") payment_id, report FROM reconciler.run_repair
             WHERE run_id = $1 AND payment_id COLLATE "C" = ANY($2::text[]) AND report IS NOT NULL
             ORDER BY payment_id COLLATE "C", seq
             """, [runId, TextArray(paymentIds)])
         var reports: [String: String] = [:]
-        for row in rows { reports[try row.decode("payment_id")] = try row.decode("report") }
+        for row in rows { reports[try row.value("payment_id")] = try row.value("report") }
         return reports
     }
 
     /// Up to `limit` of the run's fixes with an id above `afterFixId`, by id, each with the
     /// report text of its payment. For the report: `createdAt` is the fix row's, not the
     /// ledger row's (the report does not show it, and the ledger is not read again).
-    public func fixes(afterFixId: Int64, limit: Int) throws -> [WrittenFix] {
+    public func fixes(afterFixId: Int64, limit: Int) throws(LedgerStoreError) -> [WrittenFix] {
         try Self.fixes(on: connection, runId: runId, afterFixId: afterFixId, limit: limit, withReports: true)
     }
 
     /// Every fix run `runId` wrote, by id (tests and tools; a large run's fixes are read in
     /// pages by `fixes(afterFixId:limit:)`).
-    public static func allFixes(on connection: Connection, runId: Int64) throws -> [AppliedFix] {
+    public static func allFixes(on connection: Connection, runId: Int64) throws(LedgerStoreError) -> [AppliedFix] {
         var all: [AppliedFix] = []
         var after: Int64 = 0
         while true {
@@ -184,7 +186,7 @@ public final class RepairQueue {
 
     private static func fixes(
         on connection: Connection, runId: Int64, afterFixId: Int64, limit: Int, withReports: Bool
-    ) throws -> [WrittenFix] {
+    ) throws(LedgerStoreError) -> [WrittenFix] {
         let fixColumns = """
             f.id, f.kind, f.payment_id, f.cancellation_id, f.credits, f.credit_transaction_id, f.user_id,
             f.balance_before, f.balance_after
@@ -209,21 +211,22 @@ public final class RepairQueue {
             WHERE f.run_id = $1 AND f.id > $2
             ORDER BY f.id LIMIT $3
             """
-        let rows = try connection.query(sql, [runId, afterFixId, limit])
-        return try rows.map { row in
-            let kindText: String = try row.decode("kind")
-            let typeText: String = try row.decode("type")
+        let rows = try connection.rows(sql, [runId, afterFixId, limit])
+        return try rows.map { (row) throws(LedgerStoreError) in
+            let kindText: String = try row.value("kind")
+            let typeText: String = try row.value("type")
             guard let kind = RepairKind(rawValue: kindText), let type = CreditTransactionType(rawValue: typeText) else {
-                throw LedgerStoreError("reconciler.fix holds an unknown kind \(kindText) or ledger type \(typeText)")
+                throw LedgerStoreError.refused(
+                    "reconciler.fix holds an unknown kind \(kindText) or ledger type \(typeText)")
             }
             let fix = AppliedFix(
-                fixId: try row.decode("id"), runId: runId, kind: kind, paymentId: try row.decode("payment_id"),
-                cancellationId: try row.decode("cancellation_id"), userId: try row.decode("user_id"),
-                amount: try row.decode("amount"), credits: try row.decode("credits"), type: type,
-                creditTransactionId: try row.decode("credit_transaction_id"),
-                balanceBefore: try row.decode("balance_before"), balanceAfter: try row.decode("balance_after"),
-                createdAt: try row.decode("created_at"))
-            return WrittenFix(fix: fix, report: try row.decode("report"))
+                fixId: try row.value("id"), runId: runId, kind: kind, paymentId: try row.value("payment_id"),
+                cancellationId: try row.value("cancellation_id"), userId: try row.value("user_id"),
+                amount: try row.value("amount"), credits: try row.value("credits"), type: type,
+                creditTransactionId: try row.value("credit_transaction_id"),
+                balanceBefore: try row.value("balance_before"), balanceAfter: try row.value("balance_after"),
+                createdAt: try row.value("created_at"))
+            return WrittenFix(fix: fix, report: try row.value("report"))
         }
     }
 }

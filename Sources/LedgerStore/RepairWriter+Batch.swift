@@ -18,30 +18,30 @@ extension RepairWriter {
     /// after the batch commits.
     ///
     /// - Returns: one outcome per unit, in `units` order.
-    /// - Throws: `LedgerStoreError` when a payment appears twice in `units`; otherwise as
+    /// - Throws: `.refused` when a payment appears twice in `units`; otherwise as
     ///   `apply(userId:paymentId:decide:)`.
-    public func apply(units: [RepairUnit], decide: (RepairSnapshot) throws -> [LedgerWrite]) throws
-        -> [RepairOutcome]
-    {
+    public func apply(
+        units: [RepairUnit], decide: (RepairSnapshot) throws(LedgerStoreError) -> [LedgerWrite]
+    ) throws(LedgerStoreError) -> [RepairOutcome] {
         var payments = Set<String>()
         for unit in units where !payments.insert(unit.paymentId).inserted {
-            throw LedgerStoreError(
+            throw .refused(
                 "payment \(unit.paymentId) appears twice in one batch of repairs: give each payment one unit")
         }
         guard !units.isEmpty else { return [] }
         var outcomes = [RepairOutcome?](repeating: nil, count: units.count)
         var alone: [Int] = []
         do {
-            try connection.transaction { connection in
+            try connection.transaction { (connection) throws(LedgerStoreError) in
                 let users = Array(Set(units.map(\.userId))).sorted()
                 var balances: [String: Int64] = [:]
-                for row in try connection.query(
+                for row in try connection.rows(
                     #"""
                     SELECT "userId", balance FROM "Credit" WHERE "userId" = ANY($1::text[])
                     ORDER BY "userId" FOR UPDATE
                     """#, [TextArray(users)])
                 {
-                    balances[try row.decode("userId")] = try row.decode("balance")
+                    balances[try row.value("userId")] = try row.value("balance")
                 }
                 // A statement of its own, after the locks (see apply(userId:paymentId:decide:)).
                 let ledger = try LedgerReader(connection: connection).entries(
@@ -70,10 +70,13 @@ extension RepairWriter {
                 let fixes = try insert(planned, on: connection)
                 for (index, range) in ranges { outcomes[index] = .applied(Array(fixes[range])) }
             }
-        } catch let error as PostgresError where error.isUnavailable {
-            throw error
         } catch {
-            return try units.map { try apply(userId: $0.userId, paymentId: $0.paymentId, decide: decide) }
+            if case .unavailable = error { throw error }
+            var outcomes: [RepairOutcome] = []
+            for unit in units {
+                outcomes.append(try apply(userId: unit.userId, paymentId: unit.paymentId, decide: decide))
+            }
+            return outcomes
         }
         for index in alone {
             outcomes[index] = try apply(userId: units[index].userId, paymentId: units[index].paymentId, decide: decide)

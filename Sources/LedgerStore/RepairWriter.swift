@@ -16,7 +16,7 @@ import ReconcilerCore
 /// webhook makes the insert hit the unique PURCHASE index: the unit rolls back and reports
 /// `.alreadyGranted`; a deadlock with such a webhook (the server aborts one side) is retried.
 /// When the connection is lost, the transaction is rolled back by the
-/// server and `PostgresError.isUnavailable` is thrown (a commit whose answer was lost may
+/// server and `LedgerStoreError.unavailable` is thrown (a commit whose answer was lost may
 /// have landed: the next run's fresh read sees it).
 public final class RepairWriter {
     /// The connection repairs run on.
@@ -36,13 +36,13 @@ public final class RepairWriter {
     /// Applies one repair unit: the writes `decide` returns for the fresh snapshot of
     /// `paymentId` with `userId`'s `"Credit"` row locked.
     ///
-    /// - Throws: what `decide` throws (nothing is written); `LedgerStoreError` when a write
-    ///   does not fit the unit (other user or payment, wrong sign or type, a write for an
-    ///   unknown user); `PostgresError` from the database (nothing is written; check
-    ///   `isUnavailable`).
+    /// - Throws: what `decide` throws (nothing is written); `.refused` when a write does not fit
+    ///   the unit (other user or payment, wrong sign or type, a write for an unknown user); the
+    ///   database's error otherwise (nothing is written; `.unavailable` when the connection
+    ///   was lost).
     public func apply(
-        userId: String, paymentId: String, decide: (RepairSnapshot) throws -> [LedgerWrite]
-    ) throws -> RepairOutcome {
+        userId: String, paymentId: String, decide: (RepairSnapshot) throws(LedgerStoreError) -> [LedgerWrite]
+    ) throws(LedgerStoreError) -> RepairOutcome {
         // A webhook that inserts its PURCHASE and then updates the balance takes the locks in the
         // opposite order to ours: the server breaks such a deadlock by aborting one side. When it
         // is us, the unit is decided again on fresh data, after a short random pause: retried at
@@ -53,7 +53,10 @@ public final class RepairWriter {
         while true {
             do {
                 return try applyOnce(userId: userId, paymentId: paymentId, decide: decide)
-            } catch let error as PostgresError where error.isTransient && attempt < Self.attempts {
+            } catch {
+                guard case .database(let failure) = error, failure.isTransient, attempt < Self.attempts else {
+                    throw error
+                }
                 Thread.sleep(forTimeInterval: Double(Int.random(in: 10...30) * attempt) / 1000)
                 attempt += 1
             }
@@ -64,39 +67,47 @@ public final class RepairWriter {
     public static let attempts = 5
 
     private func applyOnce(
-        userId: String, paymentId: String, decide: (RepairSnapshot) throws -> [LedgerWrite]
-    ) throws -> RepairOutcome {
+        userId: String, paymentId: String, decide: (RepairSnapshot) throws(LedgerStoreError) -> [LedgerWrite]
+    ) throws(LedgerStoreError) -> RepairOutcome {
         do {
-            return try connection.transaction { connection in
-                let snapshot = try lockAndRead(userId: userId, paymentId: paymentId, on: connection)
-                let writes = try decide(snapshot)
-                guard !writes.isEmpty else { throw NothingToWrite() }
-                return .applied(try write(writes, snapshot: snapshot, on: connection))
+            return try connection.transaction { (connection) throws(UnitFailure) in
+                let snapshot = try UnitFailure.step(
+                    try lockAndRead(userId: userId, paymentId: paymentId, on: connection))
+                let writes = try UnitFailure.step(try decide(snapshot))
+                guard !writes.isEmpty else { throw .nothingToWrite }
+                return .applied(try UnitFailure.step(try write(writes, snapshot: snapshot, on: connection)))
             }
-        } catch is NothingToWrite {
-            return .nothingToDo
-        } catch let error as PostgresError where error.isUniqueViolation {
-            // The transaction is rolled back. Which index refused us? The message names it;
-            // should a redacted message hide it, a committed PURCHASE of the payment says it too.
-            if error.message.contains(Self.purchaseIndex) || (try? purchaseExists(paymentId)) == true {
-                return .alreadyGranted
+        } catch {
+            switch error {
+            case .nothingToWrite:
+                return .nothingToDo
+            case .store(.database(let failure)) where failure.isUniqueViolation:
+                // The transaction is rolled back. Which index refused us? The message names it;
+                // should a redacted message hide it, a committed PURCHASE of the payment says it too.
+                if failure.message.contains(Self.purchaseIndex) || (try? purchaseExists(paymentId)) == true {
+                    return .alreadyGranted
+                }
+                throw .database(failure)
+            case .store(let failure):
+                throw failure
             }
-            throw error
         }
     }
 
-    private func purchaseExists(_ paymentId: String) throws -> Bool {
-        try connection.queryFirst(
+    private func purchaseExists(_ paymentId: String) throws(LedgerStoreError) -> Bool {
+        try connection.firstRow(
             #"SELECT EXISTS (SELECT 1 FROM "CreditTransaction" WHERE "paymentId" = $1 AND type = 'PURCHASE') AS e"#,
-            [paymentId])!.decode("e")
+            [paymentId])!.value("e")
     }
 
-    private func lockAndRead(userId: String, paymentId: String, on connection: Connection) throws -> RepairSnapshot {
+    private func lockAndRead(userId: String, paymentId: String, on connection: Connection) throws(LedgerStoreError)
+        -> RepairSnapshot
+    {
         let lock = #"SELECT balance FROM "Credit" WHERE "userId" = $1 FOR UPDATE"#
-        var balance: Int64? = try connection.queryFirst(lock, [userId])?.decode("balance")
+        var balance: Int64? = try connection.firstRow(lock, [userId])?.value("balance")
         var created = false
         if balance == nil {
-            let inserted = try connection.execute(
+            let inserted = try connection.perform(
                 #"""
                 INSERT INTO "Credit" (id, "userId", balance, "createdAt", "updatedAt")
                 SELECT $1, $2, 0, (now() AT TIME ZONE 'UTC')::timestamp(3), (now() AT TIME ZONE 'UTC')::timestamp(3)
@@ -104,11 +115,11 @@ public final class RepairWriter {
                 ON CONFLICT ("userId") DO NOTHING
                 """#, [LedgerIdentifier.make(), userId])
             created = inserted.affectedRows == 1
-            balance = try connection.queryFirst(lock, [userId])?.decode("balance")
+            balance = try connection.firstRow(lock, [userId])?.value("balance")
         }
         // A statement of its own, after the lock: its snapshot includes every ledger row
         // committed by whoever held the lock before us.
-        let ledger = try connection.query(
+        let ledger = try connection.rows(
             """
             SELECT \(LedgerEntry.selectColumns) FROM "CreditTransaction"
             WHERE "paymentId" = $1 ORDER BY "createdAt", id
@@ -119,7 +130,8 @@ public final class RepairWriter {
             freshLedger: ledger)
     }
 
-    private func write(_ writes: [LedgerWrite], snapshot: RepairSnapshot, on connection: Connection) throws
+    private func write(_ writes: [LedgerWrite], snapshot: RepairSnapshot, on connection: Connection)
+        throws(LedgerStoreError)
         -> [AppliedFix]
     {
         let planned = try Self.plan(writes, snapshot: snapshot)
@@ -127,9 +139,9 @@ public final class RepairWriter {
     }
 
     /// Validates `writes` against the unit and chains the balance through them.
-    static func plan(_ writes: [LedgerWrite], snapshot: RepairSnapshot) throws -> [PlannedWrite] {
+    static func plan(_ writes: [LedgerWrite], snapshot: RepairSnapshot) throws(LedgerStoreError) -> [PlannedWrite] {
         guard let start = snapshot.lockedBalance else {
-            throw LedgerStoreError(
+            throw LedgerStoreError.refused(
                 "refusing to repair payment \(snapshot.paymentId): user \(snapshot.userId) does not exist in \"User\" "
                     + "(report it as UNKNOWN_USER instead)")
         }
@@ -139,7 +151,7 @@ public final class RepairWriter {
             try validate(write, snapshot: snapshot)
             let (after, overflow) = balance.addingReportingOverflow(write.amount)
             guard !overflow else {
-                throw LedgerStoreError("a repair of payment \(write.paymentId) overflows the balance")
+                throw LedgerStoreError.refused("a repair of payment \(write.paymentId) overflows the balance")
             }
             planned.append(PlannedWrite(id: LedgerIdentifier.make(), write: write, before: balance, after: after))
             balance = after
@@ -149,7 +161,7 @@ public final class RepairWriter {
 
     /// Inserts the ledger rows and fix rows of `planned` and sets each user's balance to the
     /// last planned `after`, in one statement; returns the fixes in `planned` order.
-    func insert(_ planned: [PlannedWrite], on connection: Connection) throws -> [AppliedFix] {
+    func insert(_ planned: [PlannedWrite], on connection: Connection) throws(LedgerStoreError) -> [AppliedFix] {
         var finalBalance: [String: Int64] = [:]
         var users: [String] = []
         for item in planned {
@@ -157,7 +169,7 @@ public final class RepairWriter {
                 users.append(item.write.userId)
             }
         }
-        let rows = try connection.query(
+        let rows = try connection.rows(
             #"""
             WITH w AS (
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[],
@@ -197,28 +209,28 @@ public final class RepairWriter {
                 TextArray(planned.map { String($0.after) }), TextArray(users),
                 TextArray(users.map { String(finalBalance[$0]!) }), runId,
             ])
-        guard rows.count == planned.count, try rows.first?.decode("credit_rows", as: Int64.self) == Int64(users.count)
+        guard rows.count == planned.count, try rows.first?.value("credit_rows", as: Int64.self) == Int64(users.count)
         else {
-            throw LedgerStoreError(
+            throw LedgerStoreError.refused(
                 "a repair wrote \(rows.count) of \(planned.count) ledger rows (or lost a \"Credit\" row); "
                     + "it was rolled back, nothing was written")
         }
         var byId: [String: Row] = [:]
-        for row in rows { byId[try row.decode("credit_transaction_id")] = row }
-        return try planned.map { item in
+        for row in rows { byId[try row.value("credit_transaction_id")] = row }
+        return try planned.map { (item) throws(LedgerStoreError) in
             let row = byId[item.id]!
             return AppliedFix(
-                fixId: try row.decode("fix_id"), runId: runId, kind: item.write.fixKind,
+                fixId: try row.value("fix_id"), runId: runId, kind: item.write.fixKind,
                 paymentId: item.write.paymentId,
                 cancellationId: item.write.cancellationId, userId: item.write.userId, amount: item.write.amount,
                 credits: item.write.credits, type: item.write.type, creditTransactionId: item.id,
-                balanceBefore: item.before, balanceAfter: item.after, createdAt: try row.decode("created_at"))
+                balanceBefore: item.before, balanceAfter: item.after, createdAt: try row.value("created_at"))
         }
     }
 
-    private static func validate(_ write: LedgerWrite, snapshot: RepairSnapshot) throws {
+    private static func validate(_ write: LedgerWrite, snapshot: RepairSnapshot) throws(LedgerStoreError) {
         func refuse(_ why: String) -> LedgerStoreError {
-            LedgerStoreError(
+            LedgerStoreError.refused(
                 "refusing a \(write.fixKind.rawValue) write of \(write.amount) credits for payment \(write.paymentId): "
                     + why + "; nothing was written (this is a bug in the repair decision)")
         }
@@ -250,6 +262,22 @@ struct PlannedWrite {
     let after: Int64
 }
 
-/// Thrown inside the transaction when the decision writes nothing, to roll back a `"Credit"`
-/// row made only for the lock.
-private struct NothingToWrite: Error {}
+/// What ends a repair unit's transaction: the store's error, or a decision that writes
+/// nothing (thrown to roll back a `"Credit"` row made only for the lock).
+private enum UnitFailure: PostgresErrorRepresentable {
+    case store(LedgerStoreError)
+    case nothingToWrite
+
+    init(_ error: PostgresError) {
+        self = .store(LedgerStoreError(error))
+    }
+
+    /// Evaluates a store step inside the transaction.
+    static func step<T>(_ step: @autoclosure () throws(LedgerStoreError) -> T) throws(UnitFailure) -> T {
+        do {
+            return try step()
+        } catch {
+            throw .store(error)
+        }
+    }
+}

@@ -3,7 +3,7 @@ import Postgres
 import ReconcilerCore
 
 /// Another run holds the run lock (design §4.5): the CLI exits 75 with this message.
-public struct RunLockHeld: Error, Sendable, CustomStringConvertible {
+public struct RunLockHeld: Error, Sendable, Equatable, CustomStringConvertible {
     /// The session holding the lock, nil when it ended between our attempt and the lookup.
     public var holder: AdvisoryLockHolder?
     /// The `running` row of the run holding it, if it has inserted one yet.

@@ -42,30 +42,34 @@ public struct RunRecord: Sendable, Hashable {
         """
 
     /// Reads a row selected with `selectColumns`.
-    init(row: Row) throws {
-        func enumValue<T: RawRepresentable<String>>(_ column: String) throws -> T {
-            let text: String = try row.decode(column)
+    init(row: Row) throws(LedgerStoreError) {
+        func enumValue<T: RawRepresentable<String>>(_ column: String) throws(LedgerStoreError) -> T {
+            let text: String = try row.value(column)
             guard let value = T(rawValue: text) else {
-                throw LedgerStoreError(
+                throw LedgerStoreError.refused(
                     "reconciler.run.\(column) holds \"\(text)\", which this build does not know: upgrade credit-reconciler"
                 )
             }
             return value
         }
-        id = try row.decode("id")
+        id = try row.value("id")
         trigger = try enumValue("trigger")
         mode = try enumValue("mode")
-        fullSweep = try row.decode("full_sweep")
-        paymentIds = try (row.decode("payment_ids", as: String?.self)).map { try TextArray.parse($0).compactMap { $0 } }
-        windowFrom = try row.decode("window_from")
-        windowUntil = try row.decode("window_until")
-        startedAt = try row.decode("started_at")
-        finishedAt = try row.decode("finished_at")
+        fullSweep = try row.value("full_sweep")
+        if let text = try row.value("payment_ids", as: String?.self) {
+            paymentIds = try TextArray.parse(text).compactMap { $0 }
+        } else {
+            paymentIds = nil
+        }
+        windowFrom = try row.value("window_from")
+        windowUntil = try row.value("window_until")
+        startedAt = try row.value("started_at")
+        finishedAt = try row.value("finished_at")
         status = try enumValue("status")
-        totalsJSON = try row.decode("totals")
-        error = try row.decode("error")
-        host = try row.decode("host")
-        pid = try row.decode("pid")
-        version = try row.decode("version")
+        totalsJSON = try row.value("totals")
+        error = try row.value("error")
+        host = try row.value("host")
+        pid = try row.value("pid")
+        version = try row.value("version")
     }
 }

@@ -21,26 +21,26 @@ public final class RunRecorder {
 
     /// Takes the run lock, marks stale `running` rows `abandoned`, and inserts this run's row.
     ///
-    /// - Throws: `RunLockHeld` naming the holder when another session holds the lock (exit 75);
-    ///   `PostgresError` otherwise (the lock is released again when the insert fails).
-    public func begin(_ start: RunStart) throws -> RunHandle {
-        guard try connection.tryAdvisoryLock(LedgerLockKeys.run) else {
-            let holder = try connection.advisoryLockHolder(LedgerLockKeys.run)
-            let running = try connection.queryFirst(
+    /// - Throws: `.runLockHeld` naming the holder when another session holds the lock (exit 75);
+    ///   the database's error otherwise (the lock is released again when the insert fails).
+    public func begin(_ start: RunStart) throws(LedgerStoreError) -> RunHandle {
+        guard try storing(try connection.tryAdvisoryLock(LedgerLockKeys.run)) else {
+            let holder = try storing(try connection.advisoryLockHolder(LedgerLockKeys.run))
+            let running = try connection.firstRow(
                 "SELECT \(RunRecord.selectColumns) FROM reconciler.run WHERE status = 'running' LIMIT 1"
             ).map(RunRecord.init(row:))
-            throw RunLockHeld(holder: holder, runningRun: running)
+            throw .runLockHeld(RunLockHeld(holder: holder, runningRun: running))
         }
         do {
-            return try connection.transaction { connection in
+            return try connection.transaction { (connection) throws(LedgerStoreError) in
                 // Holding the lock, any 'running' row belongs to a process that died.
-                let abandoned = try connection.query(
+                let abandoned = try connection.rows(
                     """
                     UPDATE reconciler.run SET status = 'abandoned', finished_at = now(), error = $1
                     WHERE status = 'running' RETURNING id
                     """, [Self.abandonedError]
-                ).map { try $0.decode("id", as: Int64.self) }
-                let row = try connection.queryFirst(
+                ).map { (row) throws(LedgerStoreError) in try row.value("id", as: Int64.self) }
+                let row = try connection.firstRow(
                     """
                     INSERT INTO reconciler.run (trigger, mode, full_sweep, payment_ids, window_from, window_until,
                                                 host, pid, version)
@@ -53,7 +53,7 @@ public final class RunRecorder {
                         start.pid, start.version,
                     ])!
                 return RunHandle(
-                    runId: try row.decode("id"), startedAt: try row.decode("started_at"),
+                    runId: try row.value("id"), startedAt: try row.value("started_at"),
                     abandonedRunIds: abandoned.sorted())
             }
         } catch {
@@ -74,15 +74,20 @@ public final class RunRecorder {
     /// document, and releases the run lock. `finishedAt` (default: the server's now) should be
     /// the time the report states.
     ///
-    /// - Throws: `LedgerStoreError` when the run is not `running` any more (a later run marked
-    ///   it abandoned after this session lost its lock); `PostgresError` otherwise.
+    /// - Throws: `.refused` when the run is not `running` any more (a later run marked it
+    ///   abandoned after this session lost its lock); the database's error otherwise.
     public func finish(
         _ runId: Int64, outcome: RunOutcome, totalsJSON: String = "{}", error: String? = nil,
         reportJSON: String? = nil, finishedAt: Date? = nil
-    ) throws {
+    ) throws(LedgerStoreError) {
+        var report: ReportWriter?
+        if let reportJSON {
+            report = { (emit: (String) throws(LedgerStoreError) -> Void) throws(LedgerStoreError) in
+                try emit(reportJSON)
+            }
+        }
         try finish(
-            runId, outcome: outcome, totalsJSON: totalsJSON, error: error,
-            report: reportJSON.map { json in { emit in try emit(json) } }, finishedAt: finishedAt)
+            runId, outcome: outcome, totalsJSON: totalsJSON, error: error, report: report, finishedAt: finishedAt)
     }
 
     /// Like ``finish(_:outcome:totalsJSON:error:reportJSON:finishedAt:)``, with the report
@@ -93,8 +98,8 @@ public final class RunRecorder {
     /// joined here and sent as one value.)
     public func finish(
         _ runId: Int64, outcome: RunOutcome, totalsJSON: String = "{}", error: String? = nil,
-        report: ((_ emit: (String) throws -> Void) throws -> Void)?, finishedAt: Date? = nil
-    ) throws {
+        report: ReportWriter?, finishedAt: Date? = nil
+    ) throws(LedgerStoreError) {
         let update = """
             UPDATE reconciler.run SET status = $2, finished_at = coalesce($5::timestamptz, now()), totals = $3::jsonb,
                 error = $4, report = %REPORT%
@@ -105,17 +110,17 @@ public final class RunRecorder {
         ]
         let affected: Int
         if let report, try Self.mayCreateTemporaryTables(connection) {
-            affected = try connection.transaction { connection in
-                try connection.execute(
+            affected = try connection.transaction { (connection) throws(LedgerStoreError) in
+                try connection.perform(
                     "CREATE TEMPORARY TABLE reconciler_report_part (part integer PRIMARY KEY, body text NOT NULL) ON COMMIT DROP"
                 )
                 var part: Int64 = 0
-                try report { piece in
-                    try connection.execute(
+                try report { (piece) throws(LedgerStoreError) in
+                    try connection.perform(
                         "INSERT INTO reconciler_report_part (part, body) VALUES ($1, $2)", [part, piece])
                     part += 1
                 }
-                return try connection.execute(
+                return try connection.perform(
                     update.replacingOccurrences(
                         of: "%REPORT%",
                         with: "(SELECT string_agg(body, '' ORDER BY part) FROM reconciler_report_part)::json"),
@@ -129,7 +134,7 @@ public final class RunRecorder {
                 try report { text += $0 }
                 json = text
             }
-            affected = try connection.execute(
+            affected = try connection.perform(
                 update.replacingOccurrences(of: "%REPORT%", with: "$6::json"),
                 parameters + [json.map { JSONParameter(rawJSON: $0) }]
             ).affectedRows
@@ -137,7 +142,7 @@ public final class RunRecorder {
         _ = try? connection.advisoryUnlock(LedgerLockKeys.run)
         guard affected == 1 else {
             let current = try run(id: runId)
-            throw LedgerStoreError(
+            throw LedgerStoreError.refused(
                 "run \(runId) could not be recorded as \(outcome.rawValue): it is "
                     + (current.map { "already \($0.status.rawValue)" } ?? "not in reconciler.run")
                     + "; its session probably lost the run lock (database restart) and a later run took over. "
@@ -145,27 +150,30 @@ public final class RunRecorder {
         }
     }
 
-    private static func mayCreateTemporaryTables(_ connection: Connection) throws -> Bool {
-        try connection.queryFirst("SELECT has_database_privilege(current_database(), 'TEMPORARY') AS ok")?
-            .decode("ok", as: Bool.self) ?? false
+    /// Writes a report document by handing consecutive pieces of its text to `emit`.
+    public typealias ReportWriter = (_ emit: (String) throws(LedgerStoreError) -> Void) throws(LedgerStoreError) -> Void
+
+    private static func mayCreateTemporaryTables(_ connection: Connection) throws(LedgerStoreError) -> Bool {
+        try connection.firstRow("SELECT has_database_privilege(current_database(), 'TEMPORARY') AS ok")?
+            .value("ok", as: Bool.self) ?? false
     }
 
     /// The report document run `runId` stored when it finished, if any.
-    public func report(runId: Int64) throws -> String? {
-        try connection.queryFirst("SELECT report::text AS report FROM reconciler.run WHERE id = $1", [runId])?
-            .decode("report", as: String?.self)
+    public func report(runId: Int64) throws(LedgerStoreError) -> String? {
+        try connection.firstRow("SELECT report::text AS report FROM reconciler.run WHERE id = $1", [runId])?
+            .value("report", as: String?.self)
     }
 
     /// Records the totals so far of a running run (for `status` during long runs).
-    public func recordProgress(_ runId: Int64, totalsJSON: String) throws {
-        try connection.execute(
+    public func recordProgress(_ runId: Int64, totalsJSON: String) throws(LedgerStoreError) {
+        try connection.perform(
             "UPDATE reconciler.run SET totals = $2::jsonb WHERE id = $1 AND status = 'running'",
             [runId, JSONParameter(rawJSON: totalsJSON)])
     }
 
     /// The checkpoint `name`, nil before the first one is written.
-    public func checkpoint(_ name: String) throws -> Checkpoint? {
-        try connection.queryFirst(
+    public func checkpoint(_ name: String) throws(LedgerStoreError) -> Checkpoint? {
+        try connection.firstRow(
             "SELECT name, value, run_id, updated_at FROM reconciler.checkpoint WHERE name = $1", [name]
         ).map(Self.checkpoint(row:))
     }
@@ -173,8 +181,8 @@ public final class RunRecorder {
     /// Moves checkpoint `name` to `value` unless it already stands there or later (it never
     /// moves backwards), and returns where it stands now.
     @discardableResult
-    public func advanceCheckpoint(_ name: String, to value: Date, runId: Int64) throws -> Checkpoint {
-        let moved = try connection.queryFirst(
+    public func advanceCheckpoint(_ name: String, to value: Date, runId: Int64) throws(LedgerStoreError) -> Checkpoint {
+        let moved = try connection.firstRow(
             """
             INSERT INTO reconciler.checkpoint (name, value, run_id, updated_at) VALUES ($1, $2::timestamptz, $3, now())
             ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, run_id = EXCLUDED.run_id, updated_at = now()
@@ -186,35 +194,35 @@ public final class RunRecorder {
     }
 
     /// The most recently started run, nil when there is none.
-    public func latestRun() throws -> RunRecord? {
+    public func latestRun() throws(LedgerStoreError) -> RunRecord? {
         try runs(limit: 1).first
     }
 
     /// The most recently started run with `status` (e.g. the last success), nil when none.
-    public func latestRun(status: RunStatus) throws -> RunRecord? {
-        try connection.queryFirst(
+    public func latestRun(status: RunStatus) throws(LedgerStoreError) -> RunRecord? {
+        try connection.firstRow(
             "SELECT \(RunRecord.selectColumns) FROM reconciler.run WHERE status = $1 ORDER BY started_at DESC, id DESC LIMIT 1",
             [status.rawValue]
         ).map(RunRecord.init(row:))
     }
 
     /// Run `id`, nil when it does not exist.
-    public func run(id: Int64) throws -> RunRecord? {
-        try connection.queryFirst("SELECT \(RunRecord.selectColumns) FROM reconciler.run WHERE id = $1", [id])
+    public func run(id: Int64) throws(LedgerStoreError) -> RunRecord? {
+        try connection.firstRow("SELECT \(RunRecord.selectColumns) FROM reconciler.run WHERE id = $1", [id])
             .map(RunRecord.init(row:))
     }
 
     /// The `limit` most recently started runs, newest first.
-    public func runs(limit: Int) throws -> [RunRecord] {
-        try connection.query(
+    public func runs(limit: Int) throws(LedgerStoreError) -> [RunRecord] {
+        try connection.rows(
             "SELECT \(RunRecord.selectColumns) FROM reconciler.run ORDER BY started_at DESC, id DESC LIMIT $1",
             [max(0, limit)]
         ).map(RunRecord.init(row:))
     }
 
-    private static func checkpoint(row: Row) throws -> Checkpoint {
+    private static func checkpoint(row: Row) throws(LedgerStoreError) -> Checkpoint {
         Checkpoint(
-            name: try row.decode("name"), value: try row.decode("value"), runId: try row.decode("run_id"),
-            updatedAt: try row.decode("updated_at"))
+            name: try row.value("name"), value: try row.value("value"), runId: try row.value("run_id"),
+            updatedAt: try row.value("updated_at"))
     }
 }

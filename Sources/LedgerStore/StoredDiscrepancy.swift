@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import ReconcilerCore
 
 /// One `reconciler.discrepancy` row.
 public struct StoredDiscrepancy: Sendable, Hashable {
@@ -53,32 +54,32 @@ public struct StoredDiscrepancy: Sendable, Hashable {
         """
 
     /// Reads a row selected with `selectColumns`.
-    init(row: Row) throws {
-        id = try row.decode("id")
-        kind = try row.decode("kind")
-        severity = try row.decode("severity")
-        paymentId = try row.decode("payment_id")
-        userId = try row.decode("user_id")
-        subject = try row.decode("subject")
-        expectedJSON = try row.decode("expected")
-        actualJSON = try row.decode("actual")
-        evidenceJSON = try row.decode("evidence")
-        detail = try row.decode("detail")
-        firstSeenRunId = try row.decode("first_seen_run_id")
-        lastSeenRunId = try row.decode("last_seen_run_id")
-        firstSeenAt = try row.decode("first_seen_at")
-        lastSeenAt = try row.decode("last_seen_at")
-        occurrences = try row.decode("occurrences")
-        let statusText: String = try row.decode("status")
+    init(row: Row) throws(LedgerStoreError) {
+        id = try row.value("id")
+        kind = try row.value("kind")
+        severity = try row.value("severity")
+        paymentId = try row.value("payment_id")
+        userId = try row.value("user_id")
+        subject = try row.value("subject")
+        expectedJSON = try row.value("expected")
+        actualJSON = try row.value("actual")
+        evidenceJSON = try row.value("evidence")
+        detail = try row.value("detail")
+        firstSeenRunId = try row.value("first_seen_run_id")
+        lastSeenRunId = try row.value("last_seen_run_id")
+        firstSeenAt = try row.value("first_seen_at")
+        lastSeenAt = try row.value("last_seen_at")
+        occurrences = try row.value("occurrences")
+        let statusText: String = try row.value("status")
         guard let status = DiscrepancyStatus(rawValue: statusText) else {
-            throw LedgerStoreError(
+            throw LedgerStoreError.refused(
                 "reconciler.discrepancy \(id) has status \"\(statusText)\", which this build does not know: "
                     + "upgrade credit-reconciler")
         }
         self.status = status
-        closedRunId = try row.decode("closed_run_id")
-        resolutionNote = try row.decode("resolution_note")
-        resolvedBy = try row.decode("resolved_by")
-        resolvedAt = try row.decode("resolved_at")
+        closedRunId = try row.value("closed_run_id")
+        resolutionNote = try row.value("resolution_note")
+        resolvedBy = try row.value("resolved_by")
+        resolvedAt = try row.value("resolved_at")
     }
 }

@@ -53,10 +53,10 @@ public struct TextArray: PostgresBindable, Sendable, Hashable {
     /// Reads a one-dimensional array in PostgreSQL's text output format (`{a,"b c",NULL}`).
     ///
     /// - Throws: `LedgerStoreError` when the text is not a one-dimensional array literal.
-    public static func parse(_ text: String) throws -> [String?] {
+    public static func parse(_ text: String) throws(LedgerStoreError) -> [String?] {
         let scalars = Array(text.unicodeScalars)
         func malformed() -> LedgerStoreError {
-            LedgerStoreError(
+            LedgerStoreError.refused(
                 "the database returned an array this build cannot read (expected a one-dimensional text[])")
         }
         var index = 0

@@ -3,31 +3,31 @@ extension Connection {
     ///
     /// Returns false when another session holds it (see `advisoryLockHolder`). The lock is held
     /// until `advisoryUnlock` or until the session ends, including when the process dies.
-    public func tryAdvisoryLock(_ key: AdvisoryLockKey) throws -> Bool {
+    public func tryAdvisoryLock(_ key: AdvisoryLockKey) throws(PostgresError) -> Bool {
         try queryFirst("SELECT pg_try_advisory_lock($1::bigint) AS locked", [key.value])!.decode("locked")
     }
 
     /// Waits for a session-level advisory lock (`pg_advisory_lock`), bounded by `statement_timeout`.
-    public func advisoryLock(_ key: AdvisoryLockKey) throws {
+    public func advisoryLock(_ key: AdvisoryLockKey) throws(PostgresError) {
         try execute("SELECT pg_advisory_lock($1::bigint)", [key.value])
     }
 
     /// Releases a session-level advisory lock; false when this session did not hold it.
     @discardableResult
-    public func advisoryUnlock(_ key: AdvisoryLockKey) throws -> Bool {
+    public func advisoryUnlock(_ key: AdvisoryLockKey) throws(PostgresError) -> Bool {
         try queryFirst("SELECT pg_advisory_unlock($1::bigint) AS unlocked", [key.value])!.decode("unlocked")
     }
 
     /// Tries to take a transaction-level advisory lock (`pg_try_advisory_xact_lock`), released
     /// at commit or rollback. Must be called inside `transaction { }`.
-    public func tryTransactionAdvisoryLock(_ key: AdvisoryLockKey) throws -> Bool {
+    public func tryTransactionAdvisoryLock(_ key: AdvisoryLockKey) throws(PostgresError) -> Bool {
         try requireTransaction("tryTransactionAdvisoryLock")
         return try queryFirst("SELECT pg_try_advisory_xact_lock($1::bigint) AS locked", [key.value])!.decode("locked")
     }
 
     /// Waits for a transaction-level advisory lock (`pg_advisory_xact_lock`). Must be called
     /// inside `transaction { }`.
-    public func transactionAdvisoryLock(_ key: AdvisoryLockKey) throws {
+    public func transactionAdvisoryLock(_ key: AdvisoryLockKey) throws(PostgresError) {
         try requireTransaction("transactionAdvisoryLock")
         try execute("SELECT pg_advisory_xact_lock($1::bigint)", [key.value])
     }
@@ -36,7 +36,7 @@ extension Connection {
     ///
     /// `pg_stat_activity` hides `backend_start` and `client_addr` of other roles' sessions
     /// unless this role has `pg_read_all_stats`; those fields are then nil.
-    public func advisoryLockHolder(_ key: AdvisoryLockKey) throws -> AdvisoryLockHolder? {
+    public func advisoryLockHolder(_ key: AdvisoryLockKey) throws(PostgresError) -> AdvisoryLockHolder? {
         let ids = key.lockTableIDs
         let row = try queryFirst(
             """
@@ -58,7 +58,7 @@ extension Connection {
             userName: try row.decode("usename"))
     }
 
-    private func requireTransaction(_ function: String) throws {
+    private func requireTransaction(_ function: String) throws(PostgresError) {
         guard transactionIsOpen else {
             throw PostgresError.misuse(
                 "\(function) needs an open transaction { }: a transaction-level lock outside one is released at once")

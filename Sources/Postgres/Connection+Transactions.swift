@@ -23,16 +23,25 @@ extension Connection {
     /// `BEGIN`) throws `.misuse` without touching the open transaction. When the body catches a
     /// statement error itself and returns, the server has already aborted the transaction: it
     /// is rolled back and `.misuse` is thrown rather than pretending to commit.
-    public func transaction<T>(
-        isolation: IsolationLevel? = nil, _ body: (Connection) throws -> T
-    ) throws -> T {
-        let handle = try liveHandle()
-        guard !transactionIsOpen, PQtransactionStatus(handle) == PQTRANS_IDLE else {
-            throw PostgresError.misuse(
-                "a transaction is already open on this connection: transactions do not nest",
-                hint: "do the work inside the open transaction, or use savepoint { } for a nested unit")
+    ///
+    /// The body throws `PostgresError` or a caller's error type that wraps it (see
+    /// ``PostgresErrorRepresentable``); name it in the closure:
+    /// `try connection.transaction { (connection) throws(PostgresError) in ... }`.
+    public func transaction<T, Failure: PostgresErrorRepresentable>(
+        isolation: IsolationLevel? = nil, _ body: (Connection) throws(Failure) -> T
+    ) throws(Failure) -> T {
+        let handle: OpaquePointer
+        do throws(PostgresError) {
+            handle = try liveHandle()
+            guard !transactionIsOpen, PQtransactionStatus(handle) == PQTRANS_IDLE else {
+                throw PostgresError.misuse(
+                    "a transaction is already open on this connection: transactions do not nest",
+                    hint: "do the work inside the open transaction, or use savepoint { } for a nested unit")
+            }
+            try executeScript(isolation.map { "BEGIN ISOLATION LEVEL \($0.rawValue)" } ?? "BEGIN")
+        } catch {
+            throw Failure(error)
         }
-        try executeScript(isolation.map { "BEGIN ISOLATION LEVEL \($0.rawValue)" } ?? "BEGIN")
         transactionIsOpen = true
         defer { transactionIsOpen = false }
         let value: T
@@ -42,37 +51,60 @@ extension Connection {
             rollbackQuietly()
             throw error
         }
-        if PQtransactionStatus(handle) == PQTRANS_INERROR {
-            rollbackQuietly()
-            throw PostgresError.misuse(
-                "the transaction was aborted by a failed statement whose error was caught inside transaction { }; "
-                    + "it was rolled back, nothing was committed",
-                hint: "let statement errors propagate out of the transaction body, or use savepoint { }")
-        }
-        let result = try execute("COMMIT")
-        guard result.commandTag == "COMMIT" else {
-            throw PostgresError.misuse("COMMIT was turned into \(result.commandTag): nothing was committed")
+        do throws(PostgresError) {
+            if PQtransactionStatus(handle) == PQTRANS_INERROR {
+                rollbackQuietly()
+                throw PostgresError.misuse(
+                    "the transaction was aborted by a failed statement whose error was caught inside transaction { }; "
+                        + "it was rolled back, nothing was committed",
+                    hint: "let statement errors propagate out of the transaction body, or use savepoint { }")
+            }
+            let result = try execute("COMMIT")
+            guard result.commandTag == "COMMIT" else {
+                throw PostgresError.misuse("COMMIT was turned into \(result.commandTag): nothing was committed")
+            }
+        } catch {
+            throw Failure(error)
         }
         return value
     }
 
+    /// Runs `body`, which cannot fail, in a transaction (see `transaction(isolation:_:)`).
+    public func transaction<T>(isolation: IsolationLevel? = nil, _ body: (Connection) -> T) throws(PostgresError) -> T {
+        try transaction(isolation: isolation) { (connection) throws(PostgresError) in body(connection) }
+    }
+
     /// Runs `body` under a savepoint inside an open transaction: on throw, only the work since
     /// the savepoint is undone and the transaction stays usable.
-    public func savepoint<T>(_ body: (Connection) throws -> T) throws -> T {
-        guard transactionIsOpen else {
-            throw PostgresError.misuse("savepoint { } needs an open transaction { }")
-        }
+    public func savepoint<T, Failure: PostgresErrorRepresentable>(_ body: (Connection) throws(Failure) -> T)
+        throws(Failure) -> T
+    {
         let name = "credit_reconciler_savepoint"
-        try execute("SAVEPOINT \(name)")
+        do throws(PostgresError) {
+            guard transactionIsOpen else {
+                throw PostgresError.misuse("savepoint { } needs an open transaction { }")
+            }
+            try execute("SAVEPOINT \(name)")
+        } catch {
+            throw Failure(error)
+        }
+        let value: T
         do {
-            let value = try body(self)
-            try execute("RELEASE SAVEPOINT \(name)")
-            return value
+            value = try body(self)
         } catch {
             _ = try? execute("ROLLBACK TO SAVEPOINT \(name)")
             _ = try? execute("RELEASE SAVEPOINT \(name)")
             throw error
         }
+        do {
+            try execute("RELEASE SAVEPOINT \(name)")
+        } catch {
+            // As before: a failed RELEASE undoes the savepoint's work too.
+            _ = try? execute("ROLLBACK TO SAVEPOINT \(name)")
+            _ = try? execute("RELEASE SAVEPOINT \(name)")
+            throw Failure(error)
+        }
+        return value
     }
 
     private func rollbackQuietly() {

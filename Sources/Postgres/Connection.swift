@@ -24,7 +24,9 @@ public final class Connection {
     /// - Throws: `PostgresError` with kind `.connectionRefused`, `.hostNotFound`,
     ///   `.authenticationFailed`, `.databaseMissing`, `.connectTimeout`, `.unavailable` or
     ///   `.connectionFailed`; the message names host, port, database and user, never the password.
-    public init(url: DatabaseURL, configuration: ConnectionConfiguration = ConnectionConfiguration()) throws {
+    public init(url: DatabaseURL, configuration: ConnectionConfiguration = ConnectionConfiguration())
+        throws(PostgresError)
+    {
         self.url = url
         self.configuration = configuration
         let environmentPassword = ProcessInfo.processInfo.environment["PGPASSWORD"]
@@ -59,7 +61,7 @@ public final class Connection {
 
     /// Parses `databaseURL` and connects (see `init(url:configuration:)`).
     public convenience init(databaseURL: String, configuration: ConnectionConfiguration = ConnectionConfiguration())
-        throws
+        throws(PostgresError)
     {
         try self.init(url: DatabaseURL(parsing: databaseURL), configuration: configuration)
     }
@@ -111,18 +113,21 @@ public final class Connection {
 
     /// Runs one statement with `$1...$n` bound to `parameters` and returns its rows and tag.
     ///
-    /// - Throws: `PostgresError`; `.unavailable` when the connection went away,
+    /// - Throws: `.unavailable` when the connection went away,
     ///   `.statementTimeout` on `statement_timeout`, `.server` with the SQLSTATE otherwise.
     ///   Parameter values quoted by the server are replaced by `<parameter $n>`.
     @discardableResult
-    public func execute(_ sql: String, _ parameters: [any PostgresBindable] = []) throws -> QueryResult {
+    public func execute(_ sql: String, _ parameters: [any PostgresBindable] = []) throws(PostgresError)
+        -> QueryResult
+    {
         let clock = ContinuousClock()
         let started = clock.now
         defer { timeInStatements += clock.now - started }
         let texts = parameters.map { $0.postgresText }
         statementsExecuted += 1
-        let result = try withParameterPointers(texts) { pointers in
-            PQexecParams(try liveHandle(), sql, Int32(texts.count), nil, pointers, nil, nil, 0)
+        let handle = try liveHandle()
+        let result = withParameterPointers(texts) { pointers in
+            PQexecParams(handle, sql, Int32(texts.count), nil, pointers, nil, nil, 0)
         }
         defer { PQclear(result) }
         try check(result, parameters: texts, accepting: [PGRES_COMMAND_OK, PGRES_TUPLES_OK])
@@ -130,12 +135,12 @@ public final class Connection {
     }
 
     /// Runs one statement and returns its rows (see `execute`).
-    public func query(_ sql: String, _ parameters: [any PostgresBindable] = []) throws -> [Row] {
+    public func query(_ sql: String, _ parameters: [any PostgresBindable] = []) throws(PostgresError) -> [Row] {
         try execute(sql, parameters).rows
     }
 
     /// Runs one statement and returns its first row, nil when it returns none.
-    public func queryFirst(_ sql: String, _ parameters: [any PostgresBindable] = []) throws -> Row? {
+    public func queryFirst(_ sql: String, _ parameters: [any PostgresBindable] = []) throws(PostgresError) -> Row? {
         try execute(sql, parameters).rows.first
     }
 
@@ -144,7 +149,7 @@ public final class Connection {
     ///
     /// Outside `transaction { }` the whole script runs as one implicit transaction unless it
     /// contains its own `BEGIN`/`COMMIT`.
-    public func executeScript(_ sql: String) throws {
+    public func executeScript(_ sql: String) throws(PostgresError) {
         statementsExecuted += 1
         let result = PQexec(try liveHandle(), sql)
         defer { PQclear(result) }
@@ -158,7 +163,7 @@ public final class Connection {
 
     // MARK: - Internals shared by the extensions
 
-    func liveHandle() throws -> OpaquePointer {
+    func liveHandle() throws(PostgresError) -> OpaquePointer {
         guard let handle else {
             throw PostgresError.misuse(
                 "the PostgreSQL connection is closed", hint: "open a new Connection; a closed one cannot be reused")
@@ -167,7 +172,9 @@ public final class Connection {
     }
 
     /// Throws the error a failed result carries (or the connection's error when it is nil).
-    func check(_ result: OpaquePointer?, parameters: [String?], accepting accepted: [ExecStatusType]) throws {
+    func check(_ result: OpaquePointer?, parameters: [String?], accepting accepted: [ExecStatusType])
+        throws(PostgresError)
+    {
         let handle = try liveHandle()
         if let result, accepted.contains(PQresultStatus(result)) { return }
         if let result, PQresultStatus(result) == PGRES_COPY_IN || PQresultStatus(result) == PGRES_COPY_OUT {
@@ -278,23 +285,23 @@ public final class Connection {
     /// Calls `body` with C pointers to `texts`, borrowing each string's own UTF-8 storage (no
     /// copy: a run's report can be tens of megabytes and libpq copies it once more anyway).
     private func withParameterPointers<T>(
-        _ texts: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) throws -> T
-    ) throws -> T {
+        _ texts: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> T
+    ) -> T {
         var pointers: [UnsafePointer<CChar>?] = Array(repeating: nil, count: texts.count)
-        func borrow(from index: Int) throws -> T {
+        func borrow(from index: Int) -> T {
             guard index < texts.count else {
-                return try pointers.withUnsafeBufferPointer { try body($0.baseAddress) }
+                return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
             }
-            guard let text = texts[index] else { return try borrow(from: index + 1) }
-            return try text.withCString { pointer in
+            guard let text = texts[index] else { return borrow(from: index + 1) }
+            return text.withCString { pointer in
                 pointers[index] = pointer
-                return try borrow(from: index + 1)
+                return borrow(from: index + 1)
             }
         }
-        return try borrow(from: 0)
+        return borrow(from: 0)
     }
 
-    private func configureSession() throws {
+    private func configureSession() throws(PostgresError) {
         let timeout = configuration.statementTimeout.map { String($0.postgresMilliseconds) }
         try execute(
             """

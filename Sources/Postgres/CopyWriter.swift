@@ -21,7 +21,7 @@ public final class CopyWriter {
     }
 
     /// Writes one row; each value is escaped for COPY's text format, nil is written as `\N`.
-    public func write(row values: [any PostgresBindable]) throws {
+    public func write(row values: [any PostgresBindable]) throws(PostgresError) {
         guard isOpen else { throw PostgresError.misuse("this CopyWriter's COPY has already ended") }
         guard values.count == columnCount else {
             throw PostgresError.misuse(
@@ -42,12 +42,12 @@ public final class CopyWriter {
     }
 
     /// Writes one row (variadic form of `write(row:)`).
-    public func writeRow(_ values: any PostgresBindable...) throws {
+    public func writeRow(_ values: any PostgresBindable...) throws(PostgresError) {
         try write(row: values)
     }
 
     /// Writes bytes already in COPY text format (whole lines, e.g. a `.copy` file's content).
-    public func write<Bytes: Sequence>(copyText bytes: Bytes) throws where Bytes.Element == UInt8 {
+    public func write<Bytes: Sequence>(copyText bytes: Bytes) throws(PostgresError) where Bytes.Element == UInt8 {
         guard isOpen else { throw PostgresError.misuse("this CopyWriter's COPY has already ended") }
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.flushThreshold { try flush() }
@@ -81,7 +81,7 @@ public final class CopyWriter {
         }
     }
 
-    func flush() throws {
+    func flush() throws(PostgresError) {
         guard !buffer.isEmpty else { return }
         let status = buffer.withUnsafeBufferPointer { bytes in
             bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {

@@ -21,7 +21,7 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDe
     ///
     /// - Throws: `PostgresError` of kind `.invalidURL`, whose message quotes libpq's reason with
     ///   any password removed.
-    public init(parsing text: String) throws {
+    public init(parsing text: String) throws(PostgresError) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else {
             throw PostgresError(

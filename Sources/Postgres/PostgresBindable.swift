@@ -85,7 +85,9 @@ public struct JSONParameter: PostgresBindable, Sendable {
     }
 
     /// Encodes `value` with sorted keys (stable text; `jsonb` does not keep key order anyway).
-    public init<Value: Encodable>(encoding value: Value, encoder: JSONEncoder? = nil) throws {
+    ///
+    /// - Throws: `.misuse` when `value` cannot be encoded (e.g. a non-finite `Double`).
+    public init<Value: Encodable>(encoding value: Value, encoder: JSONEncoder? = nil) throws(PostgresError) {
         let encoder =
             encoder
             ?? {
@@ -94,7 +96,11 @@ public struct JSONParameter: PostgresBindable, Sendable {
                 encoder.dateEncodingStrategy = .iso8601
                 return encoder
             }()
-        self.json = String(decoding: try encoder.encode(value), as: UTF8.self)
+        do {
+            self.json = String(decoding: try encoder.encode(value), as: UTF8.self)
+        } catch {
+            throw PostgresError.misuse("a \(Value.self) value cannot be encoded as JSON: \(error)")
+        }
     }
 
     /// The JSON text.

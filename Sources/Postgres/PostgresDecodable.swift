@@ -6,14 +6,14 @@ import Foundation
 /// as a non-optional type throws.
 public protocol PostgresDecodable {
     /// Reads the text form of a non-NULL value of PostgreSQL type `type`.
-    static func decode(postgresText text: String, type: PostgresType) throws -> Self
+    static func decode(postgresText text: String, type: PostgresType) throws(PostgresError) -> Self
     /// The value for SQL NULL; throws for non-optional types.
-    static func decodeNull() throws -> Self
+    static func decodeNull() throws(PostgresError) -> Self
 }
 
 extension PostgresDecodable {
     /// NULL is not a value of this type.
-    public static func decodeNull() throws -> Self {
+    public static func decodeNull() throws(PostgresError) -> Self {
         throw PostgresError.decoding("is NULL but was read as non-optional \(Self.self)")
     }
 }
@@ -68,12 +68,12 @@ public struct PostgresType: Sendable, Hashable, CustomStringConvertible {
 
 extension String: PostgresDecodable {
     /// Any type's text form.
-    public static func decode(postgresText text: String, type: PostgresType) throws -> String { text }
+    public static func decode(postgresText text: String, type: PostgresType) throws(PostgresError) -> String { text }
 }
 
 extension Int64: PostgresDecodable {
     /// Integer types, and `numeric` values without a fraction.
-    public static func decode(postgresText text: String, type: PostgresType) throws -> Int64 {
+    public static func decode(postgresText text: String, type: PostgresType) throws(PostgresError) -> Int64 {
         guard type.isInteger || type == .numeric || type == .text else {
             throw PostgresError.decoding("has type \(type), which is not read as Int64")
         }
@@ -90,7 +90,7 @@ extension Int64: PostgresDecodable {
 
 extension Int32: PostgresDecodable {
     /// Integer types within Int32's range.
-    public static func decode(postgresText text: String, type: PostgresType) throws -> Int32 {
+    public static func decode(postgresText text: String, type: PostgresType) throws(PostgresError) -> Int32 {
         let wide = try Int64.decode(postgresText: text, type: type)
         guard let value = Int32(exactly: wide) else {
             throw PostgresError.decoding("holds a \(type) value outside Int32's range")
@@ -101,14 +101,14 @@ extension Int32: PostgresDecodable {
 
 extension Int: PostgresDecodable {
     /// Integer types.
-    public static func decode(postgresText text: String, type: PostgresType) throws -> Int {
+    public static func decode(postgresText text: String, type: PostgresType) throws(PostgresError) -> Int {
         Int(try Int64.decode(postgresText: text, type: type))
     }
 }
 
 extension Bool: PostgresDecodable {
     /// `bool` (`t`/`f`).
-    public static func decode(postgresText text: String, type: PostgresType) throws -> Bool {
+    public static func decode(postgresText text: String, type: PostgresType) throws(PostgresError) -> Bool {
         switch text {
         case "t", "true": return true
         case "f", "false": return false
@@ -119,7 +119,7 @@ extension Bool: PostgresDecodable {
 
 extension Date: PostgresDecodable {
     /// `timestamp` (read as UTC), `timestamptz` (the session time zone is UTC), `date` (midnight UTC).
-    public static func decode(postgresText text: String, type: PostgresType) throws -> Date {
+    public static func decode(postgresText text: String, type: PostgresType) throws(PostgresError) -> Date {
         guard type == .timestamp || type == .timestamptz || type == .date || type == .text else {
             throw PostgresError.decoding("has type \(type), which is not read as Date")
         }
@@ -132,12 +132,12 @@ extension Date: PostgresDecodable {
 
 extension Data: PostgresDecodable {
     /// `bytea` (hex format) as its bytes; any other type as the UTF-8 bytes of its text (e.g. `jsonb`).
-    public static func decode(postgresText text: String, type: PostgresType) throws -> Data {
+    public static func decode(postgresText text: String, type: PostgresType) throws(PostgresError) -> Data {
         guard type == .bytea else { return Data(text.utf8) }
         let bytes = Array(text.utf8)
         guard bytes.count >= 2, bytes[0] == UInt8(ascii: "\\"), bytes[1] == UInt8(ascii: "x"), bytes.count % 2 == 0
         else { throw PostgresError.decoding("holds bytea in an unexpected format (expected hex)") }
-        func nibble(_ byte: UInt8) throws -> UInt8 {
+        func nibble(_ byte: UInt8) throws(PostgresError) -> UInt8 {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
             case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
@@ -157,7 +157,7 @@ extension Data: PostgresDecodable {
 
 extension UUID: PostgresDecodable {
     /// `uuid` or text in canonical form.
-    public static func decode(postgresText text: String, type: PostgresType) throws -> UUID {
+    public static func decode(postgresText text: String, type: PostgresType) throws(PostgresError) -> UUID {
         guard let value = UUID(uuidString: text) else { throw PostgresError.decoding("is not a UUID") }
         return value
     }
@@ -165,10 +165,10 @@ extension UUID: PostgresDecodable {
 
 extension Optional: PostgresDecodable where Wrapped: PostgresDecodable {
     /// The wrapped type's reading.
-    public static func decode(postgresText text: String, type: PostgresType) throws -> Wrapped? {
+    public static func decode(postgresText text: String, type: PostgresType) throws(PostgresError) -> Wrapped? {
         try Wrapped.decode(postgresText: text, type: type)
     }
 
     /// NULL reads as nil.
-    public static func decodeNull() throws -> Wrapped? { nil }
+    public static func decodeNull() throws(PostgresError) -> Wrapped? { nil }
 }

@@ -3,7 +3,7 @@
 /// The description never contains a password (it is redacted from libpq's own messages too)
 /// and never the values of bound query parameters: a server message that quotes one has it
 /// replaced by `<parameter $n>`.
-public struct PostgresError: Error, Sendable, CustomStringConvertible {
+public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong, coarsely: callers decide exit codes and retries on this.
     public enum Kind: String, Sendable, Hashable {
         /// `DATABASE_URL` is not a valid libpq URI or key=value conninfo string.

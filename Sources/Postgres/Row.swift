@@ -16,7 +16,7 @@ public struct Row: Sendable {
     ///
     /// - Throws: `PostgresError` of kind `.decoding` naming the column when it is missing,
     ///   NULL for a non-optional `T`, or not convertible. The value itself is not quoted.
-    public func decode<T: PostgresDecodable>(_ name: String, as type: T.Type = T.self) throws -> T {
+    public func decode<T: PostgresDecodable>(_ name: String, as type: T.Type = T.self) throws(PostgresError) -> T {
         guard let index = layout.index[name] else {
             throw PostgresError.decoding(
                 "the result has no column \"\(name)\" (columns: \(layout.names.joined(separator: ", ")))")
@@ -25,14 +25,15 @@ public struct Row: Sendable {
     }
 
     /// Reads the column at `index` (0-based) as `T`.
-    public func decode<T: PostgresDecodable>(_ index: Int, as type: T.Type = T.self) throws -> T {
+    public func decode<T: PostgresDecodable>(_ index: Int, as type: T.Type = T.self) throws(PostgresError) -> T {
         guard values.indices.contains(index) else {
             throw PostgresError.decoding("the result has no column #\(index) (it has \(values.count))")
         }
         do {
             guard let text = values[index] else { return try T.decodeNull() }
             return try T.decode(postgresText: text, type: layout.types[index])
-        } catch var error as PostgresError {
+        } catch {
+            var error = error
             error.message = "column \"\(layout.names[index])\" \(error.message)"
             throw error
         }
@@ -40,7 +41,7 @@ public struct Row: Sendable {
 
     /// Decodes a `json`/`jsonb` column into `T` with `decoder` (nil for SQL NULL).
     public func decodeJSON<T: Decodable>(_ name: String, as type: T.Type = T.self, decoder: JSONDecoder = JSONDecoder())
-        throws -> T?
+        throws(PostgresError) -> T?
     {
         guard let data = try decode(name, as: Data?.self) else { return nil }
         do {

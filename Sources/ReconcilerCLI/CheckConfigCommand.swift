@@ -1,8 +1,6 @@
 import Foundation
-import LedgerStore
-import PortOne
-import Postgres
 import ReconcilerCore
+import ReconcilerEngine
 
 /// `credit-reconciler check-config`: checks the configuration file and environment, the
 /// database (reachable, migrated, privileges of the role) and the PortOne secret (one
@@ -112,37 +110,31 @@ enum CheckConfigCommand {
 
     /// Connects, checks migrations and the privileges a run needs.
     static func checkDatabase(_ text: String) -> [Verdict] {
-        let connection: Connection
+        let database: ReconcilerDatabase
         do {
-            connection = try Connection(
-                databaseURL: text,
-                configuration: ConnectionConfiguration(
-                    applicationName: "credit-reconciler check-config", connectTimeout: .seconds(5)))
-        } catch let error as PostgresError {
-            if error.isUnavailable {
-                return [.fail("PostgreSQL", "cannot reach the server: \(error)", .unavailable)]
-            }
-            return [.fail("PostgreSQL", "\(error)", error.isConfigurationError ? .configuration : .unavailable)]
+            database = try ReconcilerDatabase.open(
+                databaseURL: text, applicationName: "credit-reconciler check-config", connectTimeout: .seconds(5))
         } catch {
-            return [.fail("PostgreSQL", "cannot connect: \(error)", .unavailable)]
+            switch error {
+            case .unavailable: return [.fail("PostgreSQL", "cannot reach the server: \(error)", .unavailable)]
+            case .configuration: return [.fail("PostgreSQL", "\(error)", .configuration)]
+            case .failed: return [.fail("PostgreSQL", "\(error)", .unavailable)]
+            }
         }
-        defer { connection.close() }
+        defer { database.close() }
         var verdicts: [Verdict] = []
         do {
-            let who = try connection.queryFirst(
-                "SELECT current_user::text AS role, current_database()::text AS db, current_setting('server_version') AS version"
-            )!
+            let who = try database.identity()
             verdicts.append(
                 .pass(
                     "PostgreSQL",
-                    "connected to database \(try who.decode("db", as: String.self)) as role \(try who.decode("role", as: String.self)) (server \(try who.decode("version", as: String.self)))"
-                ))
+                    "connected to database \(who.database) as role \(who.role) (server \(who.serverVersion))"))
         } catch {
             return [.fail("PostgreSQL", "\(error)", .unavailable)]
         }
-        verdicts.append(checkMigrations(connection))
+        verdicts.append(checkMigrations(database))
         do {
-            let missing = try missingPrivileges(connection)
+            let missing = try database.missingPrivileges()
             if missing.isEmpty {
                 verdicts.append(.pass("privileges", "the role has every privilege a run needs"))
             } else {
@@ -159,124 +151,45 @@ enum CheckConfigCommand {
     }
 
     /// Whether the reconciler's migrations are applied, unchanged and known to this build.
-    static func checkMigrations(_ connection: Connection) -> Verdict {
-        let migrations: MigrationStatus
+    static func checkMigrations(_ database: ReconcilerDatabase) -> Verdict {
         do {
-            migrations = try Migrator(connection: connection).status()
+            let migrations = try database.migrationStatus()
+            if migrations.isUpToDate {
+                return .pass("migrations", "up to date (\(migrations.applied.count) applied)")
+            }
+            var problems: [String] = []
+            if !migrations.pending.isEmpty {
+                problems.append(
+                    "\(migrations.pending.count) pending (\(migrations.pending.map(\.fileName).joined(separator: ", "))): run credit-reconciler migrate as the owner of the app's tables"
+                )
+            }
+            for changed in migrations.changed {
+                problems.append(
+                    "\(changed.migration.fileName) changed since it was applied: restore the file or ask a developer")
+            }
+            if !migrations.unknown.isEmpty {
+                problems.append(
+                    "\(migrations.unknown.count) applied migration(s) unknown to this version: upgrade credit-reconciler"
+                )
+            }
+            return .fail("migrations", problems.joined(separator: "\n"))
         } catch {
             return .fail("migrations", "cannot be read: \(error)")
         }
-        if migrations.isUpToDate { return .pass("migrations", "up to date (\(migrations.applied.count) applied)") }
-        var problems: [String] = []
-        if !migrations.pending.isEmpty {
-            problems.append(
-                "\(migrations.pending.count) pending (\(migrations.pending.map(\.fileName).joined(separator: ", "))): run credit-reconciler migrate as the owner of the app's tables"
-            )
-        }
-        for changed in migrations.changed {
-            problems.append(
-                "\(changed.migration.fileName) changed since it was applied: restore the file or ask a developer")
-        }
-        if !migrations.unknown.isEmpty {
-            problems.append(
-                "\(migrations.unknown.count) applied migration(s) unknown to this version: upgrade credit-reconciler")
-        }
-        return .fail("migrations", problems.joined(separator: "\n"))
-    }
-
-    /// The privileges the runtime role needs, as (object, SQL check, description).
-    static let requiredPrivileges: [(String, String)] = [
-        (#"has_schema_privilege('reconciler', 'USAGE')"#, "USAGE on schema reconciler"),
-        (#"has_table_privilege('"User"', 'SELECT')"#, #"SELECT on "User""#),
-        (#"has_table_privilege('"CreditTransaction"', 'SELECT')"#, #"SELECT on "CreditTransaction""#),
-        (#"has_table_privilege('"CreditTransaction"', 'INSERT')"#, #"INSERT on "CreditTransaction""#),
-        (#"has_table_privilege('"Credit"', 'SELECT')"#, #"SELECT on "Credit""#),
-        (#"has_table_privilege('"Credit"', 'INSERT')"#, #"INSERT on "Credit""#),
-        (#"has_column_privilege('"Credit"', 'balance', 'UPDATE')"#, #"UPDATE (balance) on "Credit""#),
-        (#"has_column_privilege('"Credit"', 'updatedAt', 'UPDATE')"#, #"UPDATE ("updatedAt") on "Credit""#),
-        (
-            #"has_table_privilege('reconciler.run', 'SELECT, INSERT, UPDATE')"#,
-            "SELECT, INSERT, UPDATE on reconciler.run"
-        ),
-        (
-            #"has_table_privilege('reconciler.discrepancy', 'SELECT, INSERT, UPDATE')"#,
-            "SELECT, INSERT, UPDATE on reconciler.discrepancy"
-        ),
-        (#"has_table_privilege('reconciler.fix', 'SELECT, INSERT')"#, "SELECT, INSERT on reconciler.fix"),
-        (
-            #"has_table_privilege('reconciler.checkpoint', 'SELECT, INSERT, UPDATE')"#,
-            "SELECT, INSERT, UPDATE on reconciler.checkpoint"
-        ),
-        (
-            #"has_table_privilege('reconciler.run_repair', 'SELECT, INSERT, UPDATE, DELETE')"#,
-            "SELECT, INSERT, UPDATE, DELETE on reconciler.run_repair"
-        ),
-    ]
-
-    /// The descriptions of the required privileges the current role lacks (a missing app table
-    /// counts; missing reconciler tables are the migrations' verdict).
-    static func missingPrivileges(_ connection: Connection) throws -> [String] {
-        var missing: [String] = []
-        let schema = try connection.queryFirst(
-            """
-            SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'reconciler') AS present,
-                   EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'reconciler'
-                           AND has_schema_privilege(oid, 'USAGE')) AS usable
-            """)!
-        let schemaPresent: Bool = try schema.decode("present")
-        let schemaUsable: Bool = try schema.decode("usable")
-        if schemaPresent && !schemaUsable { missing.append("USAGE on schema reconciler") }
-        var skipped: Set<String> = []
-        for table in ["\"User\"", "\"Credit\"", "\"CreditTransaction\""] {
-            let present: Bool = try connection.queryFirst(
-                "SELECT to_regclass($1) IS NOT NULL AS present", [table])!.decode("present")
-            if !present {
-                skipped.insert(table)
-                missing.append("table \(table) (it does not exist: DATABASE_URL must name the web app's database)")
-            }
-        }
-        for table in [
-            "reconciler.run", "reconciler.discrepancy", "reconciler.fix", "reconciler.checkpoint",
-            "reconciler.run_repair",
-        ] {
-            guard schemaUsable else {
-                skipped.insert(table)
-                continue
-            }
-            let present: Bool = try connection.queryFirst(
-                "SELECT to_regclass($1) IS NOT NULL AS present", [table])!.decode("present")
-            if !present { skipped.insert(table) }
-        }
-        for (check, description) in requiredPrivileges where !check.hasPrefix("has_schema_privilege") {
-            if skipped.contains(where: { check.contains("'\($0)'") }) { continue }
-            let granted: Bool = try connection.queryFirst("SELECT \(check) AS granted")!.decode("granted")
-            if !granted { missing.append(description) }
-        }
-        return missing
     }
 
     /// One `GET /payments` of page size 1 for our store, with a short retry budget.
     static func checkPortOne(baseURL: String, secret: String, storeId: String) async -> Verdict {
-        let client: PortOneClient
         do {
-            client = try PortOneClient(
-                configuration: PortOneConfiguration(
-                    baseURL: baseURL, secret: PortOneSecret(secret), storeId: storeId,
-                    retry: RetryPolicy(maximumAttempts: 3, maximumElapsed: .seconds(20), baseDelay: .milliseconds(200)))
-            )
-        } catch {
-            return .fail("PortOne", error.description)
-        }
-        do {
-            let page = try await client.getPayments(PaymentListQuery(storeId: storeId, pageNumber: 0, pageSize: 1))
+            let count = try await ReconciliationEngine.probePortOne(baseURL: baseURL, secret: secret, storeId: storeId)
             return .pass(
                 "PortOne",
-                "the API secret works for store \(storeId) at \(baseURL) (GET /payments answered with \(page.items.count) of page size 1)"
+                "the API secret works for store \(storeId) at \(baseURL) (GET /payments answered with \(count) of page size 1)"
             )
         } catch {
             switch error {
             case .unavailable: return .fail("PortOne", error.description, .unavailable)
-            default: return .fail("PortOne", error.description)
+            case .configuration, .failed: return .fail("PortOne", error.description)
             }
         }
     }

@@ -76,18 +76,6 @@ public struct RunOptions: Equatable, Sendable {
     public init() {}
 }
 
-/// Output formats of a report.
-public enum ReportFormat: String, Equatable, Sendable, CaseIterable {
-    /// Markdown, for chat and e-mail.
-    case md
-    /// CSV for spreadsheets.
-    case csv
-    /// JSON, the contract other programs read.
-    case json
-    /// A self-contained printable page.
-    case html
-}
-
 /// Options of `report`.
 public struct ReportOptions: Equatable, Sendable {
     /// Which run: an id, or nil for the latest.
@@ -113,6 +101,17 @@ public enum DiscrepancyStatusFilter: String, Equatable, Sendable, CaseIterable {
     case ignored
     /// Every status.
     case all
+
+    /// The status to list, nil for every status.
+    public var status: DiscrepancyStatus? {
+        switch self {
+        case .open: .open
+        case .fixed: .fixed
+        case .resolved: .resolved
+        case .ignored: .ignored
+        case .all: nil
+        }
+    }
 }
 
 /// Options of `discrepancies list`.

@@ -1,5 +1,6 @@
 import Foundation
 import ReconcilerCore
+import ReconcilerEngine
 import Synchronization
 
 #if canImport(Glibc)
@@ -13,9 +14,11 @@ public enum CommandLineTool {
     ///
     /// Call it from a synchronous `main` before anything starts a thread: `run` and `daemon`
     /// block the signals they handle here, first, so every thread started later inherits the
-    /// mask and the signals reach only the Dispatch sources that read them. It first forbids
-    /// core dumps (`CoreDumpGuard`), before anything reads a secret.
+    /// mask and the signals reach only the Dispatch sources that read them. It first limits the
+    /// heap's arenas (`ProcessMemory`, before any thread starts) and forbids core dumps
+    /// (`CoreDumpGuard`, before anything reads a secret).
     public static func main(_ arguments: [String]) -> Int32 {
+        ProcessMemory.limitArenas()
         CoreDumpGuard.engage()
         let command: Command
         do {

@@ -1,6 +1,4 @@
 import Foundation
-import LedgerStore
-import Postgres
 import ReconcilerCore
 import ReconcilerEngine
 
@@ -202,12 +200,11 @@ enum DaemonCommand {
     /// come back before the next run.
     static func startupDatabaseCheck(_ settings: RuntimeSettings) -> ExitStatus? {
         do {
-            let connection = try Connection(
-                databaseURL: settings.databaseURL,
-                configuration: ConnectionConfiguration(
-                    applicationName: "credit-reconciler daemon", connectTimeout: .seconds(5)))
-            defer { connection.close() }
-            let migrations = try Migrator(connection: connection).status()
+            let database = try ReconcilerDatabase.open(
+                databaseURL: settings.databaseURL, applicationName: "credit-reconciler daemon",
+                connectTimeout: .seconds(5))
+            defer { database.close() }
+            let migrations = try database.migrationStatus()
             if !migrations.pending.isEmpty {
                 log(
                     "\(migrations.pending.count) database migration(s) pending: run credit-reconciler migrate (as the owner of the app's tables), then start the daemon again"
@@ -215,12 +212,15 @@ enum DaemonCommand {
                 return .configuration
             }
             return nil
-        } catch let error as PostgresError where error.isConfigurationError {
-            log("\(error); not starting")
-            return .configuration
         } catch {
-            log("PostgreSQL is not usable at start-up (\(error)); runs will fail until it is, the schedule goes on")
-            return nil
+            switch error {
+            case .configuration:
+                log("\(error); not starting")
+                return .configuration
+            case .unavailable, .failed:
+                log("PostgreSQL is not usable at start-up (\(error)); runs will fail until it is, the schedule goes on")
+                return nil
+            }
         }
     }
 

@@ -1,15 +1,12 @@
 import Foundation
-import LedgerStore
-import Postgres
 import ReconcilerCore
+import ReconcilerEngine
 
 /// `credit-reconciler discrepancies list|resolve`.
 enum DiscrepanciesCommand {
     static func list(_ options: DiscrepancyListOptions, environment: [String: String]) -> ExitStatus {
-        withStore(environment) { store in
-            let status: DiscrepancyStatus? =
-                options.status == .all ? nil : DiscrepancyStatus(rawValue: options.status.rawValue)
-            let found = try store.list(status: status, kind: options.kind)
+        DatabaseAccess.withDatabase(environment: environment) { (database) throws(ServiceFailure) in
+            let found = try database.discrepancies(status: options.status.status, kind: options.kind)
             if found.isEmpty {
                 Console.output(
                     "no \(options.status == .all ? "" : "\(options.status.rawValue) ")discrepancies\(options.kind.map { " of kind \($0)" } ?? "")"
@@ -31,24 +28,14 @@ enum DiscrepanciesCommand {
     }
 
     static func resolve(_ options: ResolveOptions, environment: [String: String]) -> ExitStatus {
-        withStore(environment) { store in
+        DatabaseAccess.withDatabase(environment: environment) { (database) throws(ServiceFailure) in
             let by =
                 options.by ?? environment["SUDO_USER"] ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
-            do {
-                let resolved = try store.resolve(id: options.id, note: options.note, by: by, ignore: options.ignore)
-                Console.output(
-                    "discrepancy #\(resolved.id) (\(resolved.kind)) is now \(resolved.status.rawValue), by \(by)")
-                return .success
-            } catch let error as DiscrepancyResolutionError {
-                Console.error("credit-reconciler: \(error)")
-                return .failure
-            }
+            let resolved = try database.resolveDiscrepancy(
+                id: options.id, note: options.note, by: by, ignore: options.ignore)
+            Console.output(
+                "discrepancy #\(resolved.id) (\(resolved.kind)) is now \(resolved.status.rawValue), by \(by)")
+            return .success
         }
-    }
-
-    private static func withStore(
-        _ environment: [String: String], _ body: (DiscrepancyStore) throws -> ExitStatus
-    ) -> ExitStatus {
-        DatabaseAccess.withConnection(environment: environment) { try body(DiscrepancyStore(connection: $0)) }
     }
 }

@@ -1,10 +1,6 @@
 import Foundation
-import HTTP
-import PortOne
-import Postgres
 import ReconcilerCore
 import ReconcilerEngine
-import Reports
 
 #if canImport(Glibc)
     import Glibc
@@ -94,27 +90,17 @@ enum RunCommand {
         -> ReconciliationEngine
     {
         let logger = RunLogger.make(settings, environment: environment)
-        let databaseURL: DatabaseURL
         do {
-            databaseURL = try DatabaseURL(parsing: settings.databaseURL)
+            var engineSettings = try ReconciliationEngine.Settings(
+                configuration: settings.configuration, storeId: settings.storeId, databaseURL: settings.databaseURL)
+            engineSettings.reportDirectory = settings.configuration.reports.directory
+            engineSettings.reportFormats = settings.configuration.reports.formats
+            return try ReconciliationEngine(
+                settings: engineSettings, apiBaseURL: settings.apiBaseURL, apiSecret: settings.apiSecret,
+                logger: logger)
         } catch {
-            throw SetupError(status: .configuration, message: "\(error)")
+            throw SetupError(status: exitStatus(for: error), message: error.description)
         }
-        let client: PortOneClient
-        do {
-            client = try PortOneClient(
-                configuration: PortOneConfiguration(
-                    baseURL: settings.apiBaseURL, secret: PortOneSecret(settings.apiSecret), storeId: settings.storeId),
-                log: { logger.log(.warning, $0) })
-        } catch {
-            throw SetupError(status: .configuration, message: error.description)
-        }
-        var engineSettings = ReconciliationEngine.Settings(
-            configuration: settings.configuration, storeId: settings.storeId, databaseURL: databaseURL)
-        engineSettings.reportDirectory = settings.configuration.reports.directory
-        engineSettings.reportFormats = settings.configuration.reports.formats
-        return ReconciliationEngine(
-            settings: engineSettings, client: client, log: { logger.log(.info, $0) }, logger: logger)
     }
 
     static func makeRequest(_ options: RunOptions, timeZone: String) throws(SetupError) -> RunRequest {

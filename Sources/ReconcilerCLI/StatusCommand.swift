@@ -1,27 +1,24 @@
 import Foundation
-import LedgerStore
-import Postgres
 import ReconcilerCore
 import ReconcilerEngine
 
 /// `credit-reconciler status`: the last runs, the checkpoint and the open discrepancies.
 enum StatusCommand {
     static func run(environment: [String: String]) -> ExitStatus {
-        DatabaseAccess.withConnection(environment: environment) { connection in
-            let migrations = try Migrator(connection: connection).status()
+        DatabaseAccess.withDatabase(environment: environment) { (database) throws(ServiceFailure) in
+            let migrations = try database.migrationStatus()
             if !migrations.isUpToDate {
                 Console.output(
                     "migrations: \(migrations.pending.count) pending — run credit-reconciler migrate (as the owner of the app's tables)"
                 )
                 if migrations.applied.isEmpty { return .failure }
             }
-            let recorder = RunRecorder(connection: connection)
-            let checkpoint = try recorder.checkpoint(ReconciliationEngine.checkpointName)
+            let checkpoint = try database.checkpoint()
             Console.output(
                 "checkpoint: "
                     + (checkpoint.map { "\(format($0.value)) (run \($0.runId.map(String.init) ?? "?"))" }
                         ?? "none yet (the first run looks back policy.initialLookback)"))
-            let runs = try recorder.runs(limit: 10)
+            let runs = try database.runs(limit: 10)
             Console.output("")
             Console.output("last runs:")
             if runs.isEmpty { Console.output("  none yet") }
@@ -40,7 +37,7 @@ enum StatusCommand {
                     Console.output("      \(error.split(separator: "\n").first.map(String.init) ?? error)")
                 }
             }
-            let open = try DiscrepancyStore(connection: connection).openCounts()
+            let open = try database.openDiscrepancyCounts()
             Console.output("")
             Console.output("open discrepancies: \(open.reduce(0) { $0 + $1.count })")
             for count in open.sorted(by: { ($0.severity, $0.kind) < ($1.severity, $1.kind) }) {

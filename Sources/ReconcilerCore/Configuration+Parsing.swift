@@ -200,15 +200,14 @@ extension Configuration {
             reports.directory = directory
         }
         if let value = fields["formats"] {
-            let allowed = ["json", "csv", "md", "html"]
             if case .array(let items) = value {
-                var formats: [String] = []
+                var formats: [ReportFormat] = []
                 for (index, item) in items.enumerated() {
-                    guard case .string(let text) = item, allowed.contains(text) else {
+                    guard case .string(let text) = item, let format = ReportFormat(rawValue: text) else {
                         problems.add("reports.formats[\(index)] must be one of json, csv, md, html")
                         continue
                     }
-                    if !formats.contains(text) { formats.append(text) }
+                    if !formats.contains(format) { formats.append(format) }
                 }
                 reports.formats = formats
             } else {

@@ -60,7 +60,7 @@ public struct Configuration: Equatable, Sendable {
         /// The folder of the per-run files.
         public var directory = "/var/lib/credit-reconciler/reports"
         /// Which files to write per run.
-        public var formats: [String] = ["json", "csv", "md", "html"]
+        public var formats: [ReportFormat] = [.json, .csv, .md, .html]
         /// `ko` or `en`: headers and labels.
         public var locale = "ko"
 

@@ -58,9 +58,9 @@ struct PendingUnit: Sendable {
     }
 
     /// Reads back a queued unit.
-    init(_ item: RepairQueue.Item) throws {
+    init(_ item: RepairQueue.Item) throws(LedgerStoreError) {
         func unreadable(_ what: String) -> LedgerStoreError {
-            LedgerStoreError(
+            LedgerStoreError.refused(
                 "the repair queue (reconciler.run_repair) holds an unreadable \(what) for payment \(item.paymentId); "
                     + "nothing of it was applied: run again, the scan queues it anew")
         }
@@ -69,9 +69,15 @@ struct PendingUnit: Sendable {
         }
         paymentId = item.paymentId
         userId = item.userId
-        repairs = try value["repairs"].arrayValue.map { try Self.repair($0) ?? { throw unreadable("repair") }() }
-        discrepancies = try value["discrepancies"].arrayValue.map {
-            try Self.discrepancy($0) ?? { throw unreadable("finding") }()
+        repairs = []
+        for entry in value["repairs"].arrayValue {
+            guard let repair = Self.repair(entry) else { throw unreadable("repair") }
+            repairs.append(repair)
+        }
+        discrepancies = []
+        for entry in value["discrepancies"].arrayValue {
+            guard let discrepancy = Self.discrepancy(entry) else { throw unreadable("finding") }
+            discrepancies.append(discrepancy)
         }
         if let text = item.report {
             guard let report = Self.report(text) else { throw unreadable("payment") }

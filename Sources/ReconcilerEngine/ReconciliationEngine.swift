@@ -1,7 +1,6 @@
 import Foundation
 import LedgerStore
 import PortOne
-import Postgres
 import ReconcilerCore
 import Reports
 
@@ -17,7 +16,7 @@ public final class ReconciliationEngine {
         /// Our PortOne store.
         public var storeId: String
         /// The web app's database.
-        public var databaseURL: DatabaseURL
+        public var database: LedgerDatabase
         /// How far back `--full` sweeps (seconds).
         public var fullLookback: Int64 = 365 * 86_400
         /// Payments per `GET /payments` page.
@@ -35,16 +34,30 @@ public final class ReconciliationEngine {
         public var repairBatchSize = 200
         /// Where the per-run report files go; nil writes none (the report is still stored with the run).
         public var reportDirectory: String?
-        /// Which report files to write (`json`, `csv`, `md`, `html`).
-        public var reportFormats: [String] = ["json", "md"]
+        /// Which report files to write.
+        public var reportFormats: [ReportFormat] = [.json, .md]
         /// Waits between attempts to post a notification (one more attempt than delays).
         public var notifyRetryDelays: [Duration] = [.seconds(2), .seconds(10)]
 
         /// Creates settings with the default tuning.
-        public init(configuration: Configuration, storeId: String, databaseURL: DatabaseURL) {
+        public init(configuration: Configuration, storeId: String, database: LedgerDatabase) {
             self.configuration = configuration
             self.storeId = storeId
-            self.databaseURL = databaseURL
+            self.database = database
+        }
+
+        /// Creates settings with the default tuning for the database `DATABASE_URL` names.
+        ///
+        /// - Throws: ``RunFailure/configuration(_:)`` when `databaseURL` is not a libpq URI or
+        ///   conninfo string (the message never holds the password).
+        public init(configuration: Configuration, storeId: String, databaseURL: String) throws(RunFailure) {
+            let database: LedgerDatabase
+            do {
+                database = try LedgerDatabase(parsing: databaseURL)
+            } catch {
+                throw .configuration(error.description)
+            }
+            self.init(configuration: configuration, storeId: storeId, database: database)
         }
     }
 
@@ -106,16 +119,18 @@ public final class ReconciliationEngine {
         let outcome: Result<RunResult, RunFailure>
         do {
             outcome = .success(try await run.execute())
-        } catch is RunStopRequested {
-            outcome = Result { () throws(RunFailure) in try run.recordAborted() }
-        } catch  where control.isStopRequested && Task.isCancelled {
-            // The caller cancelled the run after its stop grace period (e.g. a PortOne request
-            // stuck in retries): no repair transaction is ever cut, so this is a stop too.
-            outcome = Result { () throws(RunFailure) in try run.recordAborted() }
         } catch {
-            let failure = Self.failure(error)
-            run.recordFailure(failure)
-            outcome = .failure(failure)
+            // A stop request; or the caller cancelled the run after its stop grace period (e.g. a
+            // PortOne request stuck in retries): no repair transaction is ever cut, so that is a stop too.
+            if case .stopRequested = error {
+                outcome = Result { () throws(RunFailure) in try run.recordAborted() }
+            } else if control.isStopRequested && Task.isCancelled {
+                outcome = Result { () throws(RunFailure) in try run.recordAborted() }
+            } else {
+                let failure = Self.failure(error)
+                run.recordFailure(failure)
+                outcome = .failure(failure)
+            }
         }
         // After the run is recorded: a notification never changes how the run ended.
         if case .failure(let failure) = outcome, run.handle == nil {
@@ -126,27 +141,40 @@ public final class ReconciliationEngine {
         return try outcome.get()
     }
 
-    /// Maps whatever stopped a run to the failure the command line reports.
-    static func failure(_ error: any Error) -> RunFailure {
+    /// Maps what stopped a run to the failure the command line reports.
+    static func failure(_ error: RunError) -> RunFailure {
         switch error {
-        case let failure as RunFailure:
-            return failure
-        case let held as RunLockHeld:
-            return .lockHeld(held.description)
-        case let error as PostgresError:
-            if error.isUnavailable { return .unavailable("PostgreSQL is unavailable: \(error)") }
-            if error.isConfigurationError { return .configuration("\(error)") }
-            return .failed("PostgreSQL error: \(error)")
-        case let error as PortOneError:
-            switch error {
-            case .unauthorized, .forbidden, .configuration: return .configuration(error.description)
-            case .unavailable: return .unavailable(error.description)
-            default: return .failed(error.description)
-            }
-        case let error as LedgerStoreError:
-            return .failed(error.message)
-        default:
-            return .failed(String(describing: error))
+        case .failure(let failure): failure
+        case .store(let error): failure(error)
+        case .portOne(let error): failure(error)
+        case .window(let error): .failed(error.description)
+        case .stopRequested: .failed("the run was stopped on request")
+        case .unexpected(let message): .failed(message)
+        }
+    }
+
+    /// Maps a ledger store failure: an unreachable database is 69, a wrong `DATABASE_URL` 78,
+    /// another run's lock 75, anything else 1.
+    static func failure(_ error: LedgerStoreError) -> RunFailure {
+        switch error {
+        case .unavailable(let underlying): .unavailable("PostgreSQL is unavailable: \(underlying)")
+        case .misconfigured(let underlying): .configuration("\(underlying)")
+        case .database(let underlying): .failed("PostgreSQL error: \(underlying)")
+        case .runLockHeld(let held): .lockHeld(held.description)
+        case .migration(let failure): .failed(failure.description)
+        case .resolution(let failure): .failed(failure.description)
+        case .ledgerFiles(let failure): .failed(failure.description)
+        case .refused(let message): .failed(message)
+        }
+    }
+
+    /// Maps a PortOne failure: a rejected secret or store is 78, an unreachable API 69,
+    /// anything else 1.
+    static func failure(_ error: PortOneError) -> RunFailure {
+        switch error {
+        case .unauthorized, .forbidden, .configuration: .configuration(error.description)
+        case .unavailable: .unavailable(error.description)
+        case .invalidRequest, .unexpectedStatus, .scanLimitExceeded, .cancelled: .failed(error.description)
         }
     }
 }

@@ -8,7 +8,7 @@ extension Run {
     /// batches (one transaction each, see `BatchCutter`), after fetching each payment again and
     /// deciding again on data read under the balance locks. The queue is read from the database
     /// a page at a time, grants first, then by payment id.
-    func applyRepairs() async throws {
+    func applyRepairs() async throws(RunError) {
         // By payment id, not in the order the scan's parallel slices happened to deliver pages:
         // when a user's balance cannot cover all of their refunds, which refund carries the
         // REFUND_SHORTFALL depends on the order, and must not depend on transport timing, faults
@@ -17,7 +17,7 @@ extension Run {
         if let limit = limits.check(policy: configuration.policy, maxFixesOverride: request.maxFixesOverride) {
             var found: [DiscrepancyRecord] = []
             var queued: [Repair] = []
-            try forEachQueued(grantsFirst: false) { units in
+            try forEachQueued(grantsFirst: false) { (units) throws(RunError) in
                 for unit in units {
                     found += unit.discrepancies
                     queued += unit.repairs
@@ -28,14 +28,15 @@ extension Run {
             planned += queued
             totals.fixesPlanned = planned.count
             engine.event(.error, "fix limit exceeded: nothing applied", ["run": "\(runId)", "detail": limit.detail])
-            throw RunFailure.fixLimitExceeded(
-                runId: runId,
-                "\(limit.detail) Review the planned repairs (credit-reconciler report --run \(runId)), then rerun with --max-fixes N if they are right."
-            )
+            throw .failure(
+                .fixLimitExceeded(
+                    runId: runId,
+                    "\(limit.detail) Review the planned repairs (credit-reconciler report --run \(runId)), then rerun with --max-fixes N if they are right."
+                ))
         }
         try closeGone(paymentIds: [], userIds: [], runLevel: true)
         if request.dryRun {
-            try forEachQueued(grantsFirst: false) { units in
+            try forEachQueued(grantsFirst: false) { (units) throws(RunError) in
                 planned += units.flatMap(\.repairs).filter(\.isAutoApplicable)
                 try record(units.flatMap(\.discrepancies))
                 try closeGone(paymentIds: units.map(\.paymentId), userIds: [])
@@ -45,7 +46,7 @@ extension Run {
         }
         totals.fixesPlanned = planned.count
         let queued = queuedTotal
-        let writer = RepairWriter(connection: workConnection, runId: runId)
+        let writer = workSession.repairWriter(runId: runId)
         // Grants before deductions: a refund is clamped to the user's balance, so deducting it
         // before the same run grants that user's missed purchase would leave credits uncollected
         // (a spurious REFUND_SHORTFALL) that one run per payment would have collected.
@@ -54,24 +55,30 @@ extension Run {
         // The next batches' payments are fetched again while the current batch is written: over
         // the Internet each fetch waits a round trip, so several batches are in flight at once.
         var prefetches: [(batch: [PendingUnit], task: Task<[PaymentLookup], any Error>)] = []
-        func refill() throws {
+        func refill() throws(RunError) {
             while prefetches.count < max(1, engine.settings.refetchDepth),
-                let batch = try database("queue_read", { try cutter.next { try source.next() } })
+                let batch = try database("queue_read", try cutter.next(from: &source))
             {
                 prefetches.append((batch, prefetchTask(batch)))
             }
         }
         var done = 0
-        do {
+        do throws(RunError) {
             try refill()
             while let (batch, fetching) = prefetches.first {
                 // Between repair transactions only: the one in progress always commits or rolls back whole.
                 try checkStop()
                 // A cancelled run (a stop after its grace period) ends the wait on PortOne too.
-                let lookups = try await withTaskCancellationHandler {
-                    try await fetching.value
-                } onCancel: {
-                    fetching.cancel()
+                let lookups: [PaymentLookup]
+                do {
+                    lookups = try await withTaskCancellationHandler {
+                        try await fetching.value
+                    } onCancel: {
+                        fetching.cancel()
+                    }
+                } catch {
+                    // A task's value has no typed error: the fetch throws PortOne's (or the run's).
+                    throw RunError(untyped: error)
                 }
                 prefetches.removeFirst()
                 try checkStop()
@@ -93,9 +100,9 @@ extension Run {
 
     /// Hands the queued payments to `body` a page at a time, by payment id (grants first with
     /// `grantsFirst`).
-    func forEachQueued(grantsFirst: Bool, _ body: ([PendingUnit]) throws -> Void) throws {
+    func forEachQueued(grantsFirst: Bool, _ body: ([PendingUnit]) throws(RunError) -> Void) throws(RunError) {
         var source = QueuedUnits(queue: repairQueue, pageSize: 1_000, grantsFirst: grantsFirst)
-        while let page = try database("queue_read", { try source.nextPage() }) { try body(page) }
+        while let page = try database("queue_read", try source.nextPage()) { try body(page) }
     }
 
     /// Keeps what the report says of a queued payment whose repairs are listed as planned.
@@ -119,7 +126,7 @@ extension Run {
     /// transaction that locks the users' balances and re-reads the ledger
     /// (`RepairWriter.apply(units:decide:)`); the others, and a unit a webhook granted meanwhile,
     /// go through the single-unit path.
-    func apply(_ batch: [PendingUnit], lookups: [PaymentLookup], with writer: RepairWriter) async throws {
+    func apply(_ batch: [PendingUnit], lookups: [PaymentLookup], with writer: RepairWriter) async throws(RunError) {
         var fresh: [String: PaymentFacts] = [:]
         var units: [PendingUnit] = []
         var alone: [(PendingUnit, PaymentLookup?)] = []
@@ -135,24 +142,27 @@ extension Run {
         var freshOutcomes: [String: PaymentOutcome] = [:]
         let userOf = Dictionary(units.map { ($0.paymentId, $0.userId) }, uniquingKeysWith: { first, _ in first })
         let repairUnits = units.map { RepairUnit(userId: $0.userId, paymentId: $0.paymentId) }
-        let before = workConnection.timeInStatements
-        let results = try writer.apply(units: repairUnits) { snapshot in
-            guard let payment = fresh[snapshot.paymentId], let userId = userOf[snapshot.paymentId] else { return [] }
-            var users: [String: UserAccount] = [:]
-            if let balance = snapshot.lockedBalance { users[userId] = UserAccount(id: userId, balance: balance) }
-            let decideStart = clock.now
-            let outcome = Reconciler.decide(
-                payment: payment, ledger: snapshot.freshLedger, users: users, configuration: configuration,
-                storeId: engine.settings.storeId, now: decisionTime)
-            decideTime += clock.now - decideStart
-            // Decided again when the batch falls back to one unit at a time: the last decision counts.
-            freshOutcomes[snapshot.paymentId] = outcome
-            let writes = outcome.applicable.filter { $0.userId == userId }
-            // The limit was checked on the plan; fresh data must not slip a bigger repair past it.
-            guard writes.allSatisfy({ $0.credits <= maxCredits }) else { return [] }
-            return writes.map(\.ledgerWrite)
-        }
-        databaseBy["repairs", default: .zero] += workConnection.timeInStatements - before
+        let before = workSession.timeInStatements
+        let results = try store(
+            try writer.apply(units: repairUnits) { snapshot in
+                guard let payment = fresh[snapshot.paymentId], let userId = userOf[snapshot.paymentId] else {
+                    return []
+                }
+                var users: [String: UserAccount] = [:]
+                if let balance = snapshot.lockedBalance { users[userId] = UserAccount(id: userId, balance: balance) }
+                let decideStart = clock.now
+                let outcome = Reconciler.decide(
+                    payment: payment, ledger: snapshot.freshLedger, users: users, configuration: configuration,
+                    storeId: engine.settings.storeId, now: decisionTime)
+                decideTime += clock.now - decideStart
+                // Decided again when the batch falls back to one unit at a time: the last decision counts.
+                freshOutcomes[snapshot.paymentId] = outcome
+                let writes = outcome.applicable.filter { $0.userId == userId }
+                // The limit was checked on the plan; fresh data must not slip a bigger repair past it.
+                guard writes.allSatisfy({ $0.credits <= maxCredits }) else { return [] }
+                return writes.map(\.ledgerWrite)
+            })
+        databaseBy["repairs", default: .zero] += workSession.timeInStatements - before
         var records: [DiscrepancyRecord] = []
         var examined: [String] = []
         var reports: [(paymentId: String, report: String)] = []  // payments that changed since the scan
@@ -180,7 +190,7 @@ extension Run {
             }
             examined.append(unit.paymentId)
         }
-        try database("queue_attach") { try repairQueue.attach(reports) }
+        try database("queue_attach", try repairQueue.attach(reports))
         try record(records)
         try closeGone(paymentIds: examined, userIds: [])
         for (unit, lookup) in alone {
@@ -232,12 +242,18 @@ extension Run {
 
     /// Re-fetches one payment (unless `lookup` is given), re-decides inside the repair transaction
     /// with the user's balance locked and the ledger read fresh, and writes what is still missing.
-    func apply(_ unit: PendingUnit, lookup given: PaymentLookup? = nil, with writer: RepairWriter) async throws {
+    func apply(_ unit: PendingUnit, lookup given: PaymentLookup? = nil, with writer: RepairWriter)
+        async throws(RunError)
+    {
         let lookup: PaymentLookup
         if let given {
             lookup = given
         } else {
-            lookup = try await engine.client.getPayment(id: unit.paymentId)
+            do {
+                lookup = try await engine.client.getPayment(id: unit.paymentId)
+            } catch {
+                throw .portOne(error)
+            }
         }
         guard case .found(let payment) = lookup else {
             // PortOne no longer returns what it returned minutes ago: repair nothing, say why.
@@ -258,22 +274,23 @@ extension Run {
         var gap = unit.gap
         for _ in 0..<2 {
             var freshOutcome: PaymentOutcome?
-            let result = try writer.apply(userId: unit.userId, paymentId: unit.paymentId) { snapshot in
-                var users: [String: UserAccount] = [:]
-                if let balance = snapshot.lockedBalance {
-                    users[unit.userId] = UserAccount(id: unit.userId, balance: balance)
-                }
-                let decideStart = clock.now
-                let outcome = Reconciler.decide(
-                    payment: fresh, ledger: snapshot.freshLedger, users: users, configuration: configuration,
-                    storeId: engine.settings.storeId, now: decisionTime)
-                decideTime += clock.now - decideStart
-                freshOutcome = outcome
-                let writes = outcome.applicable.filter { $0.userId == unit.userId }
-                // The limit was checked on the plan; fresh data must not slip a bigger repair past it.
-                guard writes.allSatisfy({ $0.credits <= maxCredits }) else { return [] }
-                return writes.map(\.ledgerWrite)
-            }
+            let result = try store(
+                try writer.apply(userId: unit.userId, paymentId: unit.paymentId) { snapshot in
+                    var users: [String: UserAccount] = [:]
+                    if let balance = snapshot.lockedBalance {
+                        users[unit.userId] = UserAccount(id: unit.userId, balance: balance)
+                    }
+                    let decideStart = clock.now
+                    let outcome = Reconciler.decide(
+                        payment: fresh, ledger: snapshot.freshLedger, users: users, configuration: configuration,
+                        storeId: engine.settings.storeId, now: decisionTime)
+                    decideTime += clock.now - decideStart
+                    freshOutcome = outcome
+                    let writes = outcome.applicable.filter { $0.userId == unit.userId }
+                    // The limit was checked on the plan; fresh data must not slip a bigger repair past it.
+                    guard writes.allSatisfy({ $0.credits <= maxCredits }) else { return [] }
+                    return writes.map(\.ledgerWrite)
+                })
             if let freshOutcome {
                 try record(freshRecords(findings(freshOutcome), of: unit, payment: fresh, outcome: freshOutcome))
                 var written: Int64 = 0
@@ -283,7 +300,7 @@ extension Run {
             switch result {
             case .applied(let applied):
                 if let changed = tallyApplied(applied, unit: unit, payment: fresh, packageId: freshOutcome?.packageId) {
-                    try database("queue_attach") { try repairQueue.attach([changed]) }
+                    try database("queue_attach", try repairQueue.attach([changed]))
                 }
                 try closeGone(paymentIds: [unit.paymentId], userIds: [])
                 return
@@ -312,8 +329,13 @@ struct BatchCutter {
         self.size = size
     }
 
+    /// The next batch of the queue's units (nil when it has none left).
+    mutating func next(from source: inout QueuedUnits) throws(LedgerStoreError) -> [PendingUnit]? {
+        try next { () throws(LedgerStoreError) in try source.next() }
+    }
+
     /// The next batch of units `source` hands over (nil when it has none left).
-    mutating func next(_ source: () throws -> PendingUnit?) rethrows -> [PendingUnit]? {
+    mutating func next<Failure: Error>(_ source: () throws(Failure) -> PendingUnit?) throws(Failure) -> [PendingUnit]? {
         var batch: [PendingUnit] = []
         var payments = Set<String>()
         if let unit = carried {
@@ -351,7 +373,7 @@ struct QueuedUnits {
     }
 
     /// The next page of units not handed out by ``next()``, or nil after the last.
-    mutating func nextPage() throws -> [PendingUnit]? {
+    mutating func nextPage() throws(LedgerStoreError) -> [PendingUnit]? {
         if index < page.count {
             defer { (page, index) = ([], 0) }
             return Array(page[index...])
@@ -364,7 +386,7 @@ struct QueuedUnits {
     }
 
     /// The next unit, or nil after the last.
-    mutating func next() throws -> PendingUnit? {
+    mutating func next() throws(LedgerStoreError) -> PendingUnit? {
         if index == page.count {
             guard let next = try nextPage() else { return nil }
             (page, index) = (next, 0)

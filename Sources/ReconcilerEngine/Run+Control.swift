@@ -7,9 +7,9 @@ extension Run {
     static let abortedError =
         "stopped on request (SIGTERM or SIGINT) after the repair in progress; the checkpoint was not moved, the next run covers the window again"
 
-    /// Throws ``RunStopRequested`` when a stop was requested: called between units of work only.
-    func checkStop() throws {
-        if control.isStopRequested { throw RunStopRequested() }
+    /// Throws ``RunError/stopRequested`` when a stop was requested: called between units of work only.
+    func checkStop() throws(RunError) {
+        if control.isStopRequested { throw .stopRequested }
     }
 
     /// Hands the current counts to the progress callback.
@@ -27,12 +27,12 @@ extension Run {
         totals.fixesPlanned = planned.count
         if let open = try? discrepancies.openCounts() { totals.discrepanciesOpen = open.reduce(0) { $0 + $1.count } }
         do {
-            let report = try? buildReport(status: .aborted, error: Self.abortedError)
+            let report = buildReport(status: .aborted, error: Self.abortedError)
+            let streams = try reportStreams()
             try recorder.finish(
                 handle.runId, outcome: .aborted, totalsJSON: totals.json, error: Self.abortedError,
-                report: try report.map { Self.pieces(of: $0.report, streams: try reportStreams()) },
-                finishedAt: report?.finishedAt)
-            if let report { writeReportFiles(withEntries(report.report)) }
+                report: Self.pieces(of: report.report, streams: streams), finishedAt: report.finishedAt)
+            writeReportFiles(withEntries(report.report))
             endQueue()
         } catch {
             throw RunFailure.failed(

@@ -11,8 +11,8 @@ extension Run {
     ///
     /// For a run that did not succeed, what the database cannot tell any more is left out
     /// rather than failing again.
-    func buildReport(status: RunOutcome, error: String?) throws -> (report: RunReport, finishedAt: Date) {
-        let finishedAt = Date()
+    func buildReport(status: RunOutcome, error: String?) -> (report: RunReport, finishedAt: Date) {
+        let finishedAt = engine.now().date
         if status != .succeeded, openCounts.isEmpty, let open = try? discrepancies.openCounts() { openCounts = open }
         let dryRun = request.dryRun
         let report = RunReport(
@@ -55,7 +55,7 @@ extension Run {
         defer { writeMetrics(document) }
         guard let directory else { return }
         let json = report.serializedDocument
-        let files = engine.settings.reportFormats.compactMap(ReportFormat.init(rawValue:)).map { format in
+        let files = engine.settings.reportFormats.map { format in
             (name: format.fileName(runId: runId), content: format.render(document, json: json))
         }
         do {
@@ -113,17 +113,25 @@ extension Run {
 
     /// Writes `report`'s text to `emit` piece by piece, for `RunRecorder.finish(report:)`, with
     /// the entries of `streams` when given.
-    static func pieces(
-        of report: RunReport, streams: RunReport.Streams? = nil
-    ) -> (_ emit: (String) throws -> Void) throws -> Void {
-        { emit in try report.serializeDocument(pieceSize: reportPieceSize, streams: streams, emit: emit) }
+    static func pieces(of report: RunReport, streams: RunReport.Streams? = nil) -> RunRecorder.ReportWriter {
+        { (emit) throws(LedgerStoreError) in
+            do {
+                try report.serializeDocument(pieceSize: reportPieceSize, streams: streams, emit: emit)
+            } catch let error as LedgerStoreError {
+                throw error
+            } catch {
+                // Reports' serializer has no typed error: what it passes on comes from `emit` and
+                // the streams (the store's), or from nowhere.
+                throw .refused("the run's report could not be written: \(error)")
+            }
+        }
     }
 
     /// What the stored report streams: the fixes and the discrepancies, read a page at a time.
-    func reportStreams() throws -> RunReport.Streams {
+    func reportStreams() throws(LedgerStoreError) -> RunReport.Streams {
         RunReport.Streams(
             fixes: fixEntries, discrepancies: discrepancyEntries,
-            changes: try database("report_discrepancies") { try discrepancies.changes(touchedByRun: runId) })
+            changes: try timed("report_discrepancies", try discrepancies.changes(touchedByRun: runId)))
     }
 
     /// `report` with every fix and discrepancy in it (for the report files, which render a tree,
@@ -149,12 +157,14 @@ extension Run {
 
     /// Hands the discrepancies the run touched, as the report lists them, to `each`, reading
     /// them a page at a time with the e-mails and payments the run does not hold.
+    ///
+    /// Untyped like the `each` of Reports' streams; what the store throws is `LedgerStoreError`.
     func discrepancyEntries(_ each: (RunReport.Entry) throws -> Void) throws {
         var after: Int64 = 0
         while true {
-            let page = try database("report_discrepancies") {
-                try discrepancies.discrepancies(touchedByRun: runId, afterId: after, limit: 2_000)
-            }
+            let page = try timed(
+                "report_discrepancies",
+                try discrepancies.discrepancies(touchedByRun: runId, afterId: after, limit: 2_000))
             guard let last = page.last else { return }
             // The payments the run queued for repair travel with the queue, not in the tally.
             var payments: [String: RunReport.Payment] = [:]
@@ -190,10 +200,12 @@ extension Run {
     }
 
     /// Hands the run's fixes, as the report lists them, to `each`, reading them a page at a time.
+    ///
+    /// Untyped like the `each` of Reports' streams; what the store throws is `LedgerStoreError`.
     func fixEntries(_ each: (RunReport.Fix) throws -> Void) throws {
         var after: Int64 = 0
         while true {
-            let page = try database("report_fixes") { try repairQueue.fixes(afterFixId: after, limit: 2_000) }
+            let page = try timed("report_fixes", try repairQueue.fixes(afterFixId: after, limit: 2_000))
             guard let last = page.last else { return }
             for written in page {
                 let fix = written.fix

@@ -7,7 +7,7 @@ extension Run {
     /// Scans every payment whose status changed in the window (or, for `--full`, that was created
     /// in it), deciding page by page so memory stays flat however many payments there are.
     /// Returns the ids PortOne handed over (16 bytes each), for ``lookUpLedgerPayments(_:scanned:)``.
-    func scan(_ window: RunWindow) async throws -> PaymentIdSet {
+    func scan(_ window: RunWindow) async throws(RunError) -> PaymentIdSet {
         let options = PaymentScanOptions(
             timestampType: request.full ? .createdAt : .statusChangedAt, pageSize: engine.settings.pageSize,
             parallelism: engine.settings.scanParallelism)
@@ -16,41 +16,16 @@ extension Run {
         guard let readAhead else { preconditionFailure("a window run opens its read-ahead connection first") }
         // One page waits while the next page's ledger rows are read: the reads of page N+1
         // overlap the decisions and discrepancy writes of page N.
-        var waiting: (payments: [PaymentFacts], failures: [PaymentDecodingFailure], reads: PageReadAhead.Pending?)?
-        let summary = try await engine.client.scanPayments(from: window.from, until: window.until, options: options) {
-            page in
-            try checkStop()
-            var payments: [PaymentFacts] = []
-            var failures: [PaymentDecodingFailure] = []
-            payments.reserveCapacity(page.items.count)
-            for item in page.items {
-                switch item {
-                case .success(let payment):
-                    payments.append(payment.facts)
-                case .failure(let failure):
-                    failures.append(failure)
-                }
+        var waiting: WaitingPage?
+        let summary: PaymentScanSummary
+        do {
+            summary = try await engine.client.scanPayments(from: window.from, until: window.until, options: options) {
+                page in
+                try self.handle(page, readAhead: readAhead, waiting: &waiting, pages: &pages)
             }
-            let reads =
-                payments.isEmpty
-                ? nil
-                : readAhead.start(
-                    paymentIds: payments.map(\.id), userIds: Array(Set(payments.compactMap(Reconciler.userId(for:)))))
-            if let previous = waiting {
-                try decide(previous.payments, unparseable: previous.failures, readAhead: previous.reads)
-            }
-            waiting = (payments, failures, reads)
-            pages += 1
-            pagesScanned += 1
-            reportProgress(.scanning)
-            if pages % 100 == 0 {
-                engine.event(
-                    .info, "scanning",
-                    [
-                        "run": "\(runId)", "pages": "\(pages)", "payments": "\(totals.paymentsScanned)",
-                        "to_repair": "\(queuedCount)",
-                    ])
-            }
+        } catch {
+            // The scan has no typed error: it throws PortOne's, or what the page handler threw (the run's).
+            throw RunError(untyped: error)
         }
         if let last = waiting { try decide(last.payments, unparseable: last.failures, readAhead: last.reads) }
         engine.event(
@@ -63,16 +38,55 @@ extension Run {
         return summary.seen
     }
 
+    /// A scan page waiting for its decisions while the next page's ledger rows are read.
+    typealias WaitingPage = (
+        payments: [PaymentFacts], failures: [PaymentDecodingFailure], reads: PageReadAhead.Pending?
+    )
+
+    /// Handles one scan page: starts reading its ledger rows and decides the page before it.
+    private func handle(
+        _ page: PaymentScanPage, readAhead: PageReadAhead, waiting: inout WaitingPage?, pages: inout Int
+    ) throws(RunError) {
+        try checkStop()
+        var payments: [PaymentFacts] = []
+        var failures: [PaymentDecodingFailure] = []
+        payments.reserveCapacity(page.items.count)
+        for item in page.items {
+            switch item {
+            case .success(let payment):
+                payments.append(payment.facts)
+            case .failure(let failure):
+                failures.append(failure)
+            }
+        }
+        let reads =
+            payments.isEmpty
+            ? nil
+            : readAhead.start(
+                paymentIds: payments.map(\.id), userIds: Array(Set(payments.compactMap(Reconciler.userId(for:)))))
+        if let previous = waiting {
+            try decide(previous.payments, unparseable: previous.failures, readAhead: previous.reads)
+        }
+        waiting = (payments, failures, reads)
+        pages += 1
+        pagesScanned += 1
+        reportProgress(.scanning)
+        if pages % 100 == 0 {
+            engine.event(
+                .info, "scanning",
+                [
+                    "run": "\(runId)", "pages": "\(pages)", "payments": "\(totals.paymentsScanned)",
+                    "to_repair": "\(queuedCount)",
+                ])
+        }
+    }
+
     /// Looks up, one by one, every payment the ledger mentions in the window that the scan did
     /// not return (late cancellations of old payments, payments PortOne no longer knows).
     /// `scanned` is consumed: the ids are released before the look-ups start.
-    func lookUpLedgerPayments(_ window: RunWindow, scanned: consuming PaymentIdSet) async throws {
+    func lookUpLedgerPayments(_ window: RunWindow, scanned: consuming PaymentIdSet) async throws(RunError) {
         var missing: [String] = []
-        let scan = try database("window") {
-            try reader.paymentIds(
-                createdFrom: window.from.date, until: window.until.date, excluding: { scanned.contains($0) }
-            ) { missing += $0 }
-        }
+        let scan = try ledgerPaymentIds(window, notIn: scanned) { missing += $0 }
         _ = consume scanned
         totals.ledgerRowsScanned += scan.rows
         guard !missing.isEmpty else { return }
@@ -82,14 +96,27 @@ extension Run {
         try await lookUp(missing)
     }
 
+    /// The ledger's payment ids of `window` not in `scanned`, a page at a time (see
+    /// `LedgerReader.paymentIds(createdFrom:until:pageSize:excluding:_:)`).
+    private func ledgerPaymentIds(
+        _ window: RunWindow, notIn scanned: borrowing PaymentIdSet, _ body: ([String]) -> Void
+    ) throws(RunError) -> LedgerWindowScan {
+        try database(
+            "window",
+            try reader.paymentIds(
+                createdFrom: window.from.date, until: window.until.date, excluding: { scanned.contains($0) }, body))
+    }
+
     /// Fetches `ids` by id, a few at a time, and decides them in batches.
-    func lookUp(_ ids: [String]) async throws {
+    func lookUp(_ ids: [String]) async throws(RunError) {
         let client = engine.client
         let width = max(1, engine.settings.lookupParallelism)
         for start in stride(from: 0, to: ids.count, by: 100) {
             try checkStop()
             let batch = Array(ids[start..<min(start + 100, ids.count)])
-            let answers = try await Self.fetch(batch, client: client, width: width) { try self.checkStop() }
+            let answers = try await Self.fetch(batch, client: client, width: width) { () throws(RunError) in
+                try self.checkStop()
+            }
             var found: [PaymentFacts] = []
             var failures: [PaymentDecodingFailure] = []
             var notFound: [String] = []
@@ -111,7 +138,18 @@ extension Run {
     /// Fetches `ids` by id, `width` at a time; the answers in `ids` order. `check` runs after
     /// each answer (a stop request ends the fetch).
     static func fetch(
-        _ ids: [String], client: PortOneClient, width: Int, check: () throws -> Void = {}
+        _ ids: [String], client: PortOneClient, width: Int, check: () throws(RunError) -> Void = {}
+    ) async throws(RunError) -> [PaymentLookup] {
+        do {
+            return try await fetchUntyped(ids, client: client, width: width, check: check)
+        } catch {
+            // A task group has no typed error: it throws PortOne's, or what `check` threw (the run's).
+            throw RunError(untyped: error)
+        }
+    }
+
+    private static func fetchUntyped(
+        _ ids: [String], client: PortOneClient, width: Int, check: () throws(RunError) -> Void
     ) async throws -> [PaymentLookup] {
         try await withThrowingTaskGroup(of: (Int, PaymentLookup).self) { group in
             var answers = [PaymentLookup?](repeating: nil, count: ids.count)
@@ -135,9 +173,9 @@ extension Run {
     }
 
     /// Ledger payments PortOne answers 404 for: a PURCHASE for them is an orphan grant.
-    func decideOrphans(_ ids: [String]) throws {
+    func decideOrphans(_ ids: [String]) throws(RunError) {
         guard !ids.isEmpty else { return }
-        let ledger = try reader.entries(forPaymentIds: ids)
+        let ledger = try store(try reader.entries(forPaymentIds: ids))
         totals.ledgerRowsScanned += ledger.values.reduce(0) { $0 + $1.count }
         var records: [DiscrepancyRecord] = []
         var examined: [String] = []

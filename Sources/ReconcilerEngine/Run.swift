@@ -1,18 +1,18 @@
 import Foundation
 import LedgerStore
 import PortOne
-import Postgres
 import ReconcilerCore
 import Reports
 
-/// The state of one run in progress. Owns its two database connections: one holds the run lock
-/// and the run record, the other does the ledger work.
+/// The state of one run in progress. Owns its ledger sessions (database connections): one holds
+/// the run lock and the run record, one does the ledger work, and for a window run one reads
+/// ahead (``PageReadAhead``).
 final class Run {
     let engine: ReconciliationEngine
     let request: RunRequest
     let configuration: Configuration
-    let lockConnection: Connection
-    let workConnection: Connection
+    let lockSession: LedgerSession
+    let workSession: LedgerSession
     let recorder: RunRecorder
     let reader: LedgerReader
     let discrepancies: DiscrepancyStore
@@ -28,7 +28,7 @@ final class Run {
     /// Queue writes in progress on the read-ahead connection.
     var queueWrites: [PageReadAhead.Ticket<Duration>] = []
     /// Where the payments to repair wait until the scan is over (`reconciler.run_repair`).
-    lazy var repairQueue = RepairQueue(connection: workConnection, runId: runId)
+    lazy var repairQueue = workSession.repairQueue(runId: runId)
     /// The queued repairs, counted for the run's limits as they are queued.
     var limits: FixLimits.Tally
     var planned: [Repair] = []
@@ -56,7 +56,7 @@ final class Run {
     /// Measures the work phases.
     let clock = ContinuousClock()
 
-    init(engine: ReconciliationEngine, request: RunRequest) throws {
+    init(engine: ReconciliationEngine, request: RunRequest) throws(LedgerStoreError) {
         self.engine = engine
         self.request = request
         self.configuration = engine.settings.configuration
@@ -64,60 +64,66 @@ final class Run {
         self.decodingAtStart = engine.client.counters.decodingTime
         self.tally = ReportTally(window: nil, catalog: engine.settings.configuration.catalog)
         self.limits = FixLimits.Tally(maxCreditsPerFix: engine.settings.configuration.policy.maxCreditsPerFix)
-        let options = ConnectionConfiguration(applicationName: "credit-reconciler")
-        lockConnection = try Connection(url: engine.settings.databaseURL, configuration: options)
+        let database = engine.settings.database
+        lockSession = try database.open()
         do {
-            workConnection = try Connection(url: engine.settings.databaseURL, configuration: options)
+            workSession = try database.open()
         } catch {
-            lockConnection.close()
+            lockSession.close()
             throw error
         }
         if request.paymentIds.isEmpty {
             do {
-                readAhead = try PageReadAhead(url: engine.settings.databaseURL, configuration: options)
+                readAhead = try PageReadAhead(database: database)
             } catch {
-                workConnection.close()
-                lockConnection.close()
+                workSession.close()
+                lockSession.close()
                 throw error
             }
         }
-        recorder = RunRecorder(connection: lockConnection)
-        reader = LedgerReader(connection: workConnection)
-        discrepancies = DiscrepancyStore(connection: workConnection)
+        recorder = lockSession.recorder
+        reader = workSession.reader
+        discrepancies = workSession.discrepancies
     }
 
     func close() {
         readAhead?.close()
-        workConnection.close()
-        lockConnection.close()
+        workSession.close()
+        lockSession.close()
     }
 
     var runId: Int64 { handle?.runId ?? 0 }
 
-    func execute() async throws -> RunResult {
+    func execute() async throws(RunError) -> RunResult {
         // A new version may need tables an old database lacks (0006's repair queue): say so
         // before anything is written, not halfway through the run.
-        let pending = try Migrator(connection: workConnection).status().pending
+        let pending = try store(try workSession.migrator.status()).pending
         if !pending.isEmpty {
-            throw RunFailure.configuration(
-                "\(pending.count) database migration(s) pending (\(pending.map(\.fileName).joined(separator: ", "))): "
-                    + "run credit-reconciler migrate as the owner of the app's tables, then run again")
+            throw .failure(
+                .configuration(
+                    "\(pending.count) database migration(s) pending (\(pending.map(\.fileName).joined(separator: ", "))): "
+                        + "run credit-reconciler migrate as the owner of the app's tables, then run again"))
         }
         let byId = !request.paymentIds.isEmpty
         if !byId {
-            let checkpoint = try recorder.checkpoint(ReconciliationEngine.checkpointName)
-            window = try RunWindow.compute(
-                checkpoint: checkpoint.map { RFC3339.Timestamp($0.value) }, now: decisionTime,
-                policy: configuration.policy, since: request.since, until: request.until, full: request.full,
-                fullLookback: engine.settings.fullLookback)
+            let checkpoint = try store(try recorder.checkpoint(ReconciliationEngine.checkpointName))
+            do {
+                window = try RunWindow.compute(
+                    checkpoint: checkpoint.map { RFC3339.Timestamp($0.value) }, now: decisionTime,
+                    policy: configuration.policy, since: request.since, until: request.until, full: request.full,
+                    fullLookback: engine.settings.fullLookback)
+            } catch {
+                throw .window(error)
+            }
             tally = ReportTally(window: window, catalog: configuration.catalog)
         }
-        handle = try recorder.begin(
-            RunStart(
-                trigger: request.trigger, mode: request.dryRun ? .dryRun : .apply, fullSweep: request.full,
-                paymentIds: byId ? request.paymentIds : nil, windowFrom: window?.from.date,
-                windowUntil: window?.until.date, version: ProductVersion.version))
-        try database("queue") { try repairQueue.begin() }
+        handle = try store(
+            try recorder.begin(
+                RunStart(
+                    trigger: request.trigger, mode: request.dryRun ? .dryRun : .apply, fullSweep: request.full,
+                    paymentIds: byId ? request.paymentIds : nil, windowFrom: window?.from.date,
+                    windowUntil: window?.until.date, version: ProductVersion.version)))
+        try database("queue", try repairQueue.begin())
         if let abandoned = handle?.abandonedRunIds, !abandoned.isEmpty {
             engine.event(
                 .warning, "marked runs abandoned: their process ended without finishing",
@@ -148,16 +154,21 @@ final class Run {
         try await applyRepairs()
         applyTime = clock.now - applyStart
         try auditBalances()
-        openCounts = try discrepancies.openCounts()
+        openCounts = try store(try discrepancies.openCounts())
         totals.discrepanciesOpen = openCounts.reduce(0) { $0 + $1.count }
         snapshotCounters()
         if let window, !request.dryRun {
-            _ = try recorder.advanceCheckpoint(ReconciliationEngine.checkpointName, to: window.until.date, runId: runId)
+            _ = try store(
+                try recorder.advanceCheckpoint(ReconciliationEngine.checkpointName, to: window.until.date, runId: runId)
+            )
         }
-        let report = try buildReport(status: .succeeded, error: nil)
-        try recorder.finish(
-            runId, outcome: .succeeded, totalsJSON: totals.json,
-            report: Self.pieces(of: report.report, streams: try reportStreams()), finishedAt: report.finishedAt)
+        let report = buildReport(status: .succeeded, error: nil)
+        let streams = try store(try reportStreams())
+        try store(
+            try recorder.finish(
+                runId, outcome: .succeeded, totalsJSON: totals.json,
+                report: Self.pieces(of: report.report, streams: streams),
+                finishedAt: report.finishedAt))
         writeReportFiles(withEntries(report.report))
         endQueue()
         ProcessMemory.releaseFreed()
@@ -182,7 +193,7 @@ final class Run {
         timings.applying = applyTime
         timings.databaseBy = databaseBy
         timings.database =
-            lockConnection.timeInStatements + workConnection.timeInStatements + (readAhead?.counters.time ?? .zero)
+            lockSession.timeInStatements + workSession.timeInStatements + (readAhead?.counters.time ?? .zero)
         return timings
     }
 
@@ -194,13 +205,12 @@ final class Run {
         defer { endQueue() }
         do {
             // Its entries are read now, not while the report is stored: the database may be why the run failed.
-            let report = (try? buildReport(status: .failed, error: failure.description)).map {
-                (report: withEntries($0.report), finishedAt: $0.finishedAt)
-            }
+            let built = buildReport(status: .failed, error: failure.description)
+            let report = withEntries(built.report)
             try recorder.finish(
                 handle.runId, outcome: .failed, totalsJSON: totals.json, error: failure.description,
-                report: report.map { Self.pieces(of: $0.report) }, finishedAt: report?.finishedAt)
-            if let report { writeReportFiles(report.report) }
+                report: Self.pieces(of: report), finishedAt: built.finishedAt)
+            writeReportFiles(report)
         } catch {
             engine.event(
                 .error, "run could not be recorded as failed; the next run marks it abandoned",
@@ -213,8 +223,7 @@ final class Run {
     func snapshotCounters() {
         totals.apiRequests = engine.client.counters.snapshot().reduce(into: [:]) { $0[$1.outcome.rawValue] = $1.count }
         totals.sqlStatements =
-            lockConnection.statementsExecuted + workConnection.statementsExecuted
-            + (readAhead?.counters.statements ?? 0)
+            lockSession.statementsExecuted + workSession.statementsExecuted + (readAhead?.counters.statements ?? 0)
     }
 
     // MARK: Deciding
@@ -225,7 +234,7 @@ final class Run {
     func decide(
         _ payments: [PaymentFacts], unparseable: [PaymentDecodingFailure] = [],
         readAhead reads: PageReadAhead.Pending? = nil
-    ) throws {
+    ) throws(RunError) {
         var records = unparseable.map { failure in
             Reconciler.unparseable(paymentId: failure.paymentId, reason: failure.reason).record(evidence: nil)
         }
@@ -238,14 +247,14 @@ final class Run {
         let ledger: [String: [LedgerEntry]]
         let accounts: [String: UserAccount]
         if let reads {
-            let read = try reads.wait()
+            let read = try store(try reads.wait())
             databaseBy["ledger", default: .zero] += read.ledgerTime
             databaseBy["accounts", default: .zero] += read.accountsTime
             (ledger, accounts) = (read.ledger, read.accounts)
         } else {
-            ledger = try database("ledger") { try reader.entries(forPaymentIds: payments.map(\.id)) }
+            ledger = try database("ledger", try reader.entries(forPaymentIds: payments.map(\.id)))
             let userIds = Set(payments.compactMap(Reconciler.userId(for:)))
-            accounts = try database("accounts") { try reader.accounts(userIds: Array(userIds)) }
+            accounts = try database("accounts", try reader.accounts(userIds: Array(userIds)))
         }
         totals.ledgerRowsScanned += ledger.values.reduce(0) { $0 + $1.count }
         var examined: [String] = []
@@ -283,38 +292,37 @@ final class Run {
     /// Writes the buffered payments to repair to the queue: on the read-ahead connection during a
     /// window run (overlapping the decisions, like the page reads), else on the work connection.
     /// A write that failed fails the run here, at the next flush or at ``finishQueueWrites()``.
-    func flushPending() throws {
+    func flushPending() throws(RunError) {
         guard !pendingBuffer.isEmpty else { return }
         let units = pendingBuffer
         let (runId, firstSeq) = (runId, Int32(queuedTotal))
         queuedTotal += units.count
         pendingBuffer = []
         guard let readAhead else {
-            try database("queue") {
-                try RepairQueue.append(units.map(\.queueItem), on: workConnection, runId: runId, firstSeq: firstSeq)
-            }
+            try database(
+                "queue", try workSession.appendToRepairQueue(units.map(\.queueItem), runId: runId, firstSeq: firstSeq))
             return
         }
         var open: [PageReadAhead.Ticket<Duration>] = []
         for write in queueWrites {
-            if try write.isDone() {
-                databaseBy["queue", default: .zero] += try write.wait()
+            if try store(try write.isDone()) {
+                databaseBy["queue", default: .zero] += try store(try write.wait())
             } else {
                 open.append(write)
             }
         }
         open.append(
-            readAhead.perform { connection in
+            readAhead.perform { (session) throws(LedgerStoreError) in
                 // Written out on that thread too: the decisions go on meanwhile.
-                try RepairQueue.append(units.map(\.queueItem), on: connection, runId: runId, firstSeq: firstSeq)
+                try session.appendToRepairQueue(units.map(\.queueItem), runId: runId, firstSeq: firstSeq)
             })
         queueWrites = open
     }
 
     /// Writes what is buffered and waits for every queue write (before the queue is read).
-    func finishQueueWrites() throws {
+    func finishQueueWrites() throws(RunError) {
         try flushPending()
-        for write in queueWrites { databaseBy["queue", default: .zero] += try write.wait() }
+        for write in queueWrites { databaseBy["queue", default: .zero] += try store(try write.wait()) }
         queueWrites = []
     }
 
@@ -338,9 +346,9 @@ final class Run {
 
     /// Checks every user's balance against the sum of their transactions (`BALANCE_DRIFT`) and
     /// closes the drifts that are gone.
-    func auditBalances() throws {
-        let drifts = try database("audit") { try reader.balanceDrifts() }
-        let emails = try reader.accounts(userIds: drifts.map(\.userId))
+    func auditBalances() throws(RunError) {
+        let drifts = try database("audit", try reader.balanceDrifts())
+        let emails = try store(try reader.accounts(userIds: drifts.map(\.userId)))
         for (userId, account) in emails { if let email = account.email { tally.emails[userId] = email } }
         let records = drifts.compactMap { drift in
             Reconciler.checkBalance(
@@ -348,15 +356,32 @@ final class Run {
                 transactionSum: drift.transactionSum)?.record(evidence: nil)
         }
         try record(records)
-        let previouslyOpen = try discrepancies.list(status: .open, kind: DiscrepancyKind.balanceDrift.rawValue)
+        let previouslyOpen = try store(
+            try discrepancies.list(status: .open, kind: DiscrepancyKind.balanceDrift.rawValue))
         try closeGone(paymentIds: [], userIds: previouslyOpen.compactMap(\.userId))
     }
 
-    /// Runs `body` and adds the statement time it spent on the work connection to `label`.
-    func database<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
-        let before = workConnection.timeInStatements
-        defer { databaseBy[label, default: .zero] += workConnection.timeInStatements - before }
-        return try body()
+    /// Evaluates a store call and adds the statement time it spent on the work session to `label`.
+    func database<T>(_ label: String, _ call: @autoclosure () throws(LedgerStoreError) -> T) throws(RunError) -> T {
+        try store(try timed(label, try call()))
+    }
+
+    /// Like ``database(_:_:)``, its failure the store's.
+    func timed<T>(_ label: String, _ call: @autoclosure () throws(LedgerStoreError) -> T) throws(LedgerStoreError)
+        -> T
+    {
+        let before = workSession.timeInStatements
+        defer { databaseBy[label, default: .zero] += workSession.timeInStatements - before }
+        return try call()
+    }
+
+    /// Evaluates a store call, its failure the run's.
+    func store<T>(_ call: @autoclosure () throws(LedgerStoreError) -> T) throws(RunError) -> T {
+        do {
+            return try call()
+        } catch {
+            throw .store(error)
+        }
     }
 
     func count(_ outcome: PaymentOutcome) {
@@ -364,19 +389,19 @@ final class Run {
         if outcome.classification == .matched { totals.matched += 1 }
     }
 
-    func record(_ records: [DiscrepancyRecord]) throws {
+    func record(_ records: [DiscrepancyRecord]) throws(RunError) {
         guard !records.isEmpty else { return }
-        let recorded = try database("discrepancies") { try discrepancies.record(records, runId: runId) }
+        let recorded = try database("discrepancies", try discrepancies.record(records, runId: runId))
         for discrepancy in recorded where discrepancy.isNew { newDiscrepancyIds.insert(discrepancy.id) }
         totals.discrepanciesNew = newDiscrepancyIds.count
     }
 
-    func closeGone(paymentIds: [String], userIds: [String], runLevel: Bool = false) throws {
+    func closeGone(paymentIds: [String], userIds: [String], runLevel: Bool = false) throws(RunError) {
         guard !paymentIds.isEmpty || !userIds.isEmpty || runLevel else { return }
-        let closed = try database("discrepancies") {
+        let closed = try database(
+            "discrepancies",
             try discrepancies.closeGone(
-                runId: runId, examinedPaymentIds: paymentIds, examinedUserIds: userIds, runLevelExamined: runLevel)
-        }
+                runId: runId, examinedPaymentIds: paymentIds, examinedUserIds: userIds, runLevelExamined: runLevel))
         totals.discrepanciesClosed += closed.count
     }
 }

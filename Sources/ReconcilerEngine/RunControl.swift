@@ -59,6 +59,3 @@ public struct RunProgress: Sendable, Hashable {
         self.repairsQueued = repairsQueued
     }
 }
-
-/// Thrown inside a run when its stop was requested; the engine records the run `aborted`.
-struct RunStopRequested: Error {}

@@ -1,5 +1,5 @@
 /// Why a run stopped without finishing; the command line maps each case to its exit status.
-public enum RunFailure: Error, Sendable, CustomStringConvertible {
+public enum RunFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// Another run holds the lock (exit 75); the message names the holder.
     case lockHeld(String)
     /// PostgreSQL or PortOne could not be reached (exit 69).

@@ -7,7 +7,7 @@ import ReconcilerCore
 public enum AppSchema {
     /// Applies `sql/app-reference/schema.sql` (the copy embedded in LedgerStore, which a unit
     /// test keeps identical to the file).
-    public static func apply(to connection: Connection) throws {
+    public static func apply(to connection: Connection) throws(LedgerStoreError) {
         try AppReferenceSchema.apply(to: connection)
     }
 
@@ -15,7 +15,7 @@ public enum AppSchema {
     public static func insertUser(
         _ connection: Connection, id: String, email: String? = nil, name: String? = nil, balance: Int64? = 0,
         createdAt: Date = Date()
-    ) throws {
+    ) throws(PostgresError) {
         try connection.execute(
             #"INSERT INTO "User" (id, email, name, "createdAt") VALUES ($1, $2, $3, $4)"#,
             [id, email ?? "\(id)@example.com", name, createdAt])
@@ -27,7 +27,7 @@ public enum AppSchema {
     }
 
     /// Inserts a `"CreditTransaction"` row (does not touch the balance).
-    public static func insert(_ entry: LedgerEntry, into connection: Connection) throws {
+    public static func insert(_ entry: LedgerEntry, into connection: Connection) throws(PostgresError) {
         try connection.execute(
             #"""
             INSERT INTO "CreditTransaction" (id, "userId", amount, type, description, "paymentId", "createdAt")

@@ -46,15 +46,16 @@ public struct LedgerFixture: Sendable {
     /// Loads the fixture into `connection`'s database and runs ANALYZE.
     public func load(into connection: Connection) throws {
         let now = end
-        try connection.copyIn(table: "User", columns: ["id", "email", "createdAt"]) { writer in
+        try connection.copyIn(table: "User", columns: ["id", "email", "createdAt"]) {
+            (writer) throws(PostgresError) in
             for n in 0..<users { try writer.writeRow(Self.userId(n), "\(Self.userId(n))@example.com", now) }
         }
         try connection.copyIn(table: "Credit", columns: ["id", "userId", "balance", "createdAt", "updatedAt"]) {
-            writer in
+            (writer) throws(PostgresError) in
             for n in 0..<users { try writer.writeRow("fx_credit_\(n)", Self.userId(n), Int64(0), now, now) }
         }
         let columns = ["id", "userId", "amount", "type", "description", "paymentId", "createdAt"]
-        try connection.copyIn(table: "CreditTransaction", columns: columns) { writer in
+        try connection.copyIn(table: "CreditTransaction", columns: columns) { (writer) throws(PostgresError) in
             var payment = 0
             var refunds = 0
             for index in 0..<rows {

@@ -47,7 +47,7 @@ public struct TestDatabase: Sendable {
                 let connection = try database.connect()
                 defer { connection.close() }
                 try AppReferenceSchema.apply(to: connection)
-                if schema == .migrated { try Migrator(connection: connection).migrate() }
+                if schema == .migrated { try LedgerSession(connection: connection).migrator.migrate() }
             }
         } catch {
             database.drop()
@@ -68,6 +68,14 @@ public struct TestDatabase: Sendable {
         let database = try create(schema: schema)
         defer { database.drop() }
         return try await body(database)
+    }
+
+    /// This database as the product opens it (the cluster admin's credentials).
+    public var ledger: LedgerDatabase { LedgerDatabase(url: url) }
+
+    /// Opens a ledger session on this database as the cluster admin.
+    public func session(applicationName: String = "credit-reconciler-tests") throws -> LedgerSession {
+        try ledger.open(applicationName: applicationName)
     }
 
     /// Opens a connection to this database as the cluster admin.

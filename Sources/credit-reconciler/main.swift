@@ -1,8 +1,6 @@
 import Foundation
 import ReconcilerCLI
-import ReconcilerEngine
 
-ProcessMemory.limitArenas()
 // Synchronous on purpose: the tool blocks the signals it handles before any thread starts.
 let status = CommandLineTool.main(Array(CommandLine.arguments.dropFirst()))
 // Everything is written and recorded by now. `_exit`, not `exit`: the C libraries' exit-time

@@ -17,9 +17,11 @@ struct BaselineRun {
 
     /// Runs the baseline once and returns what it counted.
     func run() async throws -> BenchmarkFigures.Run {
-        let connection = try Connection(url: setup.databaseURL)
-        defer { connection.close() }
-        let handle = try RunRecorder(connection: connection).begin(
+        // One session for everything, its SQL written out per payment: that is the baseline.
+        let session = try setup.database.open()
+        defer { session.close() }
+        let connection = session.connection
+        let handle = try session.recorder.begin(
             RunStart(
                 trigger: .manual, mode: .apply, windowFrom: nil, windowUntil: nil, version: "baseline"))
         let clock = ContinuousClock()
@@ -58,7 +60,7 @@ struct BaselineRun {
             }
         }
         let applyStarted = clock.now
-        let writer = RepairWriter(connection: connection, runId: handle.runId)
+        let writer = session.repairWriter(runId: handle.runId)
         var repairs = 0
         for (scanned, userId) in pending {
             guard case .found(let payment) = try await setup.client.getPayment(id: scanned.id) else { continue }
@@ -74,7 +76,7 @@ struct BaselineRun {
             if case .applied(let fixes) = result { repairs += fixes.count }
         }
         timings.applying = clock.now - applyStarted
-        _ = try LedgerReader(connection: connection).balanceDrifts()
+        _ = try session.reader.balanceDrifts()
         timings.database = connection.timeInStatements
         timings.decoding = setup.client.counters.decodingTime
         return BenchmarkFigures.Run(

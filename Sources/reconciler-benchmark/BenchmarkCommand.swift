@@ -58,7 +58,7 @@ enum BenchmarkCommand {
     /// What both runs need.
     struct Setup {
         /// The database holding the ledger.
-        var databaseURL: DatabaseURL
+        var database: LedgerDatabase
         /// The PortOne client, as the product configures it.
         var client: PortOneClient
         /// The catalog and a policy that applies every repair.
@@ -88,7 +88,7 @@ enum BenchmarkCommand {
         policy.initialLookback = 40 * 86_400
         policy.maxFixesPerRun = 10_000_000
         return Setup(
-            databaseURL: try DatabaseURL(parsing: try required("DATABASE_URL")), client: client,
+            database: try LedgerDatabase(parsing: try required("DATABASE_URL")), client: client,
             configuration: Configuration(catalog: catalog, policy: policy), storeId: storeId)
     }
 
@@ -96,7 +96,7 @@ enum BenchmarkCommand {
     static func engineRun() async throws -> BenchmarkFigures.Run {
         let setup = try setup()
         let settings = ReconciliationEngine.Settings(
-            configuration: setup.configuration, storeId: setup.storeId, databaseURL: setup.databaseURL)
+            configuration: setup.configuration, storeId: setup.storeId, database: setup.database)
         let engine = ReconciliationEngine(settings: settings, client: setup.client, now: { clock })
         let result = try await engine.run(RunRequest())
         let totals = result.totals
@@ -110,11 +110,12 @@ enum BenchmarkCommand {
     static func load(_ directory: URL) throws {
         let environment = ProcessInfo.processInfo.environment
         guard let url = environment["DATABASE_URL"] else { throw BenchmarkError("set DATABASE_URL") }
-        let connection = try Connection(url: try DatabaseURL(parsing: url))
-        defer { connection.close() }
+        let session = try LedgerDatabase(parsing: url).open()
+        defer { session.close() }
+        let connection = session.connection
         try AppReferenceSchema.apply(to: connection)
         let counts = try AppLedgerCopyFiles.load(from: directory, into: connection)
-        _ = try Migrator(connection: connection).migrate()
+        _ = try session.migrator.migrate()
         try connection.executeScript(#"VACUUM ANALYZE "User"; "#)
         try connection.executeScript(#"VACUUM ANALYZE "Credit""#)
         try connection.executeScript(#"VACUUM ANALYZE "CreditTransaction""#)

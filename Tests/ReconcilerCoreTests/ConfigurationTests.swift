@@ -67,7 +67,7 @@ import Testing
         (
             #""reports": {"formats": ["json", "json", "csv"], "locale": "en"}"#,
             {
-                $0.reports.formats == ["json", "csv"] && $0.reports.locale == "en"
+                $0.reports.formats == [.json, .csv] && $0.reports.locale == "en"
             }
         ),
         (

@@ -57,10 +57,10 @@ struct AppLedgerCopyFilesTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         try TestDatabase.withFresh(schema: .app) { database in
             let connection = try database.connect()
-            let error = #expect(throws: PostgresError.self) {
+            let error = #expect(throws: LedgerStoreError.self) {
                 try AppLedgerCopyFiles.load(from: directory, into: connection)
             }
-            #expect(error?.sqlState == "22P02")
+            #expect(error?.postgresError?.sqlState == "22P02")
             #expect(try connection.queryFirst(#"SELECT count(*) AS n FROM "User""#)?.decode("n", as: Int.self) == 0)
         }
     }
@@ -72,7 +72,7 @@ struct AppLedgerCopyFilesTests {
         try FileManager.default.removeItem(at: directory.appendingPathComponent("Credit.copy"))
         try TestDatabase.withFresh(schema: .app) { database in
             let connection = try database.connect()
-            let error = #expect(throws: LedgerLoadError.self) {
+            let error = #expect(throws: LedgerStoreError.self) {
                 try AppLedgerCopyFiles.load(from: directory, into: connection)
             }
             #expect(error?.message.contains("Credit.copy") == true)

@@ -139,17 +139,17 @@ struct DiscrepancyStoreTests {
             let ignored = try store.resolve(id: recorded[1].id, note: "test payment", by: "ops-lee", ignore: true)
             #expect(ignored.status == .ignored)
 
-            let twice = #expect(throws: DiscrepancyResolutionError.self) {
+            let twice = #expect(throws: LedgerStoreError.self) {
                 try store.resolve(id: recorded[0].id, note: "again", by: "someone")
             }
             let message = twice.map { "\($0)" } ?? ""
             #expect(message.contains("already resolved by ops-kim"))
             #expect(message.contains("nothing was changed"))
             #expect(try store.discrepancy(id: recorded[0].id)?.resolutionNote == "refunded by hand")
-            #expect(throws: DiscrepancyResolutionError.notFound(id: 999_999)) {
+            #expect(throws: LedgerStoreError.resolution(.notFound(id: 999_999))) {
                 try store.resolve(id: 999_999, note: "x", by: "y")
             }
-            #expect(throws: DiscrepancyResolutionError.emptyNote) {
+            #expect(throws: LedgerStoreError.resolution(.emptyNote)) {
                 try store.resolve(id: recorded[1].id, note: " ", by: "y")
             }
             #expect(try store.list(status: nil).count == 2)

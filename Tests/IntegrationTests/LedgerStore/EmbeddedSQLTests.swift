@@ -46,7 +46,7 @@ struct EmbeddedSQLTests {
 
     @Test("bad file names are refused", arguments: ["1_x.sql", "0001-x.sql", "0001_x.txt", "abcd_x.sql", "0000_x.sql"])
     func badFileNames(name: String) {
-        #expect(throws: MigrationError.self) { try Migration(fileName: name, sql: "") }
+        #expect(throws: LedgerStoreError.self) { try Migration(fileName: name, sql: "") }
     }
 
     private func paddedVersion(_ version: Int) -> String {

@@ -75,7 +75,7 @@ struct LedgerReaderTests {
 
             try connection.copyIn(
                 table: "CreditTransaction", columns: ["id", "userId", "amount", "type", "paymentId", "createdAt"]
-            ) { writer in
+            ) { (writer) throws(PostgresError) in
                 for n in 0..<10_000 {
                     try writer.writeRow("ct_bulk_\(n)", "user_a", Int64(100), "PURCHASE", "pay_\(n)", Self.instant)
                 }

@@ -112,7 +112,7 @@ struct MigratorTests {
             var edited = Migration.embedded
             let original = edited[0]
             edited[0] = try Migration(fileName: original.fileName, sql: original.sql + "\n-- an edit\n")
-            let error = #expect(throws: MigrationError.self) {
+            let error = #expect(throws: LedgerStoreError.self) {
                 try Migrator(connection: connection, migrations: edited).migrate()
             }
             let text = error.map { "\($0)" } ?? ""
@@ -133,7 +133,7 @@ struct MigratorTests {
             let report = try Migrator(connection: connection, migrations: Migration.embedded + [extra]).migrate()
             #expect(report.applied == [extra])
             // An older build sees a migration it does not know and refuses.
-            let error = #expect(throws: MigrationError.self) { try Migrator(connection: connection).migrate() }
+            let error = #expect(throws: LedgerStoreError.self) { try Migrator(connection: connection).migrate() }
             #expect(error.map { "\($0)" }?.contains("0099_test_extra") == true)
         }
     }
@@ -155,7 +155,7 @@ struct MigratorTests {
                 into: connection)
             let before = try Self.appFingerprint(connection)
             let migrator = Migrator(connection: connection)
-            let error = #expect(throws: MigrationError.self) { try migrator.migrate() }
+            let error = #expect(throws: LedgerStoreError.self) { try migrator.migrate() }
             let text = error.map { "\($0)" } ?? ""
             #expect(text.contains("0002_purchase_payment_unique.sql"))
             #expect(text.contains("DUPLICATE_GRANT"))
@@ -191,7 +191,7 @@ struct MigratorTests {
     func appTablesMissing() throws {
         try TestDatabase.withFresh(schema: .empty) { database in
             let connection = try database.connect()
-            let error = #expect(throws: MigrationError.self) { try Migrator(connection: connection).migrate() }
+            let error = #expect(throws: LedgerStoreError.self) { try Migrator(connection: connection).migrate() }
             let text = error.map { "\($0)" } ?? ""
             #expect(text.contains("this database has no \"User\" table: point DATABASE_URL at the web app's database"))
             #expect(text.contains(database.name))
@@ -206,7 +206,7 @@ struct MigratorTests {
         try TestDatabase.withFresh(schema: .app) { database in
             let connection = try database.connect()
             try connection.execute(#"DROP TABLE "CreditTransaction""#)
-            let error = #expect(throws: MigrationError.self) { try Migrator(connection: connection).migrate() }
+            let error = #expect(throws: LedgerStoreError.self) { try Migrator(connection: connection).migrate() }
             #expect(error.map { "\($0)" }?.contains("this database has no \"CreditTransaction\" table") == true)
         }
     }

@@ -43,7 +43,7 @@ struct RepairWriterTests {
     }
 
     /// The engine's decision in miniature: grant `credits` unless a PURCHASE exists.
-    static func grantIfMissing(_ credits: Int64) -> (RepairSnapshot) throws -> [LedgerWrite] {
+    static func grantIfMissing(_ credits: Int64) -> (RepairSnapshot) -> [LedgerWrite] {
         { snapshot in
             guard snapshot.lockedBalance != nil, !snapshot.freshLedger.contains(where: { $0.type == .purchase }) else {
                 return []
@@ -91,7 +91,7 @@ struct RepairWriterTests {
             var seen: RepairSnapshot?
             let again = try writer.apply(userId: "user_a", paymentId: "pay_1") { snapshot in
                 seen = snapshot
-                return try Self.grantIfMissing(330)(snapshot)
+                return Self.grantIfMissing(330)(snapshot)
             }
             #expect(again == .nothingToDo)
             #expect(seen?.lockedBalance == 380)
@@ -187,15 +187,17 @@ struct RepairWriterTests {
     func concurrentWebhook() throws {
         try Self.withFixture { fixture in
             let webhook = try fixture.database.connect()
-            let outcome = try fixture.writer().apply(userId: "user_a", paymentId: "pay_w") { snapshot in
-                let writes = try Self.grantIfMissing(330)(snapshot)
+            let outcome = try fixture.writer().apply(userId: "user_a", paymentId: "pay_w") {
+                (snapshot) throws(LedgerStoreError) in
+                let writes = Self.grantIfMissing(330)(snapshot)
                 // The web app's webhook commits its PURCHASE now (it does not wait for our lock
                 // because it inserts before it updates the balance).
-                try AppSchema.insert(
-                    LedgerEntry(
-                        id: "webhook_ct", userId: "user_a", amount: 330, type: .purchase, paymentId: "pay_w",
-                        createdAt: Date()),
-                    into: webhook)
+                try LedgerStoreError.wrapping(
+                    try AppSchema.insert(
+                        LedgerEntry(
+                            id: "webhook_ct", userId: "user_a", amount: 330, type: .purchase, paymentId: "pay_w",
+                            createdAt: Date()),
+                        into: webhook))
                 return writes
             }
             #expect(outcome == .alreadyGranted)
@@ -223,14 +225,14 @@ struct RepairWriterTests {
             let result = WebhookResult()
             let database = fixture.database
             let outcome = try fixture.writer().apply(userId: "user_a", paymentId: "pay_d") { snapshot in
-                let writes = try Self.grantIfMissing(330)(snapshot)
+                let writes = Self.grantIfMissing(330)(snapshot)
                 guard snapshot.freshLedger.isEmpty else { return writes }
                 // The web app's webhook, as Prisma runs it: INSERT the PURCHASE, then UPDATE the
                 // balance, in one transaction; its UPDATE waits for our row lock.
                 Thread.detachNewThread {
                     do {
                         let webhook = try database.connect()
-                        try webhook.transaction { webhook in
+                        try webhook.transaction { (webhook) throws(PostgresError) in
                             try AppSchema.insert(
                                 LedgerEntry(
                                     id: "webhook_ct", userId: "user_a", amount: 330, type: .purchase,
@@ -275,17 +277,18 @@ struct RepairWriterTests {
         try Self.withFixture { fixture in
             let writer = try fixture.writer()
             let killer = try fixture.database.connect()
-            let error = #expect(throws: PostgresError.self) {
-                try writer.apply(userId: "user_a", paymentId: "pay_k") { snapshot in
+            let error = #expect(throws: LedgerStoreError.self) {
+                try writer.apply(userId: "user_a", paymentId: "pay_k") { (snapshot) throws(LedgerStoreError) in
                     // Waits (up to 10 s) until the backend has exited.
-                    let ended: Bool = try killer.queryFirst(
-                        "SELECT pg_terminate_backend($1, 10000) AS ended", [writer.connection.backendPID])!
-                        .decode("ended")
+                    let ended: Bool = try LedgerStoreError.wrapping(
+                        try killer.queryFirst(
+                            "SELECT pg_terminate_backend($1, 10000) AS ended", [writer.connection.backendPID])!
+                            .decode("ended"))
                     #expect(ended)
-                    return try Self.grantIfMissing(330)(snapshot)
+                    return Self.grantIfMissing(330)(snapshot)
                 }
             }
-            #expect(error?.isUnavailable == true)
+            #expect(error?.postgresError?.isUnavailable == true)
             #expect(try fixture.ledger("pay_k").isEmpty)
             #expect(try fixture.balance("user_a") == 50)
             #expect(try fixture.fixCount() == 0)
@@ -377,16 +380,17 @@ struct RepairWriterTests {
             let units = [
                 RepairUnit(userId: "user_a", paymentId: "pay_1"), RepairUnit(userId: "user_b", paymentId: "pay_2"),
             ]
-            let outcomes = try fixture.writer().apply(units: units) { snapshot in
+            let outcomes = try fixture.writer().apply(units: units) { (snapshot) throws(LedgerStoreError) in
                 if snapshot.paymentId == "pay_2" && !webhookFired {
                     webhookFired = true
-                    try AppSchema.insert(
-                        LedgerEntry(
-                            id: "webhook_ct", userId: "user_b", amount: 100, type: .purchase, paymentId: "pay_2",
-                            createdAt: Date()),
-                        into: webhook)
+                    try LedgerStoreError.wrapping(
+                        try AppSchema.insert(
+                            LedgerEntry(
+                                id: "webhook_ct", userId: "user_b", amount: 100, type: .purchase, paymentId: "pay_2",
+                                createdAt: Date()),
+                            into: webhook))
                 }
-                return try Self.grantIfMissing(100)(snapshot)
+                return Self.grantIfMissing(100)(snapshot)
             }
             #expect(outcomes[0].fixes.count == 1)
             // The batch hit the webhook's row and rolled back; alone, pay_2's fresh read sees it.

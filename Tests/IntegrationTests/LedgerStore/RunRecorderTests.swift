@@ -24,7 +24,9 @@ struct RunRecorderTests {
             let second = RunRecorder(connection: try database.connect())
             let handle = try first.begin(Self.start(host: "batch-01", pid: 777))
             #expect(first.holdsRunLock())
-            let error = #expect(throws: RunLockHeld.self) { try second.begin(Self.start(host: "batch-02")) }
+            let thrown = #expect(throws: LedgerStoreError.self) { try second.begin(Self.start(host: "batch-02")) }
+            let error: RunLockHeld? = if case .runLockHeld(let held)? = thrown { held } else { nil }
+            #expect(error != nil, "\(String(describing: thrown))")
             #expect(error?.holder?.pid == first.connection.backendPID)
             #expect(error?.holder?.applicationName == "cr-first")
             #expect(error?.runningRun?.id == handle.runId)
@@ -59,7 +61,8 @@ struct RunRecorderTests {
             let owner = RunRecorder(connection: try database.connect())
             let first = try owner.begin(Self.start())
             try owner.finish(
-                first.runId, outcome: .succeeded, report: { emit in for piece in pieces { try emit(piece) } })
+                first.runId, outcome: .succeeded,
+                report: { (emit) throws(LedgerStoreError) in for piece in pieces { try emit(piece) } })
             #expect(try owner.report(runId: first.runId) == expected)
 
             // A role that may not create temporary tables: the pieces are joined and sent as one value.
@@ -75,7 +78,8 @@ struct RunRecorderTests {
             #expect(mayCreate == false, "the role must lack TEMPORARY for this half of the test")
             let second = try restricted.begin(Self.start())
             try restricted.finish(
-                second.runId, outcome: .failed, error: "x", report: { emit in for piece in pieces { try emit(piece) } })
+                second.runId, outcome: .failed, error: "x",
+                report: { (emit) throws(LedgerStoreError) in for piece in pieces { try emit(piece) } })
             #expect(try owner.report(runId: second.runId) == expected)
             #expect(try owner.run(id: second.runId)?.status == .failed)
         }

@@ -50,14 +50,14 @@ struct AdvisoryLockTests {
             let second = try database.connect()
             let misuse = #expect(throws: PostgresError.self) { try first.tryTransactionAdvisoryLock(key) }
             #expect(misuse?.kind == .misuse)
-            try first.transaction { connection in
+            try first.transaction { (connection) throws(PostgresError) in
                 #expect(try connection.tryTransactionAdvisoryLock(key))
-                try second.transaction { (other: Connection) throws -> Void in
+                try second.transaction { (other: Connection) throws(PostgresError) -> Void in
                     #expect(try other.tryTransactionAdvisoryLock(key) == false)
                 }
                 #expect(try second.advisoryLockHolder(key)?.pid == first.backendPID)
             }
-            try second.transaction { (other: Connection) throws -> Void in
+            try second.transaction { (other: Connection) throws(PostgresError) -> Void in
                 #expect(try other.tryTransactionAdvisoryLock(key))
             }
         }

@@ -38,7 +38,7 @@ struct CopyTests {
             }
             var hasher = SHA256()
             let copied = try connection.copyIn(table: "bulk", columns: ["id", "label", "amount", "at", "flag"]) {
-                writer in
+                (writer) throws(PostgresError) in
                 for index in 0..<rowCount {
                     let amount = Int64(index) * 1_000_003 - 50_000_000_000
                     try writer.write(row: [
@@ -69,13 +69,16 @@ struct CopyTests {
 
     @Test("a failing row source aborts the COPY and leaves nothing")
     func abortedCopy() throws {
-        struct SourceFailed: Error {}
+        struct SourceFailed: PostgresErrorRepresentable {
+            init() {}
+            init(_ error: PostgresError) {}
+        }
         try TestDatabase.withFresh(schema: .empty) { database in
             let connection = try database.connect()
             try connection.execute("CREATE TABLE bulk (id bigint)")
             #expect(throws: SourceFailed.self) {
-                try connection.copyIn(table: "bulk", columns: ["id"]) { writer in
-                    for index in 0..<50_000 { try writer.writeRow(Int64(index)) }
+                try connection.copyIn(table: "bulk", columns: ["id"]) { (writer) throws(SourceFailed) in
+                    for index in 0..<50_000 { try SourceFailed.wrapping(try writer.writeRow(Int64(index))) }
                     throw SourceFailed()
                 }
             }
@@ -90,7 +93,7 @@ struct CopyTests {
             let connection = try database.connect()
             try connection.execute("CREATE TABLE bulk (id bigint)")
             let error = #expect(throws: PostgresError.self) {
-                try connection.copyIn(table: "bulk", columns: ["id"]) { writer in
+                try connection.copyIn(table: "bulk", columns: ["id"]) { (writer) throws(PostgresError) in
                     try writer.write(copyText: Array("1\nnot-a-number\n".utf8))
                 }
             }

@@ -5,7 +5,12 @@ import Testing
 /// `transaction { }` commits on return, rolls back on throw, and refuses to nest.
 @Suite("Transactions")
 struct TransactionTests {
-    struct Boom: Error {}
+    /// The body's own failure; a database failure in the body would be wrapped in it.
+    struct Boom: PostgresErrorRepresentable {
+        var underlying: PostgresError?
+        init() {}
+        init(_ error: PostgresError) { underlying = error }
+    }
 
     @Test("a thrown error rolls everything back; a return commits")
     func rollbackAndCommit() throws {
@@ -13,13 +18,13 @@ struct TransactionTests {
             let connection = try database.connect()
             try connection.execute("CREATE TABLE t (v text)")
             #expect(throws: Boom.self) {
-                try connection.transaction { connection in
-                    try connection.execute("INSERT INTO t VALUES ($1)", ["rolled back"])
+                try connection.transaction { (connection) throws(Boom) in
+                    try Boom.wrapping(try connection.execute("INSERT INTO t VALUES ($1)", ["rolled back"]))
                     throw Boom()
                 }
             }
             #expect(!connection.isInTransaction)
-            let value = try connection.transaction { connection in
+            let value = try connection.transaction { (connection) throws(PostgresError) in
                 try connection.execute("INSERT INTO t VALUES ($1)", ["kept"])
                 return 7
             }
@@ -35,7 +40,7 @@ struct TransactionTests {
         try TestDatabase.withFresh(schema: .empty) { database in
             let connection = try database.connect()
             try connection.execute("CREATE TABLE t (v int)")
-            try connection.transaction { connection in
+            try connection.transaction { (connection) throws(PostgresError) in
                 try connection.execute("INSERT INTO t VALUES (1)")
                 let error = #expect(throws: PostgresError.self) {
                     try connection.transaction { _ in }
@@ -65,7 +70,7 @@ struct TransactionTests {
             let connection = try database.connect()
             try connection.execute("CREATE TABLE t (v int PRIMARY KEY)")
             let error = #expect(throws: PostgresError.self) {
-                try connection.transaction { connection in
+                try connection.transaction { (connection) throws(PostgresError) in
                     try connection.execute("INSERT INTO t VALUES (1)")
                     _ = try? connection.execute("INSERT INTO t VALUES (1)")
                 }
@@ -80,10 +85,10 @@ struct TransactionTests {
         try TestDatabase.withFresh(schema: .empty) { database in
             let connection = try database.connect()
             try connection.execute("CREATE TABLE t (v int PRIMARY KEY)")
-            try connection.transaction { connection in
+            try connection.transaction { (connection) throws(PostgresError) in
                 try connection.execute("INSERT INTO t VALUES (1)")
                 let error = #expect(throws: PostgresError.self) {
-                    try connection.savepoint { connection in
+                    try connection.savepoint { (connection) throws(PostgresError) in
                         try connection.execute("INSERT INTO t VALUES (2)")
                         try connection.execute("INSERT INTO t VALUES (1)")
                     }

@@ -213,7 +213,8 @@ import Testing
             defer { simulator.stop() }
             var settings = ReconciliationEngine.Settings(
                 configuration: Configuration(catalog: World.catalog), storeId: SimulatorProcess.storeId,
-                databaseURL: try DatabaseURL(parsing: "postgresql://nobody:pw@127.0.0.1:1/none?connect_timeout=2"))
+                database: LedgerDatabase(
+                    url: try DatabaseURL(parsing: "postgresql://nobody:pw@127.0.0.1:1/none?connect_timeout=2")))
             settings.pageSize = 100
             do {
                 _ = try await ReconciliationEngine(settings: settings, client: try simulator.client()).run(RunRequest())

@@ -67,7 +67,7 @@ import Testing
         policy.maxFixesPerRun = maxFixes
         var settings = ReconciliationEngine.Settings(
             configuration: Configuration(catalog: catalog, policy: policy), storeId: SimulatorProcess.storeId,
-            databaseURL: database.url)
+            database: database.ledger)
         settings.pageSize = 500
         if let refetchDepth { settings.refetchDepth = refetchDepth }
         return ReconciliationEngine(settings: settings, client: try simulator.client(secret: secret), now: clock)

@@ -32,7 +32,7 @@ import Testing
             policy.maxFixesPerRun = 1_000_000
             let settings = ReconciliationEngine.Settings(
                 configuration: Configuration(catalog: World.catalog, policy: policy), storeId: SimulatorProcess.storeId,
-                databaseURL: database.url)
+                database: database.ledger)
             let engine = ReconciliationEngine(
                 settings: settings, client: try world.simulator.client(), now: { World.clock })
 

@@ -76,7 +76,7 @@ struct WebAppWebhook: Sendable {
             if let beforeDelivery { try Self.wait { try await beforeDelivery(grant, index) } }
             while true {
                 do {
-                    try connection.transaction { connection in
+                    try connection.transaction { (connection) throws(PostgresError) in
                         try connection.execute(
                             #"""
                             INSERT INTO "CreditTransaction" (id, "userId", amount, type, description, "paymentId", "createdAt")
@@ -94,11 +94,13 @@ struct WebAppWebhook: Sendable {
                     }
                     tally.won += 1
                     tally.creditsWon += grant.credits
-                } catch let error as PostgresError where error.isUniqueViolation {
+                } catch {
+                    guard error.isUniqueViolation || error.isTransient else { throw error }
+                    if error.isTransient {
+                        tally.redelivered += 1
+                        continue
+                    }
                     tally.refused += 1
-                } catch let error as PostgresError where error.isTransient {
-                    tally.redelivered += 1
-                    continue
                 }
                 break
             }

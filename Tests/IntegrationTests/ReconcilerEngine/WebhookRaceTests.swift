@@ -115,7 +115,7 @@ import Testing
         policy.maxFixesPerRun = 100_000
         var settings = ReconciliationEngine.Settings(
             configuration: Configuration(catalog: World.catalog, policy: policy), storeId: SimulatorProcess.storeId,
-            databaseURL: database.url)
+            database: database.ledger)
         settings.scanParallelism = scanParallelism
         return ReconciliationEngine(settings: settings, client: try world.simulator.client(), now: { World.clock })
     }

@@ -54,9 +54,9 @@ import Testing
             catalog: World.catalog, policy: policy, reports: reports,
             metricsTextfile: folder.appendingPathComponent("credit_reconciler.prom").path, notifyWebhookURL: webhook)
         var settings = ReconciliationEngine.Settings(
-            configuration: configuration, storeId: SimulatorProcess.storeId, databaseURL: database.url)
+            configuration: configuration, storeId: SimulatorProcess.storeId, database: database.ledger)
         settings.reportDirectory = folder.path
-        settings.reportFormats = ["json", "csv", "md", "html"]
+        settings.reportFormats = [.json, .csv, .md, .html]
         settings.notifyRetryDelays = [.milliseconds(10), .milliseconds(10)]
         let logger = Logger(
             style: Logger.Style(journald: true, timestamps: false),
@@ -207,7 +207,8 @@ import Testing
             catalog: ReconciliationWorldTests.catalog, metricsTextfile: metricsPath, notifyWebhookURL: receiver.url)
         let settings = ReconciliationEngine.Settings(
             configuration: configuration, storeId: SimulatorProcess.storeId,
-            databaseURL: try DatabaseURL(parsing: "postgresql://nobody:pw@127.0.0.1:1/none?connect_timeout=2"))
+            database: LedgerDatabase(
+                url: try DatabaseURL(parsing: "postgresql://nobody:pw@127.0.0.1:1/none?connect_timeout=2")))
         let lines = RunOutputsTests.Lines()
         let engine = ReconciliationEngine(
             settings: settings, client: try simulator.client(),
