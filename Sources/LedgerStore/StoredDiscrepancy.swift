@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import ReconcilerCore
 
 /// One `reconciler.discrepancy` row.
 public struct StoredDiscrepancy: Sendable, Hashable {
