@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import ReconcilerCore
 
 /// Records runs in `reconciler.run`, keeps one run at a time, and moves checkpoints.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -6,19 +7,29 @@ import Foundation
 
 /// A small HTTP/1.1 server on POSIX sockets: one thread accepts, one thread per connection
 /// serves requests one after another (keep-alive), so many connections are served in parallel.
-public final class HTTPServer: @unchecked Sendable {
+public final class HTTPServer: Sendable {
     /// Handles one request; runs on the connection's thread.
     public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
 
-    /// The bound port.
-    public private(set) var port: Int = 0
-    private var listenFD: Int32 = -1
+    /// What the accepting and serving threads share.
+    private struct State {
+        /// The bound port.
+        var port = 0
+        /// The listening socket; -1 before `start` and after `stop`.
+        var listenFD: Int32 = -1
+        /// The open connections, shut down by `stop`.
+        var connections: Set<Int32> = []
+        /// Whether `stop` was called.
+        var stopped = false
+    }
+
     private let handler: Handler
     private let parser: RequestParser
     private let idleTimeoutSeconds: Int
-    private let lock = NSLock()
-    private var connections: Set<Int32> = []
-    private var stopped = false
+    private let state = Mutex(State())
+
+    /// The bound port (0 before `start`).
+    public var port: Int { state.withLock { $0.port } }
 
     /// Creates a server; call `start` to listen.
     public init(parser: RequestParser = RequestParser(), idleTimeoutSeconds: Int = 120, handler: @escaping Handler) {
@@ -59,8 +70,10 @@ public final class HTTPServer: @unchecked Sendable {
         _ = withUnsafeMutablePointer(to: &actual) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
-        port = Int(UInt16(bigEndian: actual.sin_port))
-        listenFD = fd
+        state.withLock {
+            $0.port = Int(UInt16(bigEndian: actual.sin_port))
+            $0.listenFD = fd
+        }
         let thread = Thread { [self] in acceptLoop() }
         thread.name = "simulator-accept"
         thread.start()
@@ -68,20 +81,20 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Stops accepting and closes every open connection.
     public func stop() {
-        lock.withLock {
-            stopped = true
-            if listenFD >= 0 {
-                shutdown(listenFD, Int32(SHUT_RDWR))
-                close(listenFD)
-                listenFD = -1
+        state.withLock { state in
+            state.stopped = true
+            if state.listenFD >= 0 {
+                shutdown(state.listenFD, Int32(SHUT_RDWR))
+                close(state.listenFD)
+                state.listenFD = -1
             }
-            for fd in connections { shutdown(fd, Int32(SHUT_RDWR)) }
+            for fd in state.connections { shutdown(fd, Int32(SHUT_RDWR)) }
         }
     }
 
     private func acceptLoop() {
         while true {
-            let fd = lock.withLock { listenFD }
+            let fd = state.withLock { $0.listenFD }
             guard fd >= 0 else { return }
             let client = accept(fd, nil, nil)
             if client < 0 {
@@ -91,9 +104,9 @@ public final class HTTPServer: @unchecked Sendable {
                 }
                 return
             }
-            let accepted = lock.withLock { () -> Bool in
-                if stopped { return false }
-                connections.insert(client)
+            let accepted = state.withLock { state -> Bool in
+                if state.stopped { return false }
+                state.connections.insert(client)
                 return true
             }
             guard accepted else {
@@ -112,7 +125,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     private func serve(_ fd: Int32) {
         defer {
-            lock.withLock { _ = connections.remove(fd) }
+            state.withLock { _ = $0.connections.remove(fd) }
             close(fd)
         }
         var buffer: [UInt8] = []
@@ -136,7 +149,7 @@ public final class HTTPServer: @unchecked Sendable {
                 buffer.removeFirst(consumed)
                 continueSent = false
                 var response = handler(request)
-                let keepAlive = request.keepAlive && !response.close && !lock.withLock({ stopped })
+                let keepAlive = request.keepAlive && !response.close && !state.withLock({ $0.stopped })
                 switch response.delivery {
                 case .drop:
                     return

@@ -5,6 +5,10 @@ import ReconcilerCore
 /// (`User.copy`, `Credit.copy`, `CreditTransaction.copy`), with the configured mistakes, and
 /// `expected.json` listing every mistake and natural discrepancy by payment and user.
 ///
+/// What each payment should have produced comes from the simulator's own rules
+/// (``OracleRules``, through ``OracleFacts``), never from ReconcilerCore's: the expected
+/// findings are an independent oracle for the reconciler.
+///
 /// The app grants credits from the `Transaction.Paid` webhook (PURCHASE, about a second after
 /// `paidAt`), never for test-channel payments, unresolvable payments or amounts that do not
 /// match the package; users spend credits (USAGE) and some got a sign-up BONUS. Load with
@@ -58,17 +62,8 @@ public struct LedgerWriter: Sendable {
         var at: Int64
     }
 
-    /// The credits a refund of `cancelled` out of `total` takes back: ceil(K × C / T), capped at K.
-    public static func deduction(credits: Int64, cancelled: Int64, total: Int64) -> Int64 {
-        guard total > 0, cancelled > 0 else { return 0 }
-        if cancelled >= total { return credits }
-        let product = credits.multipliedFullWidth(by: cancelled)
-        let (q, r) = total.dividingFullWidth(product)
-        return min(credits, r > 0 ? q + 1 : q)
-    }
-
     /// Writes the four files into `directory` (created if needed).
-    public func write(facts: [PaymentFacts], to directory: String) throws(SimulatorFailure) {
+    public func write(facts: [OracleFacts], to directory: String) throws(SimulatorFailure) {
         let (users, rows, balances, mistakes) = build(facts: facts)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -107,7 +102,7 @@ public struct LedgerWriter: Sendable {
     }
 
     /// Builds users, rows, balances (balance, createdAt, updatedAt) and the expected findings.
-    func build(facts: [PaymentFacts]) -> ([GeneratedUser], [Row], [String: (Int64, Int64, Int64)], [Mistake]) {
+    func build(facts: [OracleFacts]) -> ([GeneratedUser], [Row], [String: (Int64, Int64, Int64)], [Mistake]) {
         var rng = SeededRandom(seed: seed, stream: 5, index: 0)
         var usersById: [String: GeneratedUser] = [:]
         var order: [String] = []
@@ -154,7 +149,7 @@ public struct LedgerWriter: Sendable {
                     id: newId(), userId: id, amount: 30, type: .bonus, description: "가입 축하 크레딧", paymentId: nil,
                     at: user.createdAt.nanoseconds + 2 * second))
         }
-        var unpaidWithUser: [PaymentFacts] = []
+        var unpaidWithUser: [OracleFacts] = []
         for fact in facts {
             guard let paidAt = fact.paidAt else {
                 if let userId = fact.userId, usersById[userId] != nil, !deleted.contains(userId), !fact.isTest,
@@ -248,7 +243,7 @@ public struct LedgerWriter: Sendable {
             }
             if !fact.refunds.isEmpty {
                 let cancelled = fact.refunds.reduce(Int64(0)) { $0 + $1.amount }
-                let deduct = Self.deduction(credits: package.credits, cancelled: cancelled, total: fact.total)
+                let deduct = OracleRules.deduction(credits: package.credits, cancelled: cancelled, total: fact.total)
                 if lost || rng.chance(options.missedRefundRate) {
                     if deduct > 0 {
                         mistakes.append(
@@ -264,7 +259,8 @@ public struct LedgerWriter: Sendable {
                     var taken: Int64 = 0
                     for refund in fact.refunds {
                         cumulative += refund.amount
-                        let target = Self.deduction(credits: package.credits, cancelled: cumulative, total: fact.total)
+                        let target = OracleRules.deduction(
+                            credits: package.credits, cancelled: cumulative, total: fact.total)
                         if target > taken {
                             rows.append(
                                 Row(

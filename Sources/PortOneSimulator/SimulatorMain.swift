@@ -30,9 +30,9 @@ public enum SimulatorMain {
     {
         let started = Date()
         let wantFacts = options.ledgerDirectory != nil
-        let extract: @Sendable (SimulatedPayment) -> PaymentFacts? = { wantFacts ? PaymentFacts($0) : nil }
+        let extract: @Sendable (SimulatedPayment) -> OracleFacts? = { wantFacts ? OracleFacts($0) : nil }
         let store: PaymentStore
-        var facts: [PaymentFacts?] = []
+        var facts: [OracleFacts?] = []
         var users: [GeneratedUser] = []
         if let generatorOptions = options.generatorOptions() {
             let generator = DataSetGenerator(options: generatorOptions)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The PortOne V2 simulator: serves `GET /payments`, `/payments-by-cursor`,
 /// `/payment-events-by-cursor` and `/payments/{paymentId}` from a `PaymentStore`, plus the
@@ -40,21 +41,35 @@ import Foundation
 /// - HTTP: keep-alive by default (HTTP/1.1), `Content-Length` or chunked request bodies,
 ///   `Expect: 100-continue` answered, 120 s idle timeout, 64 MiB body limit
 ///   (`--max-body-bytes`); malformed requests get a plain-text 4xx/5xx and the connection closes.
-public final class SimulatorServer: @unchecked Sendable {
+public final class SimulatorServer: Sendable {
+    /// What concurrent requests share: the faults in force, the counters they are decided by,
+    /// the statistics, and the randomness of jitter and mutations.
+    private struct State {
+        /// The fault configuration in force.
+        var faults: FaultConfiguration
+        /// API requests since the faults were last set.
+        var apiRequests = 0
+        /// List requests since then (for `mutateEvery`).
+        var listRequests = 0
+        /// `GET /payments` requests since then (for `emptyPageEvery`).
+        var pageRequests = 0
+        /// Every request served.
+        var requests = 0
+        /// Requests by route.
+        var byPath: [String: Int] = [:]
+        /// Faults injected, by name.
+        var injected: [String: Int] = [:]
+        /// The listening server, once started.
+        var server: HTTPServer?
+        /// Jitter and mutation seeds.
+        var random: SeededRandom
+    }
+
     /// The data.
     public let store: PaymentStore
     private let secret: String
     private let storeId: String
-    private let lock = NSLock()
-    private var faults: FaultConfiguration
-    private var apiRequests = 0
-    private var listRequests = 0
-    private var pageRequests = 0
-    private var requests = 0
-    private var byPath: [String: Int] = [:]
-    private var injected: [String: Int] = [:]
-    private var server: HTTPServer?
-    private var random: SeededRandom
+    private let state: Mutex<State>
     private let log: (@Sendable (String) -> Void)?
 
     /// Creates a simulator over `store`.
@@ -72,8 +87,7 @@ public final class SimulatorServer: @unchecked Sendable {
         self.store = store
         self.secret = secret
         self.storeId = storeId
-        self.faults = faults
-        self.random = SeededRandom(seed: seed, stream: 9, index: 0)
+        self.state = Mutex(State(faults: faults, random: SeededRandom(seed: seed, stream: 9, index: 0)))
         self.log = log
     }
 
@@ -84,24 +98,24 @@ public final class SimulatorServer: @unchecked Sendable {
             handle(request)
         }
         try server.start(host: host, port: port)
-        lock.withLock { self.server = server }
+        state.withLock { $0.server = server }
         return server.port
     }
 
     /// Stops listening and closes connections.
     public func stop() {
-        lock.withLock { server }?.stop()
+        state.withLock { $0.server }?.stop()
     }
 
     /// The fault configuration in force.
     public var faultConfiguration: FaultConfiguration {
-        get { lock.withLock { faults } }
+        get { state.withLock { $0.faults } }
         set {
-            lock.withLock {
-                faults = newValue
-                apiRequests = 0
-                listRequests = 0
-                pageRequests = 0
+            state.withLock {
+                $0.faults = newValue
+                $0.apiRequests = 0
+                $0.listRequests = 0
+                $0.pageRequests = 0
             }
         }
     }
@@ -109,9 +123,9 @@ public final class SimulatorServer: @unchecked Sendable {
     /// Answers one request (also usable without a socket, e.g. in unit tests).
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let route = Self.route(of: request.path)
-        lock.withLock {
-            requests += 1
-            byPath[route, default: 0] += 1
+        state.withLock {
+            $0.requests += 1
+            $0.byPath[route, default: 0] += 1
         }
         let response = dispatch(request, route: route)
         log?("\(request.method) \(request.target) → \(response.status)")
@@ -163,19 +177,20 @@ public final class SimulatorServer: @unchecked Sendable {
 
     private func api(_ request: HTTPRequest, route: String) -> HTTPResponse {
         let isList = route != "/payments/{paymentId}"
-        let (config, fault, delayMs, mutate, emptyPage) = lock.withLock {
-            () -> (FaultConfiguration, Fault?, Int, Bool, Bool) in
-            apiRequests += 1
-            let n = apiRequests
+        let (config, fault, delayMs, mutate, emptyPage) = state.withLock {
+            state -> (FaultConfiguration, Fault?, Int, Bool, Bool) in
+            let faults = state.faults
+            state.apiRequests += 1
+            let n = state.apiRequests
             var mutate = false
             var emptyPage = false
             if isList {
-                listRequests += 1
-                mutate = faults.mutateEvery > 0 && listRequests % faults.mutateEvery == 0
+                state.listRequests += 1
+                mutate = faults.mutateEvery > 0 && state.listRequests % faults.mutateEvery == 0
             }
             if route == "/payments" {
-                pageRequests += 1
-                emptyPage = faults.emptyPageEvery > 0 && pageRequests % faults.emptyPageEvery == 0
+                state.pageRequests += 1
+                emptyPage = faults.emptyPageEvery > 0 && state.pageRequests % faults.emptyPageEvery == 0
             }
             func every(_ k: Int) -> Bool { k > 0 && n % k == 0 }
             var fault: Fault?
@@ -194,12 +209,12 @@ public final class SimulatorServer: @unchecked Sendable {
             } else if every(faults.unknownStatusEvery) {
                 fault = .unknownStatus
             }
-            let jitter = faults.jitterMs > 0 ? Int(random.int(0...Int64(faults.jitterMs))) : 0
+            let jitter = faults.jitterMs > 0 ? Int(state.random.int(0...Int64(faults.jitterMs))) : 0
             return (faults, fault, faults.latencyMs + jitter, mutate, emptyPage)
         }
         if delayMs > 0 { usleep(useconds_t(min(delayMs, 600_000)) * 1000) }
         if mutate {
-            let seed = lock.withLock { random.next() }
+            let seed = state.withLock { $0.random.next() }
             let changed = mutateRandomPaid(count: 1, seed: seed)
             if !changed.isEmpty { count("mutate") }
         }
@@ -260,7 +275,7 @@ public final class SimulatorServer: @unchecked Sendable {
     }
 
     private func count(_ fault: String) {
-        lock.withLock { injected[fault, default: 0] += 1 }
+        state.withLock { $0.injected[fault, default: 0] += 1 }
     }
 
     /// A `GET /payments` body with its `items` emptied and its `page` kept; nil when the page
@@ -479,8 +494,8 @@ public final class SimulatorServer: @unchecked Sendable {
     }
 
     private func statsJSON() -> [UInt8] {
-        let (requests, byPath, injected, faults) = lock.withLock {
-            (self.requests, self.byPath, self.injected, self.faults)
+        let (requests, byPath, injected, faults) = state.withLock {
+            ($0.requests, $0.byPath, $0.injected, $0.faults)
         }
         var w = JSONWriter()
         w.beginObject()

@@ -28,8 +28,8 @@ extension ReconciliationEngine {
         if let path = settings.configuration.metricsTextfile {
             let metrics = MetricsFile(
                 lastRun: Int64(now.timeIntervalSince1970.rounded(.down)),
-                lastSuccess: MetricsFile.lastSuccess(inFileAt: path), durationMilliseconds: 0, status: "failed",
-                paymentsScanned: 0, fixesApplied: ["MISSED_GRANT": 0, "MISSED_REFUND": 0], openDiscrepancies: [],
+                lastSuccess: MetricsFile.lastSuccess(inFileAt: path), durationMilliseconds: 0, status: .failed,
+                paymentsScanned: 0, fixesApplied: MetricsFile.noFixes, openDiscrepancies: [],
                 creditsGranted: 0, creditsDeducted: 0, apiOutcomes: [:])
             do {
                 try metrics.write(to: path)

@@ -84,16 +84,10 @@ struct ReportTally {
     {
         var scanGap: Gap?
         var paidDay: Int64?
-        let wasPaid: Bool =
-            switch payment.status {
-            case .paid, .partialCancelled: true
-            case .cancelled: payment.paidAt != nil
-            default: false
-            }
         let moneyCounts =
-            wasPaid && payment.currency == "KRW" && outcome.classification != .testChannel
+            MoneyRules.wasEverPaid(payment) && payment.currency == "KRW" && outcome.classification != .testChannel
             && outcome.classification != .otherStore
-        let cancelled = Reconciler.succeededCancellationTotal(of: payment)
+        let cancelled = MoneyRules.succeededCancellationTotal(of: payment)
         if moneyCounts {
             reconciliation.paidPayments += 1
             Self.add(&reconciliation.paidKRW, payment.totalAmount)

@@ -15,12 +15,18 @@ extension Run {
         let finishedAt = engine.now().date
         if status != .succeeded, openCounts.isEmpty, let open = try? discrepancies.openCounts() { openCounts = open }
         let dryRun = request.dryRun
+        let open = openCounts.compactMap(\.reportCount)
+        if open.count < openCounts.count {
+            engine.event(
+                .warning, "open discrepancies of a kind this build does not know are left out of the report",
+                ["run": "\(runId)"])
+        }
         let report = RunReport(
             run: RunReport.Run(
-                id: runId, trigger: request.trigger.rawValue, mode: dryRun ? "dry-run" : "apply",
+                id: runId, trigger: request.trigger, mode: dryRun ? .dryRun : .apply,
                 windowFrom: window?.from.date, windowUntil: window?.until.date,
                 paymentIds: request.paymentIds.isEmpty ? nil : request.paymentIds,
-                startedAt: handle?.startedAt ?? finishedAt, finishedAt: finishedAt, status: status.rawValue,
+                startedAt: handle?.startedAt ?? finishedAt, finishedAt: finishedAt, status: status,
                 error: error),
             totals: (try? JSONValue.parse(Data(totals.json.utf8))) ?? .object([:]),
             // Read from the database while the report is stored (`fixEntries`): there can be tens of thousands.
@@ -32,9 +38,7 @@ extension Run {
             },
             discrepancies: [],
             reconciliation: tally.finished(totals: totals, planned: planned), daily: tally.series,
-            openDiscrepancies: openCounts.map {
-                RunReport.OpenCount(kind: $0.kind, severity: $0.severity, count: $0.count)
-            }, locale: configuration.reports.locale)
+            openDiscrepancies: open, locale: configuration.reports.locale)
         return (report, finishedAt)
     }
 
@@ -183,9 +187,15 @@ extension Run {
                 }
             }
             for stored in page {
+                guard let vocabulary = stored.reportVocabulary else {
+                    engine.event(
+                        .warning, "a discrepancy of a kind this build does not know is left out of the report",
+                        ["run": "\(runId)", "discrepancy": "\(stored.id)", "kind": stored.kind])
+                    continue
+                }
                 try each(
                     RunReport.Entry(
-                        id: stored.id, kind: stored.kind, severity: stored.severity, status: stored.status.rawValue,
+                        id: stored.id, kind: vocabulary.kind, severity: vocabulary.severity, status: stored.status,
                         paymentId: stored.paymentId, userId: stored.userId,
                         expected: Self.json(stored.expectedJSON), actual: Self.json(stored.actualJSON),
                         firstSeenRunId: stored.firstSeenRunId, occurrences: stored.occurrences, detail: stored.detail,
@@ -214,7 +224,7 @@ extension Run {
                 let email = report?.email ?? tally.emails[fix.userId]
                 try each(
                     RunReport.Fix(
-                        kind: fix.kind.rawValue, paymentId: fix.paymentId, userId: fix.userId, credits: fix.credits,
+                        kind: fix.kind, paymentId: fix.paymentId, userId: fix.userId, credits: fix.credits,
                         creditTransactionId: fix.creditTransactionId, balanceBefore: fix.balanceBefore,
                         balanceAfter: fix.balanceAfter, cancellationId: fix.cancellationId, userEmail: email,
                         payment: payment))

@@ -129,7 +129,7 @@ final class Run {
                 .warning, "marked runs abandoned: their process ended without finishing",
                 ["runs": abandoned.map(String.init).joined(separator: ",")])
         }
-        let mode = request.dryRun ? "dry-run" : "apply"
+        let mode = (request.dryRun ? RunMode.dryRun : .apply).rawValue
         if let window {
             engine.event(
                 .notice, "run started",

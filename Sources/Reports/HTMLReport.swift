@@ -57,8 +57,11 @@ public enum HTMLReport {
         var bars: [(kind: String, severity: String, count: Int)] = document["openDiscrepancies"].arrayValue.map {
             ($0["kind"].stringValue ?? "", $0["severity"].stringValue ?? "", Int($0["count"].integerValue ?? 0))
         }
-        let order = ["critical": 0, "warning": 1, "info": 2]
-        bars.sort { (order[$0.severity] ?? 3, -$0.count, $0.kind) < (order[$1.severity] ?? 3, -$1.count, $1.kind) }
+        bars.sort {
+            (ReportRows.urgency($0.severity), -$0.count, $0.kind) < (
+                ReportRows.urgency($1.severity), -$1.count, $1.kind
+            )
+        }
         body.append("<section class=\"charts\">")
         body.append(
             "<figure><figcaption>\(escape(labels("chartKinds"))) (\(escape(labels("open"))))</figcaption>\n\(SVGChart.kinds(bars, labels: labels))</figure>"

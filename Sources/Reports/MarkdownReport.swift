@@ -55,7 +55,7 @@ public enum MarkdownReport {
             )
             out.append("|---|---|---|---|---:|---:|---|")
             for fix in fixes.prefix(listLimit) {
-                let sign = fix["kind"].stringValue == "MISSED_REFUND" ? "−" : "+"
+                let sign = fix["kind"].stringValue.flatMap(RepairKind.init(rawValue:)) == .missedRefund ? "−" : "+"
                 out.append(
                     "| \(labels(fix["kind"].stringValue ?? "")) | \(cell(fix["paymentId"])) | \(cell(fix["userEmail"], or: fix["userId"])) | \(cell(fix["payment"]["package"]["name"])) | \(amount(fix["payment"])) | \(sign)\(fix["credits"].integerValue ?? 0) | \(fix["balanceBefore"].integerValue ?? 0) → \(fix["balanceAfter"].integerValue ?? 0) |"
                 )

@@ -5,8 +5,8 @@ import ReconcilerCore
 /// collector, written whole to a temporary file and renamed into place so the collector never
 /// reads half a file.
 public struct MetricsFile: Sendable {
-    /// Every status a run can end with; the `_run_status` gauge has one series each.
-    public static let statuses = ["succeeded", "failed", "aborted"]
+    /// No repair of any kind: the `_fixes_applied` gauge has a series for every kind, 0 or not.
+    public static let noFixes: [RepairKind: Int] = Dictionary(uniqueKeysWithValues: RepairKind.allCases.map { ($0, 0) })
     /// When the run finished (seconds since the epoch).
     public var lastRun: Int64
     /// When the last successful run finished, if one ever did (read from the database, so a
@@ -15,11 +15,11 @@ public struct MetricsFile: Sendable {
     /// How long the run took, in milliseconds.
     public var durationMilliseconds: Int64
     /// How the run ended.
-    public var status: String
+    public var status: RunOutcome
     /// Payments the run checked.
     public var paymentsScanned: Int64
     /// Repairs applied, by kind.
-    public var fixesApplied: [String: Int]
+    public var fixesApplied: [RepairKind: Int]
     /// Open discrepancies after the run.
     public var openDiscrepancies: [RunReport.OpenCount]
     /// Credits granted by the run.
@@ -31,8 +31,8 @@ public struct MetricsFile: Sendable {
 
     /// Creates the metrics of one run.
     public init(
-        lastRun: Int64, lastSuccess: Int64?, durationMilliseconds: Int64, status: String, paymentsScanned: Int64,
-        fixesApplied: [String: Int], openDiscrepancies: [RunReport.OpenCount], creditsGranted: Int64,
+        lastRun: Int64, lastSuccess: Int64?, durationMilliseconds: Int64, status: RunOutcome, paymentsScanned: Int64,
+        fixesApplied: [RepairKind: Int], openDiscrepancies: [RunReport.OpenCount], creditsGranted: Int64,
         creditsDeducted: Int64, apiOutcomes: [String: Int]
     ) {
         self.lastRun = lastRun
@@ -53,9 +53,10 @@ public struct MetricsFile: Sendable {
         let totals = document["totals"]
         let started = run["startedAt"].stringValue.flatMap(RFC3339.timestamp)
         let finished = run["finishedAt"].stringValue.flatMap(RFC3339.timestamp)
-        var fixes: [String: Int] = ["MISSED_GRANT": 0, "MISSED_REFUND": 0]
+        var fixes = Self.noFixes
         for fix in document["fixes"].arrayValue {
-            fixes[fix["kind"].stringValue ?? "", default: 0] += 1
+            guard let kind = fix["kind"].stringValue.flatMap(RepairKind.init(rawValue:)) else { continue }
+            fixes[kind, default: 0] += 1
         }
         var duration: Int64 = 0
         if let started, let finished { duration = max(0, started.nanoseconds(to: finished) / 1_000_000) }
@@ -65,12 +66,14 @@ public struct MetricsFile: Sendable {
         }
         self.init(
             lastRun: finished?.secondsSinceEpoch ?? 0, lastSuccess: lastSuccess, durationMilliseconds: duration,
-            status: run["status"].stringValue ?? "failed", paymentsScanned: totals["paymentsScanned"].integerValue ?? 0,
+            status: run["status"].stringValue.flatMap(RunOutcome.init(rawValue:)) ?? .failed,
+            paymentsScanned: totals["paymentsScanned"].integerValue ?? 0,
             fixesApplied: fixes,
-            openDiscrepancies: document["openDiscrepancies"].arrayValue.map {
-                RunReport.OpenCount(
-                    kind: $0["kind"].stringValue ?? "", severity: $0["severity"].stringValue ?? "",
-                    count: Int($0["count"].integerValue ?? 0))
+            openDiscrepancies: document["openDiscrepancies"].arrayValue.compactMap {
+                guard let kind = $0["kind"].stringValue.flatMap(DiscrepancyKind.init(rawValue:)),
+                    let severity = $0["severity"].stringValue.flatMap(Discrepancy.Severity.init(rawValue:))
+                else { return nil }
+                return RunReport.OpenCount(kind: kind, severity: severity, count: Int($0["count"].integerValue ?? 0))
             }, creditsGranted: totals["creditsGranted"].integerValue ?? 0,
             creditsDeducted: totals["creditsDeducted"].integerValue ?? 0, apiOutcomes: outcomes)
     }
@@ -106,22 +109,24 @@ public struct MetricsFile: Sendable {
             "payments_scanned", "gauge", "Payments the last run checked.", [([], String(paymentsScanned))])
         family(
             "fixes_applied", "gauge", "Repairs the last run wrote to the ledger, by kind.",
-            fixesApplied.sorted { $0.key < $1.key }.map { ([("kind", $0.key)], String($0.value)) })
+            fixesApplied.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+                ([("kind", $0.key.rawValue)], String($0.value))
+            })
         family(
             "discrepancies_open", "gauge", "Discrepancies open after the last run, by kind and severity.",
-            openDiscrepancies.sorted { ($0.kind, $0.severity) < ($1.kind, $1.severity) }.map {
-                ([("kind", $0.kind), ("severity", $0.severity)], String($0.count))
-            })
+            openDiscrepancies.sorted {
+                ($0.kind.rawValue, $0.severity.rawValue) < ($1.kind.rawValue, $1.severity.rawValue)
+            }.map { ([("kind", $0.kind.rawValue), ("severity", $0.severity.rawValue)], String($0.count)) })
         family("credits_granted", "gauge", "Credits the last run granted.", [([], String(creditsGranted))])
         family("credits_deducted", "gauge", "Credits the last run deducted.", [([], String(creditsDeducted))])
         family(
             "api_requests", "gauge", "PortOne API requests of the last run, by outcome.",
             apiOutcomes.sorted { $0.key < $1.key }.map { ([("outcome", $0.key)], String($0.value)) })
-        var statuses = Self.statuses
-        if !statuses.contains(status) { statuses.append(status) }
         family(
             "run_status", "gauge", "1 for how the last run ended, 0 for the other statuses.",
-            statuses.sorted().map { ([("status", $0)], $0 == status ? "1" : "0") })
+            RunOutcome.allCases.sorted { $0.rawValue < $1.rawValue }.map {
+                ([("status", $0.rawValue)], $0 == status ? "1" : "0")
+            })
         return out.joined(separator: "\n") + "\n"
     }
 

@@ -8,12 +8,14 @@ public enum NotificationText {
         let run = document["run"]
         let id = run["id"].integerValue.map(String.init) ?? "?"
         let status = run["status"].stringValue ?? "?"
+        let succeeded = RunOutcome(rawValue: status) == .succeeded
         let newCritical = document["discrepancies"].arrayValue.filter {
-            $0["change"].stringValue == "new" && $0["severity"].stringValue == "critical"
+            $0["change"].stringValue == "new"
+                && $0["severity"].stringValue.flatMap(Discrepancy.Severity.init(rawValue:)) == .critical
         }
-        guard status != "succeeded" || !newCritical.isEmpty else { return nil }
+        guard !succeeded || !newCritical.isEmpty else { return nil }
         var lines: [String] = []
-        if status == "succeeded" {
+        if succeeded {
             lines.append("credit-reconciler run \(id): \(newCritical.count) new critical discrepancies")
         } else {
             lines.append("credit-reconciler run \(id) \(status): \(run["error"].stringValue ?? "no error recorded")")

@@ -80,14 +80,18 @@ public enum ReportRows {
 
     /// The discrepancies, most severe first, then by kind and id.
     public static func sortedDiscrepancies(_ document: JSONValue) -> [JSONValue] {
-        let order = ["critical": 0, "warning": 1, "info": 2]
-        return document["discrepancies"].arrayValue.sorted {
-            (order[$0["severity"].stringValue ?? ""] ?? 3, $0["kind"].stringValue ?? "", $0["id"].integerValue ?? 0)
-                < (
-                    order[$1["severity"].stringValue ?? ""] ?? 3, $1["kind"].stringValue ?? "",
-                    $1["id"].integerValue ?? 0
-                )
+        document["discrepancies"].arrayValue.sorted {
+            (urgency($0["severity"].stringValue), $0["kind"].stringValue ?? "", $0["id"].integerValue ?? 0)
+                < (urgency($1["severity"].stringValue), $1["kind"].stringValue ?? "", $1["id"].integerValue ?? 0)
         }
+    }
+
+    /// The severities, most urgent first.
+    private static let severities = Discrepancy.Severity.allCases.sorted()
+
+    /// Where a severity named in a document sorts: by urgency, anything unknown last.
+    static func urgency(_ severity: String?) -> Int {
+        severity.flatMap(Discrepancy.Severity.init(rawValue:)).flatMap(severities.firstIndex(of:)) ?? severities.count
     }
 
     /// What the run did with a discrepancy.

@@ -13,10 +13,10 @@ public struct RunReport: Sendable {
     public struct Run: Sendable {
         /// `reconciler.run.id`.
         public var id: Int64
-        /// `timer`, `manual` or `daemon`.
-        public var trigger: String
-        /// `apply` or `dry-run`.
-        public var mode: String
+        /// What started it.
+        public var trigger: RunTrigger
+        /// Whether it repaired.
+        public var mode: RunMode
         /// Window start, nil for `--payment-id` runs.
         public var windowFrom: Date?
         /// Window end (exclusive).
@@ -27,15 +27,15 @@ public struct RunReport: Sendable {
         public var startedAt: Date
         /// When it ended.
         public var finishedAt: Date
-        /// `succeeded`, `failed` or `aborted`.
-        public var status: String
+        /// How it ended.
+        public var status: RunOutcome
         /// Why it failed, if it did.
         public var error: String?
 
         /// Creates the run part.
         public init(
-            id: Int64, trigger: String, mode: String, windowFrom: Date?, windowUntil: Date?, paymentIds: [String]?,
-            startedAt: Date, finishedAt: Date, status: String, error: String?
+            id: Int64, trigger: RunTrigger, mode: RunMode, windowFrom: Date?, windowUntil: Date?,
+            paymentIds: [String]?, startedAt: Date, finishedAt: Date, status: RunOutcome, error: String?
         ) {
             self.id = id
             self.trigger = trigger
@@ -134,8 +134,8 @@ public struct RunReport: Sendable {
 
     /// A repair written to the ledger.
     public struct Fix: Sendable {
-        /// `MISSED_GRANT` or `MISSED_REFUND`.
-        public var kind: String
+        /// A grant or a refund.
+        public var kind: RepairKind
         /// The payment.
         public var paymentId: String
         /// The user whose balance moved.
@@ -157,7 +157,7 @@ public struct RunReport: Sendable {
 
         /// Creates a fix line.
         public init(
-            kind: String, paymentId: String, userId: String, credits: Int64, creditTransactionId: String,
+            kind: RepairKind, paymentId: String, userId: String, credits: Int64, creditTransactionId: String,
             balanceBefore: Int64, balanceAfter: Int64, cancellationId: String?, userEmail: String? = nil,
             payment: Payment? = nil
         ) {
@@ -200,11 +200,11 @@ public struct RunReport: Sendable {
         /// `reconciler.discrepancy.id`.
         public var id: Int64
         /// Its kind.
-        public var kind: String
-        /// `critical`, `warning` or `info`.
-        public var severity: String
-        /// `open`, `fixed`, `resolved` or `ignored`, as of the end of the run.
-        public var status: String
+        public var kind: DiscrepancyKind
+        /// Its severity, as recorded.
+        public var severity: Discrepancy.Severity
+        /// Its review state as of the end of the run.
+        public var status: DiscrepancyStatus
         /// The payment, if any.
         public var paymentId: String?
         /// The user, if any.
@@ -232,7 +232,8 @@ public struct RunReport: Sendable {
 
         /// Creates a discrepancy line.
         public init(
-            id: Int64, kind: String, severity: String, status: String, paymentId: String?, userId: String?,
+            id: Int64, kind: DiscrepancyKind, severity: Discrepancy.Severity, status: DiscrepancyStatus,
+            paymentId: String?, userId: String?,
             expected: JSONValue, actual: JSONValue, firstSeenRunId: Int64, occurrences: Int, detail: String,
             userEmail: String? = nil, payment: Payment? = nil, lastSeenRunId: Int64? = nil, closedRunId: Int64? = nil,
             resolutionNote: String? = nil
@@ -344,14 +345,14 @@ public struct RunReport: Sendable {
     /// Open discrepancies after the run, by kind and severity.
     public struct OpenCount: Sendable, Hashable {
         /// The kind.
-        public var kind: String
+        public var kind: DiscrepancyKind
         /// Its severity.
-        public var severity: String
+        public var severity: Discrepancy.Severity
         /// How many are open.
         public var count: Int
 
         /// Creates a count.
-        public init(kind: String, severity: String, count: Int) {
+        public init(kind: DiscrepancyKind, severity: Discrepancy.Severity, count: Int) {
             self.kind = kind
             self.severity = severity
             self.count = count
@@ -520,10 +521,10 @@ public struct RunReport: Sendable {
     /// counting ``discrepancies``.
     private func members(changes counted: [String: Int]? = nil) -> [(key: String, member: Member)] {
         var runFields: [String: JSONValue] = [
-            "id": .integer(run.id), "trigger": .string(run.trigger), "mode": .string(run.mode),
+            "id": .integer(run.id), "trigger": .string(run.trigger.rawValue), "mode": .string(run.mode.rawValue),
             "window": .object(["from": Self.time(run.windowFrom), "until": Self.time(run.windowUntil)]),
             "startedAt": Self.time(run.startedAt), "finishedAt": Self.time(run.finishedAt),
-            "status": .string(run.status), "error": Self.text(run.error),
+            "status": .string(run.status.rawValue), "error": Self.text(run.error),
         ]
         if let paymentIds = run.paymentIds { runFields["paymentIds"] = .array(paymentIds.map { .string($0) }) }
         var changes = ["new": 0, "recurring": 0, "closed": 0]
@@ -547,7 +548,7 @@ public struct RunReport: Sendable {
                     .array(
                         openDiscrepancies.map {
                             .object([
-                                "kind": .string($0.kind), "severity": .string($0.severity),
+                                "kind": .string($0.kind.rawValue), "severity": .string($0.severity.rawValue),
                                 "count": .integer(Int64($0.count)),
                             ])
                         }))
@@ -559,8 +560,9 @@ public struct RunReport: Sendable {
 
     static func json(_ entry: Entry, runId: Int64) -> JSONValue {
         .object([
-            "id": .integer(entry.id), "kind": .string(entry.kind), "severity": .string(entry.severity),
-            "status": .string(entry.status), "paymentId": text(entry.paymentId),
+            "id": .integer(entry.id), "kind": .string(entry.kind.rawValue),
+            "severity": .string(entry.severity.rawValue),
+            "status": .string(entry.status.rawValue), "paymentId": text(entry.paymentId),
             "userId": text(entry.userId), "expected": entry.expected, "actual": entry.actual,
             "firstSeenRunId": .integer(entry.firstSeenRunId), "occurrences": .integer(Int64(entry.occurrences)),
             "detail": .string(entry.detail), "userEmail": text(entry.userEmail),
@@ -568,18 +570,18 @@ public struct RunReport: Sendable {
             "lastSeenRunId": entry.lastSeenRunId.map { .integer($0) } ?? .null,
             "closedRunId": entry.closedRunId.map { .integer($0) } ?? .null,
             "resolutionNote": text(entry.resolutionNote),
-            "reviewerAction": text(DiscrepancyKind(rawValue: entry.kind)?.reviewerAction),
+            "reviewerAction": .string(entry.kind.reviewerAction),
         ])
     }
 
     static func json(_ fix: Fix) -> JSONValue {
         .object([
-            "kind": .string(fix.kind), "paymentId": .string(fix.paymentId), "userId": .string(fix.userId),
+            "kind": .string(fix.kind.rawValue), "paymentId": .string(fix.paymentId), "userId": .string(fix.userId),
             "credits": .integer(fix.credits), "creditTransactionId": .string(fix.creditTransactionId),
             "balanceBefore": .integer(fix.balanceBefore), "balanceAfter": .integer(fix.balanceAfter),
             "cancellationId": text(fix.cancellationId), "userEmail": text(fix.userEmail),
             "payment": json(fix.payment),
-            "action": .string(fix.kind == "MISSED_REFUND" ? "deducted" : "granted"),
+            "action": .string(fix.kind == .missedRefund ? "deducted" : "granted"),
         ])
     }
 

@@ -5,10 +5,10 @@ import ReconcilerCore
 public enum SVGChart {
     /// The colour of a severity.
     static func colour(_ severity: String) -> String {
-        switch severity {
-        case "critical": "#c62828"
-        case "warning": "#ef8f00"
-        default: "#1e88e5"
+        switch Discrepancy.Severity(rawValue: severity) {
+        case .critical: "#c62828"
+        case .warning: "#ef8f00"
+        case .info, nil: "#1e88e5"
         }
     }
 
@@ -42,11 +42,12 @@ public enum SVGChart {
         }
         let legendY = height - 12
         var x = labelWidth
-        for severity in ["critical", "warning", "info"] {
+        for severity in Discrepancy.Severity.allCases.sorted() {
             svg.append(
-                "<rect x=\"\(x)\" y=\"\(legendY - 10)\" width=\"12\" height=\"12\" fill=\"\(colour(severity))\"/>")
+                "<rect x=\"\(x)\" y=\"\(legendY - 10)\" width=\"12\" height=\"12\" fill=\"\(colour(severity.rawValue))\"/>"
+            )
             svg.append(
-                "<text x=\"\(x + 16)\" y=\"\(legendY)\" font-size=\"12\" fill=\"#222\">\(HTMLReport.escape(labels(severity)))</text>"
+                "<text x=\"\(x + 16)\" y=\"\(legendY)\" font-size=\"12\" fill=\"#222\">\(HTMLReport.escape(labels(severity.rawValue)))</text>"
             )
             x += 110
         }

@@ -14,7 +14,7 @@ import Testing
         (100, 20000, 10000, 100),
     ])
     func deductionRoundsUpAndCaps(credits: Int64, cancelled: Int64, total: Int64, expected: Int64) {
-        #expect(LedgerWriter.deduction(credits: credits, cancelled: cancelled, total: total) == expected)
+        #expect(OracleRules.deduction(credits: credits, cancelled: cancelled, total: total) == expected)
     }
 
     @Test(arguments: [("plain", "plain"), ("a\tb\nc\\d\re", "a\\tb\\nc\\\\d\\re")])
@@ -24,11 +24,11 @@ import Testing
     }
 
     static func build(_ ledger: LedgerOptions, count: Int = 3000) -> (
-        [PaymentFacts], ([GeneratedUser], [LedgerWriter.Row], [String: (Int64, Int64, Int64)], [LedgerWriter.Mistake])
+        [OracleFacts], ([GeneratedUser], [LedgerWriter.Row], [String: (Int64, Int64, Int64)], [LedgerWriter.Mistake])
     ) {
         let generator = DataSetGenerator(
             options: GeneratorOptions(count: count, seed: 5, until: Timestamp.parse("2026-11-25T00:00:00Z")!))
-        let facts = (0..<count).map { PaymentFacts(generator.payment(at: $0)) }
+        let facts = (0..<count).map { OracleFacts(generator.payment(at: $0)) }
         let writer = LedgerWriter(options: ledger, seed: 5, knownUsers: generator.users)
         return (facts, writer.build(facts: facts))
     }
@@ -83,14 +83,14 @@ import Testing
             let cancelled = fact.refunds.reduce(Int64(0)) { $0 + $1.amount }
             #expect(
                 -refunded[fact.id]!
-                    == LedgerWriter.deduction(credits: fact.package!.credits, cancelled: cancelled, total: fact.total))
+                    == OracleRules.deduction(credits: fact.package!.credits, cancelled: cancelled, total: fact.total))
         }
     }
 
     @Test func sameSeedSameLedgerFiles() throws {
         let generator = DataSetGenerator(
             options: GeneratorOptions(count: 500, seed: 12, until: Timestamp.parse("2026-11-25T00:00:00Z")!))
-        let facts = (0..<500).map { PaymentFacts(generator.payment(at: $0)) }
+        let facts = (0..<500).map { OracleFacts(generator.payment(at: $0)) }
         var files: [[Data]] = []
         for _ in 0..<2 {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)")
@@ -112,7 +112,7 @@ import Testing
             .path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let generator = DataSetGenerator(options: GeneratorOptions(count: 300, seed: 2))
-        let facts = (0..<300).map { PaymentFacts(generator.payment(at: $0)) }
+        let facts = (0..<300).map { OracleFacts(generator.payment(at: $0)) }
         try LedgerWriter(options: LedgerOptions(), seed: 2, knownUsers: generator.users).write(
             facts: facts, to: directory)
         let transactions = try String(contentsOfFile: directory + "/CreditTransaction.copy", encoding: .utf8)

@@ -34,7 +34,7 @@ import Testing
 
     @Test func failedRunRendersItsErrorInEveryFormat() throws {
         let document = ReportFixture.report(
-            locale: "en", status: "failed", error: "PortOne is unavailable: <b>503</b> after 5 attempts"
+            locale: "en", status: .failed, error: "PortOne is unavailable: <b>503</b> after 5 attempts"
         ).document
         let html = ReportFormat.html.render(document, json: "")
         #expect(html.contains("PortOne is unavailable: &lt;b&gt;503&lt;/b&gt; after 5 attempts"))

@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func aFailedRunKeepsTheLastSuccessItIsGiven() throws {
-        let document = ReportFixture.report(status: "failed", error: "x").document
+        let document = ReportFixture.report(status: .failed, error: "x").document
         let parsed = try ExpositionParser.parse(MetricsFile(document: document, lastSuccess: 1_700_000_000).text)
         #expect(parsed.value("credit_reconciler_run_status", ["status": "failed"]) == 1)
         #expect(parsed.value("credit_reconciler_run_status", ["status": "succeeded"]) == 0)

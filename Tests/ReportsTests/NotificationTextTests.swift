@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func aFailedRunIsAnnounced() throws {
-        let document = ReportFixture.report(status: "failed", error: "PortOne is unavailable").document
+        let document = ReportFixture.report(status: .failed, error: "PortOne is unavailable").document
         let message = try #require(NotificationText.message(document))
         #expect(message.hasPrefix("credit-reconciler run 7 failed: PortOne is unavailable"))
     }
@@ -22,7 +22,7 @@ import Testing
     @Test func aQuietSuccessfulRunSendsNothing() {
         let report = ReportFixture.report()
         var quiet = report
-        quiet.discrepancies = report.discrepancies.filter { $0.severity != "critical" }
+        quiet.discrepancies = report.discrepancies.filter { $0.severity != .critical }
         #expect(NotificationText.message(quiet.document) == nil)
     }
 }

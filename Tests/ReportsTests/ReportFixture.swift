@@ -23,9 +23,9 @@ enum ReportFixture {
             statusChangedAt: date(cancelledAt ?? "2026-10-30T15:30:00Z"), package: package)
     }
 
-    static func report(locale: String = "ko", status: String = "succeeded", error: String? = nil) -> RunReport {
+    static func report(locale: String = "ko", status: RunOutcome = .succeeded, error: String? = nil) -> RunReport {
         let run = RunReport.Run(
-            id: 7, trigger: "timer", mode: "apply", windowFrom: date("2026-10-29T15:00:00Z"),
+            id: 7, trigger: .timer, mode: .apply, windowFrom: date("2026-10-29T15:00:00Z"),
             windowUntil: date("2026-11-01T15:00:00Z"), paymentIds: nil, startedAt: date("2026-11-01T18:00:00.125Z"),
             finishedAt: date("2026-11-01T18:00:42.500Z"), status: status, error: error)
         let totals: JSONValue = .object([
@@ -37,11 +37,11 @@ enum ReportFixture {
         ])
         let fixes = [
             RunReport.Fix(
-                kind: "MISSED_GRANT", paymentId: "pay-grant-1", userId: "user-1", credits: 100,
+                kind: .missedGrant, paymentId: "pay-grant-1", userId: "user-1", credits: 100,
                 creditTransactionId: "ctx-1", balanceBefore: 0, balanceAfter: 100, cancellationId: nil,
                 userEmail: "=cmd|' /C calc'!A0@evil.example", payment: payment("PAID")),
             RunReport.Fix(
-                kind: "MISSED_REFUND", paymentId: "pay-refund-1", userId: "user-2", credits: 300,
+                kind: .missedRefund, paymentId: "pay-refund-1", userId: "user-2", credits: 300,
                 creditTransactionId: "ctx-2", balanceBefore: 250, balanceAfter: -50, cancellationId: "cancel-1",
                 userEmail: "김민수@example.kr",
                 payment: payment(
@@ -80,7 +80,7 @@ enum ReportFixture {
                 }
             entries.append(
                 RunReport.Entry(
-                    id: id, kind: kind.rawValue, severity: kind.severity.rawValue, status: closed ? "fixed" : "open",
+                    id: id, kind: kind, severity: kind.severity, status: closed ? .fixed : .open,
                     paymentId: byUser || runLevel ? nil : "pay-\(kind.rawValue.lowercased())",
                     userId: runLevel ? nil : "user-\(index)", expected: .object(["credits": .integer(100)]),
                     actual: .object(["credits": .integer(Int64(index))]), firstSeenRunId: recurring || closed ? 5 : 7,
@@ -121,8 +121,7 @@ enum ReportFixture {
             days.append(day)
         }
         let open = DiscrepancyKind.allCases.filter { $0 != .creditMismatch }.map {
-            RunReport.OpenCount(
-                kind: $0.rawValue, severity: $0.severity.rawValue, count: $0 == .balanceDrift ? 4 : 1)
+            RunReport.OpenCount(kind: $0, severity: $0.severity, count: $0 == .balanceDrift ? 4 : 1)
         }
         return RunReport(
             run: run, totals: totals, fixes: fixes, plannedFixes: planned, discrepancies: entries,

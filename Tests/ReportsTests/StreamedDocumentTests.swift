@@ -24,7 +24,7 @@ import Testing
         many.fixes = Array(repeating: full.fixes, count: 50).flatMap { $0 }
         many.discrepancies = Array(repeating: full.discrepancies, count: 50).flatMap { $0 }
         return [
-            ("fixture", full), ("failed", ReportFixture.report(locale: "en", status: "failed", error: "x\n\"y\"")),
+            ("fixture", full), ("failed", ReportFixture.report(locale: "en", status: .failed, error: "x\n\"y\"")),
             ("no entries, no reconciliation", empty), ("payment ids", byId), ("many entries", many),
         ]
     }

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerStore
 import Postgres
+import ReconcilerCore
 import TestSupport
 import Testing
 
