@@ -47,16 +47,17 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CCurl"]),
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "ReconcilerCore"),
+        // One line per event on stderr, journald priorities, secrets redacted: used by every floor above.
+        .target(name: "Logging", dependencies: ["ReconcilerCore"]),
         .target(name: "PortOne", dependencies: ["HTTP", "ReconcilerCore"]),
         .target(name: "LedgerStore", dependencies: ["Postgres", "ReconcilerCore"]),
         .target(
             name: "ReconcilerEngine",
-            dependencies: ["ReconcilerCore", "PortOne", "LedgerStore", "Reports"]),
+            dependencies: ["ReconcilerCore", "PortOne", "LedgerStore", "Reports", "Logging"]),
         .target(name: "Reports", dependencies: ["ReconcilerCore", "HTTP"]),
         .target(
             name: "ReconcilerCLI",
-            // Reports only for its Logger (RunLogger); everything else goes through the engine.
-            dependencies: ["ReconcilerCore", "ReconcilerEngine", "Reports", "CProcessControl"]
+            dependencies: ["ReconcilerCore", "ReconcilerEngine", "Logging", "CProcessControl"]
         ),
         .executableTarget(name: "credit-reconciler", dependencies: ["ReconcilerCLI"]),
         .target(name: "PortOneSimulator", dependencies: ["ReconcilerCore"]),
@@ -74,13 +75,14 @@ let package = Package(
         .testTarget(name: "ReconcilerCoreTests", dependencies: ["ReconcilerCore"]),
         .testTarget(name: "PortOneTests", dependencies: ["PortOne", "ReconcilerCore"]),
         .testTarget(name: "ReconcilerCLITests", dependencies: ["ReconcilerCLI"]),
+        .testTarget(name: "LoggingTests", dependencies: ["Logging"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "ReconcilerCore"], exclude: ["Golden"]),
         .testTarget(name: "PortOneSimulatorTests", dependencies: ["PortOneSimulator", "TestSupport"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "Postgres", "LedgerStore", "PortOne", "HTTP", "PortOneSimulator", "ReconcilerCLI", "ReconcilerEngine",
-                "ReconcilerCore", "TestSupport", "Reports",
+                "ReconcilerCore", "TestSupport", "Reports", "Logging",
             ]
         ),
     ],

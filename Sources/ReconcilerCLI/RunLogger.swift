@@ -1,5 +1,5 @@
 import Foundation
-import Reports
+import Logging
 
 /// The logger of the commands that run reconciliations: styled for where standard error goes
 /// (journald or a terminal) and told every secret it must never write.

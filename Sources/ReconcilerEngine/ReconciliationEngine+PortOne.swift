@@ -1,6 +1,6 @@
+import Logging
 import PortOne
 import ReconcilerCore
-import Reports
 
 extension ReconciliationEngine {
     /// An engine that talks to PortOne at `apiBaseURL` with `apiSecret` for `settings.storeId`;

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerStore
+import Logging
 import PortOne
 import ReconcilerCore
 import Reports

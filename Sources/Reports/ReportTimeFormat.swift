@@ -1,6 +1,6 @@
 import ReconcilerCore
 
-/// UTC RFC 3339 text for whole seconds, shared by the logger and the metrics.
+/// UTC RFC 3339 text for whole seconds, for the metrics.
 enum ReportTimeFormat {
     /// `2026-11-26T02:31:07Z`.
     static func utc(seconds: Int64) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerStore
+import Logging
 import PortOneSimulator
 import Postgres
 import ReconcilerCore

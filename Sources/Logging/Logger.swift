@@ -1,4 +1,5 @@
 import Foundation
+import ReconcilerCore
 
 /// One line per event on standard error: `<N>` journald priority prefixes when systemd
 /// captures the stream (`JOURNAL_STREAM`), a UTC timestamp when a person watches a terminal,
@@ -149,8 +150,7 @@ public final class Logger: Sendable {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
         let fraction = milliseconds - seconds * 1000
-        var text = String(ReportTimeFormat.utc(seconds: seconds).dropLast())
-        text += "." + String(String(fraction + 1000).dropFirst()) + "Z"
-        return text
+        return RFC3339.format(
+            RFC3339.Timestamp(secondsSinceEpoch: seconds, nanoseconds: fraction * 1_000_000), fraction: .milliseconds)
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Reports
+import Logging
 import Synchronization
 import Testing
 
