@@ -76,6 +76,9 @@ let package = Package(
         .testTarget(name: "PortOneTests", dependencies: ["PortOne", "ReconcilerCore"]),
         .testTarget(name: "ReconcilerCLITests", dependencies: ["ReconcilerCLI"]),
         .testTarget(name: "LoggingTests", dependencies: ["Logging"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
+        .testTarget(name: "LedgerStoreTests", dependencies: ["LedgerStore"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "ReconcilerCore"], exclude: ["Golden"]),
         .testTarget(name: "PortOneSimulatorTests", dependencies: ["PortOneSimulator", "TestSupport"]),
         .testTarget(

@@ -6,7 +6,7 @@ import Testing
 @Suite("Embedded SQL")
 struct EmbeddedSQLTests {
     static let sqlDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("sql")
 
     @Test("every migration file is embedded byte for byte, in order")
