@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(name: "reconciler-fuzz", dependencies: ["PortOne", "ReconcilerCore"]),
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "LedgerStore", "ReconcilerCore"],
+            dependencies: ["Postgres", "LedgerStore", "ReconcilerCore", "PortOne", "HTTP"],
             path: "Sources/TestSupport"
         ),
         .testTarget(name: "ReconcilerCoreTests", dependencies: ["ReconcilerCore"]),

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import TestSupport
 import Testing
 
 /// The libcurl transport against the simulator over loopback: statuses, headers, keep-alive

@@ -3,6 +3,7 @@ import HTTP
 import PortOne
 import ReconcilerCore
 import Synchronization
+import TestSupport
 import Testing
 
 /// The PortOne client against the real simulator over loopback HTTP.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The `portone-simulator` executable as a subprocess: ready line, signals, exit codes.

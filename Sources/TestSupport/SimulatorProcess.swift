@@ -4,20 +4,23 @@ import PortOne
 import ReconcilerCore
 import Synchronization
 
-/// A `portone-simulator` child process for the PortOne integration tests (real HTTP over
+/// A `portone-simulator` child process for the integration tests (real HTTP over
 /// loopback), started per the shared contract: secret in the environment, port read from the
 /// one "listening on" line, SIGTERM to stop.
-final class SimulatorProcess: Sendable {
-    static let storeId = "store-00000000-0000-4000-8000-000000000001"
+public final class SimulatorProcess: Sendable {
+    /// The store the simulator serves (its `--store-id`).
+    public static let storeId = "store-00000000-0000-4000-8000-000000000001"
 
-    let baseURL: String
-    let secret: String
+    /// Where the simulator listens, e.g. `http://127.0.0.1:41234`.
+    public let baseURL: String
+    /// The API secret it accepts.
+    public let secret: String
     private let process: Mutex<Process?>
     private let exited: DispatchSemaphore
     private let control: HTTPClient
 
     /// The built simulator next to the test bundle (or `PORTONE_SIMULATOR_PATH`).
-    static var executable: URL {
+    public static var executable: URL {
         if let path = ProcessInfo.processInfo.environment["PORTONE_SIMULATOR_PATH"] {
             return URL(fileURLWithPath: path)
         }
@@ -26,7 +29,7 @@ final class SimulatorProcess: Sendable {
             bundle.appendingPathComponent("portone-simulator"),
             bundle.deletingLastPathComponent().appendingPathComponent("portone-simulator"),
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+                .deletingLastPathComponent().appendingPathComponent(
                     ".build/debug/portone-simulator"),
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
@@ -41,7 +44,7 @@ final class SimulatorProcess: Sendable {
     }
 
     /// Starts a simulator and waits for its "listening on" line.
-    static func start(secret: String, arguments: [String]) async throws -> SimulatorProcess {
+    public static func start(secret: String, arguments: [String]) async throws -> SimulatorProcess {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["--host", "127.0.0.1", "--port", "0", "--store-id", storeId] + arguments
@@ -78,7 +81,7 @@ final class SimulatorProcess: Sendable {
     }
 
     /// A client for this simulator.
-    func client(
+    public func client(
         secret: String? = nil, storeId: String = storeId,
         retry: RetryPolicy = RetryPolicy(baseDelay: .milliseconds(20)),
         maximumConcurrentRequests: Int = 4, log: @escaping @Sendable (String) -> Void = { _ in }
@@ -94,7 +97,8 @@ final class SimulatorProcess: Sendable {
 
     /// Calls the control API and returns the decoded JSON object.
     @discardableResult
-    func control(_ method: HTTPRequest.Method, _ path: String, _ body: [String: Any]? = nil) async throws -> [String:
+    public func control(_ method: HTTPRequest.Method, _ path: String, _ body: [String: Any]? = nil) async throws
+        -> [String:
         Any]
     {
         let bytes = try body.map { Array(try JSONSerialization.data(withJSONObject: $0)) }
@@ -109,18 +113,18 @@ final class SimulatorProcess: Sendable {
     }
 
     /// Replaces the fault configuration (unspecified faults off).
-    func setFaults(_ faults: [String: Int]) async throws {
+    public func setFaults(_ faults: [String: Int]) async throws {
         try await control(.put, "/_simulator/faults", faults)
     }
 
     /// The number of payments the simulator holds.
-    func paymentCount() async throws -> Int {
+    public func paymentCount() async throws -> Int {
         (try await control(.get, "/_simulator/stats")["payments"] as? NSNumber)?.intValue ?? -1
     }
 
     /// SIGTERM, then wait for the exit; SIGKILL if it has not exited 10 s later (a stuck
     /// simulator must not hang the test run).
-    func stop() {
+    public func stop() {
         guard
             let process = process.withLock({ value -> Process? in
                 defer { value = nil }
@@ -140,18 +144,9 @@ final class SimulatorProcess: Sendable {
 }
 
 /// The simulator could not be started or controlled.
-struct SimulatorStartFailure: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
-}
-
-/// Peak resident memory of this process so far (`VmHWM`) and now (`VmRSS`), in KiB.
-enum ProcessMemory {
-    static func kibibytes(_ field: String) -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
-        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
-            return Int(line.split(separator: " ").dropFirst().first { Int($0) != nil } ?? "") ?? -1
-        }
-        return -1
-    }
+public struct SimulatorStartFailure: Error, CustomStringConvertible {
+    /// What went wrong.
+    public let message: String
+    /// The message.
+    public var description: String { message }
 }
