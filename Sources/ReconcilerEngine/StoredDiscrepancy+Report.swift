@@ -14,14 +14,3 @@ extension StoredDiscrepancy {
         return (kind, severity)
     }
 }
-
-extension OpenDiscrepancyCount {
-    /// The count as the report and the metrics name it; nil as for
-    /// ``StoredDiscrepancy/reportVocabulary``.
-    var reportCount: RunReport.OpenCount? {
-        guard let kind = DiscrepancyKind(rawValue: kind), let severity = Discrepancy.Severity(rawValue: severity) else {
-            return nil
-        }
-        return RunReport.OpenCount(kind: kind, severity: severity, count: count)
-    }
-}
