@@ -20,34 +20,27 @@ extension LedgerSession {
             role: try row.value("role"), database: try row.value("db"), serverVersion: try row.value("version"))
     }
 
-    /// The privileges the runtime role needs for a run, as (SQL check, description).
-    public static let requiredPrivileges: [(check: String, description: String)] = [
-        (#"has_schema_privilege('reconciler', 'USAGE')"#, "USAGE on schema reconciler"),
-        (#"has_table_privilege('"User"', 'SELECT')"#, #"SELECT on "User""#),
-        (#"has_table_privilege('"CreditTransaction"', 'SELECT')"#, #"SELECT on "CreditTransaction""#),
-        (#"has_table_privilege('"CreditTransaction"', 'INSERT')"#, #"INSERT on "CreditTransaction""#),
-        (#"has_table_privilege('"Credit"', 'SELECT')"#, #"SELECT on "Credit""#),
-        (#"has_table_privilege('"Credit"', 'INSERT')"#, #"INSERT on "Credit""#),
-        (#"has_column_privilege('"Credit"', 'balance', 'UPDATE')"#, #"UPDATE (balance) on "Credit""#),
-        (#"has_column_privilege('"Credit"', 'updatedAt', 'UPDATE')"#, #"UPDATE ("updatedAt") on "Credit""#),
-        (
-            #"has_table_privilege('reconciler.run', 'SELECT, INSERT, UPDATE')"#,
-            "SELECT, INSERT, UPDATE on reconciler.run"
-        ),
-        (
-            #"has_table_privilege('reconciler.discrepancy', 'SELECT, INSERT, UPDATE')"#,
-            "SELECT, INSERT, UPDATE on reconciler.discrepancy"
-        ),
-        (#"has_table_privilege('reconciler.fix', 'SELECT, INSERT')"#, "SELECT, INSERT on reconciler.fix"),
-        (
-            #"has_table_privilege('reconciler.checkpoint', 'SELECT, INSERT, UPDATE')"#,
-            "SELECT, INSERT, UPDATE on reconciler.checkpoint"
-        ),
-        (
-            #"has_table_privilege('reconciler.run_repair', 'SELECT, INSERT, UPDATE, DELETE')"#,
-            "SELECT, INSERT, UPDATE, DELETE on reconciler.run_repair"
-        ),
-    ]
+    /// The privileges the runtime role needs for a run, as (SQL check, description): one
+    /// privilege per check, because `has_table_privilege(t, 'SELECT, INSERT')` is true when
+    /// *any* of the listed privileges is held, which would hide a missing one.
+    public static let requiredPrivileges: [(check: String, description: String)] =
+        [(#"has_schema_privilege('reconciler', 'USAGE')"#, "USAGE on schema reconciler")]
+        + table(#""User""#, ["SELECT"]) + table(#""CreditTransaction""#, ["SELECT", "INSERT"])
+        + table(#""Credit""#, ["SELECT", "INSERT"])
+        + [
+            (#"has_column_privilege('"Credit"', 'balance', 'UPDATE')"#, #"UPDATE (balance) on "Credit""#),
+            (#"has_column_privilege('"Credit"', 'updatedAt', 'UPDATE')"#, #"UPDATE ("updatedAt") on "Credit""#),
+        ]
+        + table("reconciler.run", ["SELECT", "INSERT", "UPDATE"])
+        + table("reconciler.discrepancy", ["SELECT", "INSERT", "UPDATE"])
+        + table("reconciler.fix", ["SELECT", "INSERT"])
+        + table("reconciler.checkpoint", ["SELECT", "INSERT", "UPDATE"])
+        + table("reconciler.run_repair", ["SELECT", "INSERT", "UPDATE", "DELETE"])
+
+    /// One check per privilege on `table`.
+    private static func table(_ table: String, _ privileges: [String]) -> [(check: String, description: String)] {
+        privileges.map { ("has_table_privilege('\(table)', '\($0)')", "\($0) on \(table)") }
+    }
 
     /// The descriptions of the required privileges the session's role lacks (a missing app
     /// table counts; missing reconciler tables are the migrations' verdict).

@@ -101,6 +101,10 @@ struct LedgerSessionTests {
             (#"REVOKE INSERT ON "CreditTransaction" FROM %@"#, #"INSERT on "CreditTransaction""#),
             (#"REVOKE SELECT ON "User" FROM %@"#, #"SELECT on "User""#),
             ("REVOKE USAGE, CREATE ON SCHEMA reconciler FROM %@", "USAGE on schema reconciler"),
+            // A role holding some of a table's privileges still lacks the others.
+            ("REVOKE DELETE ON reconciler.run_repair FROM %@", "DELETE on reconciler.run_repair"),
+            ("REVOKE UPDATE ON reconciler.run FROM %@", "UPDATE on reconciler.run"),
+            ("REVOKE INSERT ON reconciler.fix FROM %@", "INSERT on reconciler.fix"),
         ] as [(String?, String?)])
     func rolePrivileges(revoke: String?, missing: String?) throws {
         let role: TestRole = try TestDatabase.withFresh(schema: .migrated) { database in
