@@ -2,7 +2,7 @@ import Postgres
 
 /// The advisory lock keys of the reconciler: every process derives the same keys from these names.
 public enum LedgerLockKeys {
-    /// Held (session level) for a whole run: one run at a time (design §4.5); exit 75 names the holder.
+    /// Held (session level) for a whole run: one run at a time (ARCHITECTURE §5.5); exit 75 names the holder.
     public static let run = AdvisoryLockKey(name: "credit-reconciler.run")
     /// Held (session level) while `migrate` applies migrations.
     public static let migrate = AdvisoryLockKey(name: "credit-reconciler.migrate")

@@ -123,7 +123,7 @@ public final class LedgerReader {
 
     /// Streams the distinct payment ids of PURCHASE and REFUND rows written in
     /// [`from`, `until`) (by `"createdAt"`, UTC), so a run can look up the payments its PortOne
-    /// scan did not return (design §4.4).
+    /// scan did not return (ARCHITECTURE §5.4).
     ///
     /// Rows are read in keyset pages of `pageSize` ordered by (`"createdAt"`, `id`) on the
     /// `("createdAt")` index; `body` gets each page's ids not handed out before (possibly

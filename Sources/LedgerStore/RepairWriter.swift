@@ -3,7 +3,7 @@ import Postgres
 import ReconcilerCore
 
 /// Applies repairs to the app's ledger, each repair unit (one payment of one user) in one
-/// transaction (design §4.5):
+/// transaction (ARCHITECTURE §5.5):
 ///
 /// 1. lock the user's `"Credit"` row (`SELECT … FOR UPDATE`; a missing row is made with balance 0);
 /// 2. read the payment's ledger rows again, after the lock;

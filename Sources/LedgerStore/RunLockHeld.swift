@@ -2,7 +2,7 @@ import Foundation
 import Postgres
 import ReconcilerCore
 
-/// Another run holds the run lock (design §4.5): the CLI exits 75 with this message.
+/// Another run holds the run lock (ARCHITECTURE §5.5): the CLI exits 75 with this message.
 public struct RunLockHeld: Error, Sendable, Equatable, CustomStringConvertible {
     /// The session holding the lock, nil when it ended between our attempt and the lookup.
     public var holder: AdvisoryLockHolder?

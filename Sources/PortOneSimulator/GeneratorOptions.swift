@@ -40,10 +40,10 @@ public struct GeneratorOptions: Sendable, Hashable {
     public var amountMismatchRate: Double = 0.003
     /// Share of payments without `customData`.
     public var missingCustomDataRate: Double = 0.05
-    /// The catalog the shop sells (DESIGN §6).
+    /// The catalog the shop sells (ARCHITECTURE §6.1).
     public var catalog: [CreditPackage]
 
-    /// The catalog of DESIGN §6.
+    /// The catalog of ARCHITECTURE §6.1.
     public static let defaultCatalog: [CreditPackage] = [
         CreditPackage(id: "starter", name: "스타터", price: 10000, currency: "KRW", credits: 100),
         CreditPackage(id: "basic", name: "베이직", price: 30000, currency: "KRW", credits: 330),

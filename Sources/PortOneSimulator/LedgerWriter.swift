@@ -30,7 +30,7 @@ public struct LedgerWriter: Sendable {
 
     /// One expected finding.
     public struct Mistake: Sendable, Hashable {
-        /// DESIGN §4.3 kind, e.g. `MISSED_GRANT`.
+        /// ARCHITECTURE §5.3 kind, e.g. `MISSED_GRANT`.
         public var kind: String
         /// The payment, when there is one.
         public var paymentId: String?

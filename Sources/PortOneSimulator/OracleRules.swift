@@ -1,7 +1,7 @@
 import Foundation
 import ReconcilerCore
 
-/// The simulator's own statement of the money rules of DESIGN §4.1–§4.2: which package a
+/// The simulator's own statement of the money rules of ARCHITECTURE §5.1–§5.2: which package a
 /// payment bought, whether it was paid, and what its cancellations take back. The ledger
 /// generator (``LedgerWriter``) writes the web app's ledger and `expected.json` from these.
 ///

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The JSON configuration file of DESIGN §6, checked: every value here is valid.
+/// The JSON configuration file of ARCHITECTURE §6.1, checked: every value here is valid.
 public struct Configuration: Equatable, Sendable {
     /// The packages the shop sells, with the prices in force over time.
     public var catalog: [CreditPackage]
@@ -36,7 +36,7 @@ public struct Configuration: Equatable, Sendable {
         /// Whether test-channel payments in a live store get credits.
         public var grantTestPayments = false
 
-        /// The defaults of DESIGN §6.
+        /// The defaults of ARCHITECTURE §6.1.
         public init() {}
     }
 
@@ -51,7 +51,7 @@ public struct Configuration: Equatable, Sendable {
         /// Run every this many seconds instead of daily, if set.
         public var every: Int64?
 
-        /// The defaults of DESIGN §6.
+        /// The defaults of ARCHITECTURE §6.1.
         public init() {}
     }
 
@@ -64,7 +64,7 @@ public struct Configuration: Equatable, Sendable {
         /// `ko` or `en`: headers and labels.
         public var locale = "ko"
 
-        /// The defaults of DESIGN §6.
+        /// The defaults of ARCHITECTURE §6.1.
         public init() {}
     }
 

@@ -1,4 +1,4 @@
-/// What is wrong with a payment, a user or a run, as finance reviews it (DESIGN §4.3).
+/// What is wrong with a payment, a user or a run, as finance reviews it (ARCHITECTURE §5.3).
 ///
 /// Discrepancies are never repaired automatically: they are opened for review, deduplicated
 /// across runs by kind and payment (or user), and closed when a later run no longer sees them.

@@ -1,4 +1,4 @@
-/// The run-level safety limits of DESIGN §4.5: too many repairs, or one too big, and none of
+/// The run-level safety limits of ARCHITECTURE §5.5: too many repairs, or one too big, and none of
 /// them is applied.
 public enum FixLimits {
     /// `FIX_LIMIT_EXCEEDED` when the run's applicable repairs (those with

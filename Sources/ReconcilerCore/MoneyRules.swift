@@ -1,4 +1,4 @@
-/// The money rules of DESIGN §4.2–§4.3, each one named function: what a payment should have
+/// The money rules of ARCHITECTURE §5.2–§5.3, each one named function: what a payment should have
 /// granted and deducted, and how much of a deduction a repair may take. Open this file first.
 ///
 /// For a payment of package credits K and total T whose successful cancellations sum to C:
@@ -34,7 +34,7 @@ public enum MoneyRules {
         wasEverPaid(payment) ? credits : 0
     }
 
-    /// C of DESIGN §4.2: the money given back by `SUCCEEDED` cancellations, each taken as at
+    /// C of ARCHITECTURE §5.2: the money given back by `SUCCEEDED` cancellations, each taken as at
     /// least 0, summed without overflow and capped at `total`. It is cumulative: the deduction
     /// is computed once over all of them, never per cancellation, so three partial refunds
     /// round once, not three times.

@@ -1,4 +1,4 @@
-/// Which catalog package a payment bought (DESIGN §4.1), and by which rule it was found.
+/// Which catalog package a payment bought (ARCHITECTURE §5.1), and by which rule it was found.
 ///
 /// The rules, in order: the entry whose id is `customData.packageId`, else (only when
 /// `customData` names no package) the entry whose name is the payment's `orderName`, else the

@@ -1,5 +1,5 @@
 /// The working state of one ``Reconciler/decide(payment:ledger:users:configuration:storeId:now:)``
-/// call: the gates of DESIGN §4 in order, each either finishing the outcome or handing over.
+/// call: the gates of ARCHITECTURE §5 in order, each either finishing the outcome or handing over.
 struct PaymentDecision {
     /// The payment decided.
     let payment: PaymentFacts

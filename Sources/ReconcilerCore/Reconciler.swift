@@ -1,4 +1,4 @@
-/// The reconciliation rules of DESIGN §4 as pure functions: plain values in, an `Equatable`
+/// The reconciliation rules of ARCHITECTURE §5 as pure functions: plain values in, an `Equatable`
 /// outcome out. No I/O, no clock (the time is an argument), no floating point.
 ///
 /// The engine gathers the facts (the payment from PortOne, its ledger rows, the users it names),

@@ -1,7 +1,7 @@
 /// One ledger repair the rules call for: a PURCHASE or REFUND row for one payment.
 ///
 /// A repair moves the ledger by the difference between what a payment should have produced and
-/// what the ledger holds (DESIGN §4.2), so deciding again after it is applied yields nothing.
+/// what the ledger holds (ARCHITECTURE §5.2), so deciding again after it is applied yields nothing.
 /// The engine writes ``ledgerAmount`` as `CreditTransaction.amount`, adds it to `Credit.balance`
 /// and records the fix, all in one transaction, after deciding again on fresh data.
 public struct Repair: Sendable, Hashable {

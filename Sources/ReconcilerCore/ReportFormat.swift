@@ -1,7 +1,7 @@
 /// The formats a run's report renders to (`reports.formats`, `report --format`), all from the
 /// one stored document, so a past run renders now exactly as it was written when it ran.
 public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
-    /// The document itself (DESIGN §7).
+    /// The document itself (ARCHITECTURE §6.2).
     case json
     /// For a spreadsheet.
     case csv

@@ -1,4 +1,4 @@
-/// The half-open interval `[from, until)` of status changes a run looks at (DESIGN §4.4).
+/// The half-open interval `[from, until)` of status changes a run looks at (ARCHITECTURE §5.4).
 public struct RunWindow: Sendable, Hashable {
     /// Where `from` came from, for logs and the run record.
     public enum Origin: String, Sendable, Hashable, CaseIterable {

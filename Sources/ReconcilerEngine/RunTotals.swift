@@ -1,6 +1,6 @@
 import ReconcilerCore
 
-/// The counts of one run: the `totals` of the report contract (DESIGN §7) plus the detail an
+/// The counts of one run: the `totals` of the report contract (ARCHITECTURE §6.2) plus the detail an
 /// operator needs to trust them. Stored as JSON in `reconciler.run.totals`.
 public struct RunTotals: Sendable, Hashable, Codable {
     /// Payments PortOne returned (scan and look-ups), each counted once.

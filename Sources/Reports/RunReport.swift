@@ -1,10 +1,10 @@
 import Foundation
 import ReconcilerCore
 
-/// Everything one run's report says: the document of DESIGN §7 that other programs read. It is
+/// Everything one run's report says: the document of ARCHITECTURE §6.2 that other programs read. It is
 /// built once, when the run ends, stored with the run, and every format renders from it.
 ///
-/// Beyond the fields of DESIGN §7 (which are never removed or renamed), the document carries
+/// Beyond the fields of ARCHITECTURE §6.2 (which are never removed or renamed), the document carries
 /// what finance needs to act: the user's e-mail, the package, the payment as PortOne reported
 /// it, what was done, the reviewer's action per kind, totals that reconcile money with credits,
 /// how discrepancies changed since the previous run, and a daily series for the charts.
@@ -403,7 +403,7 @@ public struct RunReport: Sendable {
         return "recurring"
     }
 
-    /// The JSON document: DESIGN §7 (`run`, `totals`, `fixes[]`, `discrepancies[]`) plus
+    /// The JSON document: ARCHITECTURE §6.2 (`run`, `totals`, `fixes[]`, `discrepancies[]`) plus
     /// `plannedFixes[]`, `changes`, `reconciliation`, `daily[]`, `openDiscrepancies[]` and
     /// `locale`. Times are UTC RFC 3339 with milliseconds.
     public var document: JSONValue {

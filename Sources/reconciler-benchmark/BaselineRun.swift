@@ -8,7 +8,7 @@ import ReconcilerEngine
 /// The straightforward design a team writes first, for comparison only (never the product):
 /// PortOne bodies decoded with `JSONDecoder` into the `Codable` models, `GET /payments` paged
 /// sequentially, one ledger query and one account query per payment, and per repair the payment
-/// fetched again by id (DESIGN §4.5) and one transaction (locked, re-read and re-decided like
+/// fetched again by id (ARCHITECTURE §5.5) and one transaction (locked, re-read and re-decided like
 /// the product, so it stays correct), then the same balance audit. It records no discrepancies,
 /// which only flatters it.
 struct BaselineRun {

@@ -13,7 +13,7 @@ import Testing
         ]
         """
 
-    /// The example of DESIGN §6, verbatim.
+    /// The example of ARCHITECTURE §6.1, verbatim.
     static let designExample = """
         {
           "catalog": \(catalog),

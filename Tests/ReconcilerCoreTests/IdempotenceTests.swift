@@ -2,7 +2,7 @@ import Foundation
 import ReconcilerCore
 import Testing
 
-/// The property behind DESIGN §4.2: repairs move the ledger by the difference, so applying what
+/// The property behind ARCHITECTURE §5.2: repairs move the ledger by the difference, so applying what
 /// a decision returns and deciding again returns nothing more — over a generated table of
 /// payments, cancellations, ledgers, balances and policies.
 @Suite struct IdempotenceTests {

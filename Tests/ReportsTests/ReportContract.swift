@@ -1,6 +1,6 @@
 import ReconcilerCore
 
-/// The fields DESIGN §7 promises in the JSON report, with their JSON types, so a test can
+/// The fields ARCHITECTURE §6.2 promises in the JSON report, with their JSON types, so a test can
 /// check any document (a fixture or a real run's) against the contract other programs read.
 enum ReportContract {
     /// A JSON type, or one of two.

@@ -3,7 +3,7 @@ import ReconcilerCore
 import Reports
 import Testing
 
-/// The JSON document keeps the DESIGN §7 contract and carries what finance needs.
+/// The JSON document keeps the ARCHITECTURE §6.2 contract and carries what finance needs.
 @Suite struct ReportDocumentTests {
     @Test func documentKeepsTheDesignContract() throws {
         let document = ReportFixture.report().document

@@ -9,7 +9,7 @@ import Testing
     import Glibc
 #endif
 
-/// DESIGN §4.5 "a crash at any point loses nothing and doubles nothing": the built binary is
+/// ARCHITECTURE §5.5 "a crash at any point loses nothing and doubles nothing": the built binary is
 /// killed with SIGKILL during its scan and at several points of its repairs, then run again
 /// to completion; the ledger must end exactly where one uninterrupted run leaves a copy of the
 /// same database.

@@ -5,7 +5,7 @@ import ReconcilerCore
 import TestSupport
 import Testing
 
-/// DESIGN §4.5 "one run at a time": two `credit-reconciler run` processes started together
+/// ARCHITECTURE §5.5 "one run at a time": two `credit-reconciler run` processes started together
 /// against one database. The PostgreSQL advisory lock lets exactly one work; the other exits
 /// 75 (EX_TEMPFAIL) at once, naming the run and the session that hold the lock.
 @Suite struct RunLockTests {

@@ -8,7 +8,7 @@ import Reports
 import TestSupport
 import Testing
 
-/// DESIGN §4.5 against the real database and the simulator: dry runs, the run lock, the fix
+/// ARCHITECTURE §5.5 against the real database and the simulator: dry runs, the run lock, the fix
 /// limits, look-ups by id, and failures that must move no money and no checkpoint.
 @Suite struct ReconciliationSafetyTests {
     typealias World = ReconciliationWorldTests

@@ -6,7 +6,7 @@ import ReconcilerEngine
 import TestSupport
 import Testing
 
-/// DESIGN §3.2 and §4.5: the web app's webhook and a run grant the same missed payments at the
+/// ARCHITECTURE §6.4 and §5.5: the web app's webhook and a run grant the same missed payments at the
 /// same time. Whoever commits first grants; the other must grant nothing (the unique PURCHASE
 /// index refuses the webhook, the run's fresh re-decision sees the webhook's row), so every
 /// paid payment ends with exactly one PURCHASE and every balance with the sum of its rows.
