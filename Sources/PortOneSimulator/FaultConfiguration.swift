@@ -32,6 +32,10 @@ public struct FaultConfiguration: Sendable, Hashable, Codable {
     /// Every Nth `GET /payments` request gets 200 with `items` emptied while `page` (and its
     /// `totalCount`) stays as it was: a page missing where data is expected.
     public var emptyPageEvery: Int = 0
+    /// How `GET /payment-events-by-cursor` (unstable at PortOne) fails on every request: 0 it
+    /// answers normally; 404 or 403 it answers that status with PortOne's error body; 200 it
+    /// answers 200 with a body whose shape cannot be read (no `items`).
+    public var eventsFeedStatus: Int = 0
 
     /// No faults.
     public init() {}
@@ -40,7 +44,7 @@ public struct FaultConfiguration: Sendable, Hashable, Codable {
     static let keys: Set<String> = [
         "latencyMs", "jitterMs", "rateLimitEvery", "retryAfterSeconds", "serverErrorEvery",
         "dropConnectionEvery", "truncateEvery", "malformedEvery", "htmlErrorEvery", "unknownStatusEvery",
-        "mutateEvery", "emptyPageEvery",
+        "mutateEvery", "emptyPageEvery", "eventsFeedStatus",
     ]
 
     /// Decodes from JSON (see the type's documentation for the rules).
@@ -66,6 +70,11 @@ public struct FaultConfiguration: Sendable, Hashable, Codable {
         unknownStatusEvery = try value(.unknownStatusEvery, 0)
         mutateEvery = try value(.mutateEvery, 0)
         emptyPageEvery = try value(.emptyPageEvery, 0)
+        eventsFeedStatus = try value(.eventsFeedStatus, 0)
+        guard [0, 200, 403, 404].contains(eventsFeedStatus) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .eventsFeedStatus, in: c, debugDescription: "eventsFeedStatus must be 0, 200, 403 or 404")
+        }
     }
 
     /// Parses a `PUT /_simulator/faults` body; unknown keys are refused.
@@ -97,6 +106,7 @@ public struct FaultConfiguration: Sendable, Hashable, Codable {
         w.int("unknownStatusEvery", Int64(unknownStatusEvery))
         w.int("mutateEvery", Int64(mutateEvery))
         w.int("emptyPageEvery", Int64(emptyPageEvery))
+        w.int("eventsFeedStatus", Int64(eventsFeedStatus))
         w.endObject()
         return w.bytes
     }

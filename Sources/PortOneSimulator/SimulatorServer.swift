@@ -24,6 +24,8 @@ import Synchronization
 /// - `GET /payments/{id}`: `?storeId=` other than ours is 403; an unknown id is 404.
 /// - `unknownStatusEvery` replaces the first payment's `status` with `PAY_SCHEDULED` (on
 ///   `/payment-events-by-cursor`: the first event's `type` with `DISPUTE_CREATED`).
+/// - `eventsFeedStatus` (404, 403 or 200) makes every `/payment-events-by-cursor` request fail:
+///   404 or 403 with PortOne's error body, or 200 with a body that has no `items`.
 /// - `emptyPageEvery` (counted over `GET /payments` requests) answers 200 with `"items":[]`
 ///   and the `page` object unchanged, so `totalCount` still says how many payments match.
 /// - The list endpoints also accept the JSON input as a request body when `requestBody` is absent.
@@ -246,6 +248,10 @@ public final class SimulatorServer: Sendable {
         default:
             break
         }
+        if route == "/payment-events-by-cursor", let failed = Self.eventsFeedFailure(config.eventsFeedStatus) {
+            count("eventsFeed")
+            return failed
+        }
         var response = serveAPI(request, route: route)
         guard response.status == 200 else { return response }
         if emptyPage, let emptied = Self.emptyItems(response.body) {
@@ -292,6 +298,20 @@ public final class SimulatorServer: Sendable {
             position -= 1
         }
         return nil
+    }
+
+    /// The answer of a journal made to fail by `eventsFeedStatus` (see ``FaultConfiguration``).
+    static func eventsFeedFailure(_ status: Int) -> HTTPResponse? {
+        switch status {
+        case 404:
+            return .json(404, Array("{\"type\":\"NOT_FOUND\",\"message\":\"요청한 API를 찾을 수 없습니다.\"}".utf8))
+        case 403:
+            return .json(403, Array("{\"type\":\"FORBIDDEN\",\"message\":\"요청이 거절되었습니다.\"}".utf8))
+        case 200:
+            return .json(200, Array("{\"events\":\"this is not the documented shape\"}".utf8))
+        default:
+            return nil
+        }
     }
 
     /// Replaces the string value that follows the first `marker` (e.g. the first payment's

@@ -13,6 +13,16 @@ enum RunSummaryText {
         }
         lines.append(header)
         lines.append("  payments scanned  \(totals.paymentsScanned) (\(totals.paymentsLookedUp) looked up by id)")
+        switch totals.eventsFeed {
+        case .read:
+            lines.append(
+                "  journal events    \(totals.eventsRead) (\(totals.paymentsRevealedByEvents) payment(s) the status scan did not return)"
+            )
+        case .unavailable(let reason):
+            lines.append("  journal events    UNAVAILABLE, the status scan alone decided this run: \(reason)")
+        case nil:
+            break
+        }
         lines.append("  ledger rows read  \(totals.ledgerRowsScanned)")
         lines.append("  matched           \(totals.matched)")
         lines.append(

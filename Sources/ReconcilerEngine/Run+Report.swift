@@ -38,7 +38,8 @@ extension Run {
             },
             discrepancies: [],
             reconciliation: tally.finished(totals: totals, planned: planned), daily: tally.series,
-            openDiscrepancies: open, locale: configuration.reports.locale)
+            openDiscrepancies: open, locale: configuration.reports.locale,
+            sources: sources)
         return (report, finishedAt)
     }
 

@@ -35,6 +35,8 @@ final class Run {
     /// Discrepancies first opened by this run (a discrepancy can be recorded twice in one run).
     var newDiscrepancyIds = Set<Int64>()
     let decisionTime: RFC3339.Timestamp
+    /// What the run read of PortOne's journal (window runs, once it was read).
+    var sources: RunReport.Sources?
     /// The stop request and progress callback of this run.
     var control = RunControl()
     /// Scan pages handled so far (for progress).
@@ -138,7 +140,8 @@ final class Run {
                     "from": RFC3339.format(window.from), "until": RFC3339.format(window.until),
                     "origin": window.origin.rawValue,
                 ])
-            let scanned = try await scan(window)
+            var scanned = try await scan(window)
+            try await readJournal(window, scanned: &scanned)
             ProcessMemory.releaseFreed()
             try await lookUpLedgerPayments(window, scanned: scanned)
         } else {

@@ -33,6 +33,21 @@ public struct RunTotals: Sendable, Hashable, Codable {
     public var repairsSuperseded = 0
     /// SQL statements the run sent to PostgreSQL.
     public var sqlStatements = 0
+    /// Events read from PortOne's journal of payment events over the window.
+    public var eventsRead = 0
+    /// Payments with an event in the window that the status scan did not return.
+    public var paymentsRevealedByEvents = 0
+    /// Whether the run read PortOne's journal: nil for a run by payment id, else `read` or
+    /// why it could not (not in ``json``: the report keeps it under `sources`).
+    public var eventsFeed: EventsFeedStatus?
+
+    /// Whether a window run read PortOne's journal of payment events.
+    public enum EventsFeedStatus: Sendable, Hashable, Codable {
+        /// Read to its end over the window.
+        case read
+        /// Not read to its end, and why.
+        case unavailable(reason: String)
+    }
     /// PortOne API requests by outcome.
     public var apiRequests: [String: Int] = [:]
 
@@ -56,6 +71,8 @@ public struct RunTotals: Sendable, Hashable, Codable {
             "unparseablePayments": .integer(Int64(unparseablePayments)),
             "repairsSuperseded": .integer(Int64(repairsSuperseded)),
             "sqlStatements": .integer(Int64(sqlStatements)),
+            "eventsRead": .integer(Int64(eventsRead)),
+            "paymentsRevealedByEvents": .integer(Int64(paymentsRevealedByEvents)),
         ]
         fields["classifications"] = .object(classifications.mapValues { .integer(Int64($0)) })
         fields["apiRequests"] = .object(apiRequests.mapValues { .integer(Int64($0)) })

@@ -34,6 +34,9 @@ public enum HTMLReport {
         facts.append((labels("started"), ReportTime.kst(run["startedAt"]) + " KST"))
         facts.append((labels("finished"), ReportTime.kst(run["finishedAt"]) + " KST"))
         if let error = run["error"].stringValue { facts.append((labels("error"), error)) }
+        if let sources = RunReport.Sources(document: document) {
+            facts.append((labels("sources"), labels.sources(sources)))
+        }
         body.append("<dl class=\"facts\">")
         for (label, value) in facts {
             body.append("<dt>\(escape(label))</dt><dd>\(escape(value))</dd>")

@@ -26,6 +26,7 @@ public enum MarkdownReport {
         out.append(
             "- \(labels("trigger")): \(run["trigger"].stringValue ?? "?"), \(labels("mode")): \(labels(run["mode"].stringValue ?? "?"))"
         )
+        if let sources = RunReport.Sources(document: document) { out.append("- \(escape(labels.sources(sources)))") }
         out.append(
             "- \(labels("started")) \(ReportTime.kst(run["startedAt"])), \(labels("finished")) \(ReportTime.kst(run["finishedAt"])) KST"
         )

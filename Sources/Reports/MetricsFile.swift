@@ -28,12 +28,14 @@ public struct MetricsFile: Sendable {
     public var creditsDeducted: Int64
     /// PortOne API requests of the run, by outcome.
     public var apiOutcomes: [String: Int]
+    /// What the run read of PortOne's journal; nil for a run by payment id.
+    public var sources: RunReport.Sources?
 
     /// Creates the metrics of one run.
     public init(
         lastRun: Int64, lastSuccess: Int64?, durationMilliseconds: Int64, status: RunOutcome, paymentsScanned: Int64,
         fixesApplied: [RepairKind: Int], openDiscrepancies: [RunReport.OpenCount], creditsGranted: Int64,
-        creditsDeducted: Int64, apiOutcomes: [String: Int]
+        creditsDeducted: Int64, apiOutcomes: [String: Int], sources: RunReport.Sources? = nil
     ) {
         self.lastRun = lastRun
         self.lastSuccess = lastSuccess
@@ -45,6 +47,7 @@ public struct MetricsFile: Sendable {
         self.creditsGranted = creditsGranted
         self.creditsDeducted = creditsDeducted
         self.apiOutcomes = apiOutcomes
+        self.sources = sources
     }
 
     /// The metrics of a run from its report document; `lastSuccess` comes from the database.
@@ -75,7 +78,8 @@ public struct MetricsFile: Sendable {
                 else { return nil }
                 return RunReport.OpenCount(kind: kind, severity: severity, count: Int($0["count"].integerValue ?? 0))
             }, creditsGranted: totals["creditsGranted"].integerValue ?? 0,
-            creditsDeducted: totals["creditsDeducted"].integerValue ?? 0, apiOutcomes: outcomes)
+            creditsDeducted: totals["creditsDeducted"].integerValue ?? 0, apiOutcomes: outcomes,
+            sources: RunReport.Sources(document: document))
     }
 
     /// The exposition text: `# HELP` and `# TYPE` before each family, label values escaped,
@@ -127,6 +131,19 @@ public struct MetricsFile: Sendable {
             RunOutcome.allCases.sorted { $0.rawValue < $1.rawValue }.map {
                 ([("status", $0.rawValue)], $0 == status ? "1" : "0")
             })
+        if let sources {
+            family(
+                "events_feed_available", "gauge",
+                "1 when the last run read PortOne's journal of payment events to its end, 0 when it was unavailable.",
+                [([], sources.eventsFeed == .read ? "1" : "0")])
+            family(
+                "events_read", "gauge", "Events the last run read from PortOne's journal of payment events.",
+                [([], String(sources.eventsRead))])
+            family(
+                "payments_revealed_by_events", "gauge",
+                "Payments with an event in the last run's window that its status scan did not return.",
+                [([], String(sources.paymentsRevealed))])
+        }
         return out.joined(separator: "\n") + "\n"
     }
 

@@ -24,7 +24,8 @@ public struct ReportLabels: Sendable {
     }
 
     static let en: [String: String] = [
-        "title": "credit-reconciler run", "trigger": "trigger", "mode": "mode", "window": "window",
+        "sources": "sources", "title": "credit-reconciler run", "trigger": "trigger", "mode": "mode",
+        "window": "window",
         "started": "started", "finished": "finished", "status": "status", "error": "error",
         "payments": "payments", "summary": "Summary", "paymentsScanned": "payments scanned",
         "ledgerRowsScanned": "ledger rows read", "matched": "matched", "fixesApplied": "repairs applied",
@@ -65,7 +66,7 @@ public struct ReportLabels: Sendable {
     ]
 
     static let ko: [String: String] = [
-        "title": "credit-reconciler 실행", "trigger": "실행 방식", "mode": "모드", "window": "대상 기간",
+        "sources": "확인한 출처", "title": "credit-reconciler 실행", "trigger": "실행 방식", "mode": "모드", "window": "대상 기간",
         "started": "시작", "finished": "종료", "status": "상태", "error": "오류", "payments": "결제",
         "summary": "요약", "paymentsScanned": "조회한 결제", "ledgerRowsScanned": "읽은 원장 행", "matched": "일치",
         "fixesApplied": "적용한 보정", "fixesPlanned": "계획된 보정", "creditsGranted": "지급한 크레딧",

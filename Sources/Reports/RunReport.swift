@@ -377,12 +377,14 @@ public struct RunReport: Sendable {
     public var openDiscrepancies: [OpenCount]
     /// `ko` or `en`: the language of the rendered formats.
     public var locale: String
+    /// Where the run learned what moved; nil for a run by payment id.
+    public var sources: Sources?
 
     /// Creates a report.
     public init(
         run: Run, totals: JSONValue, fixes: [Fix], plannedFixes: [PlannedFix], discrepancies: [Entry],
         reconciliation: Reconciliation? = nil, daily: [Day] = [], openDiscrepancies: [OpenCount] = [],
-        locale: String = "ko"
+        locale: String = "ko", sources: Sources? = nil
     ) {
         self.run = run
         self.totals = totals
@@ -393,6 +395,7 @@ public struct RunReport: Sendable {
         self.daily = daily
         self.openDiscrepancies = openDiscrepancies
         self.locale = locale
+        self.sources = sources
     }
 
     /// How a discrepancy changed in this run: `new` (first seen), `closed` (closed by it) or
@@ -554,6 +557,7 @@ public struct RunReport: Sendable {
                         }))
             ),
             ("locale", .value(.string(locale))),
+            ("sources", .value(sources?.json ?? .null)),
             ("reconciliation", .value(reconciliation.map(Self.json) ?? .null)),
         ]
     }

@@ -149,4 +149,9 @@ public struct SimulatorStartFailure: Error, CustomStringConvertible {
     public let message: String
     /// The message.
     public var description: String { message }
+
+    /// A failure saying `message`.
+    public init(message: String) {
+        self.message = message
+    }
 }

@@ -44,3 +44,44 @@ import Testing
         #expect(markdown.contains("**error:** PortOne is unavailable"))
     }
 }
+
+/// The sentence on the run's sources, in both languages and both states, in Markdown and HTML;
+/// the JSON keeps the structured values and the metrics carry them.
+@Suite struct ReportSourcesTests {
+    @Test(
+        arguments: [
+            (
+                "en", RunReport.Sources.EventsFeed.read,
+                "PortOne's journal of payment events: read (1,214 events, 2 payments"
+            ),
+            ("ko", .read, "PortOne 결제 이벤트 기록: 읽음 (이벤트 1,214건, 상태 변경 조회에 없던 결제 2건)"),
+            (
+                "en", .unavailable(reason: "HTTP 404 <x>"),
+                "unavailable — reconciled by the status scan alone (reason: HTTP 404"
+            ),
+            ("ko", .unavailable(reason: "HTTP 404 <x>"), "읽지 못함 — 상태 변경 조회만으로 대사했습니다 (이유: HTTP 404"),
+        ])
+    func sentence(locale: String, feed: RunReport.Sources.EventsFeed, expected: String) throws {
+        var report = ReportFixture.report(locale: locale)
+        report.sources = RunReport.Sources(eventsFeed: feed, eventsRead: 1_214, paymentsRevealed: 2)
+        let document = report.document
+        #expect(MarkdownReport.render(document).contains(expected))
+        let html = HTMLReport.render(document)
+        #expect(html.contains(expected.replacingOccurrences(of: "'", with: "&#39;")))
+        #expect(!html.contains("<x>"), "the reason is escaped")
+        #expect(RunReport.Sources(document: document) == report.sources)
+        let metrics = MetricsFile(document: document, lastSuccess: nil).text
+        #expect(metrics.contains("credit_reconciler_events_read 1214\n"))
+        #expect(metrics.contains("credit_reconciler_payments_revealed_by_events 2\n"))
+        #expect(metrics.contains("credit_reconciler_events_feed_available \(feed == .read ? 1 : 0)\n"))
+    }
+
+    @Test func aRunByPaymentIdHasNoSources() {
+        var report = ReportFixture.report(locale: "en")
+        report.sources = nil
+        let document = report.document
+        #expect(document["sources"] == .null)
+        #expect(RunReport.Sources(document: document) == nil)
+        #expect(!MetricsFile(document: document, lastSuccess: nil).text.contains("events_read"))
+    }
+}

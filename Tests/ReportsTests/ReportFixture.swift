@@ -125,6 +125,7 @@ enum ReportFixture {
         }
         return RunReport(
             run: run, totals: totals, fixes: fixes, plannedFixes: planned, discrepancies: entries,
-            reconciliation: reconciliation, daily: days, openDiscrepancies: open, locale: locale)
+            reconciliation: reconciliation, daily: days, openDiscrepancies: open, locale: locale,
+            sources: RunReport.Sources(eventsFeed: .read, eventsRead: 1_214, paymentsRevealed: 2))
     }
 }
