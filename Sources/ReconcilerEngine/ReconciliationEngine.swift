@@ -37,6 +37,9 @@ public final class ReconciliationEngine {
         public var reportDirectory: String?
         /// Which report files to write.
         public var reportFormats: [ReportFormat] = [.json, .md]
+        /// Whether window runs read PortOne's journal of payment events (ARCHITECTURE §5.4). Always
+        /// on in the product; the benchmark turns it off to measure what the journal costs.
+        public var readsEventsFeed = true
         /// Waits between attempts to post a notification (one more attempt than delays).
         public var notifyRetryDelays: [Duration] = [.seconds(2), .seconds(10)]
 

@@ -141,7 +141,7 @@ final class Run {
                     "origin": window.origin.rawValue,
                 ])
             var scanned = try await scan(window)
-            try await readJournal(window, scanned: &scanned)
+            if engine.settings.readsEventsFeed { try await readJournal(window, scanned: &scanned) }
             ProcessMemory.releaseFreed()
             try await lookUpLedgerPayments(window, scanned: scanned)
         } else {

@@ -26,7 +26,9 @@ enum BenchmarkCommand {
 
     /// The usage text.
     static let usage = """
-        usage: reconciler-benchmark engine|baseline      one run, figures on stdout
+        usage: reconciler-benchmark engine|engine-status-scan|baseline
+                                                 one run, figures on stdout (engine-status-scan:
+                                                 the engine without PortOne's journal)
                reconciler-benchmark load LEDGER_DIR      app schema + COPY ledger + migrations
         environment: DATABASE_URL, PORTONE_API_BASE_URL, PORTONE_API_SECRET, PORTONE_STORE_ID
         """
@@ -37,6 +39,11 @@ enum BenchmarkCommand {
             switch arguments.first {
             case "engine":
                 print(try await BenchmarkFigures.measure(mode: "engine") { try await engineRun() }.line)
+            case "engine-status-scan":
+                print(
+                    try await BenchmarkFigures.measure(mode: "engine-status-scan") {
+                        try await engineRun(readsEventsFeed: false)
+                    }.line)
             case "baseline":
                 print(
                     try await BenchmarkFigures.measure(mode: "baseline") {
@@ -92,11 +99,13 @@ enum BenchmarkCommand {
             configuration: Configuration(catalog: catalog, policy: policy), storeId: storeId)
     }
 
-    /// The product's engine, as `credit-reconciler run` drives it (no report files).
-    static func engineRun() async throws -> BenchmarkFigures.Run {
+    /// The product's engine, as `credit-reconciler run` drives it (no report files);
+    /// `readsEventsFeed: false` leaves PortOne's journal unread, to measure what it costs.
+    static func engineRun(readsEventsFeed: Bool = true) async throws -> BenchmarkFigures.Run {
         let setup = try setup()
-        let settings = ReconciliationEngine.Settings(
+        var settings = ReconciliationEngine.Settings(
             configuration: setup.configuration, storeId: setup.storeId, database: setup.database)
+        settings.readsEventsFeed = readsEventsFeed
         let engine = ReconciliationEngine(settings: settings, client: setup.client, now: { clock })
         let result = try await engine.run(RunRequest())
         let totals = result.totals
