@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// ``PortOneDecoder`` that builds models straight from the UTF-8 bytes with ``JSONScanner``:
 /// no intermediate tree, no dictionaries, no generic `Decodable` machinery. Same results as

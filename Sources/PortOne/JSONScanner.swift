@@ -4,6 +4,7 @@
 /// Strict where it matters for money (integers must be integers) and complete for what JSON
 /// allows (escapes, surrogate pairs, skipping any unknown value).
 import Foundation
+import WireFormat
 
 struct JSONScanner: ~Copyable {
     /// Why the bytes are not what was expected, and where.

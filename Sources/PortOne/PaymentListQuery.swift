@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// One `GET /payments` request: PortOne's `GetPaymentsBody` (`page` + `filter`).
 ///

@@ -1,3 +1,5 @@
+import WireFormat
+
 /// The working state of one ``Reconciler/decide(payment:ledger:users:configuration:storeId:now:)``
 /// call: the gates of DESIGN §4 in order, each either finishing the outcome or handing over.
 struct PaymentDecision {

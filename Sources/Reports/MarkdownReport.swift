@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// A run's report as Markdown for chat and e-mail, rendered from the stored report document so
 /// a past run renders the same way every time. Labels follow the document's `locale`.

@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// UTC RFC 3339 text for whole seconds, shared by the logger and the metrics.
 enum ReportTimeFormat {

@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// The fields DESIGN §7 promises in the JSON report, with their JSON types, so a test can
 /// check any document (a fixture or a real run's) against the contract other programs read.

@@ -2,6 +2,7 @@ import Foundation
 import ReconcilerCore
 import Reports
 import Testing
+import WireFormat
 
 /// The JSON document keeps the DESIGN §7 contract and carries what finance needs.
 @Suite struct ReportDocumentTests {

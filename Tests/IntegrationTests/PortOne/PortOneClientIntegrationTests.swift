@@ -4,6 +4,7 @@ import PortOne
 import ReconcilerCore
 import Synchronization
 import Testing
+import WireFormat
 
 /// The PortOne client against the real simulator over loopback HTTP.
 @Suite(.serialized) struct PortOneClientIntegrationTests {
