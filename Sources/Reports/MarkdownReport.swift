@@ -159,29 +159,3 @@ public enum MarkdownReport {
             .replacingOccurrences(of: "\r", with: " ")
     }
 }
-
-extension JSONValue {
-    /// The member `key` of an object, `.null` otherwise.
-    public subscript(key: String) -> JSONValue {
-        if case .object(let fields) = self { return fields[key] ?? .null }
-        return .null
-    }
-
-    /// The string, if this is one.
-    public var stringValue: String? {
-        if case .string(let text) = self { return text }
-        return nil
-    }
-
-    /// The whole number, if this is one.
-    public var integerValue: Int64? {
-        if case .integer(let number) = self { return number }
-        return nil
-    }
-
-    /// The elements, or empty when this is not an array.
-    public var arrayValue: [JSONValue] {
-        if case .array(let items) = self { return items }
-        return []
-    }
-}
