@@ -175,9 +175,10 @@ public struct JSONScanner: ~Copyable {
     /// See ``textFailures``.
     public static let nulCharacter = "NUL character (\\u0000) in string"
 
-    /// Reads a string value.
+    /// Reads a string value; an escaped NUL (`\u0000`) is refused unless `allowingNUL` (PostgreSQL
+    /// text cannot hold one, but a plain JSON document may).
     @inlinable
-    public mutating func string() throws(Failure) -> String {
+    public mutating func string(allowingNUL: Bool = false) throws(Failure) -> String {
         guard try peek() == UInt8(ascii: "\"") else { throw fail("expected a string") }
         position += 1
         let start = position
@@ -192,7 +193,7 @@ public struct JSONScanner: ~Copyable {
                 position += 1
                 return text
             }
-            if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
+            if byte == UInt8(ascii: "\\") { return try escapedString(from: start, allowingNUL: allowingNUL) }
             if byte < 0x20 { throw fail("control character in string") }
             position += 1
         }
@@ -201,7 +202,7 @@ public struct JSONScanner: ~Copyable {
 
     /// The slow path of ``string()``: a string with escapes, decoded into a new buffer.
     @usableFromInline
-    mutating func escapedString(from start: Int) throws(Failure) -> String {
+    mutating func escapedString(from start: Int, allowingNUL: Bool) throws(Failure) -> String {
         var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
         while position < bytes.count {
             let byte = bytes[position]
@@ -235,7 +236,7 @@ public struct JSONScanner: ~Copyable {
                     guard let value = Unicode.Scalar(scalar) else { throw fail(Self.loneSurrogate) }
                     // PostgreSQL text and jsonb cannot hold NUL: a payment carrying one could
                     // never be recorded, and failed every run that met it.
-                    guard scalar != 0 else { throw fail(Self.nulCharacter) }
+                    guard scalar != 0 || allowingNUL else { throw fail(Self.nulCharacter) }
                     out.append(contentsOf: String(Character(value)).utf8)
                 default:
                     throw fail("invalid escape in string")
