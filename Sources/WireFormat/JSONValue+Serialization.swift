@@ -6,71 +6,46 @@ extension JSONValue {
     /// value always gives the same text, and ``parse(_:maximumDepth:)`` reads it back to an
     /// equal value. A non-finite `.number` (which JSON cannot express) is written as `null`.
     public func serialized() -> String {
-        var output = ""
-        Self.write(self, into: &output)
-        return output
+        var bytes: [UInt8] = []
+        Self.write(self, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Appends the same text as ``serialized()`` to `output`: a large document can then be
     /// written part by part without building one tree of all of it.
     public func serialize(into output: inout String) {
-        Self.write(self, into: &output)
+        output += serialized()
     }
 
-    private static func write(_ value: JSONValue, into output: inout String) {
+    private static func write(_ value: JSONValue, into output: inout [UInt8]) {
         switch value {
         case .null:
-            output += "null"
+            output += "null".utf8
         case .bool(let flag):
-            output += flag ? "true" : "false"
+            output += (flag ? "true" : "false").utf8
         case .integer(let number):
-            output += String(number)
+            output += String(number).utf8
         case .number(let number):
-            output += number.isFinite ? "\(number)" : "null"
+            output += (number.isFinite ? "\(number)" : "null").utf8
         case .string(let text):
-            writeString(text, into: &output)
+            JSONString.appendQuoted(text, to: &output)
         case .array(let elements):
-            output += "["
+            output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 write(element, into: &output)
             }
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .object(let members):
-            output += "{"
+            output.append(UInt8(ascii: "{"))
             let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             for (index, key) in keys.enumerated() {
-                if index > 0 { output += "," }
-                writeString(key, into: &output)
-                output += ":"
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                JSONString.appendQuoted(key, to: &output)
+                output.append(UInt8(ascii: ":"))
                 write(members[key]!, into: &output)
             }
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         }
-    }
-
-    private static func writeString(_ text: String, into output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            case "\u{2028}": output += "\\u2028"
-            case "\u{2029}": output += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16, uppercase: false)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        output += "\""
     }
 }
