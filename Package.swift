@@ -11,6 +11,8 @@ import PackageDescription
 /// - `CCurl` → `HTTP`            libcurl transport, the only importer of CCurl
 /// - `CLibPQ` → `Postgres`       libpq connection layer, the only importer of CLibPQ
 /// - `CProcessControl` → `ReconcilerCLI`  a typed prctl(2) wrapper (core dump guard)
+/// - `WireFormat`                the bottom floor, no dependencies: the byte-level JSON scanner, `JSONValue`
+///                               with its parser and serializer, RFC 3339 and the calendar arithmetic, SHA-256
 /// - `ReconcilerCore`            pure domain and decision logic: no I/O, no C
 /// - `PortOne`                   PortOne V2 models, tolerant decoding, API client, scans (over HTTP)
 /// - `LedgerStore`               the ledger and the reconciler's own schema and migrations: every SQL
@@ -45,47 +47,50 @@ let package = Package(
         // prctl(2) for ReconcilerCLI's core dump guard (variadic in C, so Swift needs a wrapper).
         .systemLibrary(name: "CProcessControl"),
         .target(name: "HTTP", dependencies: ["CCurl"]),
-        .target(name: "Postgres", dependencies: ["CLibPQ"]),
-        .target(name: "ReconcilerCore"),
+        .target(name: "WireFormat"),
         // One line per event on stderr, journald priorities, secrets redacted: used by every floor above.
-        .target(name: "Logging", dependencies: ["ReconcilerCore"]),
-        .target(name: "PortOne", dependencies: ["HTTP", "ReconcilerCore"]),
-        .target(name: "LedgerStore", dependencies: ["Postgres", "ReconcilerCore"]),
+        .target(name: "Logging", dependencies: ["WireFormat"]),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "WireFormat"]),
+        .target(name: "ReconcilerCore", dependencies: ["WireFormat"]),
+        .target(name: "PortOne", dependencies: ["HTTP", "ReconcilerCore", "WireFormat"]),
+        .target(name: "LedgerStore", dependencies: ["Postgres", "ReconcilerCore", "WireFormat"]),
         .target(
             name: "ReconcilerEngine",
-            dependencies: ["ReconcilerCore", "PortOne", "LedgerStore", "Reports", "Logging"]),
-        .target(name: "Reports", dependencies: ["ReconcilerCore", "HTTP"]),
+            dependencies: ["ReconcilerCore", "PortOne", "LedgerStore", "Reports", "Logging", "WireFormat"]),
+        .target(name: "Reports", dependencies: ["ReconcilerCore", "HTTP", "WireFormat"]),
         .target(
             name: "ReconcilerCLI",
-            dependencies: ["ReconcilerCore", "ReconcilerEngine", "Logging", "CProcessControl"]
+            dependencies: ["ReconcilerCore", "ReconcilerEngine", "Logging", "CProcessControl", "WireFormat"]
         ),
         .executableTarget(name: "credit-reconciler", dependencies: ["ReconcilerCLI"]),
-        .target(name: "PortOneSimulator", dependencies: ["ReconcilerCore"]),
+        .target(name: "PortOneSimulator", dependencies: ["ReconcilerCore", "WireFormat"]),
         .executableTarget(name: "portone-simulator", dependencies: ["PortOneSimulator"]),
         .executableTarget(
             name: "reconciler-benchmark",
-            dependencies: ["ReconcilerCore", "ReconcilerEngine", "PortOne", "LedgerStore", "Postgres"]),
+            dependencies: ["ReconcilerCore", "ReconcilerEngine", "PortOne", "LedgerStore", "Postgres", "WireFormat"]),
         // libFuzzer target for the payment decoder and the configuration parser (scripts/fuzz).
-        .executableTarget(name: "reconciler-fuzz", dependencies: ["PortOne", "ReconcilerCore"]),
+        .executableTarget(name: "reconciler-fuzz", dependencies: ["PortOne", "ReconcilerCore", "WireFormat"]),
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "LedgerStore", "ReconcilerCore", "PortOne", "HTTP"],
+            dependencies: ["Postgres", "LedgerStore", "ReconcilerCore", "PortOne", "HTTP", "WireFormat"],
             path: "Sources/TestSupport"
         ),
-        .testTarget(name: "ReconcilerCoreTests", dependencies: ["ReconcilerCore"]),
-        .testTarget(name: "PortOneTests", dependencies: ["PortOne", "ReconcilerCore"]),
-        .testTarget(name: "ReconcilerCLITests", dependencies: ["ReconcilerCLI"]),
+        .testTarget(name: "WireFormatTests", dependencies: ["WireFormat"]),
+        .testTarget(name: "ReconcilerCoreTests", dependencies: ["ReconcilerCore", "WireFormat"]),
+        .testTarget(name: "PortOneTests", dependencies: ["PortOne", "ReconcilerCore", "WireFormat"]),
+        .testTarget(name: "ReconcilerCLITests", dependencies: ["ReconcilerCLI", "WireFormat"]),
         .testTarget(name: "LoggingTests", dependencies: ["Logging"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "LedgerStoreTests", dependencies: ["LedgerStore"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ReconcilerCore"], exclude: ["Golden"]),
-        .testTarget(name: "PortOneSimulatorTests", dependencies: ["PortOneSimulator", "TestSupport"]),
+        .testTarget(
+            name: "ReportsTests", dependencies: ["Reports", "ReconcilerCore", "WireFormat"], exclude: ["Golden"]),
+        .testTarget(name: "PortOneSimulatorTests", dependencies: ["PortOneSimulator", "TestSupport", "WireFormat"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "Postgres", "LedgerStore", "PortOne", "HTTP", "PortOneSimulator", "ReconcilerCLI", "ReconcilerEngine",
-                "ReconcilerCore", "TestSupport", "Reports", "Logging",
+                "ReconcilerCore", "TestSupport", "Reports", "Logging", "WireFormat",
             ]
         ),
     ],

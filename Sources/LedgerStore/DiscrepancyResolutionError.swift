@@ -1,5 +1,6 @@
 import Foundation
 import ReconcilerCore
+import WireFormat
 
 /// Why `discrepancies resolve ID` could not settle a discrepancy.
 public enum DiscrepancyResolutionError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import ReconcilerCore
+import WireFormat
 
 /// The findings for review in `reconciler.discrepancy`: recorded once per kind and subject
 /// while open, bumped by every later run that sees them again, closed when a run that

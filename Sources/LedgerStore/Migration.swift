@@ -1,3 +1,5 @@
+import WireFormat
+
 /// One numbered migration file of `sql/migrations`, e.g. `0002_purchase_payment_unique.sql`.
 public struct Migration: Sendable, Hashable, CustomStringConvertible {
     /// The number at the start of the file name (`2`).

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import ReconcilerCore
+import WireFormat
 
 /// Another run holds the run lock (ARCHITECTURE §5.5): the CLI exits 75 with this message.
 public struct RunLockHeld: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,5 +1,5 @@
 import Foundation
-import ReconcilerCore
+import WireFormat
 
 /// One line per event on standard error: `<N>` journald priority prefixes when systemd
 /// captures the stream (`JOURNAL_STREAM`), a UTC timestamp when a person watches a terminal,

@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 extension KeyedDecodingContainer {
     /// Decodes an RFC 3339 timestamp string (0–9 fractional digits, `Z` or ±hh:mm).

@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// The keyset paging of one time slice: pure state, advanced page by page.
 ///

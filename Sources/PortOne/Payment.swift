@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// A PortOne V2 payment, any of its seven variants (`status`), decoded tolerantly.
 ///

@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// One cancellation (refund) of a payment. Only ``Status-swift.enum/succeeded`` means money went
 /// back; `REQUESTED` ones are asynchronous and may still fail.

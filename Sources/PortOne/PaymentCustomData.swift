@@ -1,3 +1,5 @@
+import WireFormat
+
 /// The web app's `customData` JSON (`{"userId": "...", "packageId": "..."}`), read from the
 /// payment's `customData` string. Browser-supplied: never trusted for amounts or credits.
 public struct PaymentCustomData: Sendable, Hashable {

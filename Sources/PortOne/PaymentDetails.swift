@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// Why a payment failed (`FAILED` payments).
 public struct PaymentFailure: Codable, Sendable, Hashable {

@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// One money movement from `GET /payment-events-by-cursor` (an unstable PortOne endpoint).
 public struct PaymentEvent: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// One `GET /payments` request: PortOne's `GetPaymentsBody` (`page` + `filter`).
 ///
@@ -140,7 +141,7 @@ public struct CursorQuery: Sendable, Hashable {
 public enum JSONText {
     /// A JSON string literal with the required escapes (the core's serializer writes it).
     public static func string(_ value: String) -> String {
-        JSONValue.string(value).serialized()
+        JSONString.quoted(value)
     }
 
     /// A JSON object from already-encoded values, in the given key order.

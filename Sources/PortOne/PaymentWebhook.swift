@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// One webhook PortOne sent for a payment: useful to spot missed webhooks.
 public struct PaymentWebhook: Codable, Sendable, Hashable {

@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 extension PortOneClient {
     /// Scans every payment of a window with `GET /payments`, page by page, each payment id

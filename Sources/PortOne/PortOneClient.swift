@@ -1,6 +1,7 @@
 import Foundation
 import HTTP
 import ReconcilerCore
+import WireFormat
 
 /// The PortOne V2 REST client: one request per call, with retries, typed errors and counters.
 ///

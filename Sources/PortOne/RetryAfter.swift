@@ -1,5 +1,6 @@
 import Foundation
 import ReconcilerCore
+import WireFormat
 
 /// Parses the `Retry-After` header: delay-seconds or an HTTP-date (RFC 9110 §10.2.3).
 public enum RetryAfter {

@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 /// An error answer of the PortOne API, rendered as the OpenAPI error schemas
 /// (`{"type": "...", "message": "..."}`).
@@ -53,41 +54,56 @@ public enum APIError: Error, Sendable, Hashable {
     }
 
     /// Parses a `requestBody` JSON text into an object (nil or empty: `{}`).
-    static func jsonObject(_ text: String?) throws(APIError) -> [String: Any] {
+    static func jsonObject(_ text: String?) throws(APIError) -> [String: JSONValue] {
         guard let text, !text.isEmpty else { return [:] }
-        guard let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else {
+        guard let value = try? JSONValue.parse(Data(text.utf8)) else {
             throw .invalid("requestBody is not valid JSON")
         }
-        guard let object = value as? [String: Any] else { throw .invalid("requestBody must be a JSON object") }
+        guard let object = value.objectValue else { throw .invalid("requestBody must be a JSON object") }
         return object
     }
 
     /// Refuses the first key of `object` that is not in `allowed`.
-    static func checkKeys(_ object: [String: Any], allowed: Set<String>, context: String) throws(APIError) {
+    static func checkKeys(_ object: [String: JSONValue], allowed: Set<String>, context: String) throws(APIError) {
         if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw .invalid("\(context) has an unknown field \"\(unknown)\"")
         }
     }
 
     /// Reads an optional 32-bit integer field.
-    static func int32(_ value: Any?, _ name: String) throws(APIError) -> Int? {
+    static func int32(_ value: JSONValue?, _ name: String) throws(APIError) -> Int? {
         guard let value else { return nil }
-        if let number = value as? NSNumber {
-            let double = number.doubleValue
-            guard double == double.rounded(), abs(double) <= Double(Int32.max) else {
-                throw .invalid("\(name) must be a 32-bit integer, got \(number)")
-            }
-            return number.intValue
+        guard let double = number(value) else { throw .invalid("\(name) must be an integer") }
+        guard double == double.rounded(), abs(double) <= Double(Int32.max) else {
+            throw .invalid("\(name) must be a 32-bit integer, got \(value.serialized())")
         }
-        throw .invalid("\(name) must be an integer")
+        return Int(double)
+    }
+
+    /// A JSON number as a `Double`, read the way Foundation's `NSNumber` reads one (which the
+    /// simulator's request reading once used): `true` and `false` count as 1 and 0.
+    static func number(_ value: JSONValue) -> Double? {
+        switch value {
+        case .integer(let whole): Double(whole)
+        case .number(let double): double
+        case .bool(let flag): flag ? 1 : 0
+        default: nil
+        }
+    }
+
+    /// A JSON number as a whole number (a fraction truncated, as `NSNumber.intValue` does), or
+    /// nil when it is not a number or does not fit in 64 bits.
+    static func wholeNumber(_ value: JSONValue) -> Int64? {
+        if case .integer(let whole) = value { return whole }
+        return number(value).flatMap { Int64(exactly: $0.rounded(.towardZero)) }
     }
 
     /// Reads an optional RFC 3339 date-time field.
-    static func timestamp(_ value: Any?, _ name: String) throws(APIError) -> Timestamp? {
+    static func timestamp(_ value: JSONValue?, _ name: String) throws(APIError) -> Timestamp? {
         guard let value else { return nil }
-        guard let text = value as? String, let parsed = Timestamp.parse(text) else {
+        guard let text = value.stringValue, let parsed = Timestamp.parse(text) else {
             let hint =
-                (value as? String)?.contains(" ") == true
+                value.stringValue?.contains(" ") == true
                 ? " (a '+' in the query string reads as a space: percent-encode it as %2B)" : ""
             throw .invalid("\(name) must be an RFC 3339 date-time such as 2026-11-24T00:00:00Z\(hint)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 /// Decodes a `SimulatedPayment` from JSON bytes without Foundation's `JSONDecoder` (several
 /// times faster), for loading large data sets.
@@ -18,20 +19,20 @@ enum FastPaymentDecoder {
 
     /// The payment in `bytes`, or nil when the fast path cannot decode it.
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> SimulatedPayment? {
-        var cursor = JSONCursor(bytes)
+        var cursor = JSONScanner(bytes)
         guard let payment = payment(&cursor), cursor.atEnd() else { return nil }
         return payment
     }
 
-    private static func optString(_ c: inout JSONCursor) -> String?? { c.optional { $0.string() } }
-    private static func optInt(_ c: inout JSONCursor) -> Int64?? { c.optional { $0.int() } }
-    private static func optBool(_ c: inout JSONCursor) -> Bool?? { c.optional { $0.bool() } }
-    private static func timestamp(_ c: inout JSONCursor) -> Timestamp? { c.string().flatMap(Timestamp.parse) }
-    private static func optTimestamp(_ c: inout JSONCursor) -> Timestamp?? { c.optional { timestamp(&$0) } }
-    private static func optArray<T>(_ c: inout JSONCursor, _ element: (inout JSONCursor) -> T?) -> [T]?? {
-        c.optional { cursor -> [T]? in
+    private static func optString(_ c: inout JSONScanner) -> String?? { c.nullable { $0.text() } }
+    private static func optInt(_ c: inout JSONScanner) -> Int64?? { c.nullable { $0.integer() } }
+    private static func optBool(_ c: inout JSONScanner) -> Bool?? { c.nullable { $0.flag() } }
+    private static func timestamp(_ c: inout JSONScanner) -> Timestamp? { c.text().flatMap(Timestamp.parse) }
+    private static func optTimestamp(_ c: inout JSONScanner) -> Timestamp?? { c.nullable { timestamp(&$0) } }
+    private static func optArray<T>(_ c: inout JSONScanner, _ element: (inout JSONScanner) -> T?) -> [T]?? {
+        c.nullable { cursor -> [T]? in
             var items: [T] = []
-            let ok = cursor.array { inner in
+            let ok = cursor.items { inner in
                 guard let item = element(&inner) else { return false }
                 items.append(item)
                 return true
@@ -40,7 +41,7 @@ enum FastPaymentDecoder {
         }
     }
 
-    private static func payment(_ c: inout JSONCursor) -> P? {
+    private static func payment(_ c: inout JSONScanner) -> P? {
         var status: String?
         var id: String?
         var transactionId: String?
@@ -75,31 +76,31 @@ enum FastPaymentDecoder {
         var failedAt: Timestamp?
         var failure: P.Failure?
         var cancelledAt: Timestamp?
-        let ok = c.object { c, key in
+        let ok = c.fields { c, key in
             switch key {
             case "status":
-                status = c.string()
+                status = c.text()
                 return status != nil
             case "id":
-                id = c.string()
+                id = c.text()
                 return id != nil
             case "transactionId":
-                transactionId = c.string()
+                transactionId = c.text()
                 return transactionId != nil
             case "merchantId":
-                merchantId = c.string()
+                merchantId = c.text()
                 return merchantId != nil
             case "storeId":
-                storeId = c.string()
+                storeId = c.text()
                 return storeId != nil
             case "version":
-                version = c.string()
+                version = c.text()
                 return version != nil
             case "orderName":
-                orderName = c.string()
+                orderName = c.text()
                 return orderName != nil
             case "currency":
-                currency = c.string()
+                currency = c.text()
                 return currency != nil
             case "requestedAt":
                 requestedAt = timestamp(&c)
@@ -117,19 +118,19 @@ enum FastPaymentDecoder {
                 customer = self.customer(&c)
                 return customer != nil
             case "method":
-                guard let v = c.optional({ self.method(&$0) }) else { return false }
+                guard let v = c.nullable({ self.method(&$0) }) else { return false }
                 method = v
             case "channel":
-                guard let v = c.optional({ self.channel(&$0) }) else { return false }
+                guard let v = c.nullable({ self.channel(&$0) }) else { return false }
                 channel = v
             case "channelGroup":
-                guard let v = c.optional({ self.channelGroup(&$0) }) else { return false }
+                guard let v = c.nullable({ self.channelGroup(&$0) }) else { return false }
                 channelGroup = v
             case "webhooks":
                 guard let v = optArray(&c, webhook) else { return false }
                 webhooks = v
             case "origin":
-                guard let v = c.optional({ self.origin(&$0) }) else { return false }
+                guard let v = c.nullable({ self.origin(&$0) }) else { return false }
                 origin = v
             case "products":
                 guard let v = optArray(&c, product) else { return false }
@@ -174,12 +175,12 @@ enum FastPaymentDecoder {
                 guard let v = optTimestamp(&c) else { return false }
                 failedAt = v
             case "failure":
-                guard let v = c.optional({ self.failure(&$0) }) else { return false }
+                guard let v = c.nullable({ self.failure(&$0) }) else { return false }
                 failure = v
             case "cancelledAt":
                 guard let v = optTimestamp(&c) else { return false }
                 cancelledAt = v
-            default: return c.skip()
+            default: return c.skipAny()
             }
             return true
         }
@@ -198,7 +199,7 @@ enum FastPaymentDecoder {
             cancelledAt: cancelledAt)
     }
 
-    private static func amount(_ c: inout JSONCursor) -> P.Amount? {
+    private static func amount(_ c: inout JSONScanner) -> P.Amount? {
         var total: Int64?
         var taxFree: Int64?
         var vat: Int64?
@@ -207,25 +208,25 @@ enum FastPaymentDecoder {
         var paid: Int64?
         var cancelled: Int64?
         var cancelledTaxFree: Int64?
-        let ok = c.object { c, key in
+        let ok = c.fields { c, key in
             switch key {
             case "total":
-                total = c.int()
+                total = c.integer()
                 return total != nil
             case "taxFree":
-                taxFree = c.int()
+                taxFree = c.integer()
                 return taxFree != nil
             case "discount":
-                discount = c.int()
+                discount = c.integer()
                 return discount != nil
             case "paid":
-                paid = c.int()
+                paid = c.integer()
                 return paid != nil
             case "cancelled":
-                cancelled = c.int()
+                cancelled = c.integer()
                 return cancelled != nil
             case "cancelledTaxFree":
-                cancelledTaxFree = c.int()
+                cancelledTaxFree = c.integer()
                 return cancelledTaxFree != nil
             case "vat":
                 guard let v = optInt(&c) else { return false }
@@ -233,7 +234,7 @@ enum FastPaymentDecoder {
             case "supply":
                 guard let v = optInt(&c) else { return false }
                 supply = v
-            default: return c.skip()
+            default: return c.skipAny()
             }
             return true
         }
@@ -246,9 +247,9 @@ enum FastPaymentDecoder {
             cancelledTaxFree: cancelledTaxFree)
     }
 
-    private static func customer(_ c: inout JSONCursor) -> P.Customer? {
+    private static func customer(_ c: inout JSONScanner) -> P.Customer? {
         var customer = P.Customer()
-        let ok = c.object { c, key in
+        let ok = c.fields { c, key in
             switch key {
             case "id":
                 guard let v = optString(&c) else { return false }
@@ -262,16 +263,16 @@ enum FastPaymentDecoder {
             case "phoneNumber":
                 guard let v = optString(&c) else { return false }
                 customer.phoneNumber = v
-            default: return c.skip()
+            default: return c.skipAny()
             }
             return true
         }
         return ok ? customer : nil
     }
 
-    private static func card(_ c: inout JSONCursor) -> P.Card? {
+    private static func card(_ c: inout JSONScanner) -> P.Card? {
         var card = P.Card()
-        let ok = c.object { c, key in
+        let ok = c.fields { c, key in
             guard let v = optString(&c) else { return false }
             switch key {
             case "publisher": card.publisher = v
@@ -289,40 +290,40 @@ enum FastPaymentDecoder {
         return ok ? card : nil
     }
 
-    private static func installment(_ c: inout JSONCursor) -> P.Installment? {
+    private static func installment(_ c: inout JSONScanner) -> P.Installment? {
         var month: Int64?
         var isInterestFree: Bool?
-        let ok = c.object { c, key in
+        let ok = c.fields { c, key in
             switch key {
             case "month":
-                month = c.int()
+                month = c.integer()
                 return month != nil
             case "isInterestFree":
-                isInterestFree = c.bool()
+                isInterestFree = c.flag()
                 return isInterestFree != nil
-            default: return c.skip()
+            default: return c.skipAny()
             }
         }
         guard ok, let month, let isInterestFree else { return nil }
         return P.Installment(month: month, isInterestFree: isInterestFree)
     }
 
-    private static func easyPayMethod(_ c: inout JSONCursor) -> P.EasyPayMethod? {
+    private static func easyPayMethod(_ c: inout JSONScanner) -> P.EasyPayMethod? {
         var type: String?
         var m = P.EasyPayMethod(type: "")
-        let ok = c.object { c, key in
+        let ok = c.fields { c, key in
             switch key {
             case "type":
-                type = c.string()
+                type = c.text()
                 return type != nil
             case "card":
-                guard let v = c.optional({ card(&$0) }) else { return false }
+                guard let v = c.nullable({ card(&$0) }) else { return false }
                 m.card = v
             case "approvalNumber":
                 guard let v = optString(&c) else { return false }
                 m.approvalNumber = v
             case "installment":
-                guard let v = c.optional({ installment(&$0) }) else { return false }
+                guard let v = c.nullable({ installment(&$0) }) else { return false }
                 m.installment = v
             case "pointUsed":
                 guard let v = optBool(&c) else { return false }
@@ -330,7 +331,7 @@ enum FastPaymentDecoder {
             case "bank":
                 guard let v = optString(&c) else { return false }
                 m.bank = v
-            default: return c.skip()
+            default: return c.skipAny()
             }
             return true
         }
@@ -339,28 +340,28 @@ enum FastPaymentDecoder {
         return m
     }
 
-    private static func method(_ c: inout JSONCursor) -> P.Method? {
+    private static func method(_ c: inout JSONScanner) -> P.Method? {
         var type: String?
         var m = P.Method(type: "")
-        let ok = c.object { c, key in
+        let ok = c.fields { c, key in
             switch key {
             case "type":
-                type = c.string()
+                type = c.text()
                 return type != nil
             case "provider":
                 guard let v = optString(&c) else { return false }
                 m.provider = v
             case "easyPayMethod":
-                guard let v = c.optional({ easyPayMethod(&$0) }) else { return false }
+                guard let v = c.nullable({ easyPayMethod(&$0) }) else { return false }
                 m.easyPayMethod = v
             case "card":
-                guard let v = c.optional({ card(&$0) }) else { return false }
+                guard let v = c.nullable({ card(&$0) }) else { return false }
                 m.card = v
             case "approvalNumber":
                 guard let v = optString(&c) else { return false }
                 m.approvalNumber = v
             case "installment":
-                guard let v = c.optional({ installment(&$0) }) else { return false }
+                guard let v = c.nullable({ installment(&$0) }) else { return false }
                 m.installment = v
             case "bank":
                 guard let v = optString(&c) else { return false }
@@ -377,7 +378,7 @@ enum FastPaymentDecoder {
             case "issuedAt":
                 guard let v = optString(&c) else { return false }
                 m.issuedAt = v
-            default: return c.skip()
+            default: return c.skipAny()
             }
             return true
         }
@@ -386,23 +387,23 @@ enum FastPaymentDecoder {
         return m
     }
 
-    private static func channel(_ c: inout JSONCursor) -> P.Channel? {
+    private static func channel(_ c: inout JSONScanner) -> P.Channel? {
         var type: String?
         var pgProvider: String?
         var pgMerchantId: String?
         var id: String?
         var key: String?
         var name: String?
-        let ok = c.object { c, field in
+        let ok = c.fields { c, field in
             switch field {
             case "type":
-                type = c.string()
+                type = c.text()
                 return type != nil
             case "pgProvider":
-                pgProvider = c.string()
+                pgProvider = c.text()
                 return pgProvider != nil
             case "pgMerchantId":
-                pgMerchantId = c.string()
+                pgMerchantId = c.text()
                 return pgMerchantId != nil
             case "id":
                 guard let v = optString(&c) else { return false }
@@ -413,7 +414,7 @@ enum FastPaymentDecoder {
             case "name":
                 guard let v = optString(&c) else { return false }
                 name = v
-            default: return c.skip()
+            default: return c.skipAny()
             }
             return true
         }
@@ -421,39 +422,39 @@ enum FastPaymentDecoder {
         return P.Channel(type: type, id: id, key: key, name: name, pgProvider: pgProvider, pgMerchantId: pgMerchantId)
     }
 
-    private static func channelGroup(_ c: inout JSONCursor) -> P.ChannelGroup? {
+    private static func channelGroup(_ c: inout JSONScanner) -> P.ChannelGroup? {
         var id: String?
         var name: String?
         var isForTest: Bool?
-        let ok = c.object { c, key in
+        let ok = c.fields { c, key in
             switch key {
             case "id":
-                id = c.string()
+                id = c.text()
                 return id != nil
             case "name":
-                name = c.string()
+                name = c.text()
                 return name != nil
             case "isForTest":
-                isForTest = c.bool()
+                isForTest = c.flag()
                 return isForTest != nil
-            default: return c.skip()
+            default: return c.skipAny()
             }
         }
         guard ok, let id, let name, let isForTest else { return nil }
         return P.ChannelGroup(id: id, name: name, isForTest: isForTest)
     }
 
-    private static func webhook(_ c: inout JSONCursor) -> P.Webhook? {
+    private static func webhook(_ c: inout JSONScanner) -> P.Webhook? {
         var id: String?
         var url: String?
         var w = P.Webhook(id: "", url: "")
-        let ok = c.object { c, key in
+        let ok = c.fields { c, key in
             switch key {
             case "id":
-                id = c.string()
+                id = c.text()
                 return id != nil
             case "url":
-                url = c.string()
+                url = c.text()
                 return url != nil
             case "paymentStatus":
                 guard let v = optString(&c) else { return false }
@@ -476,7 +477,7 @@ enum FastPaymentDecoder {
             case "triggeredAt":
                 guard let v = optTimestamp(&c) else { return false }
                 w.triggeredAt = v
-            default: return c.skip()
+            default: return c.skipAny()
             }
             return true
         }
@@ -486,18 +487,18 @@ enum FastPaymentDecoder {
         return w
     }
 
-    private static func origin(_ c: inout JSONCursor) -> P.Origin? {
+    private static func origin(_ c: inout JSONScanner) -> P.Origin? {
         var platformType: String?
         var ipAddress: String?
         var userAgent: String?
         var url: String?
-        let ok = c.object { c, key in
+        let ok = c.fields { c, key in
             switch key {
             case "platformType":
-                platformType = c.string()
+                platformType = c.text()
                 return platformType != nil
             case "ipAddress":
-                ipAddress = c.string()
+                ipAddress = c.text()
                 return ipAddress != nil
             case "userAgent":
                 guard let v = optString(&c) else { return false }
@@ -505,7 +506,7 @@ enum FastPaymentDecoder {
             case "url":
                 guard let v = optString(&c) else { return false }
                 url = v
-            default: return c.skip()
+            default: return c.skipAny()
             }
             return true
         }
@@ -513,44 +514,44 @@ enum FastPaymentDecoder {
         return P.Origin(platformType: platformType, userAgent: userAgent, url: url, ipAddress: ipAddress)
     }
 
-    private static func product(_ c: inout JSONCursor) -> P.Product? {
+    private static func product(_ c: inout JSONScanner) -> P.Product? {
         var id: String?
         var name: String?
         var amount: Int64?
         var quantity: Int64?
-        let ok = c.object { c, key in
+        let ok = c.fields { c, key in
             switch key {
             case "id":
-                id = c.string()
+                id = c.text()
                 return id != nil
             case "name":
-                name = c.string()
+                name = c.text()
                 return name != nil
             case "amount":
-                amount = c.int()
+                amount = c.integer()
                 return amount != nil
             case "quantity":
-                quantity = c.int()
+                quantity = c.integer()
                 return quantity != nil
-            default: return c.skip()
+            default: return c.skipAny()
             }
         }
         guard ok, let id, let name, let amount, let quantity else { return nil }
         return P.Product(id: id, name: name, amount: amount, quantity: quantity)
     }
 
-    private static func dispute(_ c: inout JSONCursor) -> P.Dispute? {
+    private static func dispute(_ c: inout JSONScanner) -> P.Dispute? {
         var status: String?
         var reason: String?
         var createdAt: Timestamp?
         var resolvedAt: Timestamp?
-        let ok = c.object { c, key in
+        let ok = c.fields { c, key in
             switch key {
             case "status":
-                status = c.string()
+                status = c.text()
                 return status != nil
             case "reason":
-                reason = c.string()
+                reason = c.text()
                 return reason != nil
             case "createdAt":
                 createdAt = timestamp(&c)
@@ -558,7 +559,7 @@ enum FastPaymentDecoder {
             case "resolvedAt":
                 guard let v = optTimestamp(&c) else { return false }
                 resolvedAt = v
-            default: return c.skip()
+            default: return c.skipAny()
             }
             return true
         }
@@ -566,7 +567,7 @@ enum FastPaymentDecoder {
         return P.Dispute(status: status, reason: reason, createdAt: createdAt, resolvedAt: resolvedAt)
     }
 
-    private static func cancellation(_ c: inout JSONCursor) -> P.Cancellation? {
+    private static func cancellation(_ c: inout JSONScanner) -> P.Cancellation? {
         var status: String?
         var id: String?
         var totalAmount: Int64?
@@ -578,25 +579,25 @@ enum FastPaymentDecoder {
         var cancelledAt: Timestamp?
         var receiptUrl: String?
         var trigger: String?
-        let ok = c.object { c, key in
+        let ok = c.fields { c, key in
             switch key {
             case "status":
-                status = c.string()
+                status = c.text()
                 return status != nil
             case "id":
-                id = c.string()
+                id = c.text()
                 return id != nil
             case "totalAmount":
-                totalAmount = c.int()
+                totalAmount = c.integer()
                 return totalAmount != nil
             case "taxFreeAmount":
-                taxFreeAmount = c.int()
+                taxFreeAmount = c.integer()
                 return taxFreeAmount != nil
             case "vatAmount":
-                vatAmount = c.int()
+                vatAmount = c.integer()
                 return vatAmount != nil
             case "reason":
-                reason = c.string()
+                reason = c.text()
                 return reason != nil
             case "requestedAt":
                 requestedAt = timestamp(&c)
@@ -613,7 +614,7 @@ enum FastPaymentDecoder {
             case "trigger":
                 guard let v = optString(&c) else { return false }
                 trigger = v
-            default: return c.skip()
+            default: return c.skipAny()
             }
             return true
         }
@@ -625,9 +626,9 @@ enum FastPaymentDecoder {
             cancelledAt: cancelledAt, receiptUrl: receiptUrl, trigger: trigger)
     }
 
-    private static func failure(_ c: inout JSONCursor) -> P.Failure? {
+    private static func failure(_ c: inout JSONScanner) -> P.Failure? {
         var failure = P.Failure()
-        let ok = c.object { c, key in
+        let ok = c.fields { c, key in
             switch key {
             case "reason":
                 guard let v = optString(&c) else { return false }
@@ -638,7 +639,7 @@ enum FastPaymentDecoder {
             case "pgMessage":
                 guard let v = optString(&c) else { return false }
                 failure.pgMessage = v
-            default: return c.skip()
+            default: return c.skipAny()
             }
             return true
         }

@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 /// Which faults the simulator injects into PortOne API requests (not into `/_simulator/*`).
 ///
@@ -79,7 +80,7 @@ public struct FaultConfiguration: Sendable, Hashable, Codable {
 
     /// Parses a `PUT /_simulator/faults` body; unknown keys are refused.
     public static func parse(_ body: [UInt8]) throws(APIError) -> FaultConfiguration {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+        guard let object = (try? JSONValue.parse(Data(body)))?.objectValue else {
             throw .invalid("the fault configuration must be a JSON object")
         }
         try APIError.checkKeys(object, allowed: keys, context: "fault configuration")

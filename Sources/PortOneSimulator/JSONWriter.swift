@@ -1,3 +1,5 @@
+import WireFormat
+
 /// A minimal, fast JSON byte writer used to pre-render payments.
 ///
 /// It writes compact JSON with keys in the order they are written. Callers are responsible
@@ -108,43 +110,7 @@ public struct JSONWriter: Sendable {
 
     /// Appends a JSON string literal with escaping.
     public static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
-        bytes.append(34)
-        var value = value
-        value.withUTF8 { utf8 in
-            var clean = true
-            for byte in utf8 where byte < 32 || byte == 34 || byte == 92 {
-                clean = false
-                break
-            }
-            if clean {
-                bytes.append(contentsOf: utf8)
-                return
-            }
-            for byte in utf8 {
-                switch byte {
-                case 34:
-                    bytes.append(92)
-                    bytes.append(34)
-                case 92:
-                    bytes.append(92)
-                    bytes.append(92)
-                case 10:
-                    bytes.append(92)
-                    bytes.append(110)
-                case 13:
-                    bytes.append(92)
-                    bytes.append(114)
-                case 9:
-                    bytes.append(92)
-                    bytes.append(116)
-                case 0..<32:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [92, 117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-                default: bytes.append(byte)
-                }
-            }
-        }
-        bytes.append(34)
+        JSONString.appendQuoted(value, to: &bytes)
     }
 
     /// Appends a decimal integer.

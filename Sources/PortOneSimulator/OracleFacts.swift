@@ -1,5 +1,6 @@
 import Foundation
 import ReconcilerCore
+import WireFormat
 
 /// What the oracle (``OracleRules``) concludes about one payment: the facts the ledger
 /// generator writes the web app's ledger from, and the grant and deduction the reconciler must
@@ -49,17 +50,15 @@ public struct OracleFacts: Sendable, Hashable {
     /// Derives the facts of `payment` against `catalog`.
     public init(_ payment: SimulatedPayment, catalog: [CreditPackage] = GeneratorOptions.defaultCatalog) {
         id = payment.id
-        var custom: [String: Any] = [:]
-        if let text = payment.customData,
-            let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
-        {
+        var custom: [String: JSONValue] = [:]
+        if let text = payment.customData, let object = (try? JSONValue.parse(Data(text.utf8)))?.objectValue {
             custom = object
         }
-        userId = (custom["userId"] as? String) ?? payment.customer.id
+        userId = custom["userId"]?.stringValue ?? payment.customer.id
         email = payment.customer.email
         name = payment.customer.name
         package = OracleRules.package(
-            packageId: custom["packageId"] as? String, orderName: payment.orderName, total: payment.amount.total,
+            packageId: custom["packageId"]?.stringValue, orderName: payment.orderName, total: payment.amount.total,
             requestedAt: payment.requestedAt.nanoseconds, catalog: catalog)
         amountMatches = package.map { $0.price == payment.amount.total && $0.currency == payment.currency } ?? false
         status = payment.status.rawValue

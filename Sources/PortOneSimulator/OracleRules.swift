@@ -1,5 +1,6 @@
 import Foundation
 import ReconcilerCore
+import WireFormat
 
 /// The simulator's own statement of the money rules of ARCHITECTURE §5.1–§5.2: which package a
 /// payment bought, whether it was paid, and what its cancellations take back. The ledger

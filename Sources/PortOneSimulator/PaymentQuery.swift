@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 /// A validated `GET /payments` request (`GetPaymentsBody`): window, filters, order and page.
 public struct PaymentQuery: Sendable, Hashable {
@@ -67,7 +68,7 @@ public struct PaymentQuery: Sendable, Hashable {
         try APIError.checkKeys(object, allowed: ["page", "filter"], context: "requestBody")
         var query = PaymentQuery(from: 0, until: now)
         if let page = object["page"] {
-            guard let page = page as? [String: Any] else { throw .invalid("page must be an object") }
+            guard let page = page.objectValue else { throw .invalid("page must be an object") }
             try APIError.checkKeys(page, allowed: ["number", "size"], context: "page")
             query.pageNumber = try APIError.int32(page["number"], "page.number") ?? 0
             query.size = try APIError.int32(page["size"], "page.size") ?? 10
@@ -81,13 +82,13 @@ public struct PaymentQuery: Sendable, Hashable {
         }
         var explicitSort: SortBy?
         if let filter = object["filter"] {
-            guard let filter = filter as? [String: Any] else { throw .invalid("filter must be an object") }
+            guard let filter = filter.objectValue else { throw .invalid("filter must be an object") }
             if let store = filter["storeId"] {
-                guard let store = store as? String else { throw .invalid("filter.storeId must be a string") }
+                guard let store = store.stringValue else { throw .invalid("filter.storeId must be a string") }
                 guard store == storeId else { throw .forbidden(store) }
             }
             if let type = filter["timestampType"] {
-                guard let raw = type as? String, let value = TimestampType(rawValue: raw) else {
+                guard let raw = type.stringValue, let value = TimestampType(rawValue: raw) else {
                     throw .invalid("filter.timestampType must be CREATED_AT or STATUS_CHANGED_AT")
                 }
                 query.timestampType = value
@@ -97,14 +98,14 @@ public struct PaymentQuery: Sendable, Hashable {
             let from = try APIError.timestamp(filter["from"], "filter.from")
             query.from = from?.nanoseconds ?? (query.until - 90 * 86_400 * 1_000_000_000)
             if let statuses = filter["status"] {
-                guard let list = statuses as? [Any] else { throw .invalid("filter.status must be an array") }
+                guard case .array(let list) = statuses else { throw .invalid("filter.status must be an array") }
                 var codes = Set<UInt8>()
                 for item in list {
-                    guard let raw = item as? String,
+                    guard let raw = item.stringValue,
                         let status = SimulatedPayment.PaymentStatus.allCases.first(where: { $0.filterValue == raw })
                     else {
                         throw .invalid(
-                            "filter.status has an unknown value \(item); use READY, PENDING, VIRTUAL_ACCOUNT_ISSUED, PAID, FAILED, PARTIAL_CANCELLED, CANCELLED"
+                            "filter.status has an unknown value \(item.stringValue ?? item.serialized()); use READY, PENDING, VIRTUAL_ACCOUNT_ISSUED, PAID, FAILED, PARTIAL_CANCELLED, CANCELLED"
                         )
                     }
                     codes.insert(status.code)
@@ -112,25 +113,27 @@ public struct PaymentQuery: Sendable, Hashable {
                 query.statuses = codes
             }
             if let isTest = filter["isTest"] {
-                guard let value = isTest as? Bool else {
+                // 0 and 1 read as booleans, as Foundation's NSNumber bridging read them.
+                guard let value = isTest.boolValue ?? APIError.number(isTest).flatMap({ [0: false, 1: true][$0] })
+                else {
                     throw .invalid("filter.isTest must be a boolean")
                 }
                 query.isTest = value
             }
             if let version = filter["version"] {
-                guard let raw = version as? String, raw == "V1" || raw == "V2" else {
+                guard let raw = version.stringValue, raw == "V1" || raw == "V2" else {
                     throw .invalid("filter.version must be V1 or V2")
                 }
                 query.version = raw
             }
             if let sortBy = filter["sortBy"] {
-                guard let raw = sortBy as? String, let value = SortBy(rawValue: raw) else {
+                guard let raw = sortBy.stringValue, let value = SortBy(rawValue: raw) else {
                     throw .invalid("filter.sortBy must be REQUESTED_AT or STATUS_CHANGED_AT")
                 }
                 explicitSort = value
             }
             if let order = filter["sortOrder"] {
-                guard let raw = order as? String, raw == "ASC" || raw == "DESC" else {
+                guard let raw = order.stringValue, raw == "ASC" || raw == "DESC" else {
                     throw .invalid("filter.sortOrder must be ASC or DESC")
                 }
                 query.ascending = raw == "ASC"

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import WireFormat
 
 /// The PortOne V2 simulator: serves `GET /payments`, `/payments-by-cursor`,
 /// `/payment-events-by-cursor` and `/payments/{paymentId}` from a `PaymentStore`, plus the
@@ -380,7 +381,7 @@ public final class SimulatorServer: Sendable {
         let object = try APIError.jsonObject(requestBody(request))
         try APIError.checkKeys(object, allowed: ["storeId", "from", "until", "cursor", "size"], context: "requestBody")
         if let store = object["storeId"] {
-            guard let store = store as? String else { throw .invalid("storeId must be a string") }
+            guard let store = store.stringValue else { throw .invalid("storeId must be a string") }
             guard store == storeId else { throw .forbidden(store) }
         }
         let until = try APIError.timestamp(object["until"], "until")?.nanoseconds ?? Timestamp.now().nanoseconds
@@ -390,7 +391,7 @@ public final class SimulatorServer: Sendable {
         /// Resume after this position.
         var cursor: PageCursor?
         if let raw = object["cursor"] {
-            guard let text = raw as? String, let decoded = PageCursor(encoded: text) else {
+            guard let text = raw.stringValue, let decoded = PageCursor(encoded: text) else {
                 throw .invalid("cursor is not a cursor this API returned")
             }
             cursor = decoded
@@ -494,11 +495,11 @@ public final class SimulatorServer: Sendable {
             w.endObject()
             return .json(200, w.bytes)
         case ("POST", "/_simulator/mutate"):
-            guard let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any] else {
+            guard let object = (try? JSONValue.parse(Data(request.body)))?.objectValue else {
                 return error(.invalid("body must be {\"count\":N,\"seed\":S}"))
             }
-            let count = (object["count"] as? NSNumber)?.intValue ?? 1
-            let seed = (object["seed"] as? NSNumber)?.uint64Value ?? 1
+            let count = object["count"].flatMap(APIError.wholeNumber).map { Int($0) } ?? 1
+            let seed = object["seed"].flatMap(APIError.wholeNumber).map { UInt64(bitPattern: $0) } ?? 1
             guard count >= 0 else { return error(.invalid("count must be ≥ 0")) }
             let changed = mutateRandomPaid(count: count, seed: seed)
             var w = JSONWriter()

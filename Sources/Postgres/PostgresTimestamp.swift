@@ -1,6 +1,8 @@
 import Foundation
+import WireFormat
 
-/// Hand-written timestamp text conversion (no formatters: exact, fast, locale-free).
+/// PostgreSQL's timestamp text, hand-written over WireFormat's calendar arithmetic (no formatters:
+/// exact, fast, locale-free).
 enum PostgresTimestamp {
     /// `YYYY-MM-DD HH:MM:SS.ffffff+00` in UTC, rounded to the microsecond.
     static func format(_ date: Date) -> String {
@@ -12,10 +14,10 @@ enum PostgresTimestamp {
             rest += 86_400_000_000
             days -= 1
         }
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day) = CivilCalendar.date(daysSinceEpoch: Int(days))
         let seconds = rest / 1_000_000
         let fraction = rest % 1_000_000
-        func pad(_ value: Int64, _ width: Int) -> String {
+        func pad(_ value: some BinaryInteger, _ width: Int) -> String {
             let digits = String(value)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
@@ -83,32 +85,8 @@ enum PostgresTimestamp {
             // UTC.
         }
         guard index == bytes.count else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = Int64(CivilCalendar.daysSinceEpoch(year: Int(year), month: Int(month), day: Int(day)))
         let total = days * 86_400_000_000 + micros
         return Date(timeIntervalSince1970: Double(total / 1_000_000) + Double(total % 1_000_000) / 1_000_000)
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    /// The proleptic Gregorian date of a day count since 1970-01-01.
-    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

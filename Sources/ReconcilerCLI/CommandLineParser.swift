@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// Turns the argument list into a `Command`: a pure function, so tests never touch the real
 /// command line. Every error names the offending argument and says what to type instead.
@@ -86,7 +87,7 @@ public enum CommandLineParser {
                 subcommand: .run)
         }
         if case .instant(let since)? = options.since, case .instant(let until)? = options.until,
-            let from = RFC3339Shape.instant(since), let to = RFC3339Shape.instant(until), from >= to
+            let from = RFC3339.timestamp(since), let to = RFC3339.timestamp(until), from >= to
         {
             throw UsageError("--since (\(since)) must be before --until (\(until))", subcommand: .run)
         }
@@ -180,8 +181,8 @@ public enum CommandLineParser {
 
     /// Reads `--since`/`--until`: RFC 3339, or a plain date read in the configured time zone.
     static func parseTime(_ text: String, flag: String) throws(UsageError) -> TimeArgument {
-        if let date = RFC3339Shape.plainDate(text) { return .date(year: date.year, month: date.month, day: date.day) }
-        if RFC3339Shape.instant(text) != nil { return .instant(text) }
+        if let date = RFC3339.fullDate(text) { return .date(year: date.year, month: date.month, day: date.day) }
+        if RFC3339.timestamp(text) != nil { return .instant(text) }
         throw UsageError(
             "\(flag) takes an RFC 3339 time such as 2026-11-24T03:00:00+09:00 or a date such as 2026-11-24 (got '\(text)')",
             subcommand: .run)

@@ -1,6 +1,7 @@
 import Foundation
 import ReconcilerCore
 import ReconcilerEngine
+import WireFormat
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,6 @@
 import ReconcilerCore
 import ReconcilerEngine
+import WireFormat
 
 /// The few lines `run` prints when it finishes: what an operator checks first.
 enum RunSummaryText {

@@ -1,6 +1,7 @@
 import Foundation
 import ReconcilerCore
 import ReconcilerEngine
+import WireFormat
 
 /// `credit-reconciler status`: the last runs, the checkpoint and the open discrepancies.
 enum StatusCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 extension Configuration {
     /// Parses and checks the JSON configuration file. Every invalid field is named in the

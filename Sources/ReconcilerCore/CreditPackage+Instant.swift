@@ -1,3 +1,5 @@
+import WireFormat
+
 /// Validity checked against the exact instants PortOne reports.
 extension CreditPackage {
     /// Whether the entry was in force at an exact instant; the bounds are compared as exact

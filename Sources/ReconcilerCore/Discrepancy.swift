@@ -1,3 +1,5 @@
+import WireFormat
+
 /// One problem found by a run, as it goes to `reconciler.discrepancy` and to the reports.
 ///
 /// `expected` and `actual` are JSON objects (stored as jsonb) holding the numbers a reviewer

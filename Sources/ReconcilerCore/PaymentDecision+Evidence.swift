@@ -1,3 +1,5 @@
+import WireFormat
+
 /// The evidence of each discrepancy a decision opens: the numbers a reviewer compares
 /// (`expected`, `actual`) and the sentence that says the same (`detail`).
 extension PaymentDecision {

@@ -1,3 +1,5 @@
+import WireFormat
+
 /// The working state of one ``Reconciler/decide(payment:ledger:users:configuration:storeId:now:)``
 /// call: the gates of ARCHITECTURE §5 in order, each either finishing the outcome or handing over.
 struct PaymentDecision {

@@ -1,3 +1,5 @@
+import WireFormat
+
 /// What the reconciler needs to know about one payment, as PortOne's API reported it.
 ///
 /// The PortOne module builds this from its API model; the core decides from it alone, so every

@@ -1,3 +1,5 @@
+import WireFormat
+
 /// The reconciliation rules of ARCHITECTURE §5 as pure functions: plain values in, an `Equatable`
 /// outcome out. No I/O, no clock (the time is an argument), no floating point.
 ///

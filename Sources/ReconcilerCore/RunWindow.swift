@@ -1,3 +1,5 @@
+import WireFormat
+
 /// The half-open interval `[from, until)` of status changes a run looks at (ARCHITECTURE §5.4).
 public struct RunWindow: Sendable, Hashable {
     /// Where `from` came from, for logs and the run record.

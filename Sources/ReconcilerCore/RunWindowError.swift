@@ -1,3 +1,5 @@
+import WireFormat
+
 /// A run window that covers nothing: its start is not before its end. The message says which
 /// setting produced each bound and what to change; the command exits 64 for explicit bounds.
 public struct RunWindowError: Error, Sendable, Hashable, CustomStringConvertible {

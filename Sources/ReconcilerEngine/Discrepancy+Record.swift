@@ -1,5 +1,6 @@
 import LedgerStore
 import ReconcilerCore
+import WireFormat
 
 extension Discrepancy {
     /// The row the store keeps for this discrepancy, with the payment as PortOne showed it.

@@ -2,6 +2,7 @@ import Foundation
 import LedgerStore
 import ReconcilerCore
 import Reports
+import WireFormat
 
 /// A payment whose plan holds repairs to apply after the scan. It waits in the database
 /// (`RepairQueue`, as ``text``), not in memory, with what the report needs of it.

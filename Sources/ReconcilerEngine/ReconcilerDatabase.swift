@@ -2,6 +2,7 @@ import Foundation
 import LedgerStore
 import ReconcilerCore
 import Reports
+import WireFormat
 
 /// The web app's database as the commands other than `run` use it (`migrate`, `status`,
 /// `report`, `discrepancies`, `check-config`, the daemon's start-up check): one ledger session

@@ -4,6 +4,7 @@ import Logging
 import PortOne
 import ReconcilerCore
 import Reports
+import WireFormat
 
 /// One reconciliation run, end to end: take the run lock, compute the window, scan PortOne page
 /// by page, read the ledger in batches, decide with the pure core, record discrepancies, re-fetch

@@ -1,6 +1,7 @@
 import LedgerStore
 import ReconcilerCore
 import Reports
+import WireFormat
 
 /// What the report needs beyond the run's counts, gathered while the run decides payments:
 /// sums and a day-by-day series over every payment, and the payment, package and e-mail of the

@@ -2,6 +2,7 @@ import Foundation
 import LedgerStore
 import ReconcilerCore
 import Reports
+import WireFormat
 
 extension Run {
     /// The run's report, as it will be stored with the run (`storeReport`) and written to files,

@@ -3,6 +3,7 @@ import LedgerStore
 import PortOne
 import ReconcilerCore
 import Reports
+import WireFormat
 
 /// The state of one run in progress. Owns its ledger sessions (database connections): one holds
 /// the run lock and the run record, one does the ledger work, and for a window run one reads

@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// What one run is asked to do (the `run` command's options, resolved).
 public struct RunRequest: Sendable, Hashable {

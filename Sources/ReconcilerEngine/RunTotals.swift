@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// The counts of one run: the `totals` of the report contract (ARCHITECTURE §6.2) plus the detail an
 /// operator needs to trust them. Stored as JSON in `reconciler.run.totals`.

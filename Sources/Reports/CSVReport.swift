@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// A run's repairs and discrepancies as one CSV for a spreadsheet on a Korean desktop: UTF-8
 /// with a byte order mark (so Excel reads Hangul), RFC 4180 quoting with CRLF line ends, a

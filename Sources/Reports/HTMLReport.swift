@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// A run's report as one self-contained, printable HTML page: inline CSS and inline SVG charts,
 /// no script, no external asset, every piece of external data HTML-escaped.

@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// A run's report as Markdown for chat and e-mail, rendered from the stored report document so
 /// a past run renders the same way every time. Labels follow the document's `locale`.
@@ -157,31 +158,5 @@ public enum MarkdownReport {
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
             .replacingOccurrences(of: "\r", with: " ")
-    }
-}
-
-extension JSONValue {
-    /// The member `key` of an object, `.null` otherwise.
-    public subscript(key: String) -> JSONValue {
-        if case .object(let fields) = self { return fields[key] ?? .null }
-        return .null
-    }
-
-    /// The string, if this is one.
-    public var stringValue: String? {
-        if case .string(let text) = self { return text }
-        return nil
-    }
-
-    /// The whole number, if this is one.
-    public var integerValue: Int64? {
-        if case .integer(let number) = self { return number }
-        return nil
-    }
-
-    /// The elements, or empty when this is not an array.
-    public var arrayValue: [JSONValue] {
-        if case .array(let items) = self { return items }
-        return []
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ReconcilerCore
+import WireFormat
 
 /// The run's metrics in Prometheus text exposition format (0.0.4) for node_exporter's textfile
 /// collector, written whole to a temporary file and renamed into place so the collector never

@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// The short summary posted to a Slack-compatible webhook (`{"text": ...}`): sent when a run
 /// failed or opened a new critical discrepancy, and only then.

@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 extension ReportFormat {
     /// The file content for `document`, whose compact JSON text is `json` (as stored).

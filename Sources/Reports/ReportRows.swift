@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// The repairs, planned repairs and discrepancies of a report document as flat rows, one
 /// column set for all three sections: what the CSV holds and the HTML tables show.

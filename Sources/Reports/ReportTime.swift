@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// Times as the reports show them: Korea Standard Time (UTC+9, no daylight saving), read from
 /// the document's UTC RFC 3339 strings so every rendering of a stored report is the same.

@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// UTC RFC 3339 text for whole seconds, for the metrics.
 enum ReportTimeFormat {

@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 extension RunReport {
     /// Where a window run learned what moved: the status scan always, and PortOne's journal of

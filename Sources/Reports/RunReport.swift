@@ -1,5 +1,6 @@
 import Foundation
 import ReconcilerCore
+import WireFormat
 
 /// Everything one run's report says: the document of ARCHITECTURE §6.2 that other programs read. It is
 /// built once, when the run ends, stored with the run, and every format renders from it.

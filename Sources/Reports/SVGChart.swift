@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// The inline SVG charts of the HTML report: plain shapes and text, no script, no external
 /// font or image; every label from external data is escaped.

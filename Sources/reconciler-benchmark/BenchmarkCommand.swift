@@ -4,6 +4,7 @@ import PortOne
 import Postgres
 import ReconcilerCore
 import ReconcilerEngine
+import WireFormat
 
 /// `reconciler-benchmark engine|baseline|load`: one measured reconciliation against the
 /// database in `DATABASE_URL` and the PortOne (simulator) at `PORTONE_API_BASE_URL`, or loading a

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerStore
 import Testing
+import WireFormat
 
 /// The binary carries sql/ (scripts/embed-sql); these fail when the embedded copy is stale.
 @Suite("Embedded SQL")

@@ -1,6 +1,7 @@
 import PortOne
 import ReconcilerCore
 import Testing
+import WireFormat
 
 @Suite struct KeysetCursorTests {
     static let t0 = RFC3339.Timestamp(secondsSinceEpoch: 1_790_000_000)

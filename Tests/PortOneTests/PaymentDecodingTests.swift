@@ -2,6 +2,7 @@ import Foundation
 import PortOne
 import ReconcilerCore
 import Testing
+import WireFormat
 
 @Suite struct PaymentDecodingTests {
     /// Every test runs with both decoders: they must agree.

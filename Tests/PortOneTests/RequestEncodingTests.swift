@@ -2,6 +2,7 @@ import Foundation
 import PortOne
 import ReconcilerCore
 import Testing
+import WireFormat
 
 @Suite struct RequestEncodingTests {
     static let store = "store-00000000-0000-4000-8000-000000000001"

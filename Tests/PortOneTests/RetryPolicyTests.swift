@@ -1,6 +1,7 @@
 import PortOne
 import ReconcilerCore
 import Testing
+import WireFormat
 
 @Suite struct RetryPolicyTests {
     static let policy = RetryPolicy(

@@ -1,5 +1,6 @@
 import Foundation
 import ReconcilerCore
+import WireFormat
 
 /// Shared values for the core's decision tables: one store, one catalog, one clock.
 enum Fixture {

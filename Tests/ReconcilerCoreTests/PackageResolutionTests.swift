@@ -1,5 +1,6 @@
 import ReconcilerCore
 import Testing
+import WireFormat
 
 @Suite struct PackageResolutionTests {
     typealias F = Fixture

@@ -2,6 +2,7 @@ import Foundation
 import ReconcilerCore
 import Reports
 import Testing
+import WireFormat
 
 /// The metrics textfile, read by a strict exposition-format parser.
 @Suite struct MetricsFileTests {

@@ -1,6 +1,7 @@
 import ReconcilerCore
 import Reports
 import Testing
+import WireFormat
 
 /// When a notification is sent and what it says.
 @Suite struct NotificationTextTests {

@@ -1,4 +1,5 @@
 import ReconcilerCore
+import WireFormat
 
 /// The fields ARCHITECTURE §6.2 promises in the JSON report, with their JSON types, so a test can
 /// check any document (a fixture or a real run's) against the contract other programs read.

@@ -2,6 +2,7 @@ import Foundation
 import ReconcilerCore
 import Reports
 import Testing
+import WireFormat
 
 /// The JSON document keeps the ARCHITECTURE §6.2 contract and carries what finance needs.
 @Suite struct ReportDocumentTests {

@@ -1,6 +1,7 @@
 import Foundation
 import ReconcilerCore
 import Reports
+import WireFormat
 
 /// A deterministic report with every outcome: both repair kinds applied, planned repairs for
 /// each reason, every discrepancy kind (new, recurring and closed), Korean text, and external

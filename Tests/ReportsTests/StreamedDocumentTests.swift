@@ -1,6 +1,7 @@
 import Foundation
 import ReconcilerCore
 import Testing
+import WireFormat
 
 @testable import Reports
 

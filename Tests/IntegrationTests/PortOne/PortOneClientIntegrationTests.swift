@@ -5,6 +5,7 @@ import ReconcilerCore
 import Synchronization
 import TestSupport
 import Testing
+import WireFormat
 
 /// The PortOne client against the real simulator over loopback HTTP.
 @Suite(.serialized) struct PortOneClientIntegrationTests {

@@ -3,6 +3,7 @@ import LedgerStore
 import Postgres
 import TestSupport
 import Testing
+import WireFormat
 
 /// Bulk loads through COPY FROM STDIN.
 @Suite("COPY FROM STDIN")

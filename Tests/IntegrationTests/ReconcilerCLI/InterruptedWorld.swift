@@ -1,6 +1,7 @@
 import Foundation
 import ReconcilerCore
 import TestSupport
+import WireFormat
 
 extension ChaosWorld {
     /// The setting of the tests that interrupt a run: a world in which every paid live payment

@@ -5,6 +5,7 @@ import ReconcilerCore
 import ReconcilerEngine
 import TestSupport
 import Testing
+import WireFormat
 
 #if canImport(Glibc)
     import Glibc

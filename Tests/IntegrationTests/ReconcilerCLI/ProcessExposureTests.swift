@@ -3,6 +3,7 @@ import Postgres
 import ReconcilerCore
 import TestSupport
 import Testing
+import WireFormat
 
 #if canImport(Glibc)
     import Glibc

@@ -3,6 +3,7 @@ import LedgerStore
 import ReconcilerCore
 import TestSupport
 import Testing
+import WireFormat
 
 /// What finance and ops do after a run, through the built binary: read the report again, list
 /// and resolve discrepancies, check the status.

@@ -4,6 +4,7 @@ import Postgres
 import ReconcilerCore
 import TestSupport
 import Testing
+import WireFormat
 
 /// ARCHITECTURE §5.5 "one run at a time": two `credit-reconciler run` processes started together
 /// against one database. The PostgreSQL advisory lock lets exactly one work; the other exits

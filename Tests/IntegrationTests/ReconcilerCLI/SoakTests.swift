@@ -4,6 +4,7 @@ import Postgres
 import ReconcilerCore
 import TestSupport
 import Testing
+import WireFormat
 
 /// `SOAK_SEED`, when the soak was asked for.
 private let soakSeed = ProcessInfo.processInfo.environment["SOAK_SEED"].flatMap { UInt64($0) }

@@ -3,6 +3,7 @@ import LedgerStore
 import Postgres
 import ReconcilerCore
 import TestSupport
+import WireFormat
 
 /// A generated world that can be loaded into several databases: the simulator serves the
 /// payments, and the web-app ledger it wrote (COPY files plus expected.json) stays on disk until

@@ -5,6 +5,7 @@ import ReconcilerCore
 import ReconcilerEngine
 import TestSupport
 import Testing
+import WireFormat
 
 /// Every run reads PortOne's journal of money movements over its window (ARCHITECTURE §5.4):
 /// a second and a third partial cancellation that leave `statusChangedAt` where it was are

@@ -7,6 +7,7 @@ import ReconcilerEngine
 import Reports
 import TestSupport
 import Testing
+import WireFormat
 
 /// ARCHITECTURE §5.5 against the real database and the simulator: dry runs, the run lock, the fix
 /// limits, look-ups by id, and failures that must move no money and no checkpoint.

@@ -6,6 +6,7 @@ import ReconcilerCore
 import ReconcilerEngine
 import TestSupport
 import Testing
+import WireFormat
 
 /// The engine against a generated world: the simulator serves the payments, the database holds
 /// the web app's ledger with the mistakes the generator injected and listed in expected.json.

@@ -5,6 +5,7 @@ import ReconcilerEngine
 import Reports
 import TestSupport
 import Testing
+import WireFormat
 
 /// The report lists each fix with its payment as the run last fetched it: the scan's copy waits
 /// in the repair queue, and a payment that changed before its re-fetch is stored again.

@@ -2,6 +2,7 @@ import Foundation
 import ReconcilerCore
 import TestSupport
 import Testing
+import WireFormat
 
 /// Through the built binary: a run configured for every format writes them all, and `report
 /// --format X` prints each again byte for byte, from the stored document; the run's log lines

@@ -9,6 +9,7 @@ import Reports
 import Synchronization
 import TestSupport
 import Testing
+import WireFormat
 
 /// What a run leaves for finance, monitoring and ops, against a generated world: the report in
 /// every format, the metrics textfile, the webhook notification (to a loopback receiver, and to

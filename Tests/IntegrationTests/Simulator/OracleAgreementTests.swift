@@ -3,6 +3,7 @@ import PortOne
 import PortOneSimulator
 import ReconcilerCore
 import Testing
+import WireFormat
 
 /// The simulator's oracle (`OracleRules` through `OracleFacts`) against the reconciler's rules
 /// (`PackageResolution`, and `MoneyRules` through `Reconciler.decide`) over generated worlds:

@@ -1,6 +1,7 @@
 import Foundation
 import PortOneSimulator
 import Testing
+import WireFormat
 
 /// The simulator's PortOne endpoints over real loopback HTTP.
 @Suite struct SimulatorEndpointTests {
@@ -15,12 +16,12 @@ import Testing
                 "/payments", requestBody: SimulatorTestData.listBody(number: number, size: 500))
             #expect(response.status == 200)
             let json = try response.json()
-            #expect(json["page"]?["number"]?.int == Int64(number))
-            #expect(json["page"]?["size"]?.int == 500)
-            #expect(json["page"]?["totalCount"]?.int == 3000)
-            let items = try #require(json["items"]?.array)
+            #expect(json[member: "page"]?[member: "number"]?.int == Int64(number))
+            #expect(json[member: "page"]?[member: "size"]?.int == 500)
+            #expect(json[member: "page"]?[member: "totalCount"]?.int == 3000)
+            let items = try #require(json[member: "items"]?.array)
             for item in items {
-                let key = (item["requestedAt"]!.string!, item["id"]!.string!)
+                let key = (item[member: "requestedAt"]!.string!, item[member: "id"]!.string!)
                 if let previous {
                     let a = Timestamp.parse(previous.0)!
                     let b = Timestamp.parse(key.0)!
@@ -42,8 +43,8 @@ import Testing
             "/payments", requestBody: "{\"page\":{\"number\":\(number),\"size\":\(size)}}")
         #expect(response.status == status)
         if status == 400 {
-            #expect(try response.json()["type"]?.string == "INVALID_REQUEST")
-            #expect(try response.json()["message"]?.string?.contains("60000") == true)
+            #expect(try response.json()[member: "type"]?.string == "INVALID_REQUEST")
+            #expect(try response.json()[member: "message"]?.string?.contains("60000") == true)
         }
     }
 
@@ -54,21 +55,22 @@ import Testing
         let response = try client.get(
             "/payments", requestBody: SimulatorTestData.listBody(extraFilter: ",\"status\":[\"PENDING\"]"))
         let json = try response.json()
-        let items = try #require(json["items"]?.array)
+        let items = try #require(json[member: "items"]?.array)
         #expect(!items.isEmpty)
-        #expect(items.allSatisfy { $0["status"]?.string == "PAY_PENDING" })
-        #expect(json["page"]?["totalCount"]?.int == Int64(items.count))
+        #expect(items.allSatisfy { $0[member: "status"]?.string == "PAY_PENDING" })
+        #expect(json[member: "page"]?[member: "totalCount"]?.int == Int64(items.count))
         let test = try client.get("/payments", requestBody: SimulatorTestData.listBody(extraFilter: ",\"isTest\":true"))
             .json()
         #expect(
-            test["items"]?.array?.allSatisfy {
-                $0["channel"]?["type"]?.string == "TEST" || $0["channelGroup"]?["isForTest"] == .bool(true)
+            test[member: "items"]?.array?.allSatisfy {
+                $0[member: "channel"]?[member: "type"]?.string == "TEST"
+                    || $0[member: "channelGroup"]?[member: "isForTest"] == .bool(true)
             } == true)
         let v1 = try client.get(
             "/payments", requestBody: SimulatorTestData.listBody(extraFilter: ",\"version\":\"V1\"")
         ).json()
-        #expect(v1["items"]?.array?.isEmpty == false)
-        #expect(v1["items"]?.array?.allSatisfy { $0["version"]?.string == "V1" } == true)
+        #expect(v1[member: "items"]?.array?.isEmpty == false)
+        #expect(v1[member: "items"]?.array?.allSatisfy { $0[member: "version"]?.string == "V1" } == true)
     }
 
     @Test func getPaymentByPercentEncodedId() throws {
@@ -80,14 +82,14 @@ import Testing
         let client = SimulatorTestClient(port: port)
         let response = try client.request("GET", "/payments/" + SimulatorTestClient.encode(special.id))
         #expect(response.status == 200)
-        #expect(try response.json()["id"]?.string == special.id)
+        #expect(try response.json()[member: "id"]?.string == special.id)
         let missing = try client.request("GET", "/payments/%20")
         #expect(missing.status == 404)
-        #expect(try missing.json()["type"]?.string == "PAYMENT_NOT_FOUND")
+        #expect(try missing.json()[member: "type"]?.string == "PAYMENT_NOT_FOUND")
         let otherStore = try client.request(
             "GET", "/payments/" + SimulatorTestClient.encode(special.id) + "?storeId=store-other")
         #expect(otherStore.status == 403)
-        #expect(try otherStore.json()["type"]?.string == "FORBIDDEN")
+        #expect(try otherStore.json()[member: "type"]?.string == "FORBIDDEN")
     }
 
     @Test(arguments: [
@@ -100,7 +102,7 @@ import Testing
         defer { server.stop() }
         let response = try SimulatorTestClient(port: port).request("GET", path, authorization: authorization)
         #expect(response.status == 401)
-        #expect(try response.json()["type"]?.string == "UNAUTHORIZED")
+        #expect(try response.json()[member: "type"]?.string == "UNAUTHORIZED")
         #expect(!response.text.contains(SimulatorTestData.secret))
     }
 
@@ -111,7 +113,7 @@ import Testing
         let body = path == "/payments" ? "{\"filter\":{\"storeId\":\"store-x\"}}" : "{\"storeId\":\"store-x\"}"
         let response = try SimulatorTestClient(port: port).get(path, requestBody: body)
         #expect(response.status == 403)
-        #expect(try response.json()["type"]?.string == "FORBIDDEN")
+        #expect(try response.json()[member: "type"]?.string == "FORBIDDEN")
         let ours =
             path == "/payments"
             ? "{\"filter\":{\"storeId\":\"\(SimulatorTestData.storeId)\"}}"
@@ -127,7 +129,7 @@ import Testing
         for body in ["{not json", "{\"bogus\":1}", "[]"] {
             let response = try client.get(path, requestBody: body)
             #expect(response.status == 400, "\(body)")
-            #expect(try response.json()["type"]?.string == "INVALID_REQUEST")
+            #expect(try response.json()[member: "type"]?.string == "INVALID_REQUEST")
         }
     }
 
@@ -145,23 +147,23 @@ import Testing
                 requestBody:
                     "{\"from\":\"\(from)\",\"until\":\"\(SimulatorTestData.until)\",\"size\":333\(cursorField)}")
             #expect(response.status == 200)
-            let items = try #require(try response.json()["items"]?.array)
+            let items = try #require(try response.json()[member: "items"]?.array)
             if items.isEmpty { break }
             for item in items {
-                let requestedAt = Timestamp.parse(item["payment"]!["requestedAt"]!.string!)!
+                let requestedAt = Timestamp.parse(item[member: "payment"]![member: "requestedAt"]!.string!)!
                 #expect(requestedAt >= from && requestedAt < SimulatorTestData.until)
-                ids.append(item["payment"]!["id"]!.string!)
+                ids.append(item[member: "payment"]![member: "id"]!.string!)
             }
-            cursor = items.last?["cursor"]?.string
+            cursor = items.last?[member: "cursor"]?.string
         }
-        let expected = server.store.allJSON().compactMap { try? SimulatorJSON.parse($0) }.filter {
-            Timestamp.parse($0["requestedAt"]!.string!)! >= from
-        }.map { $0["id"]!.string! }
+        let expected = server.store.allJSON().compactMap { try? JSONValue.parse($0) }.filter {
+            Timestamp.parse($0[member: "requestedAt"]!.string!)! >= from
+        }.map { $0[member: "id"]!.string! }
         #expect(ids == expected)
         let defaultSize = try client.get(
             "/payments-by-cursor", requestBody: "{\"from\":\"\(from)\",\"until\":\"\(SimulatorTestData.until)\"}"
         ).json()
-        #expect(defaultSize["items"]?.array?.count == 10)
+        #expect(defaultSize[member: "items"]?.array?.count == 10)
         #expect(try client.get("/payments-by-cursor", requestBody: "{\"size\":1001}").status == 400)
         #expect(try client.get("/payments-by-cursor", requestBody: "{\"cursor\":\"nope\"}").status == 400)
     }
@@ -171,7 +173,7 @@ import Testing
         defer { server.stop() }
         let client = SimulatorTestClient(port: port)
         var cursor: String?
-        var events: [SimulatorJSON] = []
+        var events: [JSONValue] = []
         while true {
             let cursorField = cursor.map { ",\"cursor\":\"\($0)\"" } ?? ""
             let response = try client.get(
@@ -179,28 +181,30 @@ import Testing
                 requestBody:
                     "{\"from\":\"2020-01-01T00:00:00Z\",\"until\":\"\(SimulatorTestData.until)\",\"size\":1000\(cursorField)}"
             )
-            let items = try #require(try response.json()["items"]?.array)
+            let items = try #require(try response.json()[member: "items"]?.array)
             if items.isEmpty { break }
-            events += items.map { $0["paymentEvent"]! }
-            cursor = items.last?["cursor"]?.string
+            events += items.map { $0[member: "paymentEvent"]! }
+            cursor = items.last?[member: "cursor"]?.string
         }
-        #expect(Set(events.compactMap { $0["type"]?.string }) == ["PAID", "PARTIAL_CANCELLED", "CANCELLED"])
+        #expect(Set(events.compactMap { $0[member: "type"]?.string }) == ["PAID", "PARTIAL_CANCELLED", "CANCELLED"])
         var net: [String: Int64] = [:]
         var lastTime: Timestamp?
         for event in events {
-            let amount = event["eventAmount"]!.int!
-            let type = event["type"]!.string!
+            let amount = event[member: "eventAmount"]!.int!
+            let type = event[member: "type"]!.string!
             #expect(type == "PAID" ? amount > 0 : amount < 0)
-            if type != "PAID" { #expect(event["cancellation"]?["status"]?.string == "SUCCEEDED") }
-            net[event["paymentId"]!.string!, default: 0] += amount
-            let at = Timestamp.parse(event["createdAt"]!.string!)!
+            if type != "PAID" { #expect(event[member: "cancellation"]?[member: "status"]?.string == "SUCCEEDED") }
+            net[event[member: "paymentId"]!.string!, default: 0] += amount
+            let at = Timestamp.parse(event[member: "createdAt"]!.string!)!
             if let lastTime { #expect(lastTime <= at) }
             lastTime = at
         }
         // Net money per payment equals paid − cancelled of the payment itself.
         for (id, amount) in net.prefix(300) {
-            let payment = try SimulatorJSON.parse(try #require(server.store.json(id: id)))
-            #expect(amount == payment["amount"]!["paid"]!.int! - payment["amount"]!["cancelled"]!.int!, "\(id)")
+            let payment = try JSONValue.parse(try #require(server.store.json(id: id)))
+            #expect(
+                amount == payment[member: "amount"]![member: "paid"]!.int! - payment[member: "amount"]![
+                    member: "cancelled"]!.int!, "\(id)")
         }
     }
 
@@ -212,7 +216,7 @@ import Testing
         let viaQuery = try client.get("/payments", requestBody: SimulatorTestData.listBody(size: 7))
         #expect(viaBody.status == 200)
         #expect(viaBody.body == viaQuery.body)
-        #expect(try viaBody.json()["items"]?.array?.count == 7)
+        #expect(try viaBody.json()[member: "items"]?.array?.count == 7)
     }
 
     @Test func expectContinueGetsAnInterimAnswer() throws {
@@ -226,7 +230,7 @@ import Testing
         #expect(interim.status == 100)
         let final = try client.raw(body)
         #expect(final.status == 200)
-        #expect(try final.json()["upserted"]?.int == 0)
+        #expect(try final.json()[member: "upserted"]?.int == 0)
     }
 
     @Test func manyKeepAliveConnectionsInParallel() async throws {

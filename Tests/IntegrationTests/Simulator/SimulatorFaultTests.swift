@@ -1,6 +1,7 @@
 import Foundation
 import PortOneSimulator
 import Testing
+import WireFormat
 
 /// Each injected fault, observed over real loopback HTTP.
 @Suite struct SimulatorFaultTests {
@@ -11,7 +12,7 @@ import Testing
         #expect(response.status == 200, "\(response.text)")
     }
 
-    func stats(_ port: Int) throws -> SimulatorJSON {
+    func stats(_ port: Int) throws -> JSONValue {
         try SimulatorTestClient(port: port).request("GET", "/_simulator/stats").json()
     }
 
@@ -23,8 +24,8 @@ import Testing
         let statuses = try (0..<6).map { _ in try client.get("/payments", requestBody: Self.list) }
         #expect(statuses.map(\.status) == [200, 200, 429, 200, 200, 429])
         #expect(statuses[2].headers["retry-after"] == "7")
-        #expect(try statuses[2].json()["type"]?.string == "TOO_MANY_REQUESTS")
-        #expect(try stats(port)["faultsInjected"]?["rateLimit"]?.int == 2)
+        #expect(try statuses[2].json()[member: "type"]?.string == "TOO_MANY_REQUESTS")
+        #expect(try stats(port)[member: "faultsInjected"]?[member: "rateLimit"]?.int == 2)
     }
 
     @Test func serverErrorsAlternateJSONAndText() throws {
@@ -35,7 +36,7 @@ import Testing
         let first = try client.get("/payments", requestBody: Self.list)
         let second = try client.get("/payments", requestBody: Self.list)
         #expect(Set([first.status, second.status]) == [500, 503])
-        #expect([first, second].contains { (try? $0.json()["type"]?.string) == "INTERNAL_SERVER_ERROR" })
+        #expect([first, second].contains { (try? $0.json()[member: "type"]?.string) == "INTERNAL_SERVER_ERROR" })
         #expect([first, second].contains { $0.headers["content-type"]?.hasPrefix("text/plain") == true })
     }
 
@@ -88,9 +89,9 @@ import Testing
         defer { server.stop() }
         try faults("{\"unknownStatusEvery\":1}", port: port)
         let response = try SimulatorTestClient(port: port).get("/payments", requestBody: Self.list)
-        let items = try #require(try response.json()["items"]?.array)
-        #expect(items.first?["status"]?.string == "PAY_SCHEDULED")
-        #expect(items.dropFirst().allSatisfy { $0["status"]?.string != "PAY_SCHEDULED" })
+        let items = try #require(try response.json()[member: "items"]?.array)
+        #expect(items.first?[member: "status"]?.string == "PAY_SCHEDULED")
+        #expect(items.dropFirst().allSatisfy { $0[member: "status"]?.string != "PAY_SCHEDULED" })
         let validator = try SimulatorSchemaValidator.load()
         #expect(
             !validator.validate(items[0], schemaNamed: "Payment").isEmpty, "an unknown status must not match the schema"
@@ -99,9 +100,12 @@ import Testing
             "/payment-events-by-cursor",
             requestBody: "{\"from\":\"2020-01-01T00:00:00Z\",\"until\":\"\(SimulatorTestData.until)\"}"
         ).json()
-        let eventItems = try #require(events["items"]?.array)
-        #expect(eventItems.first?["paymentEvent"]?["type"]?.string == "DISPUTE_CREATED")
-        #expect(eventItems.dropFirst().allSatisfy { $0["paymentEvent"]?["type"]?.string != "DISPUTE_CREATED" })
+        let eventItems = try #require(events[member: "items"]?.array)
+        #expect(eventItems.first?[member: "paymentEvent"]?[member: "type"]?.string == "DISPUTE_CREATED")
+        #expect(
+            eventItems.dropFirst().allSatisfy {
+                $0[member: "paymentEvent"]?[member: "type"]?.string != "DISPUTE_CREATED"
+            })
     }
 
     @Test func latencyDelaysAnswers() throws {
@@ -111,7 +115,7 @@ import Testing
         let start = Date()
         #expect(try SimulatorTestClient(port: port).get("/payments", requestBody: nil).status == 200)
         #expect(Date().timeIntervalSince(start) >= 0.15)
-        #expect(try stats(port)["faults"]?["latencyMs"]?.int == 150)
+        #expect(try stats(port)[member: "faults"]?[member: "latencyMs"]?.int == 150)
     }
 
     @Test func paymentsChangeStatusDuringAScan() throws {
@@ -125,11 +129,11 @@ import Testing
         }
         let after = Set(server.store.paidIds())
         #expect(before.subtracting(after).count == 3)
-        #expect(try stats(port)["faultsInjected"]?["mutate"]?.int == 3)
+        #expect(try stats(port)[member: "faultsInjected"]?[member: "mutate"]?.int == 3)
         let changed = try #require(before.subtracting(after).first)
         let payment = try client.request("GET", "/payments/" + SimulatorTestClient.encode(changed)).json()
-        #expect(["CANCELLED", "PARTIAL_CANCELLED"].contains(payment["status"]?.string))
-        let changedAt = Timestamp.parse(payment["statusChangedAt"]!.string!)!
+        #expect(["CANCELLED", "PARTIAL_CANCELLED"].contains(payment[member: "status"]?.string))
+        let changedAt = Timestamp.parse(payment[member: "statusChangedAt"]!.string!)!
         #expect(abs(changedAt.nanoseconds - Timestamp.now().nanoseconds) < 60_000_000_000)
     }
 
@@ -153,7 +157,7 @@ import Testing
                         let response = try client.get(path, requestBody: body)
                         guard response.status == 200 else { continue }
                         pages += 1
-                        items += try response.json()["items"]?.array?.count ?? 0
+                        items += try response.json()[member: "items"]?.array?.count ?? 0
                         if round % 2 == 0 {
                             _ = try client.request(
                                 "POST", "/_simulator/mutate",
@@ -170,13 +174,13 @@ import Testing
         // Every payment still renders to JSON that decodes, and the indexes still hold each one once.
         let all = server.store.allJSON()
         #expect(all.count == 2000)
-        #expect(Set(try all.map { try SimulatorJSON.parse($0)["id"]!.string! }).count == 2000)
+        #expect(Set(try all.map { try JSONValue.parse($0)[member: "id"]!.string! }).count == 2000)
         let list = try SimulatorTestClient(port: port).get(
             "/payments",
             requestBody:
                 "{\"page\":{\"size\":5000 },\"filter\":{\"from\":\"2020-01-01T00:00:00Z\",\"until\":\"2030-01-01T00:00:00Z\"}}"
         ).json()
-        #expect(list["page"]?["totalCount"]?.int == 2000)
+        #expect(list[member: "page"]?[member: "totalCount"]?.int == 2000)
     }
 
     @Test func flagsSetFaultsAtStartAndControlReplacesThem() throws {
@@ -206,17 +210,18 @@ import Testing
         #expect(try client.request("GET", "/payments/uploaded-1").status == 200)
         let mutate = try client.request("POST", "/_simulator/mutate", body: Array("{\"count\":4,\"seed\":3}".utf8))
             .json()
-        let changedList = mutate["changed"]?.array?.compactMap { $0.string }
+        let changedList = mutate[member: "changed"]?.array?.compactMap { $0.string }
         let changed = try #require(changedList)
         #expect(changed.count == 4)
         for id in changed {
-            let status = try client.request("GET", "/payments/" + SimulatorTestClient.encode(id)).json()["status"]?
+            let status = try client.request("GET", "/payments/" + SimulatorTestClient.encode(id)).json()[
+                member: "status"]?
                 .string
             #expect(status == "CANCELLED" || status == "PARTIAL_CANCELLED")
         }
         let stats = try stats(port)
-        #expect(stats["payments"]?.int == 201)
-        #expect((stats["byPath"]?["/payments/{paymentId}"]?.int ?? 0) >= 5)
+        #expect(stats[member: "payments"]?.int == 201)
+        #expect((stats[member: "byPath"]?[member: "/payments/{paymentId}"]?.int ?? 0) >= 5)
         let bad = try client.request("POST", "/_simulator/payments", body: Array("{\"payments\":[{\"id\":1}]}".utf8))
         #expect(bad.status == 400)
     }
@@ -231,14 +236,16 @@ import Testing
         let before = try client.get("/payments", requestBody: #"{"page":{"number":0,"size":1000}}"#).json()
         let deleted = try client.request("DELETE", "/_simulator/payments/" + SimulatorTestClient.encode(id))
         #expect(deleted.status == 200)
-        #expect(try deleted.json()["deleted"]?.string == id)
+        #expect(try deleted.json()[member: "deleted"]?.string == id)
         #expect(try client.request("GET", "/payments/" + SimulatorTestClient.encode(id)).status == 404)
         let after = try client.get("/payments", requestBody: #"{"page":{"number":0,"size":1000}}"#).json()
-        #expect(after["page"]?["totalCount"]?.int == (before["page"]?["totalCount"]?.int ?? 0) - 1)
-        let ids = after["items"]?.array?.compactMap { $0["id"]?.string } ?? []
+        #expect(
+            after[member: "page"]?[member: "totalCount"]?.int
+                == (before[member: "page"]?[member: "totalCount"]?.int ?? 0) - 1)
+        let ids = after[member: "items"]?.array?.compactMap { $0[member: "id"]?.string } ?? []
         #expect(ids.count == 199)
         #expect(!ids.contains(id))
-        #expect(try stats(port)["payments"]?.int == 199)
+        #expect(try stats(port)[member: "payments"]?.int == 199)
         #expect(!server.store.paidIds().contains(id))
         let again = try client.request("DELETE", "/_simulator/payments/" + SimulatorTestClient.encode(id))
         #expect(again.status == 404)

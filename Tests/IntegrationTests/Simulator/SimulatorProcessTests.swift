@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+import WireFormat
 
 /// The `portone-simulator` executable as a subprocess: ready line, signals, exit codes.
 @Suite struct SimulatorProcessTests {
@@ -16,7 +17,7 @@ import Testing
             .deletingLastPathComponent().deletingLastPathComponent()
         let fallback = root.appendingPathComponent(".build/debug/portone-simulator")
         guard FileManager.default.isExecutableFile(atPath: fallback.path) else {
-            throw SimulatorJSON.ParseError(
+            throw SimulatorTestFailure(
                 description: "portone-simulator is not built; run swift build --build-tests first")
         }
         return fallback
@@ -73,7 +74,7 @@ import Testing
         let response = try SimulatorTestClient(port: port).get(
             "/payments", requestBody: SimulatorTestData.listBody(size: 1000))
         #expect(response.status == 200)
-        #expect(try response.json()["items"]?.array?.count == 300)
+        #expect(try response.json()[member: "items"]?.array?.count == 300)
         if useSIGTERM { process.terminate() } else { process.interrupt() }
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)

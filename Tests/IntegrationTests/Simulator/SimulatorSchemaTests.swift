@@ -1,6 +1,7 @@
 import Foundation
 import PortOneSimulator
 import Testing
+import WireFormat
 
 /// Validates everything the simulator serves against the committed OpenAPI document.
 ///
@@ -20,11 +21,13 @@ import Testing
             let json = try client.get("/payments", requestBody: SimulatorTestData.listBody(number: number, size: 1000))
                 .json()
             errors += validator.validate(json, schemaNamed: "GetPaymentsResponse", at: "page\(number)")
-            for item in json["items"]?.array ?? [] {
-                let status = item["status"]!.string!
+            for item in json[member: "items"]?.array ?? [] {
+                let status = item[member: "status"]!.string!
                 statuses.insert(status)
-                sample[status] = sample[status] ?? item["id"]!.string!
-                for c in item["cancellations"]?.array ?? [] { cancellationStatuses.insert(c["status"]!.string!) }
+                sample[status] = sample[status] ?? item[member: "id"]!.string!
+                for c in item[member: "cancellations"]?.array ?? [] {
+                    cancellationStatuses.insert(c[member: "status"]!.string!)
+                }
             }
         }
         #expect(statuses == Set(validator.discriminatorValues("Payment")))
@@ -48,16 +51,16 @@ import Testing
                     "{\"from\":\"2020-01-01T00:00:00Z\",\"until\":\"\(SimulatorTestData.until)\",\"size\":1000\(cursorField)}"
             ).json()
             errors += validator.validate(events, schemaNamed: "GetAllPaymentEventsByCursorResponse", at: "events")
-            let items = events["items"]?.array ?? []
-            for item in items { eventTypes.insert(item["paymentEvent"]!["type"]!.string!) }
-            cursor = items.last?["cursor"]?.string
+            let items = events[member: "items"]?.array ?? []
+            for item in items { eventTypes.insert(item[member: "paymentEvent"]![member: "type"]!.string!) }
+            cursor = items.last?[member: "cursor"]?.string
             if items.isEmpty { break }
         }
         #expect(eventTypes == Set(validator.discriminatorValues("PaymentEvent")))
         // Payments the simulator changes at run time keep the shape.
         let mutated = try client.request("POST", "/_simulator/mutate", body: Array("{\"count\":20,\"seed\":9}".utf8))
             .json()
-        for id in mutated["changed"]?.array?.compactMap({ $0.string }) ?? [] {
+        for id in mutated[member: "changed"]?.array?.compactMap({ $0.string }) ?? [] {
             let json = try client.request("GET", "/payments/" + SimulatorTestClient.encode(id)).json()
             errors += validator.validate(json, schemaNamed: "Payment", at: "mutated(\(id))")
         }
@@ -87,7 +90,7 @@ import Testing
         let validator = try SimulatorSchemaValidator.load()
         let generator = DataSetGenerator(options: SimulatorTestData.options(count: 50))
         let paid = try #require((0..<50).map { generator.payment(at: $0) }.first { $0.status == .paid })
-        let good = try SimulatorJSON.parse(paid.renderJSON())
+        let good = try JSONValue.parse(paid.renderJSON())
         #expect(validator.validate(good, schemaNamed: "Payment").isEmpty)
         guard case .object(var object) = good else { return }
         object["disputes"] = nil

@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 /// Validates JSON against the schemas of the committed OpenAPI document, reading everything
 /// (required fields, types, formats, enums, discriminator mappings) from the document itself.
@@ -7,7 +8,7 @@ import Foundation
 /// "exactly one matches"). Objects are checked strictly: a property the schema does not
 /// declare is reported, so the simulator cannot invent fields.
 final class SimulatorSchemaValidator {
-    let schemas: [String: SimulatorJSON]
+    let schemas: [String: JSONValue]
     /// Schema names validated at least once (to prove coverage of every variant).
     private(set) var visited: Set<String> = []
     /// Fraction digit counts seen in date-time values.
@@ -18,17 +19,17 @@ final class SimulatorSchemaValidator {
         let root = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let url = root.appendingPathComponent("Fixtures/portone/v2.openapi.json")
-        let document = try SimulatorJSON.parse(Array(try Data(contentsOf: url)))
-        guard let schemas = document["components"]?["schemas"]?.object else {
-            throw SimulatorJSON.ParseError(description: "no components.schemas in \(url.path)")
+        let document = try JSONValue.parse(Array(try Data(contentsOf: url)))
+        guard let schemas = document[member: "components"]?[member: "schemas"]?.object else {
+            throw SimulatorTestFailure(description: "no components.schemas in \(url.path)")
         }
         return SimulatorSchemaValidator(schemas: schemas)
     }
 
-    init(schemas: [String: SimulatorJSON]) { self.schemas = schemas }
+    init(schemas: [String: JSONValue]) { self.schemas = schemas }
 
     /// Errors of `value` against `#/components/schemas/<name>` (empty: valid).
-    func validate(_ value: SimulatorJSON, schemaNamed name: String, at path: String = "$") -> [String] {
+    func validate(_ value: JSONValue, schemaNamed name: String, at path: String = "$") -> [String] {
         var errors: [String] = []
         validate(value, ref: "#/components/schemas/\(name)", at: path, into: &errors)
         return errors
@@ -36,15 +37,15 @@ final class SimulatorSchemaValidator {
 
     /// The enum values of a schema, as the document lists them.
     func enumValues(_ name: String) -> [String] {
-        schemas[name]?["enum"]?.array?.compactMap(\.string) ?? []
+        schemas[name]?[member: "enum"]?.array?.compactMap(\.string) ?? []
     }
 
     /// The discriminator mapping keys of a oneOf schema.
     func discriminatorValues(_ name: String) -> [String] {
-        schemas[name]?["discriminator"]?["mapping"]?.object.map { Array($0.keys).sorted() } ?? []
+        schemas[name]?[member: "discriminator"]?[member: "mapping"]?.object.map { Array($0.keys).sorted() } ?? []
     }
 
-    private func validate(_ value: SimulatorJSON, ref: String, at path: String, into errors: inout [String]) {
+    private func validate(_ value: JSONValue, ref: String, at path: String, into errors: inout [String]) {
         let prefix = "#/components/schemas/"
         guard ref.hasPrefix(prefix), let schema = schemas[String(ref.dropFirst(prefix.count))] else {
             errors.append("\(path): unresolvable $ref \(ref)")
@@ -54,21 +55,23 @@ final class SimulatorSchemaValidator {
         validate(value, schema: schema, at: path, into: &errors)
     }
 
-    private func validate(_ value: SimulatorJSON, schema: SimulatorJSON, at path: String, into errors: inout [String]) {
-        if let ref = schema["$ref"]?.string {
+    private func validate(_ value: JSONValue, schema: JSONValue, at path: String, into errors: inout [String]) {
+        if let ref = schema[member: "$ref"]?.string {
             validate(value, ref: ref, at: path, into: &errors)
             return
         }
-        if let all = schema["allOf"]?.array {
+        if let all = schema[member: "allOf"]?.array {
             for sub in all { validate(value, schema: sub, at: path, into: &errors) }
         }
-        if let options = schema["oneOf"]?.array {
-            if let discriminator = schema["discriminator"], let property = discriminator["propertyName"]?.string {
-                guard let tag = value[property]?.string else {
+        if let options = schema[member: "oneOf"]?.array {
+            if let discriminator = schema[member: "discriminator"],
+                let property = discriminator[member: "propertyName"]?.string
+            {
+                guard let tag = value[member: property]?.string else {
                     errors.append("\(path): missing discriminator \"\(property)\"")
                     return
                 }
-                guard let ref = discriminator["mapping"]?[tag]?.string else {
+                guard let ref = discriminator[member: "mapping"]?[member: tag]?.string else {
                     errors.append("\(path).\(property): \"\(tag)\" is not a value of the discriminator mapping")
                     return
                 }
@@ -86,26 +89,27 @@ final class SimulatorSchemaValidator {
             }
             return
         }
-        if let values = schema["enum"]?.array {
+        if let values = schema[member: "enum"]?.array {
             guard let text = value.string, values.contains(.string(text)) else {
                 errors.append("\(path): \(value) is not one of the enum values")
                 return
             }
         }
-        let type = schema["type"]?.string ?? (schema["properties"] != nil ? "object" : nil)
+        let type = schema[member: "type"]?.string ?? (schema[member: "properties"] != nil ? "object" : nil)
         switch type {
         case "object":
             guard let object = value.object else {
                 errors.append("\(path): expected an object")
                 return
             }
-            let properties = schema["properties"]?.object ?? [:]
-            for required in schema["required"]?.array?.compactMap(\.string) ?? [] where object[required] == nil {
+            let properties = schema[member: "properties"]?.object ?? [:]
+            for required in schema[member: "required"]?.array?.compactMap(\.string) ?? [] where object[required] == nil
+            {
                 errors.append("\(path): missing required field \"\(required)\"")
             }
             for (key, child) in object {
                 guard let propertySchema = properties[key] else {
-                    if schema["properties"] != nil { errors.append("\(path): unexpected field \"\(key)\"") }
+                    if schema[member: "properties"] != nil { errors.append("\(path): unexpected field \"\(key)\"") }
                     continue
                 }
                 validate(child, schema: propertySchema, at: "\(path).\(key)", into: &errors)
@@ -115,7 +119,7 @@ final class SimulatorSchemaValidator {
                 errors.append("\(path): expected an array")
                 return
             }
-            if let itemSchema = schema["items"] {
+            if let itemSchema = schema[member: "items"] {
                 for (i, item) in items.enumerated() {
                     validate(item, schema: itemSchema, at: "\(path)[\(i)]", into: &errors)
                 }
@@ -125,7 +129,7 @@ final class SimulatorSchemaValidator {
                 errors.append("\(path): expected a string, got \(value)")
                 return
             }
-            if schema["format"]?.string == "date-time" {
+            if schema[member: "format"]?.string == "date-time" {
                 if let digits = Self.rfc3339FractionDigits(text) {
                     fractionDigitsSeen.insert(digits)
                 } else {
@@ -137,7 +141,7 @@ final class SimulatorSchemaValidator {
                 errors.append("\(path): expected an integer, got \(value)")
                 return
             }
-            if schema["format"]?.string == "int32", number < Int64(Int32.min) || number > Int64(Int32.max) {
+            if schema[member: "format"]?.string == "int32", number < Int64(Int32.min) || number > Int64(Int32.max) {
                 errors.append("\(path): \(number) does not fit int32")
             }
         case "number":

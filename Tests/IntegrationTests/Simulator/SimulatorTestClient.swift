@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 #if canImport(Glibc)
     import Glibc
@@ -13,7 +14,7 @@ final class SimulatorTestClient {
         var headers: [String: String]
         var body: [UInt8]
         var text: String { String(decoding: body, as: UTF8.self) }
-        func json() throws -> SimulatorJSON { try SimulatorJSON.parse(body) }
+        func json() throws -> JSONValue { try JSONValue.parse(body) }
     }
 
     /// What went wrong on the wire.

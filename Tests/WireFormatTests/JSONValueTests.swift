@@ -1,6 +1,6 @@
 import Foundation
-import ReconcilerCore
 import Testing
+import WireFormat
 
 @Suite struct JSONValueTests {
     static let cases: [(String, JSONValue)] = [

@@ -21,8 +21,7 @@ public enum JSONValue: Equatable, Sendable {
     /// Parses a JSON document strictly (RFC 8259: no trailing commas, no comments, valid UTF-8,
     /// nesting at most `maximumDepth` deep).
     public static func parse(_ data: Data, maximumDepth: Int = 64) throws(JSONSyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes: [UInt8](data), maximumDepth: maximumDepth)
-        return try parser.parseDocument()
+        try JSONParser.parse([UInt8](data), maximumDepth: maximumDepth)
     }
 
     /// A short name of the value's type, for messages.

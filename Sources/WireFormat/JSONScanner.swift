@@ -1,31 +1,31 @@
 /// A minimal pull parser over UTF-8 JSON bytes, for decoders that build models directly
-/// (no intermediate tree, no dictionaries): the fast path of PortOne decoding.
+/// (no intermediate tree, no dictionaries): the one byte-level JSON scanner under PortOne's
+/// payment decoder, the simulator's payment decoder and ``JSONValue``'s parser.
 ///
 /// Strict where it matters for money (integers must be integers) and complete for what JSON
-/// allows (escapes, surrogate pairs, skipping any unknown value).
-import Foundation
-
-struct JSONScanner: ~Copyable {
+/// allows (escapes, surrogate pairs, skipping any unknown value). The methods are `@inlinable`
+/// so the decoders' inner loops compile as if the scanner were in their own module.
+public struct JSONScanner: ~Copyable {
     /// Why the bytes are not what was expected, and where.
-    struct Failure: Error, CustomStringConvertible {
+    public struct Failure: Error, CustomStringConvertible {
         /// Byte offset of the problem.
-        let offset: Int
+        public let offset: Int
         /// What is wrong.
-        let reason: String
+        public let reason: String
         /// The member names and `[index]`es leading to the problem, outermost first.
-        var path: [String] = []
+        public var path: [String] = []
         /// Set when a required member is absent.
-        var missing: String?
+        public var missing: String?
 
         /// Creates a failure.
-        init(offset: Int, reason: String, missing: String? = nil) {
+        public init(offset: Int, reason: String, missing: String? = nil) {
             self.offset = offset
             self.reason = reason
             self.missing = missing
         }
 
         /// `missing field 'amount.total'`, `field 'paidAt': …`, or the reason with its offset.
-        var description: String {
+        public var description: String {
             func join(_ parts: [String]) -> String {
                 parts.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
             }
@@ -35,23 +35,28 @@ struct JSONScanner: ~Copyable {
         }
     }
 
-    private let bytes: UnsafeBufferPointer<UInt8>
+    /// The bytes being scanned.
+    public let bytes: UnsafeBufferPointer<UInt8>
     /// The offset of the next byte to read.
-    private(set) var position = 0
+    public var position = 0
 
     /// Scans `bytes`, which must outlive the scanner.
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    @inlinable
+    public init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     /// A failure at the current position.
-    func fail(_ reason: String) -> Failure { Failure(offset: position, reason: reason) }
+    @inlinable
+    public func fail(_ reason: String) -> Failure { Failure(offset: position, reason: reason) }
 
     /// True when every byte was consumed.
-    var isAtEnd: Bool { position >= bytes.count }
+    @inlinable
+    public var isAtEnd: Bool { position >= bytes.count }
 
     /// Skips JSON whitespace.
-    mutating func skipWhitespace() {
+    @inlinable
+    public mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
             case 0x20, 0x0A, 0x0D, 0x09: position += 1
@@ -61,26 +66,30 @@ struct JSONScanner: ~Copyable {
     }
 
     /// The next non-blank byte, without consuming it.
-    mutating func peek() throws(Failure) -> UInt8 {
+    @inlinable
+    public mutating func peek() throws(Failure) -> UInt8 {
         skipWhitespace()
         guard position < bytes.count else { throw fail("unexpected end of JSON") }
         return bytes[position]
     }
 
     /// Consumes `byte` (after whitespace) or fails.
-    mutating func expect(_ byte: UInt8) throws(Failure) {
+    @inlinable
+    public mutating func expect(_ byte: UInt8) throws(Failure) {
         guard try peek() == byte else { throw fail("expected '\(Character(Unicode.Scalar(byte)))'") }
         position += 1
     }
 
     /// Consumes `null` if it is next.
-    mutating func consumeNull() throws(Failure) -> Bool {
+    @inlinable
+    public mutating func consumeNull() throws(Failure) -> Bool {
         guard try peek() == UInt8(ascii: "n") else { return false }
         try literal("null")
         return true
     }
 
-    private mutating func literal(_ text: StaticString) throws(Failure) {
+    @inlinable
+    mutating func literal(_ text: StaticString) throws(Failure) {
         let count = text.utf8CodeUnitCount
         guard position + count <= bytes.count else { throw fail("unexpected end of JSON") }
         for index in 0..<count where bytes[position + index] != text.utf8Start[index] {
@@ -91,7 +100,8 @@ struct JSONScanner: ~Copyable {
 
     /// Iterates an object's members: `body` gets each key's raw bytes (no escapes decoded; keys
     /// with escapes are decoded) and must consume the value.
-    mutating func object(_ body: (inout JSONScanner, UnsafeBufferPointer<UInt8>) throws(Failure) -> Void)
+    @inlinable
+    public mutating func object(_ body: (inout JSONScanner, UnsafeBufferPointer<UInt8>) throws(Failure) -> Void)
         throws(Failure)
     {
         try expect(UInt8(ascii: "{"))
@@ -115,7 +125,8 @@ struct JSONScanner: ~Copyable {
     }
 
     /// Iterates an array's elements: `body` must consume each element.
-    mutating func array(_ body: (inout JSONScanner) throws(Failure) -> Void) throws(Failure) {
+    @inlinable
+    public mutating func array(_ body: (inout JSONScanner) throws(Failure) -> Void) throws(Failure) {
         try expect(UInt8(ascii: "["))
         if try peek() == UInt8(ascii: "]") {
             position += 1
@@ -133,7 +144,8 @@ struct JSONScanner: ~Copyable {
         }
     }
 
-    private mutating func rawKey() throws(Failure) -> UnsafeBufferPointer<UInt8> {
+    @inlinable
+    mutating func rawKey() throws(Failure) -> UnsafeBufferPointer<UInt8> {
         position += 1
         let start = position
         while position < bytes.count {
@@ -155,16 +167,18 @@ struct JSONScanner: ~Copyable {
 
     /// The reasons of a string that is valid JSON but not valid text (invalid UTF-8, a lone
     /// surrogate escape, NUL): the item holding it is unreadable, its page still is.
-    static let textFailures: Set<String> = [invalidUTF8, loneSurrogate, nulCharacter]
+    public static let textFailures: Set<String> = [invalidUTF8, loneSurrogate, nulCharacter]
     /// See ``textFailures``.
-    static let invalidUTF8 = "invalid UTF-8 in string"
+    public static let invalidUTF8 = "invalid UTF-8 in string"
     /// See ``textFailures``.
-    static let loneSurrogate = "unpaired surrogate escape in string"
+    public static let loneSurrogate = "unpaired surrogate escape in string"
     /// See ``textFailures``.
-    static let nulCharacter = "NUL character (\\u0000) in string"
+    public static let nulCharacter = "NUL character (\\u0000) in string"
 
-    /// Reads a string value.
-    mutating func string() throws(Failure) -> String {
+    /// Reads a string value; an escaped NUL (`\u0000`) is refused unless `allowingNUL` (PostgreSQL
+    /// text cannot hold one, but a plain JSON document may).
+    @inlinable
+    public mutating func string(allowingNUL: Bool = false) throws(Failure) -> String {
         guard try peek() == UInt8(ascii: "\"") else { throw fail("expected a string") }
         position += 1
         let start = position
@@ -179,14 +193,16 @@ struct JSONScanner: ~Copyable {
                 position += 1
                 return text
             }
-            if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
+            if byte == UInt8(ascii: "\\") { return try escapedString(from: start, allowingNUL: allowingNUL) }
             if byte < 0x20 { throw fail("control character in string") }
             position += 1
         }
         throw fail("unterminated string")
     }
 
-    private mutating func escapedString(from start: Int) throws(Failure) -> String {
+    /// The slow path of ``string()``: a string with escapes, decoded into a new buffer.
+    @usableFromInline
+    mutating func escapedString(from start: Int, allowingNUL: Bool) throws(Failure) -> String {
         var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
         while position < bytes.count {
             let byte = bytes[position]
@@ -220,7 +236,7 @@ struct JSONScanner: ~Copyable {
                     guard let value = Unicode.Scalar(scalar) else { throw fail(Self.loneSurrogate) }
                     // PostgreSQL text and jsonb cannot hold NUL: a payment carrying one could
                     // never be recorded, and failed every run that met it.
-                    guard scalar != 0 else { throw fail(Self.nulCharacter) }
+                    guard scalar != 0 || allowingNUL else { throw fail(Self.nulCharacter) }
                     out.append(contentsOf: String(Character(value)).utf8)
                 default:
                     throw fail("invalid escape in string")
@@ -233,7 +249,8 @@ struct JSONScanner: ~Copyable {
         throw fail("unterminated string")
     }
 
-    private mutating func hex4() throws(Failure) -> UInt32 {
+    @inlinable
+    mutating func hex4() throws(Failure) -> UInt32 {
         guard position + 4 <= bytes.count else { throw fail("short \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
@@ -252,7 +269,8 @@ struct JSONScanner: ~Copyable {
     }
 
     /// Reads an integer; fractions, exponents and overflow are errors (amounts are integers).
-    mutating func int64() throws(Failure) -> Int64 {
+    @inlinable
+    public mutating func int64() throws(Failure) -> Int64 {
         _ = try peek()
         var negative = false
         if bytes[position] == UInt8(ascii: "-") {
@@ -281,7 +299,8 @@ struct JSONScanner: ~Copyable {
     }
 
     /// Reads `true` or `false`.
-    mutating func bool() throws(Failure) -> Bool {
+    @inlinable
+    public mutating func bool() throws(Failure) -> Bool {
         switch try peek() {
         case UInt8(ascii: "t"):
             try literal("true")
@@ -295,7 +314,8 @@ struct JSONScanner: ~Copyable {
     }
 
     /// Skips any value (for unknown members), validating its syntax.
-    mutating func skipValue(depth: Int = 0) throws(Failure) {
+    @inlinable
+    public mutating func skipValue(depth: Int = 0) throws(Failure) {
         guard depth < 64 else { throw fail("JSON nested too deeply") }
         switch try peek() {
         case UInt8(ascii: "{"):
@@ -315,7 +335,8 @@ struct JSONScanner: ~Copyable {
         }
     }
 
-    private mutating func skipString() throws(Failure) {
+    @inlinable
+    mutating func skipString() throws(Failure) {
         position += 1
         while position < bytes.count {
             let byte = bytes[position]
@@ -326,7 +347,8 @@ struct JSONScanner: ~Copyable {
         throw fail("unterminated string")
     }
 
-    private mutating func skipNumber() throws(Failure) {
+    @inlinable
+    mutating func skipNumber() throws(Failure) {
         let start = position
         while position < bytes.count {
             switch bytes[position] {
@@ -342,7 +364,8 @@ struct JSONScanner: ~Copyable {
     }
 
     /// A string, or a number's text; nil (value skipped) for anything else.
-    mutating func scalarText() throws(Failure) -> String? {
+    @inlinable
+    public mutating func scalarText() throws(Failure) -> String? {
         switch try peek() {
         case UInt8(ascii: "\""):
             return try string()
@@ -357,15 +380,16 @@ struct JSONScanner: ~Copyable {
     }
 
     /// Moves to an absolute offset (to re-read a failed item).
-    mutating func seek(to offset: Int) {
+    @inlinable
+    public mutating func seek(to offset: Int) {
         position = offset
     }
 }
 
 extension UnsafeBufferPointer<UInt8> {
     /// True when these bytes spell `name` (ASCII member names).
-    @inline(__always)
-    func equals(_ name: StaticString) -> Bool {
+    @inlinable @inline(__always)
+    public func equals(_ name: StaticString) -> Bool {
         guard count == name.utf8CodeUnitCount else { return false }
         let other = name.utf8Start
         for index in 0..<count where self[index] != other[index] { return false }

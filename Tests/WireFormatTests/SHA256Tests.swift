@@ -1,5 +1,5 @@
-import LedgerStore
 import Testing
+import WireFormat
 
 /// The pure-Swift SHA-256 against the FIPS 180-4 / NIST test vectors.
 @Suite("SHA-256")

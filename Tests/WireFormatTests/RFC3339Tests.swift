@@ -1,6 +1,6 @@
 import Foundation
-import ReconcilerCore
 import Testing
+import WireFormat
 
 @Suite struct RFC3339Tests {
     static let valid: [(String, Int64, Int32)] = [

@@ -110,6 +110,35 @@ public enum RFC3339 {
 
     /// Parses a timestamp from UTF-8 bytes (the hot path of JSON decoding).
     public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(ParseError) -> Timestamp {
+        try parseCountingDigits(utf8: bytes).timestamp
+    }
+
+    /// Parses a timestamp and also says how many fractional digits it was written with (0...9),
+    /// for a writer that must give an instant back in the precision it received.
+    public static func parseCountingDigits(
+        _ text: some StringProtocol
+    ) throws(ParseError) -> (timestamp: Timestamp, fractionDigits: Int) {
+        var string = String(text)
+        let result = string.withUTF8 { buffer in
+            Result { () throws(ParseError) in try parseCountingDigits(utf8: buffer) }
+        }
+        return try result.get()
+    }
+
+    /// The `YYYY-MM-DD` of RFC 3339's `full-date` as a valid calendar date, or nil.
+    public static func fullDate(_ text: some StringProtocol) -> (year: Int, month: Int, day: Int)? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1...12).contains(month), day >= 1, day <= CivilCalendar.daysInMonth(year: year, month: month)
+        else { return nil }
+        return (year, month, day)
+    }
+
+    private static func parseCountingDigits(
+        utf8 bytes: UnsafeBufferPointer<UInt8>
+    ) throws(ParseError) -> (timestamp: Timestamp, fractionDigits: Int) {
         func fail(_ reason: String) -> ParseError {
             ParseError(text: String(decoding: bytes.prefix(64), as: UTF8.self), reason: reason)
         }
@@ -142,9 +171,9 @@ public enum RFC3339 {
         try expect([0x3A], "':' after the minute")
         let second = try digits(2, "the second")
         var nanos = 0
+        var fractionDigits = 0
         if index < count, bytes[index] == 0x2E {
             index += 1
-            var fractionDigits = 0
             while index < count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
                 fractionDigits += 1
                 guard fractionDigits <= 9 else { throw fail("more than 9 fractional digits") }
@@ -172,13 +201,15 @@ public enum RFC3339 {
         }
         guard index == count else { throw fail("unexpected text after the offset") }
         guard (1...12).contains(month) else { throw fail("month out of range") }
-        guard day >= 1, day <= daysInMonth(year: year, month: month) else { throw fail("day out of range") }
+        guard day >= 1, day <= CivilCalendar.daysInMonth(year: year, month: month) else {
+            throw fail("day out of range")
+        }
         guard hour <= 23 else { throw fail("hour out of range") }
         guard minute <= 59 else { throw fail("minute out of range") }
         guard second <= 59 else { throw fail(second == 60 ? "leap seconds are not supported" : "second out of range") }
-        let days = daysSinceEpoch(year: year, month: month, day: day)
+        let days = CivilCalendar.daysSinceEpoch(year: year, month: month, day: day)
         let local = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
-        return Timestamp(secondsSinceEpoch: local - Int64(offsetSeconds), nanoseconds: Int64(nanos))
+        return (Timestamp(secondsSinceEpoch: local - Int64(offsetSeconds), nanoseconds: Int64(nanos)), fractionDigits)
     }
 
     /// How many fractional digits ``format(_:fraction:)`` writes.
@@ -195,8 +226,8 @@ public enum RFC3339 {
     ///
     /// With the default ``Fraction/shortestExact`` the result parses back to the same instant.
     public static func format(_ timestamp: Timestamp, fraction: Fraction = .shortestExact) -> String {
-        let (days, secondOfDay) = floorDivide(timestamp.secondsSinceEpoch, 86_400)
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        let (days, secondOfDay) = CivilCalendar.floorDivide(timestamp.secondsSinceEpoch, 86_400)
+        let (year, month, day) = CivilCalendar.date(daysSinceEpoch: Int(days))
         var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
         text += pad(Int(secondOfDay / 3600), 2) + ":" + pad(Int(secondOfDay % 3600 / 60), 2) + ":"
         text += pad(Int(secondOfDay % 60), 2)
@@ -217,43 +248,6 @@ public enum RFC3339 {
             }
         }
         return text + "Z"
-    }
-
-    /// Days in a month of the proleptic Gregorian calendar.
-    static func daysInMonth(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days from 1970-01-01 to a civil date (Howard Hinnant's `days_from_civil`).
-    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The civil date of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
-    static func civilDate(daysSinceEpoch days: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = Int(days) + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
-        let (q, r) = value.quotientAndRemainder(dividingBy: divisor)
-        return r < 0 ? (q - 1, r + divisor) : (q, r)
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {
