@@ -81,8 +81,8 @@ let package = Package(
         .testTarget(name: "ReconcilerCLITests", dependencies: ["ReconcilerCLI", "WireFormat"]),
         .testTarget(name: "LoggingTests", dependencies: ["Logging"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
-        .testTarget(name: "LedgerStoreTests", dependencies: ["LedgerStore"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "WireFormat"]),
+        .testTarget(name: "LedgerStoreTests", dependencies: ["LedgerStore", "WireFormat"]),
         .testTarget(
             name: "ReportsTests", dependencies: ["Reports", "ReconcilerCore", "WireFormat"], exclude: ["Golden"]),
         .testTarget(name: "PortOneSimulatorTests", dependencies: ["PortOneSimulator", "TestSupport", "WireFormat"]),
