@@ -268,18 +268,29 @@ extension PaymentStore.Contents {
         return updated
     }
 
+    /// Where `entry` sorts in `index` (ordered by `key`, ascending or descending, then by id):
+    /// the first position whose payment sorts after it, or with `orAt`, at or after it. Static,
+    /// so callers may hold one of the indexes `inout` while it reads `entries`.
+    private static func position(
+        of entry: PaymentStore.Entry, in index: [Int32], entries: [PaymentStore.Entry], descending: Bool, orAt: Bool,
+        key: (PaymentStore.Entry) -> Int64
+    ) -> Int {
+        let t = key(entry)
+        return entries.withUnsafeBufferPointer { e in
+            PaymentStore.firstIndex(index) { s in
+                let other = e[Int(s)]
+                let ot = key(other)
+                if ot == t { return orAt ? other.id >= entry.id : other.id > entry.id }
+                return descending ? ot < t : ot > t
+            }
+        }
+    }
+
     private mutating func removeFromIndexes(_ slot: Int32) {
         let entry = entries[Int(slot)]
         func remove(_ index: inout [Int32], descending: Bool, key: (PaymentStore.Entry) -> Int64) {
-            let t = key(entry)
-            let position = entries.withUnsafeBufferPointer { e in
-                PaymentStore.firstIndex(index) { s in
-                    let other = e[Int(s)]
-                    let ot = key(other)
-                    if ot == t { return other.id >= entry.id }
-                    return descending ? ot < t : ot > t
-                }
-            }
+            let position = Self.position(
+                of: entry, in: index, entries: entries, descending: descending, orAt: true, key: key)
             if position < index.count, index[position] == slot {
                 index.remove(at: position)
             } else if let fallback = index.firstIndex(of: slot) {
@@ -296,16 +307,10 @@ extension PaymentStore.Contents {
     private mutating func insertIntoIndexes(_ slot: Int32, events paymentEvents: [PaymentEventInfo]) {
         let entry = entries[Int(slot)]
         func insert(_ index: inout [Int32], descending: Bool, key: (PaymentStore.Entry) -> Int64) {
-            let t = key(entry)
-            let position = entries.withUnsafeBufferPointer { e in
-                PaymentStore.firstIndex(index) { s in
-                    let other = e[Int(s)]
-                    let ot = key(other)
-                    if ot == t { return other.id > entry.id }
-                    return descending ? ot < t : ot > t
-                }
-            }
-            index.insert(slot, at: position)
+            index.insert(
+                slot,
+                at: Self.position(of: entry, in: index, entries: entries, descending: descending, orAt: false, key: key)
+            )
         }
         insert(&requestedAsc, descending: false) { $0.requestedAt }
         insert(&requestedDesc, descending: true) { $0.requestedAt }

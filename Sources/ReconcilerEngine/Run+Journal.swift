@@ -1,6 +1,5 @@
 import PortOne
 import ReconcilerCore
-import Reports
 
 extension Run {
     /// Reads PortOne's journal of money movements over the window and decides, fetched by id,
@@ -13,13 +12,14 @@ extension Run {
     ///
     /// PortOne marks the endpoint unstable: when it cannot be read after the client's retries
     /// (404, 403, a shape that cannot be read), the run goes on with the status scan, records
-    /// the journal as unavailable with the reason (``RunReport/Sources``) and logs a warning.
+    /// the journal as unavailable with the reason (``RunTotals/eventsFeed``, the report's
+    /// `sources`) and logs a warning.
     /// Payments found on the pages read before the failure are still decided.
     func readJournal(_ window: RunWindow, scanned: inout PaymentIdSet) async throws(RunError) {
         try checkStop()
         var revealed: [String] = []
         var events = 0
-        var feed = RunReport.Sources.EventsFeed.read
+        var feed = EventsFeedStatus.read
         do {
             try await engine.client.scanPaymentEvents(
                 from: window.from, until: window.until, pageSize: engine.settings.pageSize
@@ -46,11 +46,7 @@ extension Run {
         }
         totals.eventsRead = events
         totals.paymentsRevealedByEvents = revealed.count
-        switch feed {
-        case .read: totals.eventsFeed = .read
-        case .unavailable(let reason): totals.eventsFeed = .unavailable(reason: reason)
-        }
-        sources = RunReport.Sources(eventsFeed: feed, eventsRead: events, paymentsRevealed: revealed.count)
+        totals.eventsFeed = feed
         engine.event(
             .info, "journal read",
             [

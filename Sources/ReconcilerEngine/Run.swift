@@ -36,8 +36,13 @@ final class Run {
     /// Discrepancies first opened by this run (a discrepancy can be recorded twice in one run).
     var newDiscrepancyIds = Set<Int64>()
     let decisionTime: RFC3339.Timestamp
-    /// What the run read of PortOne's journal (window runs, once it was read).
-    var sources: RunReport.Sources?
+    /// What the run read of PortOne's journal, for the report: nil until a window run read it.
+    var sources: RunReport.Sources? {
+        totals.eventsFeed.map {
+            RunReport.Sources(
+                eventsFeed: $0, eventsRead: totals.eventsRead, paymentsRevealed: totals.paymentsRevealedByEvents)
+        }
+    }
     /// The stop request and progress callback of this run.
     var control = RunControl()
     /// Scan pages handled so far (for progress).

@@ -38,17 +38,9 @@ public struct RunTotals: Sendable, Hashable, Codable {
     public var eventsRead = 0
     /// Payments with an event in the window that the status scan did not return.
     public var paymentsRevealedByEvents = 0
-    /// Whether the run read PortOne's journal: nil for a run by payment id, else `read` or
-    /// why it could not (not in ``json``: the report keeps it under `sources`).
+    /// Whether the run read PortOne's journal: nil until a window run has read it (and for a
+    /// run by payment id); not in ``json``, the report keeps it under `sources`.
     public var eventsFeed: EventsFeedStatus?
-
-    /// Whether a window run read PortOne's journal of payment events.
-    public enum EventsFeedStatus: Sendable, Hashable, Codable {
-        /// Read to its end over the window.
-        case read
-        /// Not read to its end, and why.
-        case unavailable(reason: String)
-    }
     /// PortOne API requests by outcome.
     public var apiRequests: [String: Int] = [:]
 

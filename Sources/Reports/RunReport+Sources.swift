@@ -6,25 +6,8 @@ extension RunReport {
     /// money movements when it could be read (ARCHITECTURE §5.4). A run that could not read the
     /// journal says so here, with the reason, instead of hiding that it was missing.
     public struct Sources: Sendable, Hashable {
-        /// Whether `GET /payment-events-by-cursor` was read over the run's window.
-        public enum EventsFeed: Sendable, Hashable {
-            /// Read to its end over the window.
-            case read
-            /// Not read to its end (it answered 404 or 403, or a shape that cannot be read,
-            /// after retries); the run relied on the status scan for what it did not read.
-            case unavailable(reason: String)
-
-            /// `read` or `unavailable`, as the JSON report spells it.
-            public var name: String {
-                switch self {
-                case .read: return "read"
-                case .unavailable: return "unavailable"
-                }
-            }
-        }
-
         /// The journal's status for this run.
-        public var eventsFeed: EventsFeed
+        public var eventsFeed: EventsFeedStatus
         /// Events read from the journal (whole pages, also when it failed part way).
         public var eventsRead: Int
         /// Payments with an event in the window that the status scan did not return: found
@@ -32,7 +15,7 @@ extension RunReport {
         public var paymentsRevealed: Int
 
         /// Creates the sources of a run.
-        public init(eventsFeed: EventsFeed, eventsRead: Int, paymentsRevealed: Int) {
+        public init(eventsFeed: EventsFeedStatus, eventsRead: Int, paymentsRevealed: Int) {
             self.eventsFeed = eventsFeed
             self.eventsRead = eventsRead
             self.paymentsRevealed = paymentsRevealed

@@ -51,7 +51,7 @@ import Testing
     @Test(
         arguments: [
             (
-                "en", RunReport.Sources.EventsFeed.read,
+                "en", EventsFeedStatus.read,
                 "PortOne's journal of payment events: read (1,214 events, 2 payments"
             ),
             ("ko", .read, "PortOne 결제 이벤트 기록: 읽음 (이벤트 1,214건, 상태 변경 조회에 없던 결제 2건)"),
@@ -61,7 +61,7 @@ import Testing
             ),
             ("ko", .unavailable(reason: "HTTP 404 <x>"), "읽지 못함 — 상태 변경 조회만으로 대사했습니다 (이유: HTTP 404"),
         ])
-    func sentence(locale: String, feed: RunReport.Sources.EventsFeed, expected: String) throws {
+    func sentence(locale: String, feed: EventsFeedStatus, expected: String) throws {
         var report = ReportFixture.report(locale: locale)
         report.sources = RunReport.Sources(eventsFeed: feed, eventsRead: 1_214, paymentsRevealed: 2)
         let document = report.document
