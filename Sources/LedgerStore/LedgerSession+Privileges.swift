@@ -36,6 +36,7 @@ extension LedgerSession {
         + table("reconciler.fix", ["SELECT", "INSERT"])
         + table("reconciler.checkpoint", ["SELECT", "INSERT", "UPDATE"])
         + table("reconciler.run_repair", ["SELECT", "INSERT", "UPDATE", "DELETE"])
+        + table("reconciler.follow_cursor", ["SELECT", "INSERT", "UPDATE"])
 
     /// One check per privilege on `table`.
     private static func table(_ table: String, _ privileges: [String]) -> [(check: String, description: String)] {
@@ -66,7 +67,7 @@ extension LedgerSession {
         }
         for table in [
             "reconciler.run", "reconciler.discrepancy", "reconciler.fix", "reconciler.checkpoint",
-            "reconciler.run_repair",
+            "reconciler.run_repair", "reconciler.follow_cursor",
         ] {
             guard schemaUsable else {
                 skipped.insert(table)

@@ -19,6 +19,9 @@ public final class LedgerSession {
     /// The findings for review.
     public private(set) lazy var discrepancies = DiscrepancyStore(connection: connection)
 
+    /// The follow loop's place in PortOne's journal.
+    public var followCursor: FollowCursorStore { FollowCursorStore(connection: connection) }
+
     /// The reconciler's migrations.
     public var migrator: Migrator { Migrator(connection: connection) }
 

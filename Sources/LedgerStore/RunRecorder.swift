@@ -24,13 +24,25 @@ public final class RunRecorder {
     ///
     /// - Throws: `.runLockHeld` naming the holder when another session holds the lock (exit 75);
     ///   the database's error otherwise (the lock is released again when the insert fails).
-    public func begin(_ start: RunStart) throws(LedgerStoreError) -> RunHandle {
-        guard try storing(try connection.tryAdvisoryLock(LedgerLockKeys.run)) else {
-            let holder = try storing(try connection.advisoryLockHolder(LedgerLockKeys.run))
-            let running = try connection.firstRow(
-                "SELECT \(RunRecord.selectColumns) FROM reconciler.run WHERE status = 'running' LIMIT 1"
-            ).map(RunRecord.init(row:))
-            throw .runLockHeld(RunLockHeld(holder: holder, runningRun: running))
+    ///
+    /// A tick of the follow loop (trigger `follow`) also takes `LedgerLockKeys.followTick` and
+    /// never waits. Any other run that finds the run lock held by a tick waits up to
+    /// `tickWait` for that tick to end (DESIGN §4.4a) instead of failing at once.
+    public func begin(_ start: RunStart, tickWait: Duration = .seconds(120)) throws(LedgerStoreError) -> RunHandle {
+        let isTick = start.trigger == .follow
+        if isTick {
+            guard try storing(try connection.tryAdvisoryLock(LedgerLockKeys.followTick)) else {
+                throw .runLockHeld(try lockHeld())
+            }
+            holdsTickLock = true
+        }
+        if !(try storing(try connection.tryAdvisoryLock(LedgerLockKeys.run))) {
+            let tickHolds = try storing(try connection.advisoryLockHolder(LedgerLockKeys.followTick)) != nil
+            guard !isTick, tickHolds, try waitForRunLock(tickWait) else {
+                let held = try lockHeld()
+                releaseTickLock()
+                throw .runLockHeld(held)
+            }
         }
         do {
             return try connection.transaction { (connection) throws(LedgerStoreError) in
@@ -59,6 +71,41 @@ public final class RunRecorder {
             }
         } catch {
             _ = try? connection.advisoryUnlock(LedgerLockKeys.run)
+            releaseTickLock()
+            throw error
+        }
+    }
+
+    /// Whether this recorder holds `LedgerLockKeys.followTick` (a tick between begin and finish).
+    private var holdsTickLock = false
+
+    private func releaseTickLock() {
+        guard holdsTickLock else { return }
+        holdsTickLock = false
+        _ = try? connection.advisoryUnlock(LedgerLockKeys.followTick)
+    }
+
+    /// Who holds the run lock, for exit 75's message.
+    private func lockHeld() throws(LedgerStoreError) -> RunLockHeld {
+        let holder = try storing(try connection.advisoryLockHolder(LedgerLockKeys.run))
+        let running = try connection.firstRow(
+            "SELECT \(RunRecord.selectColumns) FROM reconciler.run WHERE status = 'running' LIMIT 1"
+        ).map(RunRecord.init(row:))
+        return RunLockHeld(holder: holder, runningRun: running)
+    }
+
+    /// Waits up to `limit` for the run lock (a tick holds it for seconds); false when it did
+    /// not come. The session-level lock stays held after the transaction that bounds the wait.
+    private func waitForRunLock(_ limit: Duration) throws(LedgerStoreError) -> Bool {
+        let milliseconds = max(1, limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000)
+        do {
+            try connection.transaction { (connection) throws(LedgerStoreError) in
+                try connection.perform("SELECT set_config('lock_timeout', $1, true)", ["\(milliseconds)ms"])
+                try storing(try connection.advisoryLock(LedgerLockKeys.run))
+            }
+            return true
+        } catch {
+            if case .database(let underlying) = error, ["55P03", "57014"].contains(underlying.sqlState) { return false }
             throw error
         }
     }
@@ -141,6 +188,7 @@ public final class RunRecorder {
             ).affectedRows
         }
         _ = try? connection.advisoryUnlock(LedgerLockKeys.run)
+        releaseTickLock()
         guard affected == 1 else {
             let current = try run(id: runId)
             throw LedgerStoreError.refused(
@@ -199,11 +247,14 @@ public final class RunRecorder {
         try runs(limit: 1).first
     }
 
-    /// The most recently started run with `status` (e.g. the last success), nil when none.
-    public func latestRun(status: RunStatus) throws(LedgerStoreError) -> RunRecord? {
+    /// The most recently started run with `status` (e.g. the last success), nil when none. The
+    /// follow loop's ticks are left out unless `includingTicks`: "the last run" is a run.
+    public func latestRun(status: RunStatus, includingTicks: Bool = false) throws(LedgerStoreError) -> RunRecord? {
         try connection.firstRow(
-            "SELECT \(RunRecord.selectColumns) FROM reconciler.run WHERE status = $1 ORDER BY started_at DESC, id DESC LIMIT 1",
-            [status.rawValue]
+            """
+            SELECT \(RunRecord.selectColumns) FROM reconciler.run
+            WHERE status = $1 AND ($2 OR trigger <> 'follow') ORDER BY started_at DESC, id DESC LIMIT 1
+            """, [status.rawValue, includingTicks]
         ).map(RunRecord.init(row:))
     }
 
@@ -213,11 +264,14 @@ public final class RunRecorder {
             .map(RunRecord.init(row:))
     }
 
-    /// The `limit` most recently started runs, newest first.
-    public func runs(limit: Int) throws(LedgerStoreError) -> [RunRecord] {
+    /// The `limit` most recently started runs, newest first; the follow loop's ticks (one every
+    /// few seconds while money moves) only when `includingTicks`.
+    public func runs(limit: Int, includingTicks: Bool = false) throws(LedgerStoreError) -> [RunRecord] {
         try connection.rows(
-            "SELECT \(RunRecord.selectColumns) FROM reconciler.run ORDER BY started_at DESC, id DESC LIMIT $1",
-            [max(0, limit)]
+            """
+            SELECT \(RunRecord.selectColumns) FROM reconciler.run
+            WHERE $2 OR trigger <> 'follow' ORDER BY started_at DESC, id DESC LIMIT $1
+            """, [max(0, limit), includingTicks]
         ).map(RunRecord.init(row:))
     }
 

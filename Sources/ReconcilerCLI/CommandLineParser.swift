@@ -67,7 +67,7 @@ public enum CommandLineParser {
             case "--dry-run": options.dryRun = true
             case "--trigger":
                 let value = try cursor.value(for: flag)
-                guard let trigger = RunTrigger(rawValue: value) else {
+                guard let trigger = RunTrigger(rawValue: value), RunTrigger.commandLineChoices.contains(trigger) else {
                     throw UsageError(
                         "--trigger must be one of timer, manual, daemon (got '\(value)')", subcommand: .run)
                 }

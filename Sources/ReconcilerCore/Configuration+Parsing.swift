@@ -24,7 +24,7 @@ extension Configuration {
             problems.add("the configuration must be a JSON object, not \(document.typeName)")
             return nil
         }
-        problems.refuseUnknown(root, known: ["catalog", "policy", "schedule", "reports", "metrics", "notify"], at: "")
+        problems.refuseUnknown(root, known: ["catalog", "policy", "schedule", "follow", "reports", "metrics", "notify"], at: "")
         let catalog = readCatalog(root["catalog"], &problems)
         var configuration = Configuration(catalog: catalog)
         if let policy = problems.object(root["policy"], at: "policy") {
@@ -32,6 +32,9 @@ extension Configuration {
         }
         if let schedule = problems.object(root["schedule"], at: "schedule") {
             configuration.schedule = readSchedule(schedule, &problems)
+        }
+        if let follow = problems.object(root["follow"], at: "follow") {
+            configuration.follow = readFollow(follow, &problems)
         }
         if let reports = problems.object(root["reports"], at: "reports") {
             configuration.reports = readReports(reports, &problems)
@@ -192,6 +195,34 @@ extension Configuration {
             schedule.every = problems.duration(every, at: "schedule.every", minimum: 60)
         }
         return schedule
+    }
+
+    private static func readFollow(_ fields: [String: JSONValue], _ problems: inout Problems) -> Follow {
+        problems.refuseUnknown(fields, known: ["enabled", "interval", "grace", "maxFixesPerTick"], at: "follow")
+        var follow = Follow()
+        if let value = fields["enabled"] {
+            if case .bool(let flag) = value {
+                follow.enabled = flag
+            } else {
+                problems.add("follow.enabled must be true or false, not \(value.typeName)")
+            }
+        }
+        if let value = problems.duration(fields["interval"], at: "follow.interval", minimum: 1) {
+            if value > 3_600 {
+                problems.add("follow.interval must be at most 1h (the journal is followed to act within a minute)")
+            } else {
+                follow.interval = value
+            }
+        }
+        if let value = problems.duration(fields["grace"], at: "follow.grace") { follow.grace = value }
+        if let value = problems.positiveInteger(fields["maxFixesPerTick"], at: "follow.maxFixesPerTick", required: false) {
+            if value > 1_000 {
+                problems.add("follow.maxFixesPerTick must be at most 1000 (larger repairs belong to a run)")
+            } else {
+                follow.maxFixesPerTick = Int(value)
+            }
+        }
+        return follow
     }
 
     private static func readReports(_ fields: [String: JSONValue], _ problems: inout Problems) -> ReportSettings {

@@ -8,6 +8,8 @@ public struct Configuration: Equatable, Sendable {
     public var policy: Policy
     /// When the daemon runs.
     public var schedule: Schedule
+    /// How the daemon follows PortOne's journal between runs (ARCHITECTURE §6.1, DESIGN §4.4a).
+    public var follow: Follow = Follow()
     /// Where and how reports are written.
     public var reports: ReportSettings
     /// The Prometheus textfile to write, if any.
@@ -50,6 +52,22 @@ public struct Configuration: Equatable, Sendable {
         public var timeZone = "Asia/Seoul"
         /// Run every this many seconds instead of daily, if set.
         public var every: Int64?
+
+        /// The defaults of ARCHITECTURE §6.1.
+        public init() {}
+    }
+
+    /// Following PortOne's journal between runs (the daemon's ticks).
+    public struct Follow: Equatable, Sendable {
+        /// Whether the daemon follows the journal at all.
+        public var enabled = true
+        /// Seconds between ticks.
+        public var interval: Int64 = 10
+        /// A PAID event younger than this (seconds) is left to the web app's webhook for now.
+        public var grace: Int64 = 45
+        /// More repairs than this in one tick apply none of them (`FIX_LIMIT_EXCEEDED`); a tick
+        /// also takes at most this many payments, so only an unusual tick can trip it.
+        public var maxFixesPerTick = 100
 
         /// The defaults of ARCHITECTURE §6.1.
         public init() {}

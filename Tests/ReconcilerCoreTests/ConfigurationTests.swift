@@ -24,6 +24,7 @@ import Testing
             "maxFixesPerRun": 500, "maxCreditsPerFix": 10000, "grantTestPayments": false
           },
           "schedule": {"at": "03:00", "timeZone": "Asia/Seoul", "every": null},
+          "follow": {"enabled": true, "interval": "10s", "grace": "45s", "maxFixesPerTick": 100},
           "reports": {"directory": "/var/lib/credit-reconciler/reports",
                       "formats": ["json", "csv", "md", "html"], "locale": "ko"},
           "metrics": {"textfile": null},
@@ -46,6 +47,8 @@ import Testing
         #expect(configuration.policy.initialLookback == 604_800)
         #expect(configuration.schedule.timeZone == "Asia/Seoul")
         #expect(configuration.schedule.hour == 3 && configuration.schedule.minute == 0)
+        #expect(configuration.follow == Configuration.Follow())
+        #expect(configuration.follow.interval == 10 && configuration.follow.grace == 45)
     }
 
     static let settings: [(String, @Sendable (Configuration) -> Bool)] = [
@@ -64,6 +67,19 @@ import Testing
         (#""policy": {"grantTestPayments": true}"#, { $0.policy.grantTestPayments }),
         (#""schedule": {"at": "23:59", "timeZone": "UTC"}"#, { $0.schedule.hour == 23 && $0.schedule.minute == 59 }),
         (#""schedule": {"every": "6h"}"#, { $0.schedule.every == 21_600 }),
+        (
+            #""follow": {"enabled": false, "interval": "2s", "grace": "0s", "maxFixesPerTick": 7}"#,
+            {
+                !$0.follow.enabled && $0.follow.interval == 2 && $0.follow.grace == 0 && $0.follow.maxFixesPerTick == 7
+            }
+        ),
+        (
+            #""follow": {"interval": "1m", "grace": "2m"}"#,
+            {
+                $0.follow.enabled && $0.follow.interval == 60 && $0.follow.grace == 120
+                    && $0.follow.maxFixesPerTick == 100
+            }
+        ),
         (
             #""reports": {"formats": ["json", "json", "csv"], "locale": "en"}"#,
             {
@@ -113,6 +129,15 @@ import Testing
         (#""schedule": {"at": "24:00"}"#, "schedule.at"),
         (#""schedule": {"timeZone": "Mars/Olympus"}"#, "schedule.timeZone"),
         (#""schedule": {"every": "30s"}"#, "schedule.every"),
+        (#""follow": {"enabled": "yes"}"#, "follow.enabled"),
+        (#""follow": {"interval": "0s"}"#, "follow.interval"),
+        (#""follow": {"interval": "2h"}"#, "follow.interval must be at most 1h"),
+        (#""follow": {"interval": 10}"#, "follow.interval"),
+        (#""follow": {"grace": "-5s"}"#, "follow.grace"),
+        (#""follow": {"maxFixesPerTick": 0}"#, "follow.maxFixesPerTick"),
+        (#""follow": {"maxFixesPerTick": 5000}"#, "follow.maxFixesPerTick must be at most 1000"),
+        (#""follow": {"intervall": "10s"}"#, "follow.intervall is not a known setting"),
+        (#""follow": []"#, "follow must be an object"),
         (#""reports": {"directory": "reports"}"#, "reports.directory"),
         (#""reports": {"formats": ["pdf"]}"#, "reports.formats[0]"),
         (#""reports": {"locale": "ja"}"#, "reports.locale"),
