@@ -97,7 +97,8 @@ public final class RunRecorder {
     /// Waits up to `limit` for the run lock (a tick holds it for seconds); false when it did
     /// not come. The session-level lock stays held after the transaction that bounds the wait.
     private func waitForRunLock(_ limit: Duration) throws(LedgerStoreError) -> Bool {
-        let milliseconds = max(1, limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = max(
+            1, limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000)
         do {
             try connection.transaction { (connection) throws(LedgerStoreError) in
                 try connection.perform("SELECT set_config('lock_timeout', $1, true)", ["\(milliseconds)ms"])
@@ -105,7 +106,9 @@ public final class RunRecorder {
             }
             return true
         } catch {
-            if case .database(let underlying) = error, ["55P03", "57014"].contains(underlying.sqlState) { return false }
+            if case .database(let underlying) = error, ["55P03", "57014"].contains(underlying.sqlState) {
+                return false
+            }
             throw error
         }
     }

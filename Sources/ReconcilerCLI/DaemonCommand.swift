@@ -7,7 +7,10 @@ import ReconcilerEngine
 #endif
 
 /// `credit-reconciler daemon`: runs reconciliations on the configured schedule under systemd
-/// `Type=notify`.
+/// `Type=notify`, and between them follows PortOne's journal (DESIGN §4.4a): a tick every
+/// `follow.interval` decides the payments with new events, so a lost webhook costs the
+/// customer seconds, not a night. Ticks and runs never overlap: a run that comes due waits for
+/// the tick in progress, and no tick starts while a run is in progress.
 ///
 /// Everything happens in one loop over events (signals, a one-second tick, a run finishing),
 /// so the state below is only ever touched by that loop; runs execute in their own task.
@@ -28,6 +31,8 @@ enum DaemonCommand {
         case tick
         /// The run in progress ended with this status and summary or error.
         case runFinished(ExitStatus, String)
+        /// The follow loop's tick in progress ended.
+        case tickFinished(FollowTickResult)
         /// The stop grace period is over: cancel a PortOne wait still in progress.
         case stopGraceExpired
     }
@@ -48,6 +53,7 @@ enum DaemonCommand {
         }
         if let status = startupDatabaseCheck(settings) { return status }
 
+        var follower = DaemonFollower(settings: settings, environment: environment)
         var schedule = DaemonSchedule(schedule: settings.configuration.schedule)
         var nextRun = schedule.nextRun(after: Date())
         var retryAt: Date?
@@ -65,10 +71,11 @@ enum DaemonCommand {
         }
         defer { ticker.cancel() }
 
+        var runRequested = false
         func statusLine() -> String {
-            let state = running != nil ? "reconciling" : "idle"
+            let state = running != nil ? "reconciling" : follower.isTicking ? "following" : "idle"
             return
-                "\(state); next run \(format(nextRun, zone: schedule.schedule.timeZone)) (\(schedule.description)); last: \(lastResult)"
+                "\(state); next run \(format(nextRun, zone: schedule.schedule.timeZone)) (\(schedule.description)); last: \(lastResult); \(follower.statusText)"
         }
         func startRun(_ reason: String) {
             let engine: ReconciliationEngine
@@ -94,7 +101,9 @@ enum DaemonCommand {
         }
 
         notifier.send("READY=1\nSTATUS=" + statusLine())
-        log("ready: \(schedule.description), next run \(format(nextRun, zone: schedule.schedule.timeZone))")
+        log(
+            "ready: \(schedule.description), next run \(format(nextRun, zone: schedule.schedule.timeZone)); \(follower.settingsDescription)"
+        )
 
         for await event in events {
             switch event {
@@ -105,18 +114,37 @@ enum DaemonCommand {
                 }
                 guard running == nil, !stopping else { continue }
                 let now = Date()
-                if now >= nextRun {
-                    nextRun = schedule.nextRun(after: now)
-                    retryAt = nil
-                    startRun("scheduled")
-                } else if let retry = retryAt, now >= retry {
-                    retryAt = nil
-                    startRun("retry after the lock was held")
+                // A run that comes due while a tick works waits for it (seconds).
+                if !follower.isTicking {
+                    if runRequested {
+                        runRequested = false
+                        startRun("SIGUSR1")
+                    } else if now >= nextRun {
+                        nextRun = schedule.nextRun(after: now)
+                        retryAt = nil
+                        startRun("scheduled")
+                    } else if let retry = retryAt, now >= retry {
+                        retryAt = nil
+                        startRun("retry after the lock was held")
+                    }
                 }
+                if running == nil, follower.isDue {
+                    follower.start { sink.yield(.tickFinished($0)) }
+                }
+            case .tickFinished(let result):
+                follower.finished(result)
+                if stopping {
+                    log("stopped")
+                    return .success
+                }
+                notifier.send("STATUS=" + statusLine())
             case .signal(SIGUSR1):
                 if stopping { continue }
                 if running != nil {
                     log("SIGUSR1: a run is already in progress; not starting another")
+                } else if follower.isTicking {
+                    log("SIGUSR1: a run starts when the follow loop's tick in progress ends")
+                    runRequested = true
                 } else {
                     startRun("SIGUSR1")
                 }
@@ -126,8 +154,9 @@ enum DaemonCommand {
                     settings = try loadChecked(environment: environment)
                     schedule = DaemonSchedule(schedule: settings.configuration.schedule)
                     nextRun = schedule.nextRun(after: Date())
+                    follower.reload(settings: settings)
                     log(
-                        "SIGHUP: configuration reloaded from \(settings.configurationPath): \(schedule.description), next run \(format(nextRun, zone: schedule.schedule.timeZone))"
+                        "SIGHUP: configuration reloaded from \(settings.configurationPath): \(schedule.description), next run \(format(nextRun, zone: schedule.schedule.timeZone)); \(follower.settingsDescription)"
                     )
                 } catch {
                     log("SIGHUP: the new configuration is rejected, keeping the previous one: \(error.message)")
@@ -140,6 +169,15 @@ enum DaemonCommand {
                 }
                 stopping = true
                 notifier.send("STOPPING=1")
+                if follower.isTicking {
+                    log("\(SignalWatcher.name(number)): stopping after the follow loop's tick in progress")
+                    follower.requestStop()
+                    Task {
+                        try? await Task.sleep(for: .seconds(RunCommand.stopGracePeriod))
+                        sink.yield(.stopGraceExpired)
+                    }
+                    continue
+                }
                 guard let control = running?.control else {
                     log("\(SignalWatcher.name(number)): stopping (no run in progress)")
                     return .success
@@ -156,6 +194,7 @@ enum DaemonCommand {
             case .stopGraceExpired:
                 // A PortOne request still retrying: cancel it (never a repair transaction).
                 running?.task.cancel()
+                follower.cancel()
             case .runFinished(let status, let message):
                 running = nil
                 let first = message.split(separator: "\n").first.map(String.init) ?? message

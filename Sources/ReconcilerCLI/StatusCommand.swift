@@ -38,6 +38,8 @@ enum StatusCommand {
                     Console.output("      \(error.split(separator: "\n").first.map(String.init) ?? error)")
                 }
             }
+            Console.output("")
+            for line in followLines(try database.followState(), now: Date()) { Console.output(line) }
             let open = try database.openDiscrepancyCounts()
             Console.output("")
             Console.output("open discrepancies: \(open.reduce(0) { $0 + $1.count })")
@@ -48,6 +50,34 @@ enum StatusCommand {
             }
             return .success
         }
+    }
+
+    /// The follow loop's part: how far behind the journal it is and what its last tick did.
+    static func followLines(_ state: FollowStatus?, now: Date) -> [String] {
+        guard let state else {
+            return ["follow loop: no tick yet (the daemon follows PortOne's journal when follow.enabled is true)"]
+        }
+        var lines: [String] = []
+        switch state.feed {
+        case .read:
+            lines.append("follow loop: reading PortOne's journal")
+        case .unavailable(let reason):
+            lines.append("follow loop: PortOne's journal is UNAVAILABLE (\(reason)); ticks follow the status scan")
+        }
+        if let caughtUpTo = state.caughtUpTo {
+            let lag = max(0, Int64(now.timeIntervalSince(caughtUpTo).rounded(.down)))
+            lines.append("  behind: \(lag) s (every event before \(format(caughtUpTo)) is decided)")
+        }
+        if let at = state.lastTickAt {
+            let age = max(0, Int64(now.timeIntervalSince(at).rounded(.down)))
+            lines.append(
+                "  last tick: \(format(at)) (\(age) s ago): \(state.lastTickResult ?? "–")"
+                    + (age > 300 ? "  ← no tick for minutes: is the daemon running?" : ""))
+        }
+        lines.append(
+            "  so far: \(state.eventsRead) events read, \(state.paymentsDecided) payments decided, \(state.fixesApplied) repairs"
+                + (state.lastTickRunId.map { " (last tick run #\($0): credit-reconciler report --run \($0))" } ?? ""))
+        return lines
     }
 
     static func format(_ date: Date) -> String {

@@ -24,7 +24,8 @@ extension Configuration {
             problems.add("the configuration must be a JSON object, not \(document.typeName)")
             return nil
         }
-        problems.refuseUnknown(root, known: ["catalog", "policy", "schedule", "follow", "reports", "metrics", "notify"], at: "")
+        problems.refuseUnknown(
+            root, known: ["catalog", "policy", "schedule", "follow", "reports", "metrics", "notify"], at: "")
         let catalog = readCatalog(root["catalog"], &problems)
         var configuration = Configuration(catalog: catalog)
         if let policy = problems.object(root["policy"], at: "policy") {
@@ -215,7 +216,9 @@ extension Configuration {
             }
         }
         if let value = problems.duration(fields["grace"], at: "follow.grace") { follow.grace = value }
-        if let value = problems.positiveInteger(fields["maxFixesPerTick"], at: "follow.maxFixesPerTick", required: false) {
+        if let value = problems.positiveInteger(
+            fields["maxFixesPerTick"], at: "follow.maxFixesPerTick", required: false)
+        {
             if value > 1_000 {
                 problems.add("follow.maxFixesPerTick must be at most 1000 (larger repairs belong to a run)")
             } else {

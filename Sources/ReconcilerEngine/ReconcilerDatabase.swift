@@ -60,9 +60,17 @@ public final class ReconcilerDatabase {
         try command(try session.recorder.checkpoint(ReconciliationEngine.checkpointName))
     }
 
-    /// The `limit` most recently started runs, newest first.
+    /// The `limit` most recently started runs, newest first, the follow loop's ticks left out.
     public func runs(limit: Int) throws(ServiceFailure) -> [RunRecord] {
         try command(try session.recorder.runs(limit: limit))
+    }
+
+    /// Where the daemon's follow loop stands in PortOne's journal, nil before its first tick
+    /// (or before migration 0007).
+    public func followState() throws(ServiceFailure) -> FollowState? {
+        guard try command(try session.migrator.status()).applied.contains(where: { $0.version >= 7 })
+        else { return nil }
+        return try command(try session.followCursor.load())
     }
 
     /// Run `id`, nil when there is none.

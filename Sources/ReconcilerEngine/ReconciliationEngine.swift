@@ -10,7 +10,7 @@ import WireFormat
 /// by page, read the ledger in batches, decide with the pure core, record discrepancies, re-fetch
 /// and re-decide each payment before its repair, apply repairs in batched transactions, and record
 /// the run. The checkpoint moves only after a successful apply run.
-public final class ReconciliationEngine {
+public final class ReconciliationEngine: Sendable {
     /// What the engine works with besides the request.
     public struct Settings: Sendable {
         /// The checked configuration (catalog and policy).

@@ -50,15 +50,21 @@ extension Run {
     /// are built only when one of them needs them.
     ///
     /// `report` is the report with every entry (``withEntries(_:)``), built only when needed.
+    ///
+    /// A tick of the follow loop (one every few seconds while money moves) writes no files and
+    /// leaves the metrics file to the runs: its report stays in the database, its figures go to
+    /// the daemon's follow metrics, and it still notifies.
     func writeReportFiles(_ report: @autoclosure () -> RunReport) {
-        let directory = engine.settings.reportDirectory
-        guard directory != nil || configuration.metricsTextfile != nil || configuration.notifyWebhookURL != nil else {
+        let isTick = request.trigger == .follow
+        let directory = isTick ? nil : engine.settings.reportDirectory
+        let metrics = isTick ? nil : configuration.metricsTextfile
+        guard directory != nil || metrics != nil || configuration.notifyWebhookURL != nil else {
             return
         }
         let report = report()
         let document = report.document
         notification = document
-        defer { writeMetrics(document) }
+        defer { if !isTick { writeMetrics(document) } }
         guard let directory else { return }
         let json = report.serializedDocument
         let files = engine.settings.reportFormats.map { format in

@@ -151,6 +151,11 @@ public struct MetricsFile: Sendable {
     /// Writes ``text`` to `path` atomically (temporary file in the same folder, then rename),
     /// mode 0644 as node_exporter runs as another user.
     public func write(to path: String) throws(ReportFiles.WriteError) {
+        try Self.write(text, to: path)
+    }
+
+    /// Writes `text` to `path` atomically, mode 0644 (see ``write(to:)``).
+    static func write(_ text: String, to path: String) throws(ReportFiles.WriteError) {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         let temporary = (directory as NSString).appendingPathComponent(
