@@ -15,7 +15,7 @@ import Testing
           {"id": "basic", "name": "베이직", "price": 30000, "currency": "KRW", "credits": 330},
           {"id": "pro", "name": "프로", "price": 50000, "currency": "KRW", "credits": 600},
           {"id": "business", "name": "비즈니스", "price": 100000, "currency": "KRW", "credits": 1300}
-        ], "policy": {"initialLookback": "40d", "maxFixesPerRun": 100000}}
+        ], "policy": {"initialLookback": "40d", "maxFixesPerRun": 100000}, "follow": {"enabled": false}}
         """
 
     static func environment(
