@@ -8,7 +8,7 @@ enum HelpText {
 
         COMMANDS
           run             reconcile a window of payments now (the nightly job)
-          daemon          run on the configured schedule, for systemd Type=notify
+          daemon          run on the configured schedule and follow PortOne's journal between runs
           report          render a past run's report again (md, csv, json, html)
           discrepancies   list open discrepancies, or resolve one after review
           migrate         apply the reconciler's own database migrations
@@ -72,6 +72,12 @@ enum HelpText {
                 schedule.every. Made for systemd Type=notify (credit-reconcilerd.service): it sends
                 READY=1 after its start-up checks, STATUS= with the next run and the last result,
                 WATCHDOG=1 at half of WatchdogSec, and STOPPING=1, to $NOTIFY_SOCKET.
+
+                Between runs it follows PortOne's journal of payment events (follow.enabled,
+                default on): every follow.interval (10s) it decides the payments with new events,
+                leaving PAID events younger than follow.grace (45s) to the web app's webhook, at
+                most follow.maxFixesPerTick (100) per tick. Ticks and runs never overlap. STATUS=
+                and credit-reconciler status show how far behind the journal it is.
 
                 SIGNALS
                   SIGUSR1          run now (ignored while a run is in progress)
