@@ -110,6 +110,28 @@ import WireFormat
         }
     }
 
+    @Test func aRefundOfAPaymentPaidMonthsBeforeTheWindowIsDeducted() async throws {
+        try await TestDatabase.withFresh(schema: .app) { database in
+            let (simulator, _) = try await World.world(payments: 300, seed: 44, database: database)
+            defer { simulator.stop() }
+            let connection = try database.connect()
+            defer { connection.close() }
+            #expect(try await World.engine(simulator, database).run(RunRequest()).outcome == .succeeded)
+            let (paymentId, _, due) = try await Self.cancelQuietly(simulator, connection)
+            // The payment was paid four months before the window; its status time stays there too.
+            var payment = try await simulator.control(.get, "/payments/\(paymentId)")
+            let months = RFC3339.format(World.worldEnd.adding(nanoseconds: -120 * 24 * Self.nanosPerHour))
+            for key in ["paidAt", "requestedAt", "statusChangedAt", "updatedAt", "createdAt"] where payment[key] != nil {
+                payment[key] = months
+            }
+            try await simulator.control(.post, "/_simulator/payments", ["payments": [payment]])
+            let run = try await World.engine(simulator, database, clock: { Self.laterClock }).run(RunRequest())
+            #expect(run.outcome == .succeeded)
+            #expect(run.totals.paymentsRevealedByEvents == 1)
+            #expect(try Self.deducted(paymentId, connection) == due)
+        }
+    }
+
     @Test(
         "a journal that answers 404, 403 or an unreadable shape leaves the run to the status scan, says so, and recovers",
         arguments: [404, 403, 200])
