@@ -121,7 +121,8 @@ import WireFormat
             // The payment was paid four months before the window; its status time stays there too.
             var payment = try await simulator.control(.get, "/payments/\(paymentId)")
             let months = RFC3339.format(World.worldEnd.adding(nanoseconds: -120 * 24 * Self.nanosPerHour))
-            for key in ["paidAt", "requestedAt", "statusChangedAt", "updatedAt", "createdAt"] where payment[key] != nil {
+            for key in ["paidAt", "requestedAt", "statusChangedAt", "updatedAt", "createdAt"] where payment[key] != nil
+            {
                 payment[key] = months
             }
             try await simulator.control(.post, "/_simulator/payments", ["payments": [payment]])
