@@ -75,7 +75,10 @@ struct MigratorTests {
             let tables = try connection.query(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = 'reconciler' ORDER BY table_name"
             ).map { try $0.decode("table_name", as: String.self) }
-            #expect(tables == ["checkpoint", "discrepancy", "fix", "run", "run_repair", "schema_migration"])
+            #expect(
+                tables == [
+                    "checkpoint", "discrepancy", "fix", "follow_cursor", "run", "run_repair", "schema_migration",
+                ])
             let indexes = try connection.query(
                 #"SELECT indexname FROM pg_indexes WHERE tablename = 'CreditTransaction' ORDER BY indexname"#
             ).map { try $0.decode("indexname", as: String.self) }
