@@ -70,6 +70,8 @@ public final class SimulatorServer: Sendable {
 
     /// The data.
     public let store: PaymentStore
+    /// Money moving while serving (`/_simulator/live`); see ``LiveTraffic``.
+    public let live: LiveTraffic
     private let secret: String
     private let storeId: String
     private let state: Mutex<State>
@@ -83,11 +85,14 @@ public final class SimulatorServer: Sendable {
     ///   - faults: the initial fault configuration.
     ///   - seed: seeds the randomness of jitter and mutations.
     ///   - log: receives one line per request when set.
+    ///   - live: the live traffic; nil makes a stopped one whose buyers are
+    ///     ``LiveTraffic/standInUsers(seed:)``.
     public init(
         store: PaymentStore, secret: String, storeId: String, faults: FaultConfiguration = FaultConfiguration(),
-        seed: UInt64 = 1, log: (@Sendable (String) -> Void)? = nil
+        seed: UInt64 = 1, log: (@Sendable (String) -> Void)? = nil, live: LiveTraffic? = nil
     ) {
         self.store = store
+        self.live = live ?? LiveTraffic(store: store, storeId: storeId, users: LiveTraffic.standInUsers(seed: seed))
         self.secret = secret
         self.storeId = storeId
         self.state = Mutex(State(faults: faults, random: SeededRandom(seed: seed, stream: 9, index: 0)))
@@ -102,11 +107,13 @@ public final class SimulatorServer: Sendable {
         }
         try server.start(host: host, port: port)
         state.withLock { $0.server = server }
+        live.start()
         return server.port
     }
 
     /// Stops listening and closes connections.
     public func stop() {
+        live.stop()
         state.withLock { $0.server }?.stop()
     }
 
@@ -453,6 +460,7 @@ public final class SimulatorServer: Sendable {
     // MARK: Control API
 
     private func control(_ request: HTTPRequest, route: String) -> HTTPResponse {
+        if let answer = live.control(request, route: route) { return answer }
         switch (request.method, route) {
         case ("GET", "/_simulator/stats"):
             return .json(200, statsJSON())
