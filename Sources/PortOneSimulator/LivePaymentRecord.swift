@@ -1,3 +1,5 @@
+import WireFormat
+
 /// The ground truth of one live payment (`GET /_simulator/live/log`): who paid what when, every
 /// cancellation made so far, and every webhook with its fate, so a test can compute what the
 /// ledger must end up with and how long granting took.
@@ -103,4 +105,44 @@ public struct LivePaymentRecord: Sendable, Hashable {
         w.endArray()
         w.endObject()
     }
+}
+
+extension LivePaymentRecord {
+    /// Reads one record of `GET /_simulator/live/log` (nil when a required member is missing).
+    public init?(json: JSONValue) {
+        guard let members = json.objectValue else { return nil }
+        func text(_ key: String) -> String? { members[key]?.stringValue }
+        func whole(_ key: String) -> Int64? { members[key]?.integerValue }
+        guard let sequence = whole("sequence"), let paymentId = text("paymentId"),
+            let transactionId = text("transactionId"), let userId = text("userId"), let packageId = text("packageId"),
+            let credits = whole("credits"), let amount = whole("amount"), let currency = text("currency"),
+            let paidAt = text("paidAt").flatMap(Timestamp.parse),
+            let scheduled = whole("scheduledCancellations")
+        else { return nil }
+        self.init(
+            sequence: UInt64(bitPattern: sequence), paymentId: paymentId, transactionId: transactionId, userId: userId,
+            packageId: packageId, credits: credits, amount: amount, currency: currency, paidAt: paidAt,
+            scheduledCancellations: Int(scheduled))
+        for item in members["cancellations"]?.arrayValue ?? [] {
+            guard let id = item["id"].stringValue, let amount = item["amount"].integerValue,
+                let at = item["at"].stringValue.flatMap(Timestamp.parse)
+            else { return nil }
+            cancellations.append(
+                Cancellation(
+                    id: id, amount: amount, at: at, full: item["full"].boolValue ?? false,
+                    quiet: item["quiet"].boolValue ?? false))
+        }
+        for item in members["webhooks"]?.arrayValue ?? [] {
+            guard let id = item["id"].stringValue, let type = item["type"].stringValue,
+                let outcome = item["outcome"].stringValue, let at = item["at"].stringValue.flatMap(Timestamp.parse)
+            else { return nil }
+            webhooks.append(
+                Webhook(
+                    id: id, type: type, cancellationId: item["cancellationId"].stringValue, outcome: outcome,
+                    statusCode: item["statusCode"].integerValue.map { Int($0) }, at: at))
+        }
+    }
+
+    /// The refunded amount so far.
+    public var cancelledAmount: Int64 { cancellations.reduce(0) { $0 + $1.amount } }
 }
