@@ -150,7 +150,8 @@ public final class WebAppStandIn: Sendable {
                 return nil
             }
             s.counters.inFlight += 1
-            let nanos = options.maxDelay.components.seconds * 1_000_000_000 + options.maxDelay.components.attoseconds
+            let nanos =
+                options.maxDelay.components.seconds * 1_000_000_000 + options.maxDelay.components.attoseconds
                 / 1_000_000_000
             return .nanoseconds(nanos > 0 ? s.random.int(0...nanos) : 0)
         }
@@ -164,7 +165,11 @@ public final class WebAppStandIn: Sendable {
     }
 
     private func grant(_ paymentId: String) async {
-        enum Result { case granted, already, refused(String), failed(String) }
+        enum Result {
+            case granted, already
+            case refused(String)
+            case failed(String)
+        }
         let result: Result
         do {
             switch try await portOne.getPayment(id: paymentId) {
@@ -250,7 +255,8 @@ private actor GrantWriter {
                         #"""
                         INSERT INTO "CreditTransaction" (id, "userId", amount, type, description, "paymentId", "createdAt")
                         VALUES ($1, $2, $3, 'PURCHASE', $4, $5, (now() AT TIME ZONE 'UTC')::timestamp(3))
-                        """#, ["webapp_" + grant.paymentId, grant.userId, grant.credits, grant.description, grant.paymentId])
+                        """#,
+                        ["webapp_" + grant.paymentId, grant.userId, grant.credits, grant.description, grant.paymentId])
                     try c.execute(
                         #"""
                         UPDATE "Credit" SET balance = balance + $2, "updatedAt" = (now() AT TIME ZONE 'UTC')::timestamp(3)
