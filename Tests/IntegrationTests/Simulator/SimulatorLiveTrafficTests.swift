@@ -69,7 +69,7 @@ import WireFormat
 
         // GET /payments by status change: every live payment, with its amounts and status.
         var listed: [String: Payment] = [:]
-        for number in 0..<10 {
+        for number in 0..<600 {
             let page = try await client.getPayments(
                 PaymentListQuery(
                     storeId: SimulatorProcess.storeId, timestampType: .statusChangedAt, from: from, until: until,
