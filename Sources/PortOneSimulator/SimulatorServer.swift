@@ -39,6 +39,9 @@ import WireFormat
 ///   removes a payment as if PortOne no longer knew it (`{"deleted":"<id>"}`, or 404
 ///   `PAYMENT_NOT_FOUND` for an unknown id). Faults count API requests since the
 ///   last `PUT /_simulator/faults`; `mutateEvery` counts list requests only.
+/// - Live traffic (``LiveTraffic``): `GET|PUT /_simulator/live` (configuration and counters;
+///   PUT merges the members it names) and `GET /_simulator/live/log[?after=N]` (the ground
+///   truth of every live payment); it runs only while the server is started.
 /// - Uploaded payments are decoded into `SimulatedPayment` and re-rendered, so fields the
 ///   simulator does not model are dropped; an unknown `status` value is kept.
 /// - HTTP: keep-alive by default (HTTP/1.1), `Content-Length` or chunked request bodies,
