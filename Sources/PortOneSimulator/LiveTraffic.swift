@@ -252,12 +252,13 @@ public final class LiveTraffic: Sendable {
         }
         let delivery = state.withLock { s -> Delivery? in
             s.counters.scheduledCancellations -= 1
-            guard let updated, let position = s.recordIndex[scheduled.paymentId] else { return nil }
+            guard let position = s.recordIndex[scheduled.paymentId] else { return nil }
+            s.records[position].scheduledCancellations -= 1
+            guard let updated else { return nil }
             let full = updated.status == .cancelled
             let amount = updated.succeededCancellations.last?.totalAmount ?? c.amount
             s.records[position].cancellations.append(
                 LivePaymentRecord.Cancellation(id: c.id, amount: amount, at: at, full: full, quiet: c.quiet))
-            s.records[position].scheduledCancellations -= 1
             if full { s.counters.cancellations += 1 } else { s.counters.partialCancellations += 1 }
             return Self.queueWebhook(
                 &s, paymentId: updated.id, transactionId: updated.transactionId,
