@@ -14,8 +14,9 @@ import WireFormat
 ///   `customData` `{"userId":…,"packageId":…}` and `customer.id` = the user, priced right.
 ///   Payment k of a seed is always the same (ids, user, package, fate); times are the real clock.
 /// - Payments are spaced evenly (1/rate s); after a stall of more than a second the schedule
-///   restarts from now rather than bursting. Rate 0 stops new payments; cancellations already
-///   scheduled still happen (`scheduledCancellations` counts them).
+///   restarts from now rather than bursting. Rate 0, or reaching `limit` payments in all, stops
+///   new payments; cancellations already scheduled still happen (`scheduledCancellations`
+///   counts them). `settled` (``isSettled``) says nothing will change any more.
 /// - A webhook per change, POSTed from one delivery thread (never from a request's thread).
 ///   Lost webhooks (`webhookLossRate`) are never sent and are recorded in the payment's
 ///   `webhooks[]` as `FAILED_UNEXPECTED_ERROR`, as PortOne records a delivery that never
@@ -86,6 +87,8 @@ public final class LiveTraffic: Sendable {
         var webhookNumber: UInt64 = 0
         /// The driver thread runs.
         var running = false
+        /// The driver is making a change (taken from the schedule, not yet recorded).
+        var busy = false
         var stopped = false
     }
 
@@ -129,6 +132,15 @@ public final class LiveTraffic: Sendable {
     /// The counters so far.
     public var counters: Counters { state.withLock { $0.counters } }
 
+    /// Whether nothing will change any more: rate 0, no cancellation scheduled, no change being
+    /// made, no webhook waiting. The live log is final while it holds.
+    public var isSettled: Bool { state.withLock { Self.settled($0) } }
+
+    private static func settled(_ s: State) -> Bool {
+        (s.configuration.rate == 0 || s.sequence >= UInt64(s.configuration.limit ?? Int.max)) && s.scheduled.isEmpty
+            && !s.busy && s.counters.webhooksPending == 0
+    }
+
     /// The records of payments with a sequence number above `after` (all when nil).
     public func records(after: UInt64? = nil) -> [LivePaymentRecord] {
         state.withLock { s in
@@ -163,42 +175,43 @@ public final class LiveTraffic: Sendable {
         case cancel(Scheduled)
     }
 
+    /// Takes one change at a time under the lock, so a new configuration or `stop()` takes
+    /// effect before the next change, however far behind a loaded machine left the schedule.
     private func run() {
         while true {
-            let now = DispatchTime.now().uptimeNanoseconds
-            let (work, stop) = state.withLock { s -> ([Work], Bool) in
-                if s.stopped { return ([], true) }
-                var work: [Work] = []
+            let next = state.withLock { s -> (work: Work?, stop: Bool) in
+                if s.stopped { return (nil, true) }
+                let now = DispatchTime.now().uptimeNanoseconds
+                s.busy = false
+                if let first = s.scheduled.first, first.due <= now {
+                    s.scheduled.removeFirst()
+                    s.busy = true
+                    return (.cancel(first), false)
+                }
                 let c = s.configuration
-                if c.rate > 0 {
-                    let interval = UInt64(max(1, 1e9 / c.rate))
-                    var due = s.nextDue ?? now
-                    if due + 1_000_000_000 < now { due = now }
-                    while due <= now && work.count < 10_000 {
-                        work.append(.pay(sequence: s.sequence, seed: c.seed, configuration: c))
-                        s.sequence += 1
-                        due += interval
-                    }
-                    s.nextDue = due
-                } else {
+                guard c.rate > 0, s.sequence < UInt64(c.limit ?? Int.max) else {
                     s.nextDue = nil
+                    return (nil, false)
                 }
-                var taken = 0
-                while taken < s.scheduled.count, s.scheduled[taken].due <= now {
-                    work.append(.cancel(s.scheduled[taken]))
-                    taken += 1
-                }
-                s.scheduled.removeFirst(taken)
-                return (work, false)
+                var due = s.nextDue ?? now
+                if due + 1_000_000_000 < now { due = now }
+                s.nextDue = due
+                guard due <= now else { return (nil, false) }
+                s.nextDue = due + UInt64(max(1, 1e9 / c.rate))
+                s.sequence += 1
+                s.busy = true
+                return (.pay(sequence: s.sequence - 1, seed: c.seed, configuration: c), false)
             }
-            if stop { return }
-            for item in work {
-                switch item {
-                case .pay(let sequence, let seed, let configuration):
-                    pay(sequence: sequence, seed: seed, configuration: configuration)
-                case .cancel(let scheduled):
-                    cancel(scheduled)
-                }
+            if next.stop { return }
+            switch next.work {
+            case .pay(let sequence, let seed, let configuration):
+                pay(sequence: sequence, seed: seed, configuration: configuration)
+                continue
+            case .cancel(let scheduled):
+                cancel(scheduled)
+                continue
+            case nil:
+                break
             }
             let wait = state.withLock { s -> UInt64 in
                 let now = DispatchTime.now().uptimeNanoseconds
@@ -406,10 +419,11 @@ public final class LiveTraffic: Sendable {
 
     /// `GET /_simulator/live`: the configuration's members and `counters`.
     func statusJSON() -> [UInt8] {
-        let (configuration, counters) = state.withLock { ($0.configuration, $0.counters) }
+        let (configuration, counters, settled) = state.withLock { ($0.configuration, $0.counters, Self.settled($0)) }
         var w = JSONWriter()
         w.beginObject()
         configuration.write(to: &w)
+        w.bool("settled", settled)
         w.beginObject("counters")
         w.int("paid", Int64(counters.paid))
         w.int("partialCancellations", Int64(counters.partialCancellations))

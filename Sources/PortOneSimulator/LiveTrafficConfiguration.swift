@@ -9,6 +9,10 @@ import WireFormat
 public struct LiveTrafficConfiguration: Sendable, Hashable {
     /// New PAID payments per second; 0 makes none (scheduled cancellations still happen).
     public var rate: Double = 0
+    /// The most live payments the simulator makes in all (counted since it started); nil: no
+    /// limit. Reaching it stops new payments as rate 0 does, so a test gets an exact number
+    /// however slow the machine.
+    public var limit: Int?
     /// Seeds the sequence of payments: payment k of a seed is always the same user, package,
     /// ids and fate.
     public var seed: UInt64 = 1
@@ -36,13 +40,14 @@ public struct LiveTrafficConfiguration: Sendable, Hashable {
 
     /// The keys `PUT /_simulator/live` accepts.
     static let keys: Set<String> = [
-        "rate", "seed", "cancelRate", "partialCancelRate", "quietPartialCancelRate", "cancelDelayMin",
+        "rate", "limit", "seed", "cancelRate", "partialCancelRate", "quietPartialCancelRate", "cancelDelayMin",
         "cancelDelayMax", "webhookUrl", "webhookLossRate", "webhookSecret",
     ]
 
     /// Whether the configuration can run; the reason when not.
     public func problem() -> String? {
         guard rate.isFinite, rate >= 0, rate <= 10_000 else { return "rate must be between 0 and 10000" }
+        if let limit, limit < 0 { return "limit must be ≥ 0 or null" }
         for (name, share) in [
             ("cancelRate", cancelRate), ("partialCancelRate", partialCancelRate),
             ("quietPartialCancelRate", quietPartialCancelRate), ("webhookLossRate", webhookLossRate),
@@ -95,6 +100,16 @@ public struct LiveTrafficConfiguration: Sendable, Hashable {
             return .some(s)
         }
         if let v = try number("rate") { c.rate = v }
+        if let value = object["limit"] {
+            if case .null = value {
+                c.limit = nil
+            } else {
+                guard let whole = value.integerValue, whole >= 0, whole <= Int64(Int32.max) else {
+                    throw .invalid("limit must be a whole number ≥ 0 or null")
+                }
+                c.limit = Int(whole)
+            }
+        }
         if let value = object["seed"] {
             guard let whole = value.integerValue, whole >= 0 else { throw .invalid("seed must be a whole number ≥ 0") }
             c.seed = UInt64(whole)
@@ -114,6 +129,7 @@ public struct LiveTrafficConfiguration: Sendable, Hashable {
     /// The members of `GET /_simulator/live` (the secret only as `webhookSecretSet`).
     func write(to w: inout JSONWriter) {
         w.number("rate", rate)
+        if let limit { w.int("limit", Int64(limit)) } else { w.raw("limit", Array("null".utf8)) }
         w.int("seed", Int64(bitPattern: seed))
         w.number("cancelRate", cancelRate)
         w.number("partialCancelRate", partialCancelRate)

@@ -177,6 +177,7 @@ public struct SimulatorOptions: Sendable {
                     throw .usage("--live-rate must be a number of payments per second in 0...10000, got \"\(text)\"")
                 }
                 o.live.rate = v
+            case "--live-limit": o.live.limit = try int(arg, 0...Int(Int32.max))
             case "--live-seed":
                 let text = try value(arg)
                 guard let s = UInt64(text) else {
@@ -317,6 +318,7 @@ public struct SimulatorOptions: Sendable {
 
             LIVE TRAFFIC (while serving; also PUT /_simulator/live, GET /_simulator/live/log)
               --live-rate N             new PAID payments per second, 0 = none (default 0)
+              --live-limit N            stop after N live payments in all (default: no limit)
               --live-seed S             seed of the live sequence (default: --seed)
               --live-cancel-rate R      share later fully cancelled (default 0.05)
               --live-partial-cancel-rate R  share later partially cancelled 1-3 times (default 0.03)

@@ -35,14 +35,13 @@ extension SimulatorProcess {
         }
     }
 
-    /// Stops new live payments and waits until every scheduled cancellation is made and every
-    /// webhook decided: afterwards the live log is final.
+    /// Waits until every live payment is made (stopping new ones with rate 0 unless a `limit` is
+    /// set, which stops them by itself), every scheduled cancellation is made and every webhook
+    /// decided: afterwards the live log is final.
     public func settleLive(timeout: Duration = .seconds(60)) async throws {
-        try await setLive(["rate": 0])
+        if try await live()["limit"] is NSNull { try await setLive(["rate": 0]) }
         try await Poll.until("live traffic settles", timeout: timeout, every: .milliseconds(20)) {
-            let counters = try await live()["counters"] as? [String: Any] ?? [:]
-            return (counters["scheduledCancellations"] as? NSNumber)?.intValue == 0
-                && (counters["webhooksPending"] as? NSNumber)?.intValue == 0
+            try await live()["settled"] as? Bool == true
         }
     }
 }

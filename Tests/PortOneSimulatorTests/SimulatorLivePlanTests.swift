@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import WireFormat
 
@@ -34,19 +35,20 @@ import WireFormat
         configuration.cancelDelayMin = 0
         configuration.cancelDelayMax = 0.05
         configure(&configuration)
-        configuration.rate = 1000
+        configuration.rate = 400
         let live = LiveTraffic(
             store: store, storeId: storeId, users: LiveTraffic.standInUsers(seed: 1), configuration: configuration)
         live.start()
         defer { live.stop() }
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: .seconds(30))
-        while live.counters.paid < paid, clock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        try await Poll.until("\(paid) live payments", timeout: .seconds(120), every: .milliseconds(5)) {
+            live.counters.paid >= paid
+        }
         configuration.rate = 0
         live.configuration = configuration
-        while live.counters.scheduledCancellations > 0, clock.now < deadline {
-            try await Task.sleep(for: .milliseconds(5))
+        try await Poll.until("live traffic settles", timeout: .seconds(120), every: .milliseconds(5)) {
+            live.isSettled
         }
+        // The driver takes one change at a time and rate 0 is in force: nothing changes any more.
         return (store, live)
     }
 
@@ -115,10 +117,13 @@ import WireFormat
         }
         #expect(put(#"{"cancelRate":0.2,"cancelDelayMax":3}"#).status == 200)
         #expect(put(#"{"webhookLossRate":0.25}"#).status == 200)
+        #expect(put(#"{"limit":7}"#).status == 200 && live.configuration.limit == 7)
+        #expect(put(#"{"limit":null}"#).status == 200 && live.configuration.limit == nil)
         #expect(live.configuration.cancelRate == 0.2 && live.configuration.cancelDelayMax == 3)
         #expect(live.configuration.webhookLossRate == 0.25)
         for bad in [
-            #"{"rate":-1}"#, #"{"rate":true}"#, #"{"seed":-3}"#, #"{"colour":1}"#, "[1]", #"{"webhookLossRate":1.5}"#,
+            #"{"rate":-1}"#, #"{"rate":true}"#, #"{"limit":-1}"#, #"{"limit":1.5}"#, #"{"seed":-3}"#, #"{"colour":1}"#,
+            "[1]", #"{"webhookLossRate":1.5}"#,
             #"{"webhookUrl":"http://127.0.0.1:1/x"}"#,
             #"{"webhookUrl":"https://127.0.0.1:1/x","webhookSecret":"AAAA"}"#,
             #"{"webhookUrl":"http://10.0.0.1:80/x","webhookSecret":"AAAA"}"#,
@@ -143,6 +148,7 @@ import WireFormat
         #expect(o.live.cancelDelayMin == 1 && o.live.cancelDelayMax == 2)
         #expect(o.live.webhookURL == "http://127.0.0.1:9000/hook" && o.live.webhookLossRate == 0.3)
         #expect(try SimulatorOptions.parse(["--seed", "4", "--live-seed", "9"]).live.seed == 9)
+        #expect(try SimulatorOptions.parse(["--live-limit", "5"]).live.limit == 5)
         for bad in [
             ["--live-rate", "-1"], ["--webhook-url", "http://example.com/"], ["--live-cancel-rate", "2"],
             ["--live-cancel-delay-min", "3", "--live-cancel-delay-max", "1"],

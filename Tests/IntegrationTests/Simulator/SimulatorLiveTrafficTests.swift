@@ -24,18 +24,15 @@ import WireFormat
         RFC3339.Timestamp(secondsSinceEpoch: t.nanoseconds / 1_000_000_000, nanoseconds: t.nanoseconds % 1_000_000_000)
     }
 
-    @Test func liveChangesShowInEveryEndpointAndRateZeroStops() async throws {
+    @Test func liveChangesShowInEveryEndpoint() async throws {
+        let from = RFC3339.Timestamp(Date().addingTimeInterval(-60))
         let simulator = try await SimulatorProcess.start(
-            secret: Self.secret, arguments: ["--live-rate", "300", "--live-seed", "7"] + Self.fastArguments)
+            secret: Self.secret,
+            arguments: ["--live-rate", "300", "--live-limit", "150", "--live-seed", "7"] + Self.fastArguments)
         defer { simulator.stop() }
-        let from = RFC3339.Timestamp(Date().addingTimeInterval(-120))
-        try await Poll.until("150 live payments", timeout: .seconds(30), every: .milliseconds(20)) {
-            try await simulator.liveCounter("paid") >= 150
-        }
-        try await simulator.settleLive()
-        let stoppedAt = try await simulator.liveCounter("paid")
+        try await simulator.settleLive(timeout: .seconds(120))
         let log = try await simulator.liveLog()
-        #expect(log.count == stoppedAt)
+        #expect(log.count == 150)
         #expect(log.map(\.sequence) == (0..<UInt64(log.count)).map { $0 }, "sequence numbers in order, none missing")
         #expect(log.contains { $0.cancellations.count >= 2 }, "some payments are partially cancelled twice or more")
         #expect(log.contains { $0.cancellations.contains(where: \.quiet) }, "some partial cancellations are quiet")
@@ -111,22 +108,38 @@ import WireFormat
             #expect(payment.succeededCancellations.map(\.id) == record.cancellations.map(\.id))
             #expect(payment.succeededCancellations.map(\.totalAmount) == record.cancellations.map(\.amount))
         }
-        // Rate 0 stopped new payments: all the reading above made none.
-        #expect(try await simulator.liveCounter("paid") == stoppedAt)
-        #expect(try await simulator.liveLog(after: UInt64(stoppedAt - 1)).isEmpty)
+    }
+
+    @Test func rateZeroStopsAndANewRateGoesOnWithTheSequence() async throws {
+        let simulator = try await SimulatorProcess.start(
+            secret: Self.secret, arguments: ["--live-rate", "200"] + Self.fastArguments)
+        defer { simulator.stop() }
+        try await Poll.until("20 live payments", timeout: .seconds(120), every: .milliseconds(10)) {
+            try await simulator.liveCounter("paid") >= 20
+        }
+        try await simulator.settleLive(timeout: .seconds(120))
+        let stopped = try await simulator.liveCounter("paid")
+        #expect(try await simulator.liveLog().count == stopped)
+        try await simulator.setLive(["rate": 200, "limit": stopped + 10])
+        try await Poll.until("ten more and settled", timeout: .seconds(120), every: .milliseconds(10)) {
+            try await simulator.live()["settled"] as? Bool == true
+        }
+        let log = try await simulator.liveLog()
+        #expect(log.map(\.sequence) == (0..<UInt64(stopped + 10)).map { $0 })
+        #expect(try await simulator.liveLog(after: UInt64(stopped - 1)).count == 10)
     }
 
     @Test func theSameSeedSellsTheSameSequence() async throws {
         var sequences: [[String]] = []
         for _ in 0..<2 {
             let simulator = try await SimulatorProcess.start(
-                secret: Self.secret, arguments: ["--generate", "50", "--seed", "3", "--live-rate", "500"])
+                secret: Self.secret,
+                arguments: ["--generate", "50", "--seed", "3", "--live-rate", "500", "--live-limit", "30"]
+                    + Self.fastArguments)
             defer { simulator.stop() }
-            try await Poll.until("30 live payments", timeout: .seconds(30), every: .milliseconds(10)) {
-                try await simulator.liveCounter("paid") >= 30
-            }
-            try await simulator.setLive(["rate": 0])
+            try await simulator.settleLive(timeout: .seconds(120))
             let log = try await simulator.liveLog()
+            #expect(log.count == 30)
             sequences.append(log.prefix(30).map { "\($0.paymentId) \($0.userId) \($0.packageId) \($0.amount)" })
         }
         #expect(sequences[0] == sequences[1])
@@ -178,12 +191,10 @@ import WireFormat
         let simulator = try await SimulatorProcess.start(secret: Self.secret, arguments: Self.fastArguments)
         defer { simulator.stop() }
         try await simulator.setLive([
-            "rate": 400, "webhookUrl": receiver.url, "webhookSecret": Self.webhookSecret, "webhookLossRate": lossRate,
+            "rate": 400, "limit": 200, "webhookUrl": receiver.url, "webhookSecret": Self.webhookSecret,
+            "webhookLossRate": lossRate,
         ])
-        try await Poll.until("200 live payments", timeout: .seconds(30), every: .milliseconds(20)) {
-            try await simulator.liveCounter("paid") >= 200
-        }
-        try await simulator.settleLive()
+        try await simulator.settleLive(timeout: .seconds(120))
         let log = try await simulator.liveLog()
         let hooks = log.flatMap(\.webhooks)
         #expect(hooks.count == log.count + log.reduce(0) { $0 + $1.cancellations.count }, "one webhook per change")
@@ -244,15 +255,16 @@ import WireFormat
         let simulator = try await SimulatorProcess.start(
             secret: Self.secret, arguments: ["--live-cancel-rate", "0", "--live-partial-cancel-rate", "0"])
         defer { simulator.stop() }
-        try await simulator.setLive(["rate": 200, "webhookUrl": receiver.url, "webhookSecret": Self.webhookSecret])
-        try await Poll.until("20 payments", every: .milliseconds(10)) { try await simulator.liveCounter("paid") >= 20 }
+        try await simulator.setLive([
+            "rate": 200, "limit": 20, "webhookUrl": receiver.url, "webhookSecret": Self.webhookSecret,
+        ])
+        try await Poll.until("20 payments settled", timeout: .seconds(120), every: .milliseconds(10)) {
+            try await simulator.live()["settled"] as? Bool == true
+        }
         // Then a port nobody listens on: the receiver stops.
         receiver.server.stop()
-        let before = try await simulator.liveCounter("paid")
-        try await Poll.until("20 more payments", every: .milliseconds(10)) {
-            try await simulator.liveCounter("paid") >= before + 20
-        }
-        try await simulator.settleLive()
+        try await simulator.setLive(["limit": 40])
+        try await simulator.settleLive(timeout: .seconds(120))
         let hooks = try await simulator.liveLog().flatMap(\.webhooks)
         #expect(hooks.allSatisfy { $0.outcome == "FAILED_NOT_OK_RESPONSE" || $0.outcome == "FAILED_UNEXPECTED_ERROR" })
         #expect(hooks.contains { $0.outcome == "FAILED_NOT_OK_RESPONSE" && $0.statusCode == 503 })

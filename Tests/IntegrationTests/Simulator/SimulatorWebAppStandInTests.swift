@@ -58,13 +58,10 @@ import WireFormat
                 options: .init(webhookSecret: Self.webhookSecret))
             let url = try app.start()
             defer { app.stop() }
-            try await simulator.setLive(["rate": 100, "webhookUrl": url])
-            try await Poll.until("25 live payments", timeout: .seconds(30), every: .milliseconds(10)) {
-                try await simulator.liveCounter("paid") >= 25
-            }
-            try await simulator.settleLive()
+            try await simulator.setLive(["rate": 100, "limit": 25, "webhookUrl": url])
+            try await simulator.settleLive(timeout: .seconds(120))
             let log = try await simulator.liveLog()
-            try await Poll.until("every webhook granted", timeout: .seconds(30), every: .milliseconds(10)) {
+            try await Poll.until("every webhook granted", timeout: .seconds(120), every: .milliseconds(10)) {
                 app.counters.inFlight == 0 && app.counters.granted + app.counters.failed >= log.count
             }
             #expect(app.counters.granted == log.count, "\(app.counters) \(app.lastFailure ?? "")")
@@ -95,7 +92,7 @@ import WireFormat
                 headers: [("webhook-id", "x"), ("webhook-timestamp", "1"), ("webhook-signature", "v1,AAAA")], body: body
             )
             #expect(forged == .answered(401))
-            try await Poll.until("both re-deliveries refused", timeout: .seconds(30), every: .milliseconds(10)) {
+            try await Poll.until("both re-deliveries refused", timeout: .seconds(120), every: .milliseconds(10)) {
                 app.counters.alreadyGranted == 2 && app.counters.inFlight == 0
             }
             #expect(app.counters.granted == log.count)
@@ -120,14 +117,11 @@ import WireFormat
                     grantShare: 0.5, maxDelay: .milliseconds(300), seed: 4, webhookSecret: Self.webhookSecret))
             let url = try app.start()
             defer { app.stop() }
-            try await simulator.setLive(["rate": 200, "webhookUrl": url, "webhookLossRate": 0.2])
-            try await Poll.until("100 live payments", timeout: .seconds(30), every: .milliseconds(10)) {
-                try await simulator.liveCounter("paid") >= 100
-            }
-            try await simulator.settleLive()
+            try await simulator.setLive(["rate": 200, "limit": 100, "webhookUrl": url, "webhookLossRate": 0.2])
+            try await simulator.settleLive(timeout: .seconds(120))
             let log = try await simulator.liveLog()
             let delivered = log.filter { $0.webhooks.first?.outcome == "SUCCEEDED" }
-            try await Poll.until("the stand-in is done", timeout: .seconds(30), every: .milliseconds(10)) {
+            try await Poll.until("the stand-in is done", timeout: .seconds(120), every: .milliseconds(10)) {
                 let c = app.counters
                 return c.inFlight == 0 && c.granted + c.skipped + c.failed == delivered.count
             }
