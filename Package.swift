@@ -25,7 +25,8 @@ import PackageDescription
 /// - `PortOneSimulator` / `portone-simulator`  a local PortOne V2 for demo, tests, benchmark
 /// - `reconciler-benchmark`      a tool: the engine measured, and a naive baseline with its own SQL
 /// - `reconciler-fuzz`           fuzz target for the decoder and the config parser (scripts/fuzz)
-/// - `TestSupport`               shared test helpers (throwaway databases, simulator process)
+/// - `TestSupport`               shared test helpers (throwaway databases, simulator process, the web app's
+///                               webhook stand-in, which reuses the simulator's HTTP server and signer)
 let package = Package(
     name: "credit-reconciler",
     platforms: [.macOS(.v14)],
@@ -72,7 +73,9 @@ let package = Package(
         .executableTarget(name: "reconciler-fuzz", dependencies: ["PortOne", "ReconcilerCore", "WireFormat"]),
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "LedgerStore", "ReconcilerCore", "PortOne", "HTTP", "WireFormat"],
+            dependencies: [
+                "Postgres", "LedgerStore", "ReconcilerCore", "PortOne", "HTTP", "PortOneSimulator", "WireFormat",
+            ],
             path: "Sources/TestSupport"
         ),
         .testTarget(name: "WireFormatTests", dependencies: ["WireFormat"]),

@@ -62,8 +62,10 @@ public struct LedgerWriter: Sendable {
         var at: Int64
     }
 
-    /// Writes the four files into `directory` (created if needed).
-    public func write(facts: [OracleFacts], to directory: String) throws(SimulatorFailure) {
+    /// Writes the four files into `directory` (created if needed); returns the users written
+    /// to `User.copy` (the ones the app's ledger knows).
+    @discardableResult
+    public func write(facts: [OracleFacts], to directory: String) throws(SimulatorFailure) -> [GeneratedUser] {
         let (users, rows, balances, mistakes) = build(facts: facts)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -95,6 +97,7 @@ public struct LedgerWriter: Sendable {
             try Data(rowText.utf8).write(to: URL(fileURLWithPath: directory + "/CreditTransaction.copy"))
             try Data(expectedJSON(mistakes, users: users.count, rows: rows.count, payments: facts.count).utf8)
                 .write(to: URL(fileURLWithPath: directory + "/expected.json"))
+            return users
         } catch {
             throw SimulatorFailure(
                 "cannot write the ledger to \(directory): \(error.localizedDescription)", exitCode: 73)

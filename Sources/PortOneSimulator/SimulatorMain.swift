@@ -5,13 +5,17 @@ public enum SimulatorMain {
     /// Runs the command and returns its exit code (serving never returns: it exits on a signal).
     public static func run(arguments: [String], environment: [String: String]) -> Int32 {
         do {
-            let options = try SimulatorOptions.parse(arguments)
+            var options = try SimulatorOptions.parse(arguments)
             if options.help {
                 FileHandle.standardOutput.write(Data(SimulatorOptions.helpText.utf8))
                 return 0
             }
             guard let secret = environment["PORTONE_API_SECRET"], !secret.isEmpty else {
                 throw SimulatorFailure.usage("PORTONE_API_SECRET is not set; export the API secret clients will send")
+            }
+            options.live.webhookSecret = environment["PORTONE_WEBHOOK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+            if let problem = options.live.problem() {
+                throw SimulatorFailure.usage(problem.replacingOccurrences(of: "webhookUrl", with: "--webhook-url"))
             }
             let server = try prepare(options, secret: secret)
             if options.noServe { return 0 }
@@ -62,13 +66,18 @@ public enum SimulatorMain {
         if let save = options.saveFile { try DataSetFile.save(store, to: save) }
         if let directory = options.ledgerDirectory {
             let writer = LedgerWriter(options: options.ledger, seed: options.seed, knownUsers: users)
-            try writer.write(facts: facts.compactMap { $0 }, to: directory)
+            users = try writer.write(facts: facts.compactMap { $0 }, to: directory)
         }
         let log: (@Sendable (String) -> Void)? =
             options.logRequests ? { @Sendable line in FileHandle.standardError.write(Data((line + "\n").utf8)) } : nil
+        let live = LiveTraffic(
+            store: store, storeId: options.storeId,
+            users: users.isEmpty ? LiveTraffic.standInUsers(seed: options.live.seed) : users,
+            configuration: options.live)
         return SimulatorServer(
-            store: store, secret: secret, storeId: options.storeId, faults: options.faults, seed: options.seed, log: log
-        )
+            store: store, secret: secret, storeId: options.storeId, faults: options.faults, seed: options.seed,
+            log: log,
+            live: live)
     }
 
     private static func serve(_ server: SimulatorServer, options: SimulatorOptions) throws(SimulatorFailure) -> Never {

@@ -30,6 +30,11 @@ public struct SimulatorOptions: Sendable {
     public var ledger = LedgerOptions()
     /// Initial faults.
     public var faults = FaultConfiguration()
+    /// Live traffic (its seed is `--live-seed`, else `--seed`; its webhook secret comes from
+    /// the environment, never from a flag).
+    public var live = LiveTrafficConfiguration()
+    /// Whether `--live-seed` was given.
+    public var liveSeedGiven = false
     /// Largest accepted request body.
     public var maxBodyBytes = 64 * 1024 * 1024
     /// Log each request to stderr.
@@ -166,6 +171,37 @@ public struct SimulatorOptions: Sendable {
             case "--unknown-status-every": o.faults.unknownStatusEvery = try int(arg, 0...big)
             case "--mutate-every": o.faults.mutateEvery = try int(arg, 0...big)
             case "--empty-page-every": o.faults.emptyPageEvery = try int(arg, 0...big)
+            case "--live-rate":
+                let text = try value(arg)
+                guard let v = Double(text), v >= 0, v <= 10_000 else {
+                    throw .usage("--live-rate must be a number of payments per second in 0...10000, got \"\(text)\"")
+                }
+                o.live.rate = v
+            case "--live-limit": o.live.limit = try int(arg, 0...Int(Int32.max))
+            case "--live-seed":
+                let text = try value(arg)
+                guard let s = UInt64(text) else {
+                    throw .usage("--live-seed must be a non-negative integer, got \"\(text)\"")
+                }
+                o.live.seed = s
+                o.liveSeedGiven = true
+            case "--live-cancel-rate": o.live.cancelRate = try rate(arg)
+            case "--live-partial-cancel-rate": o.live.partialCancelRate = try rate(arg)
+            case "--live-quiet-rate": o.live.quietPartialCancelRate = try rate(arg)
+            case "--live-cancel-delay-min", "--live-cancel-delay-max":
+                let text = try value(arg)
+                guard let v = Double(text), v >= 0, v <= 86_400 else {
+                    throw .usage("\(arg) must be a number of seconds in 0...86400, got \"\(text)\"")
+                }
+                if arg == "--live-cancel-delay-min" { o.live.cancelDelayMin = v } else { o.live.cancelDelayMax = v }
+            case "--webhook-url":
+                let text = try value(arg)
+                guard LoopbackPost(url: text) != nil else {
+                    throw .usage(
+                        "--webhook-url must be a loopback http URL (http://127.0.0.1:PORT/path), got \"\(text)\"")
+                }
+                o.live.webhookURL = text
+            case "--webhook-loss-rate": o.live.webhookLossRate = try rate(arg)
             case "--max-body-bytes": o.maxBodyBytes = try int(arg, 1024...1_073_741_824)
             case "--log-requests": o.logRequests = true
             case "--no-serve": o.noServe = true
@@ -186,6 +222,13 @@ public struct SimulatorOptions: Sendable {
         }
         if let from = o.from, let until = o.until, from >= until {
             throw .usage("--from must be before --until")
+        }
+        if !o.liveSeedGiven { o.live.seed = o.seed }
+        guard o.live.cancelRate + o.live.partialCancelRate <= 1 else {
+            throw .usage("--live-cancel-rate plus --live-partial-cancel-rate must be at most 1")
+        }
+        guard o.live.cancelDelayMin <= o.live.cancelDelayMax else {
+            throw .usage("--live-cancel-delay-min must not exceed --live-cancel-delay-max")
         }
         return o
     }
@@ -212,12 +255,15 @@ public struct SimulatorOptions: Sendable {
             Serves GET /payments, /payments-by-cursor, /payment-events-by-cursor and
             /payments/{paymentId} over HTTP/1.1 on loopback, plus the control API:
             GET /_simulator/stats, GET|PUT /_simulator/faults, POST /_simulator/payments,
-            POST /_simulator/mutate (all need "Authorization: PortOne <secret>").
+            POST /_simulator/mutate, GET|PUT /_simulator/live, GET /_simulator/live/log
+            (all need "Authorization: PortOne <secret>").
             When ready it prints one line: portone-simulator listening on http://127.0.0.1:<port>
             SIGTERM or SIGINT stops it (exit 0).
 
             ENVIRONMENT
               PORTONE_API_SECRET        the API secret clients must send (required, never printed)
+              PORTONE_WEBHOOK_SECRET    the webhook secret (whsec_… or base64) that signs live
+                                        webhooks; required with --webhook-url
 
             GENERAL
               -h, --help                show this help and exit
@@ -269,6 +315,22 @@ public struct SimulatorOptions: Sendable {
               --unknown-status-every N  first payment's status becomes PAY_SCHEDULED
               --mutate-every N          every Nth list request cancels a random PAID payment now
               --empty-page-every N      every Nth GET /payments page comes back with no items
+
+            LIVE TRAFFIC (while serving; also PUT /_simulator/live, GET /_simulator/live/log)
+              --live-rate N             new PAID payments per second, 0 = none (default 0)
+              --live-limit N            stop after N live payments in all (default: no limit)
+              --live-seed S             seed of the live sequence (default: --seed)
+              --live-cancel-rate R      share later fully cancelled (default 0.05)
+              --live-partial-cancel-rate R  share later partially cancelled 1-3 times (default 0.03)
+              --live-quiet-rate R       share of 2nd/3rd partial cancellations that leave
+                                        statusChangedAt unchanged (default 0.5)
+              --live-cancel-delay-min S --live-cancel-delay-max S
+                                        seconds before each cancellation (default 2 and 20)
+              --webhook-url URL         POST a signed 2024-04-25 webhook for every live change
+                                        to this loopback URL (http://127.0.0.1:PORT/path)
+              --webhook-loss-rate R     share of webhooks never sent (default 0)
+              Live payments are bought by the data set's users (those written to --ledger-out
+              when given) with customData {"userId","packageId"}; same seed, same sequence.
 
             EXIT CODES
               0 stopped by SIGTERM/SIGINT or done; 64 usage error; 65 bad data file;

@@ -39,6 +39,9 @@ import WireFormat
 ///   removes a payment as if PortOne no longer knew it (`{"deleted":"<id>"}`, or 404
 ///   `PAYMENT_NOT_FOUND` for an unknown id). Faults count API requests since the
 ///   last `PUT /_simulator/faults`; `mutateEvery` counts list requests only.
+/// - Live traffic (``LiveTraffic``): `GET|PUT /_simulator/live` (configuration and counters;
+///   PUT merges the members it names) and `GET /_simulator/live/log[?after=N]` (the ground
+///   truth of every live payment); it runs only while the server is started.
 /// - Uploaded payments are decoded into `SimulatedPayment` and re-rendered, so fields the
 ///   simulator does not model are dropped; an unknown `status` value is kept.
 /// - HTTP: keep-alive by default (HTTP/1.1), `Content-Length` or chunked request bodies,
@@ -70,6 +73,8 @@ public final class SimulatorServer: Sendable {
 
     /// The data.
     public let store: PaymentStore
+    /// Money moving while serving (`/_simulator/live`); see ``LiveTraffic``.
+    public let live: LiveTraffic
     private let secret: String
     private let storeId: String
     private let state: Mutex<State>
@@ -83,11 +88,14 @@ public final class SimulatorServer: Sendable {
     ///   - faults: the initial fault configuration.
     ///   - seed: seeds the randomness of jitter and mutations.
     ///   - log: receives one line per request when set.
+    ///   - live: the live traffic; nil makes a stopped one whose buyers are
+    ///     ``LiveTraffic/standInUsers(seed:)``.
     public init(
         store: PaymentStore, secret: String, storeId: String, faults: FaultConfiguration = FaultConfiguration(),
-        seed: UInt64 = 1, log: (@Sendable (String) -> Void)? = nil
+        seed: UInt64 = 1, log: (@Sendable (String) -> Void)? = nil, live: LiveTraffic? = nil
     ) {
         self.store = store
+        self.live = live ?? LiveTraffic(store: store, storeId: storeId, users: LiveTraffic.standInUsers(seed: seed))
         self.secret = secret
         self.storeId = storeId
         self.state = Mutex(State(faults: faults, random: SeededRandom(seed: seed, stream: 9, index: 0)))
@@ -102,11 +110,13 @@ public final class SimulatorServer: Sendable {
         }
         try server.start(host: host, port: port)
         state.withLock { $0.server = server }
+        live.start()
         return server.port
     }
 
     /// Stops listening and closes connections.
     public func stop() {
+        live.stop()
         state.withLock { $0.server }?.stop()
     }
 
@@ -453,6 +463,7 @@ public final class SimulatorServer: Sendable {
     // MARK: Control API
 
     private func control(_ request: HTTPRequest, route: String) -> HTTPResponse {
+        if let answer = live.control(request, route: route) { return answer }
         switch (request.method, route) {
         case ("GET", "/_simulator/stats"):
             return .json(200, statsJSON())

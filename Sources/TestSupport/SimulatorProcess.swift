@@ -43,13 +43,17 @@ public final class SimulatorProcess: Sendable {
         self.control = HTTPClient(configuration: HTTPClientConfiguration(userAgent: "integration-tests"))
     }
 
-    /// Starts a simulator and waits for its "listening on" line.
-    public static func start(secret: String, arguments: [String]) async throws -> SimulatorProcess {
+    /// Starts a simulator and waits for its "listening on" line. `environment` adds variables
+    /// (e.g. `PORTONE_WEBHOOK_SECRET` for `--webhook-url`).
+    public static func start(
+        secret: String, arguments: [String], environment extra: [String: String] = [:]
+    ) async throws -> SimulatorProcess {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["--host", "127.0.0.1", "--port", "0", "--store-id", storeId] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["PORTONE_API_SECRET"] = secret
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let stdout = Pipe()
         process.standardOutput = stdout
@@ -101,15 +105,26 @@ public final class SimulatorProcess: Sendable {
         -> [String:
         Any]
     {
+        let answer = try await controlBody(method, path, body)
+        return try JSONSerialization.jsonObject(with: Data(answer)) as? [String: Any] ?? [:]
+    }
+
+    /// Calls the control API and returns the raw body of its 200 answer.
+    public func controlBody(_ method: HTTPRequest.Method, _ path: String, _ body: [String: Any]? = nil) async throws
+        -> [UInt8]
+    {
         let bytes = try body.map { Array(try JSONSerialization.data(withJSONObject: $0)) }
         let response = try await control.send(
             HTTPRequest(
                 method: method, url: baseURL + path,
                 headers: [("Authorization", "PortOne " + secret), ("Content-Type", "application/json")], body: bytes))
         guard response.status == 200 else {
-            throw SimulatorStartFailure(message: "\(method.rawValue) \(path) answered \(response.status)")
+            throw SimulatorStartFailure(
+                message:
+                    "\(method.rawValue) \(path) answered \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
+            )
         }
-        return try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] ?? [:]
+        return response.body
     }
 
     /// Replaces the fault configuration (unspecified faults off).
