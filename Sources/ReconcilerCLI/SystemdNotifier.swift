@@ -46,6 +46,10 @@ struct SystemdNotifier: Sendable {
     var isActive: Bool { address != nil }
 
     /// Sends `message` (lines `KEY=value`) as one datagram; returns false when it could not be sent.
+    ///
+    /// Never waits: when the supervisor does not read its socket and the queue is full, the
+    /// message is dropped. The daemon's loop (its runs, its follow ticks, its signals) must not
+    /// stall on a status line; the next `STATUS=` says the same with newer figures.
     @discardableResult
     func send(_ message: String) -> Bool {
         guard let address else { return false }
@@ -61,7 +65,7 @@ struct SystemdNotifier: Sendable {
         let payload = Array(message.utf8)
         let sent = withUnsafePointer(to: &storage) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                sendto(fd, payload, payload.count, Int32(MSG_NOSIGNAL), socketAddress, length)
+                sendto(fd, payload, payload.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT), socketAddress, length)
             }
         }
         return sent == payload.count
