@@ -32,6 +32,13 @@ struct PaymentIdList: Sendable {
         count += 1
     }
 
+    /// Adds the ids of `other` at the end, in their order.
+    mutating func append(contentsOf other: PaymentIdList) {
+        chunks += other.chunks
+        ends += other.ends
+        count += other.count
+    }
+
     /// Calls `body` with each id, in the order they were added.
     func forEach<E: Error>(_ body: (String) throws(E) -> Void) throws(E) {
         for (chunk, chunkEnds) in zip(chunks, ends) {

@@ -9,7 +9,9 @@ extension Run {
     /// what it gathered once the scan is done.
     func journalReader(_ window: RunWindow) -> JournalReader? {
         guard engine.settings.readsEventsFeed else { return nil }
-        return JournalReader(client: engine.client, window: window, pageSize: engine.settings.pageSize, control: control)
+        return JournalReader(
+            client: engine.client, window: window, pageSize: engine.settings.pageSize,
+            slices: engine.settings.scanParallelism, control: control)
     }
 
     /// Decides, fetched by id, every payment with an event in PortOne's journal over the window
@@ -46,9 +48,14 @@ extension Run {
             .info, "journal read",
             [
                 "run": "\(runId)", "events": "\(walk.events)", "revealed": "\(revealed.count)",
-                "feed": feed.name, "walk_s": String(format: "%.2f", Double(walk.elapsed.components.seconds) + Double(walk.elapsed.components.attoseconds) / 1e18),
+                "feed": feed.name, "walk_s": Self.seconds(walk.elapsed),
             ])
         guard !revealed.isEmpty else { return }
         try await lookUp(revealed)
+    }
+
+    /// `duration` in seconds with two decimals (a log field).
+    private static func seconds(_ duration: Duration) -> String {
+        String(format: "%.2f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
     }
 }
