@@ -2,7 +2,7 @@
 /// mebibyte: ~44 bytes per id of PortOne's 40-character kind, where an array of strings would
 /// hold a heap object each (~90 bytes). The journal's walk keeps every payment id it reads until
 /// the status scan is done (a million at a million payments).
-struct PaymentIdList: Sendable {
+struct PaymentIdList: Sequence, Sendable {
     /// Bytes per chunk (an id longer than that gets a chunk of its own).
     private static let chunkBytes = 1 << 20
     /// The ids' bytes, back to back.
@@ -39,14 +39,38 @@ struct PaymentIdList: Sendable {
         count += other.count
     }
 
-    /// Calls `body` with each id, in the order they were added.
-    func forEach<E: Error>(_ body: (String) throws(E) -> Void) throws(E) {
-        for (chunk, chunkEnds) in zip(chunks, ends) {
-            var start = 0
-            for end in chunkEnds {
-                try body(String(decoding: chunk[start..<Int(end)], as: UTF8.self))
-                start = Int(end)
+    /// The ids in the order they were added.
+    func makeIterator() -> Iterator {
+        Iterator(list: self)
+    }
+
+    /// Reads the ids chunk by chunk.
+    struct Iterator: IteratorProtocol {
+        /// The list read.
+        let list: PaymentIdList
+        /// The chunk being read.
+        var chunk = 0
+        /// The next id's number in that chunk.
+        var index = 0
+        /// Where the next id starts in that chunk.
+        var start = 0
+
+        /// The next id, or nil after the last.
+        mutating func next() -> String? {
+            while chunk < list.chunks.count {
+                let ends = list.ends[chunk]
+                if index < ends.count {
+                    let end = Int(ends[index])
+                    let id = String(decoding: list.chunks[chunk][start..<end], as: UTF8.self)
+                    index += 1
+                    start = end
+                    return id
+                }
+                chunk += 1
+                index = 0
+                start = 0
             }
+            return nil
         }
     }
 }

@@ -32,9 +32,7 @@ extension Run {
         try checkStop()
         if walk.stopped { throw .stopRequested }
         var revealed: [String] = []
-        walk.paymentIds.forEach { id in
-            if scanned.insert(id) { revealed.append(id) }
-        }
+        for id in walk.paymentIds where scanned.insert(id) { revealed.append(id) }
         let feed = walk.unavailableReason.map { EventsFeedStatus.unavailable(reason: $0) } ?? .read
         if let reason = walk.unavailableReason {
             engine.event(

@@ -32,42 +32,55 @@ import Testing
         var event = OpenAPIExamples.shared.example(schema: schema ?? "PaidPaymentEvent", optional: true)
         event["type"] = type
         event["paymentId"] = paymentId
-        return String(decoding: try! JSONSerialization.data(withJSONObject: event, options: [.sortedKeys]), as: UTF8.self)
+        return String(
+            decoding: try! JSONSerialization.data(withJSONObject: event, options: [.sortedKeys]), as: UTF8.self)
     }
 
     /// `{"items":[...]}` of `items`, each `{"paymentEvent":<event>,"cursor":"c<n>"}`.
     static func page(_ events: [String]) -> String {
-        "{\"items\":[" + events.enumerated().map { "{\"paymentEvent\":\($1),\"cursor\":\"c\($0)\"}" }.joined(separator: ",")
+        "{\"items\":["
+            + events.enumerated().map { "{\"paymentEvent\":\($1),\"cursor\":\"c\($0)\"}" }.joined(separator: ",")
             + "]}"
     }
 
     static let cases: [Case] = [
         // Readable pages.
-        Case("two documented events", page([event("pay-1"), event("pay-2", type: "PARTIAL_CANCELLED")]),
+        Case(
+            "two documented events", page([event("pay-1"), event("pay-2", type: "PARTIAL_CANCELLED")]),
             ids: ["pay-1", "pay-2"], lastCursor: "c1"),
         Case("empty page: the end", "{\"items\":[]}", ids: [], lastCursor: nil),
         Case("members around items are skipped", "{\"next\":null,\"items\":[],\"extra\":{\"a\":[1,2]}}", ids: []),
-        Case("an event type this build does not know", page([event("pay-1", type: "DISPUTE_CREATED")]),
+        Case(
+            "an event type this build does not know", page([event("pay-1", type: "DISPUTE_CREATED")]),
             ids: ["pay-1"], lastCursor: "c0"),
-        Case("an event missing required fields keeps its payment id",
+        Case(
+            "an event missing required fields keeps its payment id",
             page(["{\"type\":\"PAID\",\"paymentId\":\"pay-3\"}"]), ids: ["pay-3"], lastCursor: "c0"),
-        Case("an event that is not an object", page(["\"PAID\"", "null", "[1,2]", "12"]),
+        Case(
+            "an event that is not an object", page(["\"PAID\"", "null", "[1,2]", "12"]),
             ids: [nil, nil, nil, nil], lastCursor: "c3"),
-        Case("a payment id that is not a string", page(["{\"type\":\"PAID\",\"paymentId\":42}"]), ids: [nil],
+        Case(
+            "a payment id that is not a string", page(["{\"type\":\"PAID\",\"paymentId\":42}"]), ids: [nil],
             lastCursor: "c0"),
         Case("no payment id", page(["{\"type\":\"PAID\"}"]), ids: [nil], lastCursor: "c0"),
-        Case("an escaped payment id", page(["{\"paymentId\":\"pay-\\u00e9\\\"x\"}"]), ids: ["pay-é\"x"],
+        Case(
+            "an escaped payment id", page(["{\"paymentId\":\"pay-\\u00e9\\\"x\"}"]), ids: ["pay-é\"x"],
             lastCursor: "c0"),
-        Case("a repeated payment id: the last", page(["{\"paymentId\":\"a\",\"paymentId\":\"b\"}"]), ids: ["b"],
+        Case(
+            "a repeated payment id: the last", page(["{\"paymentId\":\"a\",\"paymentId\":\"b\"}"]), ids: ["b"],
             lastCursor: "c0"),
-        Case("the cursor before the event", "{\"items\":[{\"cursor\":\"k\",\"paymentEvent\":{\"paymentId\":\"p\"}}]}",
+        Case(
+            "the cursor before the event", "{\"items\":[{\"cursor\":\"k\",\"paymentEvent\":{\"paymentId\":\"p\"}}]}",
             ids: ["p"], lastCursor: "k"),
-        Case("an unpaired surrogate in a payment id", page(["{\"paymentId\":\"\\ud800\"}"]), ids: [nil],
+        Case(
+            "an unpaired surrogate in a payment id", page(["{\"paymentId\":\"\\ud800\"}"]), ids: [nil],
             lastCursor: "c0"),
-        Case("invalid UTF-8 in a payment id",
+        Case(
+            "invalid UTF-8 in a payment id",
             Array("{\"items\":[{\"paymentEvent\":{\"paymentId\":\"pay-".utf8) + [0xFF, 0xFE]
                 + Array("\"},\"cursor\":\"c0\"}]}".utf8), ids: [nil], lastCursor: "c0"),
-        Case("invalid UTF-8 in another member",
+        Case(
+            "invalid UTF-8 in another member",
             Array("{\"items\":[{\"paymentEvent\":{\"orderName\":\"".utf8) + [0xC3]
                 + Array("\",\"paymentId\":\"p\"},\"cursor\":\"c0\"}]}".utf8), ids: ["p"], lastCursor: "c0"),
         // Unreadable pages: the journal is unavailable, as with the full read.

@@ -6,15 +6,15 @@ import Testing
 /// kept, across chunks and after lists are joined.
 @Suite struct PaymentIdListTests {
     static func ids(_ list: PaymentIdList) -> [String] {
-        var ids: [String] = []
-        list.forEach { ids.append($0) }
-        return ids
+        Array(list)
     }
 
     @Test(arguments: [0, 1, 2, 30_000, 60_000])
     func givesBackWhatWasAddedInOrder(count: Int) {
         // 40-byte ids: 60,000 of them fill more than two chunks of a mebibyte.
-        let added = (0..<count).map { "pay-\(String($0 % 7_919, radix: 16))-" + String(repeating: "x", count: 30) + "결" }
+        let added = (0..<count).map {
+            "pay-\(String($0 % 7_919, radix: 16))-" + String(repeating: "x", count: 30) + "결"
+        }
         var list = PaymentIdList()
         for id in added { list.append(id) }
         #expect(list.count == count)
