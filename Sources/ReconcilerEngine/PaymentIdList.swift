@@ -22,7 +22,7 @@ struct PaymentIdList: Sequence, Sendable {
         id.withUTF8 { bytes in
             if chunks.isEmpty || chunks[chunks.count - 1].count + bytes.count > Self.chunkBytes {
                 var chunk: [UInt8] = []
-                chunk.reserveCapacity(max(Self.chunkBytes, bytes.count))
+                chunk.reserveCapacity(Swift.max(Self.chunkBytes, bytes.count))
                 chunks.append(chunk)
                 ends.append([])
             }
