@@ -5,10 +5,10 @@ import Synchronization
 /// concurrent readers and occasional writers.
 ///
 /// Every payment's JSON, and the JSON of each of its journal events, is rendered once (again
-/// when it changes) and pages are served by concatenating those bytes. Four index arrays hold the slots sorted by (requestedAt, id) and
-/// (statusChangedAt, id), each ascending and descending by time with ties always by id
-/// ascending, so an unfiltered page costs O(log n + size). Events are indexed by (time, id,
-/// ordinal).
+/// when it changes) and pages are served by concatenating those bytes. Four index arrays hold
+/// the slots sorted by (requestedAt, id) and (statusChangedAt, id), each ascending and
+/// descending by time with ties always by id ascending, so an unfiltered page costs
+/// O(log n + size). Events are indexed by (time, id, ordinal).
 ///
 /// Many page requests read at once and mutations are rare: a reader takes the ``Contents``
 /// value out of the lock (copying it only retains its arrays) and builds its page without
