@@ -74,6 +74,19 @@ public struct FastPortOneDecoder: PortOneDecoder {
     /// ``decodePaymentEventsCursorPage(_:)`` rejects is rejected, so an unreadable journal page
     /// is still unreadable.
     public func decodePaymentEventIdsCursorPage(_ body: [UInt8]) throws(PortOneDecodingError) -> PaymentEventIdPage {
+        do {
+            return try paymentEventIds(body)
+        } catch {
+            // The full read has the last word on a page the skip rejects: it reads nested members
+            // with their own models, each allowed the scanner's full nesting depth, so it accepts
+            // a page nested a level or two deeper than one skip does. Rare (unreadable pages are
+            // faults), so its cost does not matter.
+            return PaymentEventIdPage(try decodePaymentEventsCursorPage(body))
+        }
+    }
+
+    /// The light read of ``decodePaymentEventIdsCursorPage(_:)``.
+    private func paymentEventIds(_ body: [UInt8]) throws(PortOneDecodingError) -> PaymentEventIdPage {
         try document(body) { (s: inout JSONScanner) throws(Failure) -> PaymentEventIdPage in
             var page: PaymentEventIdPage?
             try s.members { (s: inout JSONScanner, key) throws(Failure) in

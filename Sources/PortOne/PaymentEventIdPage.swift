@@ -12,4 +12,17 @@ public struct PaymentEventIdPage: Sendable, Hashable {
         self.paymentIds = paymentIds
         self.lastCursor = lastCursor
     }
+
+    /// The payment ids of a fully decoded page: each event's, or the one its decoding failure
+    /// carries.
+    public init(_ page: CursorPage<PaymentEvent>) {
+        self.init(
+            paymentIds: page.items.map { item in
+                switch item.item {
+                case .success(let event): event.paymentId
+                case .failure(let failure): failure.paymentId
+                }
+            },
+            lastCursor: page.lastCursor)
+    }
 }

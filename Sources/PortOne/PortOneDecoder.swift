@@ -20,15 +20,7 @@ public protocol PortOneDecoder: Sendable {
 extension PortOneDecoder {
     /// Decodes every event and keeps the payment ids (a decoder without a lighter way).
     public func decodePaymentEventIdsCursorPage(_ body: [UInt8]) throws(PortOneDecodingError) -> PaymentEventIdPage {
-        let page = try decodePaymentEventsCursorPage(body)
-        return PaymentEventIdPage(
-            paymentIds: page.items.map { item in
-                switch item.item {
-                case .success(let event): event.paymentId
-                case .failure(let failure): failure.paymentId
-                }
-            },
-            lastCursor: page.lastCursor)
+        PaymentEventIdPage(try decodePaymentEventsCursorPage(body))
     }
 }
 

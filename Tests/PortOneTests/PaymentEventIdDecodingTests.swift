@@ -32,8 +32,14 @@ import Testing
         var event = OpenAPIExamples.shared.example(schema: schema ?? "PaidPaymentEvent", optional: true)
         event["type"] = type
         event["paymentId"] = paymentId
+        if paymentId == "pay-9" { event["customer"] = "DEEP" }
         return String(
             decoding: try! JSONSerialization.data(withJSONObject: event, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// `depth` arrays, each in the one before.
+    static func deep(_ depth: Int) -> String {
+        String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
     }
 
     /// `{"items":[...]}` of `items`, each `{"paymentEvent":<event>,"cursor":"c<n>"}`.
@@ -83,6 +89,13 @@ import Testing
             "invalid UTF-8 in another member",
             Array("{\"items\":[{\"paymentEvent\":{\"orderName\":\"".utf8) + [0xC3]
                 + Array("\",\"paymentId\":\"p\"},\"cursor\":\"c0\"}]}".utf8), ids: ["p"], lastCursor: "c0"),
+        // 64 arrays deep in an unknown member of `customer`: the full read's customer model skips
+        // it within the scanner's depth limit, one skip of the whole event would not.
+        Case(
+            "nesting only the full read accepts",
+            page([event("pay-9").replacingOccurrences(of: "\"DEEP\"", with: "{\"x\":\(deep(64))}")]), ids: ["pay-9"],
+            lastCursor: "c0"),
+        Case("nesting neither read accepts", page(["{\"paymentId\":\"p\",\"x\":\(deep(70))}"]), ids: nil),
         // Unreadable pages: the journal is unavailable, as with the full read.
         Case("the simulator's unreadable shape", "{\"events\":\"this is not the documented shape\"}", ids: nil),
         Case("not JSON", "<html>502 Bad Gateway</html>", ids: nil),
