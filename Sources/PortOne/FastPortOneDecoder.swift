@@ -68,6 +68,58 @@ public struct FastPortOneDecoder: PortOneDecoder {
         }
     }
 
+    /// Reads a `GET /payment-events-by-cursor` body for its events' payment ids only: each
+    /// event is skipped over (its syntax still checked) but for its top-level `paymentId`, the
+    /// way ``tolerantEvent(_:)`` reads an event it cannot decode. A body that
+    /// ``decodePaymentEventsCursorPage(_:)`` rejects is rejected, so an unreadable journal page
+    /// is still unreadable.
+    public func decodePaymentEventIdsCursorPage(_ body: [UInt8]) throws(PortOneDecodingError) -> PaymentEventIdPage {
+        do {
+            return try paymentEventIds(body)
+        } catch {
+            // The full read has the last word on a page the skip rejects: it reads nested members
+            // with their own models, each allowed the scanner's full nesting depth, so it accepts
+            // a page nested a level or two deeper than one skip does. Rare (unreadable pages are
+            // faults), so its cost does not matter.
+            return PaymentEventIdPage(try decodePaymentEventsCursorPage(body))
+        }
+    }
+
+    /// The light read of ``decodePaymentEventIdsCursorPage(_:)``.
+    private func paymentEventIds(_ body: [UInt8]) throws(PortOneDecodingError) -> PaymentEventIdPage {
+        try document(body) { (s: inout JSONScanner) throws(Failure) -> PaymentEventIdPage in
+            var page: PaymentEventIdPage?
+            try s.members { (s: inout JSONScanner, key) throws(Failure) in
+                guard key.equals("items") else { return try s.skipValue() }
+                var ids: [String?] = []
+                ids.reserveCapacity(1000)
+                var lastCursor: String?
+                try s.elements { (s: inout JSONScanner, _) throws(Failure) in
+                    var found = false
+                    var id: String?
+                    var cursor: String?
+                    try s.members { (s: inout JSONScanner, key) throws(Failure) in
+                        if key.equals("paymentEvent") {
+                            found = true
+                            id = try Self.topLevelId(&s, idKey: "paymentId")
+                        } else if key.equals("cursor") {
+                            cursor = try s.string()
+                        } else {
+                            try s.skipValue()
+                        }
+                    }
+                    guard found else { throw s.missing("paymentEvent") }
+                    guard let cursor else { throw s.missing("cursor") }
+                    ids.append(id)
+                    lastCursor = cursor
+                }
+                page = PaymentEventIdPage(paymentIds: ids, lastCursor: lastCursor)
+            }
+            guard let page else { throw s.missing("items") }
+            return page
+        }
+    }
+
     private func cursorPage<Item>(
         _ body: [UInt8], itemKey: StaticString,
         item: (inout JSONScanner) throws(Failure) -> Result<Item, PaymentDecodingFailure>
@@ -144,29 +196,37 @@ public struct FastPortOneDecoder: PortOneDecoder {
             // Re-read the item: skipping validates it is JSON at all (else the page is
             // unreadable), and picks up a top-level id for the report.
             s.seek(to: start)
-            var id: String?
-            if try s.peek() == UInt8(ascii: "{") {
-                try s.object { (s: inout JSONScanner, key) throws(Failure) in
-                    if key.equals(idKey), try s.peek() == UInt8(ascii: "\"") {
-                        // An id that is not valid UTF-8 is reported as unreadable, not as a lost page.
-                        let idStart = s.position
-                        do throws(Failure) {
-                            id = try s.string()
-                        } catch {
-                            guard JSONScanner.textFailures.contains(error.reason) else { throw error }
-                            s.seek(to: idStart)
-                            try s.skipValue()
-                        }
-                    } else {
-                        try s.skipValue()
-                    }
+            let id = try topLevelId(&s, idKey: idKey)
+            let reason = failure.path.isEmpty && failure.missing == nil ? "not a JSON object" : failure.description
+            return .failure(PaymentDecodingFailure(paymentId: id, reason: reason))
+        }
+    }
+
+    /// Skips one value, checking its syntax, and returns its top-level `idKey` string if it is
+    /// an object with one (the last readable one, if repeated); nil for any other value or an id
+    /// that is not valid text. Throws only when the value is not JSON.
+    static func topLevelId(_ s: inout JSONScanner, idKey: StaticString) throws(Failure) -> String? {
+        guard try s.peek() == UInt8(ascii: "{") else {
+            try s.skipValue()
+            return nil
+        }
+        var id: String?
+        try s.object { (s: inout JSONScanner, key) throws(Failure) in
+            if key.equals(idKey), try s.peek() == UInt8(ascii: "\"") {
+                // An id that is not valid UTF-8 is reported as unreadable, not as a lost page.
+                let idStart = s.position
+                do throws(Failure) {
+                    id = try s.string()
+                } catch {
+                    guard JSONScanner.textFailures.contains(error.reason) else { throw error }
+                    s.seek(to: idStart)
+                    try s.skipValue()
                 }
             } else {
                 try s.skipValue()
             }
-            let reason = failure.path.isEmpty && failure.missing == nil ? "not a JSON object" : failure.description
-            return .failure(PaymentDecodingFailure(paymentId: id, reason: reason))
         }
+        return id
     }
 
     // MARK: Models

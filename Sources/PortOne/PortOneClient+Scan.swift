@@ -127,6 +127,21 @@ extension PortOneClient {
         }
     }
 
+    /// Walks `GET /payment-events-by-cursor` like ``scanPaymentEvents(from:until:pageSize:onPage:)``,
+    /// reading each page for its events' payment ids only (a run needs no more of the journal).
+    public func scanPaymentEventIds(
+        from: RFC3339.Timestamp?, until: RFC3339.Timestamp?, pageSize: Int = 1000,
+        onPage: (PaymentEventIdPage) async throws -> Void
+    ) async throws {
+        var query = CursorQuery(storeId: configuration.storeId, from: from, until: until, size: pageSize)
+        while true {
+            let page = try await getPaymentEventIdsByCursor(query)
+            guard let last = page.lastCursor else { return }
+            try await onPage(page)
+            query.cursor = last
+        }
+    }
+
     /// Walks `GET /payment-events-by-cursor` (money movements by event time; unstable at
     /// PortOne) until an empty page.
     public func scanPaymentEvents(

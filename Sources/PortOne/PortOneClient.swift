@@ -92,6 +92,19 @@ public final class PortOneClient: Sendable {
         }!
     }
 
+    /// `GET /payment-events-by-cursor`, read for the events' payment ids only (see
+    /// ``PortOneDecoder/decodePaymentEventIdsCursorPage(_:)``): the same request, retries and
+    /// errors as ``getPaymentEventsByCursor(_:)``.
+    public func getPaymentEventIdsByCursor(_ query: CursorQuery) async throws(PortOneError) -> PaymentEventIdPage {
+        var query = query
+        query.storeId = configuration.storeId
+        let decoder = self.decoder
+        let path = "/payment-events-by-cursor?requestBody=" + JSONText.percentEncodeQueryValue(query.requestBodyJSON)
+        return try await execute(path: path, notFoundIsAnswer: false) { body throws(PortOneDecodingError) in
+            try decoder.decodePaymentEventIdsCursorPage(body)
+        }!
+    }
+
     /// Sends a GET with retries; returns nil for an accepted 404 PAYMENT_NOT_FOUND.
     private func execute<T: Sendable>(
         path: String, notFoundIsAnswer: Bool, decode: ([UInt8]) throws(PortOneDecodingError) -> T

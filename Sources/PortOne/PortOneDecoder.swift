@@ -11,6 +11,17 @@ public protocol PortOneDecoder: Sendable {
     func decodePaymentsCursorPage(_ body: [UInt8]) throws(PortOneDecodingError) -> CursorPage<Payment>
     /// Decodes a `GET /payment-events-by-cursor` body.
     func decodePaymentEventsCursorPage(_ body: [UInt8]) throws(PortOneDecodingError) -> CursorPage<PaymentEvent>
+    /// Reads a `GET /payment-events-by-cursor` body for its events' payment ids only. Throws
+    /// exactly when ``decodePaymentEventsCursorPage(_:)`` would, and gives the ids it would give
+    /// (an event that fails to decode gives the `paymentId` its failure carries).
+    func decodePaymentEventIdsCursorPage(_ body: [UInt8]) throws(PortOneDecodingError) -> PaymentEventIdPage
+}
+
+extension PortOneDecoder {
+    /// Decodes every event and keeps the payment ids (a decoder without a lighter way).
+    public func decodePaymentEventIdsCursorPage(_ body: [UInt8]) throws(PortOneDecodingError) -> PaymentEventIdPage {
+        PaymentEventIdPage(try decodePaymentEventsCursorPage(body))
+    }
 }
 
 /// The whole body was unusable (not JSON, or not the expected envelope): a transient server

@@ -29,6 +29,19 @@ public struct PaymentEventInfo: Sendable, Hashable {
         return events
     }
 
+    /// This event of `payment` as `GET /payment-events-by-cursor` serves it (its `paymentEvent`).
+    public func renderJSON(of payment: SimulatedPayment) -> [UInt8] {
+        let rendered = payment.renderEventJSON(
+            type: type, eventId: eventId(of: payment), createdAt: at, eventAmount: amount, cancellation: cancellation)
+        // Copied into an exactly sized buffer: the store keeps one per event (~2 KB each).
+        return [UInt8](unsafeUninitializedCapacity: rendered.count) { buffer, count in
+            rendered.withUnsafeBufferPointer { source in
+                _ = buffer.initialize(from: source)
+            }
+            count = rendered.count
+        }
+    }
+
     /// The event id: stable per payment and event.
     public func eventId(of payment: SimulatedPayment) -> String {
         if let cancellation { return "evt-\(cancellation.id)" }

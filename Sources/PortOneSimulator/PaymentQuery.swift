@@ -164,12 +164,29 @@ public struct PageCursor: Sendable, Hashable {
         self.ordinal = ordinal
     }
 
-    /// The opaque wire form.
+    /// The opaque wire form: base64url without padding. Encoded byte by byte: a journal page
+    /// carries a thousand of these, and Foundation's `replacingOccurrences` took a third of the
+    /// simulator's time serving one.
     public var encoded: String {
-        Data("\(at):\(ordinal):\(id)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let plain = Array("\(at):\(ordinal):\(id)".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity((plain.count * 4 + 2) / 3)
+        var index = 0
+        while index < plain.count {
+            let b0 = UInt32(plain[index])
+            let b1 = index + 1 < plain.count ? UInt32(plain[index + 1]) : 0
+            let b2 = index + 2 < plain.count ? UInt32(plain[index + 2]) : 0
+            let group = b0 << 16 | b1 << 8 | b2
+            // 1, 2 or 3 bytes left give 2, 3 or 4 digits (no padding).
+            let digits = min(3, plain.count - index) + 1
+            for k in 0..<digits { out.append(Self.alphabet[Int(group >> UInt32(18 - 6 * k) & 63)]) }
+            index += 3
+        }
+        return String(decoding: out, as: UTF8.self)
     }
+
+    /// base64url's digits.
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// Decodes the wire form; nil when it is not one of ours.
     public init?(encoded: String) {

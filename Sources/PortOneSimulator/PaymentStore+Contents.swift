@@ -154,7 +154,9 @@ extension PaymentStore.Contents {
     }
 
     /// A `GET /payment-events-by-cursor` page: events at [from, until) after `cursor`, in
-    /// (time, payment id, ordinal) order; the payment JSON and the ordinal of each event.
+    /// (time, payment id, ordinal) order; each event's pre-rendered JSON, ordinal and cursor.
+    /// An indexed event its payment has no rendering for (a stored form that cannot be read
+    /// back) is left out, as the journal always did.
     func eventPage(from: Int64, until: Int64, after cursor: PageCursor?, size: Int) -> [(
         json: [UInt8], ordinal: Int, cursor: PageCursor
     )] {
@@ -176,9 +178,13 @@ extension PaymentStore.Contents {
                 let ref = events[position]
                 if ref.at >= until { break }
                 let entry = e[Int(ref.slot)]
-                out.append(
-                    (entry.json, Int(ref.ordinal), PageCursor(at: ref.at, id: entry.id, ordinal: Int(ref.ordinal))))
                 position += 1
+                guard Int(ref.ordinal) < entry.eventJSON.count else { continue }
+                out.append(
+                    (
+                        entry.eventJSON[Int(ref.ordinal)], Int(ref.ordinal),
+                        PageCursor(at: ref.at, id: entry.id, ordinal: Int(ref.ordinal))
+                    ))
             }
             return out
         }
@@ -219,18 +225,17 @@ extension PaymentStore.Contents {
     }
 
     /// Inserts or replaces payments by id, re-rendering them and updating every index.
-    mutating func upsert(_ rendered: [(SimulatedPayment, [UInt8], [PaymentEventInfo])]) {
-        for (payment, json, paymentEvents) in rendered {
-            let entry = PaymentStore.entry(for: payment, json: json)
+    mutating func upsert(_ rendered: [(PaymentStore.Entry, [PaymentEventInfo])]) {
+        for (entry, paymentEvents) in rendered {
             let slot: Int32
-            if let existing = slotById[payment.id] {
+            if let existing = slotById[entry.id] {
                 slot = existing
                 removeFromIndexes(slot)
                 entries[Int(slot)] = entry
             } else {
                 slot = Int32(entries.count)
                 entries.append(entry)
-                slotById[payment.id] = slot
+                slotById[entry.id] = slot
             }
             insertIntoIndexes(slot, events: paymentEvents)
         }
@@ -246,6 +251,7 @@ extension PaymentStore.Contents {
         slotById[id] = nil
         entries[Int(slot)].status = PaymentStore.deletedStatus
         entries[Int(slot)].json = []
+        entries[Int(slot)].eventJSON = []
         deletedCount += 1
         return true
     }

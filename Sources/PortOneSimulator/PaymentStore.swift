@@ -4,11 +4,11 @@ import Synchronization
 /// The simulator's payments: pre-rendered JSON bytes plus sorted indexes, safe for many
 /// concurrent readers and occasional writers.
 ///
-/// Every payment's JSON is rendered once (again when it changes) and pages are served by
-/// concatenating those bytes. Four index arrays hold the slots sorted by (requestedAt, id) and
-/// (statusChangedAt, id), each ascending and descending by time with ties always by id
-/// ascending, so an unfiltered page costs O(log n + size). Events are indexed by (time, id,
-/// ordinal).
+/// Every payment's JSON, and the JSON of each of its journal events, is rendered once (again
+/// when it changes) and pages are served by concatenating those bytes. Four index arrays hold
+/// the slots sorted by (requestedAt, id) and (statusChangedAt, id), each ascending and
+/// descending by time with ties always by id ascending, so an unfiltered page costs
+/// O(log n + size). Events are indexed by (time, id, ordinal).
 ///
 /// Many page requests read at once and mutations are rare: a reader takes the ``Contents``
 /// value out of the lock (copying it only retains its arrays) and builds its page without
@@ -33,6 +33,9 @@ public final class PaymentStore: Sendable {
         var isV1: Bool
         /// Store id.
         var storeId: String
+        /// Each of its events as `GET /payment-events-by-cursor` serves it (the `paymentEvent`
+        /// member), by ordinal: rendered with the entry, so serving a page decodes nothing.
+        var eventJSON: [[UInt8]]
     }
 
     /// An event of one payment before it has a slot.
@@ -74,12 +77,22 @@ public final class PaymentStore: Sendable {
     /// The status code of a tombstone: matches no status filter and is never PAID.
     static let deletedStatus = UInt8.max
 
-    /// The stored form of `payment` rendered as `json`.
+    /// The stored form of `payment` rendered as `json`, with its events rendered too.
     static func entry(for payment: SimulatedPayment, json: [UInt8]) -> Entry {
         Entry(
             id: payment.id, json: json, status: payment.status.code,
             requestedAt: payment.requestedAt.nanoseconds, statusChangedAt: payment.statusChangedAt.nanoseconds,
-            isTest: payment.isTest, isV1: payment.version == "V1", storeId: payment.storeId)
+            isTest: payment.isTest, isV1: payment.version == "V1", storeId: payment.storeId,
+            eventJSON: eventJSON(stored: json))
+    }
+
+    /// The JSON of each event of the payment stored as `json`, by ordinal. Rendered from the
+    /// payment as stored (decoded from `json`), not as given: the stored form drops what its
+    /// status does not show (a cancelled payment's `pgResponse`, say), and the journal has
+    /// always shown the stored form.
+    static func eventJSON(stored json: [UInt8]) -> [[UInt8]] {
+        guard let stored = FastPaymentDecoder.decodeStored(json) else { return [] }
+        return PaymentEventInfo.events(of: stored).map { $0.renderJSON(of: stored) }
     }
 
     /// What one worker of ``build(count:make:extract:)`` made of its run of indexes.
@@ -214,7 +227,8 @@ public final class PaymentStore: Sendable {
     }
 
     /// A `GET /payment-events-by-cursor` page: events at [from, until) after `cursor`, in
-    /// (time, payment id, ordinal) order; the payment JSON and the ordinal of each event.
+    /// (time, payment id, ordinal) order; each event's JSON (the `paymentEvent` member), ordinal
+    /// and cursor.
     public func eventPage(from: Int64, until: Int64, after cursor: PageCursor?, size: Int) -> [(
         json: [UInt8], ordinal: Int, cursor: PageCursor
     )] {
@@ -236,7 +250,8 @@ public final class PaymentStore: Sendable {
 
     /// Inserts or replaces payments by id, re-rendering them and updating every index.
     public func upsert(_ payments: [SimulatedPayment]) {
-        let rendered = payments.map { ($0, $0.renderJSON(), PaymentEventInfo.events(of: $0)) }
+        // Rendered before the lock is taken: readers wait for the lock, not for the rendering.
+        let rendered = payments.map { (Self.entry(for: $0, json: $0.renderJSON()), PaymentEventInfo.events(of: $0)) }
         contents.withLock { $0.upsert(rendered) }
     }
 

@@ -151,8 +151,12 @@ final class Run {
                     "from": RFC3339.format(window.from), "until": RFC3339.format(window.until),
                     "origin": window.origin.rawValue,
                 ])
+            // PortOne's journal is walked on a task of its own while the status scan runs; what
+            // the scan did not return of it is decided once both are done (Run+Journal).
+            let journalReader = journalReader(window)
+            async let journal = journalReader?.walk()
             var scanned = try await scan(window)
-            if engine.settings.readsEventsFeed { try await readJournal(window, scanned: &scanned) }
+            if let walk = await journal { try await readJournal(walk, scanned: &scanned) }
             ProcessMemory.releaseFreed()
             try await lookUpLedgerPayments(window, scanned: scanned)
         } else {

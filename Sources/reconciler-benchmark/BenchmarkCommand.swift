@@ -107,13 +107,24 @@ enum BenchmarkCommand {
         var settings = ReconciliationEngine.Settings(
             configuration: setup.configuration, storeId: setup.storeId, database: setup.database)
         settings.readsEventsFeed = readsEventsFeed
-        let engine = ReconciliationEngine(settings: settings, client: setup.client, now: { clock })
+        let engine = ReconciliationEngine(settings: settings, client: setup.client, now: { clock }, log: eventLog())
         let result = try await engine.run(RunRequest())
         let totals = result.totals
         return BenchmarkFigures.Run(
             payments: totals.paymentsScanned, repairs: totals.fixesApplied,
             apiRequests: totals.apiRequests.values.reduce(0, +), sqlStatements: totals.sqlStatements,
             ledgerRows: totals.ledgerRowsScanned, timings: result.timings)
+    }
+
+    /// With `BENCHMARK_LOG` set, the run's events on stderr, each with the seconds since the run
+    /// began (where a phase's time goes); else nothing.
+    static func eventLog() -> @Sendable (String) -> Void {
+        guard ProcessInfo.processInfo.environment["BENCHMARK_LOG"] != nil else { return { _ in } }
+        let started = ContinuousClock.now
+        return { line in
+            let seconds = (ContinuousClock.now - started).seconds
+            FileHandle.standardError.write(Data((String(format: "[%6.2f] ", seconds) + line + "\n").utf8))
+        }
     }
 
     /// Creates the app's tables, loads the COPY files, applies the migrations.

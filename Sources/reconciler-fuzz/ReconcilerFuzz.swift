@@ -33,7 +33,12 @@ enum ReconcilerFuzz {
             if case .success(.success(let payment)) = Result(catching: { try decoder.decodePayment(bytes) }) {
                 _ = payment.facts
             }
-            _ = try? decoder.decodePaymentEventsCursorPage(bytes)
+            // The journal's light read gives what the full read gives, or fails where it fails:
+            // a disagreement is a crash, for the fuzzer to report.
+            let full = try? decoder.decodePaymentEventsCursorPage(bytes)
+            let light = try? decoder.decodePaymentEventIdsCursorPage(bytes)
+            precondition(
+                full.map(PaymentEventIdPage.init) == light, "the journal's light read disagrees with the full read")
         case .config:
             _ = try? Configuration.parse(Data(bytes))
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import PortOneSimulator
@@ -70,5 +71,21 @@ import Testing
         let cursor = PageCursor(at: -5, id: "pay:with:colons", ordinal: 3)
         #expect(PageCursor(encoded: cursor.encoded) == cursor)
         #expect(PageCursor(encoded: "garbage!") == nil)
+    }
+
+    /// The byte-by-byte encoding writes what Foundation's base64 with `+/=` replaced wrote (every
+    /// length modulo 3, bytes that give `+` and `/`, text beyond ASCII), and reads back.
+    @Test(arguments: [
+        "p", "pa", "pay", "pay-", "pay-0192f3a1-7c3e-7d2a-9b1e-4c5d6e7f8a9b", "결제-한글", "~~~???>>>", "\u{1F4B3}card",
+    ])
+    func cursorEncodingIsBase64URLWithoutPadding(_ id: String) throws {
+        for (at, ordinal) in [(0 as Int64, 0), (1_790_000_000_123_456_789, 2), (-5, 13), (Int64.max, 100)] {
+            let cursor = PageCursor(at: at, id: id, ordinal: ordinal)
+            let foundation = Data("\(at):\(ordinal):\(id)".utf8).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            #expect(cursor.encoded == foundation)
+            #expect(PageCursor(encoded: cursor.encoded) == cursor)
+        }
     }
 }

@@ -127,6 +127,77 @@ import Testing
         #expect(events.count == expected)
     }
 
+    /// One event's JSON as `GET /payment-events-by-cursor` rendered it on each request before
+    /// events were rendered with their payment: the stored payment decoded, its events listed,
+    /// the one with `ordinal` rendered.
+    static func renderedOnRequest(_ json: [UInt8], ordinal: Int) -> [UInt8]? {
+        guard let payment = FastPaymentDecoder.decodeStored(json),
+            let event = PaymentEventInfo.events(of: payment).first(where: { $0.ordinal == ordinal })
+        else { return nil }
+        return payment.renderEventJSON(
+            type: event.type, eventId: event.eventId(of: payment), createdAt: event.at, eventAmount: event.amount,
+            cancellation: event.cancellation)
+    }
+
+    /// Walks every event page of `store`, checking each event's JSON against
+    /// ``renderedOnRequest(_:ordinal:)``; returns the events' cursors.
+    static func checkEventJSON(_ store: PaymentStore) -> [PageCursor] {
+        var cursors: [PageCursor] = []
+        var cursor: PageCursor?
+        while true {
+            let page = store.eventPage(from: 0, until: Int64.max, after: cursor, size: 97)
+            guard let last = page.last else { break }
+            for item in page {
+                let stored = store.json(id: item.cursor.id)
+                #expect(stored != nil, "an event of \(item.cursor.id), which the store does not hold")
+                #expect(
+                    item.json == stored.flatMap { renderedOnRequest($0, ordinal: item.ordinal) },
+                    "event \(item.ordinal) of \(item.cursor.id)")
+            }
+            cursors += page.map(\.cursor)
+            cursor = last.cursor
+        }
+        return cursors
+    }
+
+    @Test func eventsAreServedAsEachRequestRenderedThemAlsoAfterChanges() throws {
+        let generator = DataSetGenerator(options: GeneratorOptions(count: 3000, seed: 7, until: Self.base))
+        let (store, _) = try PaymentStore.build(
+            count: 3000, make: { generator.payment(at: $0) }, extract: { _ in Int?.none })
+        let before = Self.checkEventJSON(store)
+        #expect(before.count > 1500)
+        #expect(Set(before.map(\.ordinal)).count > 1, "the data set has cancellations")
+
+        // Cancel 30 paid payments (an event each), change 10, delete 20, add 10.
+        var random = SeededRandom(seed: 11)
+        let paid = store.randomPaidIds(count: 60, using: &random)
+        #expect(paid.count == 60)
+        for (k, id) in paid.prefix(30).enumerated() {
+            let at = Self.base.adding(nanoseconds: Int64(k + 1) * 1_000_000_000)
+            let cancelled = store.modify(id: id) {
+                SimulatorServer.cancel($0, full: k % 2 == 0, cancellationId: "cx-\(k)", at: at)
+            }
+            #expect(cancelled != nil)
+        }
+        var changed = paid[30..<40].compactMap { store.payment(id: $0) }
+        for k in changed.indices { changed[k].orderName += " (changed)" }
+        let deleted = Set(paid[40..<60])
+        for id in deleted { #expect(store.delete(id: id)) }
+        let fresh = (0..<10).map { Self.payment("fresh-\($0)", requested: Int64($0), changed: Int64($0)) }
+        store.upsert(changed + fresh)
+
+        let after = Self.checkEventJSON(store)
+        #expect(after.filter { deleted.contains($0.id) }.isEmpty, "a deleted payment's events are gone")
+        let deletedEvents = before.filter { deleted.contains($0.id) }.count
+        #expect(after.count == before.count - deletedEvents + 30 + 10)
+        #expect(Set(after).count == after.count)
+        let changedEvents = store.eventPage(from: 0, until: Int64.max, after: nil, size: 1000).filter {
+            $0.cursor.id == changed[0].id
+        }
+        #expect(!changedEvents.isEmpty)
+        #expect(changedEvents.allSatisfy { String(decoding: $0.json, as: UTF8.self).contains("(changed)") })
+    }
+
     @Test func cancellingMovesStatusChangedAtAndAddsAnEvent() throws {
         let store = Self.store(payments)
         let now = Self.base.adding(nanoseconds: 100_000_000_000)
