@@ -90,7 +90,14 @@ struct DaemonFollower {
         ticking = nil
         memory = result.memory
         last = result
-        nextTick = ContinuousClock.now + (result.backlog ? .zero : .seconds(follow.interval))
+        // More events wait: the next tick starts at once, unless this one did not get through
+        // (a failure or a held lock would only repeat at full speed).
+        var worked = false
+        switch result.outcome {
+        case .idle, .decided: worked = true
+        case .skipped, .stopped, .failed: worked = false
+        }
+        nextTick = ContinuousClock.now + (result.backlog && worked ? .zero : .seconds(follow.interval))
         switch result.outcome {
         case .idle:
             lastFailure = nil

@@ -66,7 +66,8 @@ public struct Configuration: Equatable, Sendable {
         /// A PAID event younger than this (seconds) is left to the web app's webhook for now.
         public var grace: Int64 = 45
         /// More repairs than this in one tick apply none of them (`FIX_LIMIT_EXCEEDED`); a tick
-        /// also takes at most this many payments, so only an unusual tick can trip it.
+        /// also takes at most half this many payments (a payment can need a grant and a refund),
+        /// so only an unusual tick can trip it.
         public var maxFixesPerTick = 100
 
         /// The defaults of ARCHITECTURE §6.1.

@@ -90,6 +90,13 @@ extension ReconciliationEngine {
     /// with one, it starts there (at most a day back): the runs cover what lies before.
     static let followFirstLookback: Int64 = 3_600
 
+    /// The most payments one tick decides: half of `follow.maxFixesPerTick`, as a payment can
+    /// need two repairs (its missed grant and its refund), so a tick of ordinary payments never
+    /// trips the limit; one that still does (more repairs per payment than that) applies none.
+    static func followPaymentsPerTick(_ follow: Configuration.Follow) -> Int {
+        max(1, follow.maxFixesPerTick / 2)
+    }
+
     /// One tick of the daemon's follow loop (DESIGN §4.4a): reads PortOne's journal after the
     /// durable cursor, decides the payments with new events (young PAID events excepted) as a
     /// run by payment id with trigger `follow` and the limit `follow.maxFixesPerTick` (every
@@ -146,7 +153,7 @@ extension ReconciliationEngine {
             let (entries, exhausted) = try await readJournal(after: state, until: now, control: control)
             result.eventsRead = entries.count
             let selection = FollowSelection.select(
-                entries, now: now, grace: follow.grace, maxPayments: follow.maxFixesPerTick)
+                entries, now: now, grace: follow.grace, maxPayments: Self.followPaymentsPerTick(follow))
             journal = (selection, exhausted)
             paymentIds = selection.paymentIds
             result.deferred = selection.deferred
@@ -315,7 +322,7 @@ extension ReconciliationEngine {
             page += 1
         }
         return FollowScanSelection.select(
-            entries, until: now, now: now, grace: follow.grace, maxPayments: follow.maxFixesPerTick)
+            entries, until: now, now: now, grace: follow.grace, maxPayments: Self.followPaymentsPerTick(follow))
     }
 }
 

@@ -173,7 +173,7 @@ import WireFormat
             let paidAt = World.worldEnd.adding(nanoseconds: 2 * Self.hour)
             let ids = try await Self.newPaidWithoutGrant(simulator, connection, count: 5, paidAt: paidAt, tag: "cap")
             var follow = Configuration.Follow()
-            follow.maxFixesPerTick = 2
+            follow.maxFixesPerTick = 4  // two payments per tick: each may need two repairs
             let clock = Clock(paidAt.adding(nanoseconds: 120 * Self.second))
             let engine = try Self.engine(simulator, database, follow: follow, now: { clock.now })
             var memory = FollowMemory()
