@@ -235,7 +235,9 @@ public enum HTMLReport {
     }
 
     /// Columns whose text may wrap; the others stay on one line.
-    static let wrapping: Set<String> = ["paymentId", "userEmail", "userId", "detail", "action", "reviewerAction"]
+    static let wrapping: Set<String> = [
+        "paymentId", "userEmail", "userId", "detail", "action", "reviewerAction", "whyDetail",
+    ]
 
     static func number(_ value: JSONValue) -> String {
         value.integerValue.map(ReportNumber.grouped) ?? ""

@@ -120,7 +120,7 @@ public enum MarkdownReport {
             out.append("| \(title) | \(labels("statusApplied")) | \(labels("statusPlanned")) | \(labels("credits")) |")
             out.append("|---|---:|---:|---:|")
             for line in lines {
-                let name = "\(escape(labels.why(line.key))) (\(escape(line.key)))"
+                let name = "\(escape(labels.why(line.key))) `\(escape(line.key))`"
                 let shown = line.key == DeductionOrigin.Kind.chargeback.rawValue ? "**\(name)**" : name
                 out.append(
                     "| \(shown) | \(ReportNumber.grouped(Int64(line.applied))) | \(ReportNumber.grouped(Int64(line.planned))) | \(ReportNumber.grouped(line.credits)) |"

@@ -13,6 +13,20 @@ extension ReportLabels {
         return Self.koreanDetail(kind: kind, entry) ?? Self.koreanFallback(kind: kind, entry)
     }
 
+    /// A resolution note in this locale: the notes the store writes when a run closes a
+    /// discrepancy are worded again; a person's note is shown as they wrote it.
+    public func resolutionNote(_ note: String) -> String {
+        guard korean else { return note }
+        for (prefix, korean) in [
+            ("repaired; no longer observed in run ", "보정됨, 더 이상 발견되지 않음: 실행 "),
+            ("no longer observed in run ", "더 이상 발견되지 않음: 실행 "),
+        ] where note.hasPrefix(prefix) {
+            let run = note.dropFirst(prefix.count)
+            if !run.isEmpty, run.allSatisfy(\.isNumber) { return korean + run }
+        }
+        return note
+    }
+
     /// `1,300 크레딧`.
     private static func credits(_ value: JSONValue) -> String? {
         value.integerValue.map { "\(ReportNumber.grouped($0)) 크레딧" }

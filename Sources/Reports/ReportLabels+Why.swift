@@ -38,7 +38,7 @@ extension ReportLabels {
             let answer = code.map { "last answer HTTP \($0)" } ?? "no answer"
             return "webhook failed: " + [tries, answer].compactMap { $0 }.joined(separator: ", ") + when
         case (.webhookAcknowledged, true):
-            return "웹 앱이 웹훅에 \(code.map { "HTTP \($0)로 " } ?? "")성공 응답했으나\(when) 크레딧을 지급하지 않음"
+            return "웹 앱이 웹훅에 성공\(code.map { "(HTTP \($0))" } ?? "")으로 응답했으나 크레딧을 지급하지 않음\(when)"
         case (.webhookAcknowledged, false):
             return
                 "the web app acknowledged the webhook\(code.map { " with HTTP \($0)" } ?? "")\(when) and granted nothing"
@@ -75,7 +75,7 @@ extension ReportLabels {
         var lines: [String] = []
         for (answer, payments) in why.failedAnswers {
             switch (answer.isEmpty, korean) {
-            case (false, true): lines.append("웹 앱의 웹훅 엔드포인트가 결제 \(payments)건에 \(answer)로 응답했습니다")
+            case (false, true): lines.append("웹 앱의 웹훅 엔드포인트가 결제 \(payments)건에 HTTP \(answer) 응답을 보냈습니다")
             case (true, true): lines.append("웹 앱의 웹훅 엔드포인트가 결제 \(payments)건에 응답하지 않았습니다")
             case (false, false):
                 lines.append(
@@ -105,10 +105,18 @@ extension ReportLabels {
             lines.append(
                 korean
                     ? "차지백(카드 분쟁) \(why.chargebacks)건을 차감했습니다\(why.chargebackUncollected > 0 ? ", 회수하지 못한 크레딧 \(uncollected)" : "")"
-                    : "\(Self.plural(why.chargebacks, "chargeback", "chargebacks")) (card disputes) deducted\(why.chargebackUncollected > 0 ? "; \(uncollected) credits could not be collected" : "")"
+                    : "\(Self.plural(why.chargebacks, "chargeback (a card dispute)", "chargebacks (card disputes)")) deducted\(why.chargebackUncollected > 0 ? "; \(uncollected) credits could not be collected" : "")"
             )
         }
         return lines
+    }
+
+    /// Webhook deliveries attempted, of the most PortOne makes: `6 of 6`, `최대 6회 중 6회`
+    /// (never `6/6`, which a spreadsheet reads as a date).
+    public func attempts(_ webhook: JSONValue) -> String? {
+        guard let count = webhook["attempts"].integerValue else { return nil }
+        guard let maximum = webhook["maxAttempts"].integerValue else { return korean ? "\(count)회" : "\(count)" }
+        return korean ? "최대 \(maximum)회 중 \(count)회" : "\(count) of \(maximum)"
     }
 
     /// `1 payment`, `3 payments`.
@@ -119,12 +127,12 @@ extension ReportLabels {
     static let enWhy: [String: String] = [
         "WEBHOOK_NOT_SENT": "no webhook sent", "WEBHOOK_FAILED": "webhook failed",
         "WEBHOOK_ACKNOWLEDGED": "acknowledged, not granted", "UNKNOWN": "unknown", "CONSOLE": "PortOne console",
-        "API": "PortOne API", "PORTONE_ADMIN": "PortOne staff", "CHARGEBACK": "chargeback (dispute)",
+        "API": "PortOne API", "PORTONE_ADMIN": "PortOne staff", "CHARGEBACK": "card chargeback",
     ]
 
     static let koWhy: [String: String] = [
         "WEBHOOK_NOT_SENT": "웹훅 미발송", "WEBHOOK_FAILED": "웹훅 전송 실패", "WEBHOOK_ACKNOWLEDGED": "응답 후 미지급",
         "UNKNOWN": "알 수 없음", "CONSOLE": "PortOne 콘솔", "API": "PortOne API", "PORTONE_ADMIN": "PortOne 관리자",
-        "CHARGEBACK": "차지백(분쟁)",
+        "CHARGEBACK": "카드 차지백",
     ]
 }

@@ -102,7 +102,7 @@ public enum ReportRows {
     static func action(_ entry: JSONValue, labels: ReportLabels) -> String {
         switch entry["change"].stringValue {
         case "closed":
-            let note = entry["resolutionNote"].stringValue.map { ": \($0)" } ?? ""
+            let note = entry["resolutionNote"].stringValue.map { ": \(labels.resolutionNote($0))" } ?? ""
             return labels("closedByRun") + note
         case "new": return labels("openedForReview")
         default: return labels("seenAgain")
@@ -118,10 +118,7 @@ public enum ReportRows {
         if case .object = webhook {
             row["webhookStatus"] = text(webhook["status"])
             row["webhookResponseCode"] = text(webhook["responseCode"])
-            if let attempts = webhook["attempts"].integerValue {
-                row["webhookAttempts"] = .text(
-                    webhook["maxAttempts"].integerValue.map { "\(attempts)/\($0)" } ?? String(attempts))
-            }
+            if let attempts = labels.attempts(webhook) { row["webhookAttempts"] = .text(attempts) }
             row["webhookLastAttemptAt"] = .text(ReportTime.kst(webhook["lastAttemptAt"]))
         }
         let cancellation = entry["cancellation"]
