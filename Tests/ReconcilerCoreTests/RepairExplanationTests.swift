@@ -29,7 +29,10 @@ import WireFormat
             cause: GrantCause(kind: .webhookNotSent)),
         CauseCase(
             name: "only READY and PAY_PENDING announcements",
-            webhooks: [Hook(delivery: .failedNotOkResponse, paymentStatus: "READY"), Hook(delivery: .succeeded, paymentStatus: "PAY_PENDING")],
+            webhooks: [
+                Hook(delivery: .failedNotOkResponse, paymentStatus: "READY"),
+                Hook(delivery: .succeeded, paymentStatus: "PAY_PENDING"),
+            ],
             cause: GrantCause(kind: .webhookNotSent)),
         // Every delivery failed.
         CauseCase(
@@ -69,7 +72,8 @@ import WireFormat
             name: "delivered at the first attempt",
             webhooks: [Hook(delivery: .succeeded, responseCode: "200", attempts: 1, maxAttempts: 6, triggeredAt: t1)],
             cause: GrantCause(
-                kind: .webhookAcknowledged, deliveries: 1, deliveryStatus: "SUCCEEDED", responseCode: "200", attempts: 1,
+                kind: .webhookAcknowledged, deliveries: 1, deliveryStatus: "SUCCEEDED", responseCode: "200",
+                attempts: 1,
                 maxAttempts: 6, lastAttemptAt: t1)),
         CauseCase(
             name: "failed, then a manual resend delivered: acknowledged, with the delivered one's figures",
@@ -84,11 +88,14 @@ import WireFormat
         CauseCase(
             name: "a V1-style record without paymentStatus counts as the grant's",
             webhooks: [Hook(delivery: .succeeded, paymentStatus: nil, responseCode: "200")],
-            cause: GrantCause(kind: .webhookAcknowledged, deliveries: 1, deliveryStatus: "SUCCEEDED", responseCode: "200")),
+            cause: GrantCause(
+                kind: .webhookAcknowledged, deliveries: 1, deliveryStatus: "SUCCEEDED", responseCode: "200")),
         // The record does not tell.
         CauseCase(
             name: "a delivery status PortOne added later",
-            webhooks: [Hook(delivery: .unknown("FAILED_RATE_LIMITED"), responseCode: "429", attempts: 2, triggeredAt: t1)],
+            webhooks: [
+                Hook(delivery: .unknown("FAILED_RATE_LIMITED"), responseCode: "429", attempts: 2, triggeredAt: t1)
+            ],
             cause: GrantCause(
                 kind: .unknown, deliveries: 1, deliveryStatus: "FAILED_RATE_LIMITED", responseCode: "429", attempts: 2,
                 lastAttemptAt: t1)),
@@ -172,13 +179,15 @@ import WireFormat
         OriginCase(
             name: "two partial refunds, the first already deducted: the second's origin",
             cancellations: [
-                cancel("c1", 3_000, minutesAgo: 50, trigger: "CONSOLE"), cancel("c2", 3_000, minutesAgo: 20, trigger: "API"),
+                cancel("c1", 3_000, minutesAgo: 50, trigger: "CONSOLE"),
+                cancel("c2", 3_000, minutesAgo: 20, trigger: "API"),
             ],
             ledger: [F.purchase(100), F.refund(30)], origin: .api, trigger: "API", cancellationId: "c2", covered: 1),
         OriginCase(
             name: "two partial refunds, none deducted: the newest, covering both",
             cancellations: [
-                cancel("c1", 3_000, minutesAgo: 50, trigger: "API"), cancel("c2", 3_000, minutesAgo: 20, trigger: "CONSOLE"),
+                cancel("c1", 3_000, minutesAgo: 50, trigger: "API"),
+                cancel("c2", 3_000, minutesAgo: 20, trigger: "CONSOLE"),
             ],
             origin: .console, trigger: "CONSOLE", cancellationId: "c2", covered: 2),
         OriginCase(
