@@ -22,7 +22,8 @@ extension Payment {
             customDataPackageId: customDataFields?.packageId,
             customDataProblem: PaymentCustomData.problem(in: customData),
             customerId: customer.id,
-            customerEmail: customer.email)
+            customerEmail: customer.email,
+            webhooks: webhooks.map(\.facts))
     }
 }
 
@@ -64,6 +65,23 @@ extension PaymentCancellation {
             }
         return PaymentFacts.Cancellation(
             id: id, status: status, totalAmount: totalAmount, requestedAt: requestedAt, cancelledAt: cancelledAt,
-            trigger: trigger?.rawString)
+            trigger: trigger?.rawString, reason: reason.isEmpty ? nil : reason)
+    }
+}
+
+extension PaymentWebhook {
+    /// The core's webhook record.
+    var facts: PaymentFacts.Webhook {
+        let delivery: PaymentFacts.Webhook.Delivery? =
+            switch status {
+            case .succeeded: .succeeded
+            case .failedNotOkResponse: .failedNotOkResponse
+            case .failedUnexpectedError: .failedUnexpectedError
+            case .unknown(let raw): .unknown(raw)
+            case nil: nil
+            }
+        return PaymentFacts.Webhook(
+            delivery: delivery, paymentStatus: paymentStatus?.rawString, responseCode: responseCode,
+            attempts: currentExecutionCount, maxAttempts: maxExecutionCount, triggeredAt: triggeredAt)
     }
 }

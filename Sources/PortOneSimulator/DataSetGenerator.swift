@@ -338,12 +338,26 @@ public struct DataSetGenerator: Sendable {
 
     private func webhook(_ rng: inout SeededRandom, status: String, at: Timestamp) -> SimulatedPayment.Webhook {
         let ok = rng.chance(0.95)
+        // Drawn in the order they always were (id, delivery, time): seeded data sets stay the same.
+        let id = rng.uuid()
+        let delivery = ok ? "SUCCEEDED" : rng.pick(["FAILED_NOT_OK_RESPONSE", "FAILED_UNEXPECTED_ERROR"])
+        let triggeredAt = at.adding(nanoseconds: rng.int(50_000_000...900_000_000), fractionDigits: 3)
+        // The app's answer, derived without drawing from `rng` so every generated data set stays
+        // as it was: 200 when delivered, 500 when it answered otherwise, none when it did not answer.
+        let code: String? =
+            switch delivery {
+            case "SUCCEEDED": "200"
+            case "FAILED_NOT_OK_RESPONSE": "500"
+            default: nil
+            }
         return SimulatedPayment.Webhook(
-            paymentStatus: status, id: rng.uuid(),
-            status: ok ? "SUCCEEDED" : rng.pick(["FAILED_NOT_OK_RESPONSE", "FAILED_UNEXPECTED_ERROR"]),
+            paymentStatus: status, id: id, status: delivery,
             url: "https://www.gureum-ai.kr/api/webhooks/portone", isAsync: true,
-            currentExecutionCount: ok ? 1 : 6, maxExecutionCount: 6, trigger: nil,
-            triggeredAt: at.adding(nanoseconds: rng.int(50_000_000...900_000_000), fractionDigits: 3))
+            currentExecutionCount: ok ? 1 : 6, maxExecutionCount: 6, trigger: nil, triggeredAt: triggeredAt,
+            response: code.map {
+                SimulatedPayment.Webhook.Response(
+                    code: $0, respondedAt: triggeredAt.adding(nanoseconds: 120_000_000, fractionDigits: 3))
+            })
     }
 
     /// Failure reasons: message, PG code, PG message.

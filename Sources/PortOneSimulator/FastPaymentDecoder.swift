@@ -477,6 +477,9 @@ enum FastPaymentDecoder {
             case "triggeredAt":
                 guard let v = optTimestamp(&c) else { return false }
                 w.triggeredAt = v
+            case "response":
+                guard let v = c.nullable({ webhookResponse(&$0) }) else { return false }
+                w.response = v
             default: return c.skipAny()
             }
             return true
@@ -485,6 +488,25 @@ enum FastPaymentDecoder {
         w.id = id
         w.url = url
         return w
+    }
+
+    private static func webhookResponse(_ c: inout JSONScanner) -> P.Webhook.Response? {
+        var code: String?
+        var respondedAt: Timestamp?
+        let ok = c.fields { c, key in
+            switch key {
+            case "code":
+                code = c.text()
+                return code != nil
+            case "respondedAt":
+                guard let v = optTimestamp(&c), let v else { return false }
+                respondedAt = v
+            default: return c.skipAny()
+            }
+            return true
+        }
+        guard ok, let code, let respondedAt else { return nil }
+        return P.Webhook.Response(code: code, respondedAt: respondedAt)
     }
 
     private static func origin(_ c: inout JSONScanner) -> P.Origin? {

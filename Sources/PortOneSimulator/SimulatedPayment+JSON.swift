@@ -216,6 +216,14 @@ extension SimulatedPayment {
             w.int("maxExecutionCount", ifPresent: hook.maxExecutionCount)
             w.string("trigger", ifPresent: hook.trigger)
             w.timestamp("triggeredAt", ifPresent: hook.triggeredAt)
+            if let response = hook.response {
+                w.beginObject("response")
+                w.string("code", response.code)
+                w.string("header", "")
+                w.string("body", "")
+                w.timestamp("respondedAt", response.respondedAt)
+                w.endObject()
+            }
             w.endObject()
         }
         w.endArray()

@@ -222,6 +222,16 @@ public struct SimulatedPayment: Sendable, Hashable, Decodable {
         public var trigger: String?
         /// When it was triggered.
         public var triggeredAt: Timestamp?
+        /// The web app's answer (`PaymentWebhookResponse`), absent when it did not answer.
+        public var response: Response?
+
+        /// `PaymentWebhookResponse`: what the web app answered to the webhook.
+        public struct Response: Sendable, Hashable, Decodable {
+            /// The HTTP status code, as text (`"500"`).
+            public var code: String
+            /// When it answered.
+            public var respondedAt: Timestamp
+        }
     }
 
     /// `PaymentAmount` (int64 minor units).

@@ -25,7 +25,7 @@ extension Configuration {
             return nil
         }
         problems.refuseUnknown(
-            root, known: ["catalog", "policy", "schedule", "follow", "reports", "metrics", "notify"], at: "")
+            root, known: ["catalog", "policy", "schedule", "follow", "ledger", "reports", "metrics", "notify"], at: "")
         let catalog = readCatalog(root["catalog"], &problems)
         var configuration = Configuration(catalog: catalog)
         if let policy = problems.object(root["policy"], at: "policy") {
@@ -39,6 +39,9 @@ extension Configuration {
         }
         if let reports = problems.object(root["reports"], at: "reports") {
             configuration.reports = readReports(reports, &problems)
+        }
+        if let ledger = problems.object(root["ledger"], at: "ledger") {
+            configuration.ledgerDescriptionTemplates = readLedger(ledger, &problems)
         }
         if let metrics = problems.object(root["metrics"], at: "metrics") {
             problems.refuseUnknown(metrics, known: ["textfile"], at: "metrics")
@@ -257,6 +260,35 @@ extension Configuration {
             }
         }
         return reports
+    }
+}
+
+extension Configuration {
+    /// `ledger.descriptions`: a template per repair kind, using only that kind's placeholders.
+    fileprivate static func readLedger(_ fields: [String: JSONValue], _ problems: inout Problems) -> [RepairKind:
+        String]
+    {
+        problems.refuseUnknown(fields, known: ["descriptions"], at: "ledger")
+        guard let descriptions = problems.object(fields["descriptions"], at: "ledger.descriptions") else { return [:] }
+        problems.refuseUnknown(descriptions, known: RepairKind.allCases.map(\.rawValue), at: "ledger.descriptions")
+        var templates: [RepairKind: String] = [:]
+        for kind in RepairKind.allCases {
+            let path = "ledger.descriptions.\(kind.rawValue)"
+            guard let value = descriptions[kind.rawValue], value != .null else { continue }
+            guard let template = problems.text(value, at: path, required: true) else { continue }
+            let allowed = LedgerDescriptions.placeholders(for: kind)
+            let unknown = LedgerDescriptions.placeholdersUsed(in: template).filter { !allowed.contains($0) }
+            if !unknown.isEmpty {
+                problems.add(
+                    "\(path) uses \(unknown.map { "{\($0)}" }.joined(separator: ", ")), which \(unknown.count == 1 ? "is not a placeholder" : "are not placeholders") of \(kind.rawValue); use \(allowed.map { "{\($0)}" }.joined(separator: ", "))"
+                )
+            } else if template.count > 200 {
+                problems.add("\(path) must be at most 200 characters (the web app shows it on one line)")
+            } else {
+                templates[kind] = template
+            }
+        }
+        return templates
     }
 }
 

@@ -16,6 +16,14 @@ public struct Configuration: Equatable, Sendable {
     public var metricsTextfile: String?
     /// A Slack-compatible webhook for failed runs and new critical discrepancies, if any.
     public var notifyWebhookURL: String?
+    /// `ledger.descriptions`: the configured templates of the ledger rows repairs write, by
+    /// kind (a kind not configured uses the default of `reports.locale`).
+    public var ledgerDescriptionTemplates: [RepairKind: String] = [:]
+
+    /// The descriptions of the ledger rows repairs write, in `reports.locale`.
+    public var ledgerDescriptions: LedgerDescriptions {
+        LedgerDescriptions(templates: ledgerDescriptionTemplates, locale: reports.locale)
+    }
 
     /// The reconciliation policy.
     public struct Policy: Equatable, Sendable {

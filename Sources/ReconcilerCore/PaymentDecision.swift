@@ -7,6 +7,8 @@ struct PaymentDecision {
     let payment: PaymentFacts
     /// The policy in force.
     let policy: Configuration.Policy
+    /// The texts of the ledger rows repairs write.
+    let descriptions: LedgerDescriptions
     /// The payment's PURCHASE rows.
     let purchases: [LedgerEntry]
     /// The payment's REFUND rows.
@@ -15,9 +17,13 @@ struct PaymentDecision {
     var outcome: PaymentOutcome
 
     /// Starts a decision: keeps the payment's PURCHASE and REFUND rows and sums them.
-    init(payment: PaymentFacts, ledger: [LedgerEntry], policy: Configuration.Policy) {
+    init(
+        payment: PaymentFacts, ledger: [LedgerEntry], policy: Configuration.Policy,
+        descriptions: LedgerDescriptions = LedgerDescriptions()
+    ) {
         self.payment = payment
         self.policy = policy
+        self.descriptions = descriptions
         let rows = ledger.filter { $0.paymentId == payment.id }
         purchases = rows.filter { $0.type == .purchase }
         refunds = rows.filter { $0.type == .refund }
@@ -190,8 +196,8 @@ struct PaymentDecision {
             grant = Repair(
                 kind: .missedGrant, paymentId: payment.id, userId: account.id, packageId: package.id, credits: credits,
                 ledgerAmount: credits, cancellationId: nil,
-                description: "credit-reconciler: missed grant for payment \(payment.id) (package \(package.id))",
-                isAutoApplicable: policy.autoFix.contains(.missedGrant))
+                description: descriptions.text(.missedGrant, package: package, credits: credits, fullRefund: false),
+                isAutoApplicable: policy.autoFix.contains(.missedGrant), cause: GrantCause.of(payment))
         }
         if let grant { outcome.repairs.append(grant) }
 
@@ -209,13 +215,15 @@ struct PaymentDecision {
         let newest = payment.cancellations.filter { $0.status == .succeeded }.max {
             ($0.cancelledAt ?? $0.requestedAt, $0.id) < ($1.cancelledAt ?? $1.requestedAt, $1.id)
         }
-        let cancellationText = newest.map { ", cancellation \($0.id)" } ?? ""
+        let fullRefund = MoneyRules.succeededCancellationTotal(of: payment) >= payment.totalAmount
         outcome.repairs.append(
             Repair(
                 kind: .missedRefund, paymentId: payment.id, userId: account.id, packageId: package.id,
                 credits: collected, ledgerAmount: -collected, cancellationId: newest?.id,
-                description:
-                    "credit-reconciler: missed refund for payment \(payment.id) (package \(package.id)\(cancellationText))",
-                isAutoApplicable: policy.autoFix.contains(.missedRefund) && (grant?.isAutoApplicable ?? true)))
+                description: descriptions.text(
+                    .missedRefund, package: package, credits: collected, fullRefund: fullRefund),
+                isAutoApplicable: policy.autoFix.contains(.missedRefund) && (grant?.isAutoApplicable ?? true),
+                origin: DeductionOrigin.of(
+                    payment, credits: credits, deducted: actualDeduction, rounding: policy.partialRefundRounding)))
     }
 }

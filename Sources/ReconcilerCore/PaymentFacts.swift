@@ -61,11 +61,13 @@ public struct PaymentFacts: Sendable, Hashable {
         public var cancelledAt: RFC3339.Timestamp?
         /// Who initiated it (`CONSOLE`, `API`, `PORTONE_ADMIN`, `CHARGEBACK`), if PortOne says.
         public var trigger: String?
+        /// The reason given when it was requested (external text), if any.
+        public var reason: String?
 
         /// Creates a cancellation.
         public init(
             id: String, status: Status, totalAmount: Int64, requestedAt: RFC3339.Timestamp,
-            cancelledAt: RFC3339.Timestamp? = nil, trigger: String? = nil
+            cancelledAt: RFC3339.Timestamp? = nil, trigger: String? = nil, reason: String? = nil
         ) {
             self.id = id
             self.status = status
@@ -73,6 +75,49 @@ public struct PaymentFacts: Sendable, Hashable {
             self.requestedAt = requestedAt
             self.cancelledAt = cancelledAt
             self.trigger = trigger
+            self.reason = reason
+        }
+    }
+
+    /// One webhook PortOne recorded for the payment (`webhooks[]`): which payment status it
+    /// announced and how its delivery to the web app went. Every field is optional at PortOne.
+    public struct Webhook: Sendable, Hashable {
+        /// How the delivery went (`PaymentWebhookStatus`).
+        public enum Delivery: Sendable, Hashable {
+            /// `SUCCEEDED`: the web app answered 2xx.
+            case succeeded
+            /// `FAILED_NOT_OK_RESPONSE`: the web app answered, not with 2xx.
+            case failedNotOkResponse
+            /// `FAILED_UNEXPECTED_ERROR`: no answer (timeout, connection refused, TLS).
+            case failedUnexpectedError
+            /// A value this build does not know, as PortOne spelled it.
+            case unknown(String)
+        }
+
+        /// The delivery outcome; nil when PortOne omits it.
+        public var delivery: Delivery?
+        /// The payment status the webhook announced (PortOne's spelling); nil for V1 payments.
+        public var paymentStatus: String?
+        /// The HTTP status code the web app answered, as PortOne keeps it (text).
+        public var responseCode: String?
+        /// Deliveries attempted so far (`currentExecutionCount`).
+        public var attempts: Int?
+        /// Deliveries PortOne makes at most (`maxExecutionCount`).
+        public var maxAttempts: Int?
+        /// When the delivery began (`triggeredAt`).
+        public var triggeredAt: RFC3339.Timestamp?
+
+        /// Creates a webhook record.
+        public init(
+            delivery: Delivery?, paymentStatus: String? = "PAID", responseCode: String? = nil, attempts: Int? = nil,
+            maxAttempts: Int? = nil, triggeredAt: RFC3339.Timestamp? = nil
+        ) {
+            self.delivery = delivery
+            self.paymentStatus = paymentStatus
+            self.responseCode = responseCode
+            self.attempts = attempts
+            self.maxAttempts = maxAttempts
+            self.triggeredAt = triggeredAt
         }
     }
 
@@ -118,6 +163,9 @@ public struct PaymentFacts: Sendable, Hashable {
     public var customerId: String?
     /// `customer.email`, for reports.
     public var customerEmail: String?
+    /// The webhooks PortOne recorded for the payment, in PortOne's order; empty when PortOne
+    /// recorded none (or sent no `webhooks` field).
+    public var webhooks: [Webhook]
 
     /// Creates payment facts.
     public init(
@@ -125,7 +173,8 @@ public struct PaymentFacts: Sendable, Hashable {
         requestedAt: RFC3339.Timestamp, statusChangedAt: RFC3339.Timestamp, paidAt: RFC3339.Timestamp? = nil,
         orderName: String, currency: String, totalAmount: Int64, cancelledAmount: Int64 = 0, paidAmount: Int64 = 0,
         cancellations: [Cancellation] = [], customDataUserId: String? = nil, customDataPackageId: String? = nil,
-        customDataProblem: String? = nil, customerId: String? = nil, customerEmail: String? = nil
+        customDataProblem: String? = nil, customerId: String? = nil, customerEmail: String? = nil,
+        webhooks: [Webhook] = []
     ) {
         self.id = id
         self.status = status
@@ -146,5 +195,6 @@ public struct PaymentFacts: Sendable, Hashable {
         self.customDataProblem = customDataProblem
         self.customerId = customerId
         self.customerEmail = customerEmail
+        self.webhooks = webhooks
     }
 }

@@ -32,7 +32,9 @@ public enum Reconciler {
         payment: PaymentFacts, ledger: [LedgerEntry], users: [String: UserAccount], configuration: Configuration,
         storeId: String, now: RFC3339.Timestamp
     ) -> PaymentOutcome {
-        var decision = PaymentDecision(payment: payment, ledger: ledger, policy: configuration.policy)
+        var decision = PaymentDecision(
+            payment: payment, ledger: ledger, policy: configuration.policy,
+            descriptions: configuration.ledgerDescriptions)
         decision.run(users: users, catalog: configuration.catalog, storeId: storeId, now: now)
         return decision.outcome
     }

@@ -20,17 +20,23 @@ public struct Repair: Sendable, Hashable {
     /// For `MISSED_REFUND`: the newest `SUCCEEDED` cancellation the deduction covers (the
     /// evidence for `reconciler.fix.cancellation_id`); nil for a grant.
     public var cancellationId: String?
-    /// The text for `CreditTransaction.description`.
+    /// The text for `CreditTransaction.description`: what the shop's customer reads in their
+    /// credit history (``LedgerDescriptions``), never an internal word or the payment id.
     public var description: String
     /// Whether apply mode may write it: its kind is in `policy.autoFix` (and, for a refund that
     /// depends on a grant made by the same decision, that grant is applicable too). Repairs that
     /// are not applicable are still reported, as planned.
     public var isAutoApplicable: Bool
+    /// For `MISSED_GRANT`: why the web app never granted it, from PortOne's webhook record.
+    public var cause: GrantCause?
+    /// For `MISSED_REFUND`: who started the cancellation the deduction collects for.
+    public var origin: DeductionOrigin?
 
     /// Creates a repair.
     public init(
         kind: RepairKind, paymentId: String, userId: String, packageId: String, credits: Int64,
-        ledgerAmount: Int64, cancellationId: String?, description: String, isAutoApplicable: Bool
+        ledgerAmount: Int64, cancellationId: String?, description: String, isAutoApplicable: Bool,
+        cause: GrantCause? = nil, origin: DeductionOrigin? = nil
     ) {
         self.kind = kind
         self.paymentId = paymentId
@@ -41,6 +47,8 @@ public struct Repair: Sendable, Hashable {
         self.cancellationId = cancellationId
         self.description = description
         self.isAutoApplicable = isAutoApplicable
+        self.cause = cause
+        self.origin = origin
     }
 
     /// The `CreditTransaction.type` of the row the repair writes: PURCHASE or REFUND.

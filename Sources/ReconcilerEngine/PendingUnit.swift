@@ -28,24 +28,52 @@ struct PendingUnit: Sendable {
         RepairQueue.Item(hasGrant: hasGrant, paymentId: paymentId, userId: userId, unit: text, report: reportText)
     }
 
-    /// The report's view of the payment (`payment` and `email`) as text, read back with the
-    /// run's fixes (nil without a payment).
+    /// The report's view of the payment (`payment`, `email` and why its repairs were needed) as
+    /// text, read back with the run's fixes (nil when there is nothing to say).
     var reportText: String? {
-        payment.map { Self.reportText(payment: $0, email: email) }
+        Self.reportText(payment: payment, email: email, repairs: repairs)
     }
 
-    /// The text of a payment's report entry: `{"payment": …, "email": …}`.
-    static func reportText(payment: RunReport.Payment, email: String?) -> String {
-        var fields: [String: JSONValue] = ["payment": payment.json]
+    /// What the report keeps of a queued payment: the payment as last fetched, the user's
+    /// e-mail, and why each of its repairs was needed.
+    struct ReportEntry {
+        var payment: RunReport.Payment?
+        var email: String?
+        var cause: GrantCause?
+        var origin: DeductionOrigin?
+    }
+
+    /// The text of a payment's report entry:
+    /// `{"payment": …, "email": …, "cause": …, "webhook": …, "origin": …, "cancellation": …}`.
+    static func reportText(payment: RunReport.Payment?, email: String?, repairs: [Repair]) -> String? {
+        var fields: [String: JSONValue] = [:]
+        if let payment { fields["payment"] = payment.json }
         if let email { fields["email"] = .string(email) }
-        return JSONValue.object(fields).serialized()
+        for repair in repairs {
+            if let cause = repair.cause {
+                fields["cause"] = .string(cause.kind.rawValue)
+                fields["webhook"] = cause.webhookJSON
+            }
+            if let origin = repair.origin {
+                fields["origin"] = .string(origin.kind.rawValue)
+                fields["cancellation"] = origin.cancellationJSON
+            }
+        }
+        return fields.isEmpty ? nil : JSONValue.object(fields).serialized()
     }
 
-    /// Reads what ``reportText(payment:email:)`` wrote.
-    static func report(_ text: String) -> (payment: RunReport.Payment, email: String?)? {
-        guard let value = try? JSONValue.parse(Data(text.utf8)), let payment = RunReport.Payment(json: value["payment"])
-        else { return nil }
-        return (payment, value["email"].stringValue)
+    /// Reads what ``reportText(payment:email:repairs:)`` wrote.
+    static func report(_ text: String) -> ReportEntry? {
+        guard let value = try? JSONValue.parse(Data(text.utf8)), case .object = value else { return nil }
+        var payment: RunReport.Payment?
+        if value["payment"] != .null {
+            guard let read = RunReport.Payment(json: value["payment"]) else { return nil }
+            payment = read
+        }
+        return ReportEntry(
+            payment: payment, email: value["email"].stringValue,
+            cause: GrantCause(cause: value["cause"], webhook: value["webhook"]),
+            origin: DeductionOrigin(origin: value["origin"], cancellation: value["cancellation"]))
     }
 
     /// The plan as JSON text (the report's part is in ``reportText``).
@@ -112,6 +140,14 @@ struct PendingUnit: Sendable {
             "description": .string(repair.description), "auto": .bool(repair.isAutoApplicable),
         ]
         if let cancellationId = repair.cancellationId { fields["cancellationId"] = .string(cancellationId) }
+        if let cause = repair.cause {
+            fields["cause"] = .string(cause.kind.rawValue)
+            fields["webhook"] = cause.webhookJSON
+        }
+        if let origin = repair.origin {
+            fields["origin"] = .string(origin.kind.rawValue)
+            fields["cancellation"] = origin.cancellationJSON
+        }
         return .object(fields)
     }
 
@@ -125,7 +161,8 @@ struct PendingUnit: Sendable {
         return Repair(
             kind: kind, paymentId: paymentId, userId: userId, packageId: packageId, credits: credits,
             ledgerAmount: ledgerAmount, cancellationId: value["cancellationId"].stringValue, description: description,
-            isAutoApplicable: auto)
+            isAutoApplicable: auto, cause: GrantCause(cause: value["cause"], webhook: value["webhook"]),
+            origin: DeductionOrigin(origin: value["origin"], cancellation: value["cancellation"]))
     }
 
     private static func json(_ record: DiscrepancyRecord) -> JSONValue {

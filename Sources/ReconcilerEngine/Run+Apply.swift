@@ -181,7 +181,7 @@ extension Run {
             switch result {
             case .applied(let applied):
                 if let changed = tallyApplied(
-                    applied, unit: unit, payment: payment, packageId: freshOutcomes[unit.paymentId]?.packageId)
+                    applied, unit: unit, payment: payment, outcome: freshOutcomes[unit.paymentId])
                 {
                     reports.append(changed)
                 }
@@ -221,9 +221,10 @@ extension Run {
 
     /// Counts the repairs written for `payment`; returns the report text to store with its
     /// queued unit (`RepairQueue.attach`) when the payment as fetched again shows differently
-    /// from the scan's (the report lists each fix with its payment as last fetched).
+    /// from the scan's, or explains its repairs differently (the report lists each fix with its
+    /// payment and its cause or origin as last fetched).
     func tallyApplied(
-        _ applied: [AppliedFix], unit: PendingUnit, payment: PaymentFacts, packageId: String?
+        _ applied: [AppliedFix], unit: PendingUnit, payment: PaymentFacts, outcome: PaymentOutcome?
     ) -> (paymentId: String, report: String)? {
         for fix in applied { tally.repaired(fix, paidDay: unit.paidDay) }
         totals.fixesApplied += applied.count
@@ -235,9 +236,11 @@ extension Run {
             }
         }
         // Compared as the document writes them (times to the millisecond, like the queued text).
-        let fresh = tally.info(payment, packageId: packageId)
-        guard fresh.json != unit.payment?.json else { return nil }
-        return (payment.id, PendingUnit.reportText(payment: fresh, email: unit.email))
+        let fresh = tally.info(payment, packageId: outcome?.packageId)
+        let repairs = outcome?.repairs ?? unit.repairs
+        let text = PendingUnit.reportText(payment: fresh, email: unit.email, repairs: repairs)
+        guard let text, text != unit.reportText else { return nil }
+        return (payment.id, text)
     }
 
     /// Re-fetches one payment (unless `lookup` is given), re-decides inside the repair transaction
@@ -299,7 +302,7 @@ extension Run {
             }
             switch result {
             case .applied(let applied):
-                if let changed = tallyApplied(applied, unit: unit, payment: fresh, packageId: freshOutcome?.packageId) {
+                if let changed = tallyApplied(applied, unit: unit, payment: fresh, outcome: freshOutcome) {
                     try database("queue_attach", try repairQueue.attach([changed]))
                 }
                 try closeGone(paymentIds: [unit.paymentId], userIds: [])

@@ -235,7 +235,8 @@ extension Run {
                         kind: fix.kind, paymentId: fix.paymentId, userId: fix.userId, credits: fix.credits,
                         creditTransactionId: fix.creditTransactionId, balanceBefore: fix.balanceBefore,
                         balanceAfter: fix.balanceAfter, cancellationId: fix.cancellationId, userEmail: email,
-                        payment: payment))
+                        payment: payment, cause: fix.kind == .missedGrant ? report?.cause : nil,
+                        origin: fix.kind == .missedRefund ? report?.origin : nil))
             }
             after = last.fix.fixId
         }

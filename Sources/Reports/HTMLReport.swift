@@ -30,7 +30,7 @@ public enum HTMLReport {
         if case .array(let ids) = run["paymentIds"] {
             facts.append((labels("payments"), ids.compactMap(\.stringValue).joined(separator: ", ")))
         }
-        facts.append((labels("trigger"), run["trigger"].stringValue ?? ""))
+        facts.append((labels("trigger"), labels(run["trigger"].stringValue ?? "")))
         facts.append((labels("mode"), labels(run["mode"].stringValue ?? "")))
         facts.append((labels("started"), ReportTime.kst(run["startedAt"]) + " KST"))
         facts.append((labels("finished"), ReportTime.kst(run["finishedAt"]) + " KST"))
@@ -57,6 +57,7 @@ public enum HTMLReport {
         body.append("</section>")
 
         body.append(reconciliation(document["reconciliation"], labels: labels))
+        body.append(why(ReportWhy(document), labels: labels))
 
         var bars: [(kind: String, severity: String, count: Int)] = document["openDiscrepancies"].arrayValue.map {
             ($0["kind"].stringValue ?? "", $0["severity"].stringValue ?? "", Int($0["count"].integerValue ?? 0))
@@ -81,14 +82,14 @@ public enum HTMLReport {
                 labels("fixes"), labels("fix"),
                 [
                     "kind", "paymentId", "userEmail", "packageName", "amountKRW", "cancelledKRW", "paymentStatus",
-                    "paidAt", "cancelledAt", "credits", "action", "balanceBefore", "balanceAfter",
+                    "paidAt", "cancelledAt", "credits", "action", "balanceBefore", "balanceAfter", "whyDetail",
                 ]
             ),
             (
                 labels("planned"), labels("plannedFix"),
                 [
                     "kind", "paymentId", "userEmail", "packageName", "amountKRW", "cancelledKRW", "paymentStatus",
-                    "credits", "action",
+                    "credits", "action", "whyDetail",
                 ]
             ),
             (
@@ -134,6 +135,40 @@ public enum HTMLReport {
             </html>
 
             """
+    }
+
+    /// The "why" section: missed grants by cause and deductions by origin (tables and a chart,
+    /// chargebacks marked), and what ops must act on.
+    static func why(_ why: ReportWhy, labels: ReportLabels) -> String {
+        guard !why.isEmpty else { return "" }
+        var out = ["<h2>\(escape(labels("why")))</h2>", "<section class=\"why\">", "<div>"]
+        for (title, lines) in [(labels("byCause"), why.causes), (labels("byOrigin"), why.origins)] where !lines.isEmpty
+        {
+            out.append("<table class=\"recon\">")
+            out.append(
+                "<thead><tr><th>\(escape(title))</th><th>\(escape(labels("statusApplied")))</th><th>\(escape(labels("statusPlanned")))</th><th>\(escape(labels("credits")))</th></tr></thead><tbody>"
+            )
+            for line in lines {
+                let alert = line.key == DeductionOrigin.Kind.chargeback.rawValue ? " class=\"alert\"" : ""
+                out.append(
+                    "<tr\(alert)><th>\(escape(labels.why(line.key))) <code>\(escape(line.key))</code></th><td>\(ReportNumber.grouped(Int64(line.applied)))</td><td>\(ReportNumber.grouped(Int64(line.planned)))</td><td>\(ReportNumber.grouped(line.credits))</td></tr>"
+                )
+            }
+            out.append("</tbody></table>")
+        }
+        out.append("</div>")
+        out.append(
+            "<figure><figcaption>\(escape(labels("chartWhy")))</figcaption>\n\(SVGChart.why(why, labels: labels))</figure>"
+        )
+        out.append("</section>")
+        let actions = labels.actions(why)
+        if !actions.isEmpty {
+            out.append("<h3>\(escape(labels("toAct")))</h3>")
+            out.append("<ul class=\"actions toact\">")
+            for action in actions { out.append("<li>\(escape(action))</li>") }
+            out.append("</ul>")
+        }
+        return out.joined(separator: "\n")
     }
 
     static func reconciliation(_ value: JSONValue, labels: ReportLabels) -> String {
@@ -200,7 +235,9 @@ public enum HTMLReport {
     }
 
     /// Columns whose text may wrap; the others stay on one line.
-    static let wrapping: Set<String> = ["paymentId", "userEmail", "userId", "detail", "action", "reviewerAction"]
+    static let wrapping: Set<String> = [
+        "paymentId", "userEmail", "userId", "detail", "action", "reviewerAction", "whyDetail",
+    ]
 
     static func number(_ value: JSONValue) -> String {
         value.integerValue.map(ReportNumber.grouped) ?? ""
@@ -255,6 +292,11 @@ public enum HTMLReport {
         td.nw, td.n, thead th { white-space: nowrap; }
         td, th { word-break: keep-all; overflow-wrap: break-word; }
         ul.actions li { margin-bottom: 4px; }
+        section.why { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
+        section.why table { margin-bottom: 12px; min-width: 340px; }
+        table.recon tr.alert th, table.recon tr.alert td { background: #ffebee; color: #b71c1c; font-weight: bold; }
+        code { font-size: 10px; color: #666; }
+        h3 { font-size: 14px; margin: 12px 0 4px; } ul.toact li { color: #b71c1c; }
         @media print { body { margin: 0; font-size: 11px; } h2 { break-after: avoid; } tr, figure { break-inside: avoid; }
                        @page { size: A4 landscape; margin: 12mm; } }
         """

@@ -25,7 +25,7 @@ public enum MarkdownReport {
             )
         }
         out.append(
-            "- \(labels("trigger")): \(run["trigger"].stringValue ?? "?"), \(labels("mode")): \(labels(run["mode"].stringValue ?? "?"))"
+            "- \(labels("trigger")): \(labels(run["trigger"].stringValue ?? "?")), \(labels("mode")): \(labels(run["mode"].stringValue ?? "?"))"
         )
         if let sources = RunReport.Sources(document: document) { out.append("- \(escape(labels.sources(sources)))") }
         out.append(
@@ -48,18 +48,19 @@ public enum MarkdownReport {
         }
         out.append("")
         reconciliation(document["reconciliation"], labels: labels, into: &out)
+        why(ReportWhy(document), labels: labels, into: &out)
         let fixes = document["fixes"].arrayValue
         if !fixes.isEmpty {
             out.append("## \(labels("fixes")) (\(fixes.count))")
             out.append("")
             out.append(
-                "| \(labels("kind")) | \(labels("paymentId")) | \(labels("userEmail")) | \(labels("packageName")) | \(labels("amountKRW")) | \(labels("credits")) | \(labels("balanceBefore")) → \(labels("balanceAfter")) |"
+                "| \(labels("kind")) | \(labels("paymentId")) | \(labels("userEmail")) | \(labels("packageName")) | \(labels("amountKRW")) | \(labels("credits")) | \(labels("balanceBefore")) → \(labels("balanceAfter")) | \(labels("whyDetail")) |"
             )
-            out.append("|---|---|---|---|---:|---:|---|")
+            out.append("|---|---|---|---|---:|---:|---|---|")
             for fix in fixes.prefix(listLimit) {
                 let sign = fix["kind"].stringValue.flatMap(RepairKind.init(rawValue:)) == .missedRefund ? "−" : "+"
                 out.append(
-                    "| \(labels(fix["kind"].stringValue ?? "")) | \(cell(fix["paymentId"])) | \(cell(fix["userEmail"], or: fix["userId"])) | \(cell(fix["payment"]["package"]["name"])) | \(amount(fix["payment"])) | \(sign)\(fix["credits"].integerValue ?? 0) | \(fix["balanceBefore"].integerValue ?? 0) → \(fix["balanceAfter"].integerValue ?? 0) |"
+                    "| \(labels(fix["kind"].stringValue ?? "")) | \(cell(fix["paymentId"])) | \(cell(fix["userEmail"], or: fix["userId"])) | \(cell(fix["payment"]["package"]["name"])) | \(amount(fix["payment"])) | \(sign)\(fix["credits"].integerValue ?? 0) | \(fix["balanceBefore"].integerValue ?? 0) → \(fix["balanceAfter"].integerValue ?? 0) | \(escape(labels.whyDetail(fix))) |"
                 )
             }
             if fixes.count > listLimit { out += ["", "… \(fixes.count - listLimit) \(labels("more"))"] }
@@ -70,12 +71,12 @@ public enum MarkdownReport {
             out.append("## \(labels("planned")) (\(planned.count))")
             out.append("")
             out.append(
-                "| \(labels("kind")) | \(labels("paymentId")) | \(labels("userEmail")) | \(labels("credits")) | \(labels("action")) |"
+                "| \(labels("kind")) | \(labels("paymentId")) | \(labels("userEmail")) | \(labels("credits")) | \(labels("action")) | \(labels("whyDetail")) |"
             )
-            out.append("|---|---|---|---:|---|")
+            out.append("|---|---|---|---:|---|---|")
             for repair in planned.prefix(listLimit) {
                 out.append(
-                    "| \(labels(repair["kind"].stringValue ?? "")) | \(cell(repair["paymentId"])) | \(cell(repair["userEmail"], or: repair["userId"])) | \(repair["credits"].integerValue ?? 0) | \(labels(repair["reason"].stringValue ?? "")) |"
+                    "| \(labels(repair["kind"].stringValue ?? "")) | \(cell(repair["paymentId"])) | \(cell(repair["userEmail"], or: repair["userId"])) | \(repair["credits"].integerValue ?? 0) | \(labels(repair["reason"].stringValue ?? "")) | \(escape(labels.whyDetail(repair))) |"
                 )
             }
             if planned.count > listLimit { out += ["", "… \(planned.count - listLimit) \(labels("more"))"] }
@@ -93,7 +94,7 @@ public enum MarkdownReport {
                 var subject = entry["paymentId"].stringValue ?? entry["userId"].stringValue ?? "run"
                 if let email = entry["userEmail"].stringValue { subject += " / " + email }
                 out.append(
-                    "| \(entry["id"].integerValue ?? 0) | \(labels(entry["severity"].stringValue ?? "")) | \(entry["kind"].stringValue ?? "") | \(labels(entry["change"].stringValue ?? "")) | \(labels(entry["status"].stringValue ?? "")) | \(escape(subject)) | \(escape(entry["detail"].stringValue ?? "")) |"
+                    "| \(entry["id"].integerValue ?? 0) | \(labels(entry["severity"].stringValue ?? "")) | \(entry["kind"].stringValue ?? "") | \(labels(entry["change"].stringValue ?? "")) | \(labels(entry["status"].stringValue ?? "")) | \(escape(subject)) | \(escape(labels.detail(entry))) |"
                 )
             }
             if sorted.count > listLimit { out += ["", "… \(sorted.count - listLimit) \(labels("more"))"] }
@@ -107,6 +108,33 @@ public enum MarkdownReport {
             out.append("")
         }
         return out.joined(separator: "\n")
+    }
+
+    /// The "why" section: missed grants by cause, deductions by origin, and what ops must act on.
+    static func why(_ why: ReportWhy, labels: ReportLabels, into out: inout [String]) {
+        guard !why.isEmpty else { return }
+        out.append("## \(labels("why"))")
+        out.append("")
+        for (title, lines) in [(labels("byCause"), why.causes), (labels("byOrigin"), why.origins)] where !lines.isEmpty
+        {
+            out.append("| \(title) | \(labels("statusApplied")) | \(labels("statusPlanned")) | \(labels("credits")) |")
+            out.append("|---|---:|---:|---:|")
+            for line in lines {
+                let name = "\(escape(labels.why(line.key))) `\(escape(line.key))`"
+                let shown = line.key == DeductionOrigin.Kind.chargeback.rawValue ? "**\(name)**" : name
+                out.append(
+                    "| \(shown) | \(ReportNumber.grouped(Int64(line.applied))) | \(ReportNumber.grouped(Int64(line.planned))) | \(ReportNumber.grouped(line.credits)) |"
+                )
+            }
+            out.append("")
+        }
+        let actions = labels.actions(why)
+        if !actions.isEmpty {
+            out.append("### \(labels("toAct"))")
+            out.append("")
+            for action in actions { out.append("- \(escape(action))") }
+            out.append("")
+        }
     }
 
     /// The money-against-credits table.

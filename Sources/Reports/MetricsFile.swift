@@ -31,6 +31,16 @@ public struct MetricsFile: Sendable {
     public var apiOutcomes: [String: Int]
     /// What the run read of PortOne's journal; nil for a run by payment id.
     public var sources: RunReport.Sources?
+    /// Grants the run wrote, by cause (every known cause, 0 or not).
+    public var grantsByCause: [String: Int] = Self.noCauses
+    /// Deductions the run wrote, by origin (every known origin, 0 or not).
+    public var deductionsByOrigin: [String: Int] = Self.noOrigins
+
+    /// No grant: a series for every cause.
+    public static let noCauses = Dictionary(uniqueKeysWithValues: GrantCause.Kind.allCases.map { ($0.rawValue, 0) })
+    /// No deduction: a series for every origin.
+    public static let noOrigins = Dictionary(
+        uniqueKeysWithValues: DeductionOrigin.Kind.allCases.map { ($0.rawValue, 0) })
 
     /// Creates the metrics of one run.
     public init(
@@ -81,6 +91,10 @@ public struct MetricsFile: Sendable {
             }, creditsGranted: totals["creditsGranted"].integerValue ?? 0,
             creditsDeducted: totals["creditsDeducted"].integerValue ?? 0, apiOutcomes: outcomes,
             sources: RunReport.Sources(document: document))
+        for fix in document["fixes"].arrayValue {
+            if let cause = fix["cause"].stringValue { grantsByCause[cause, default: 0] += 1 }
+            if let origin = fix["origin"].stringValue { deductionsByOrigin[origin, default: 0] += 1 }
+        }
     }
 
     /// The exposition text: `# HELP` and `# TYPE` before each family, label values escaped,
@@ -122,6 +136,14 @@ public struct MetricsFile: Sendable {
             openDiscrepancies.sorted {
                 ($0.kind.rawValue, $0.severity.rawValue) < ($1.kind.rawValue, $1.severity.rawValue)
             }.map { ([("kind", $0.kind.rawValue), ("severity", $0.severity.rawValue)], String($0.count)) })
+        family(
+            "grants_by_cause", "gauge",
+            "Missed grants the last run wrote, by why the web app never granted them (PortOne's webhook record).",
+            grantsByCause.sorted { $0.key < $1.key }.map { ([("cause", $0.key)], String($0.value)) })
+        family(
+            "deductions_by_origin", "gauge",
+            "Refund deductions the last run wrote, by who started the cancellation (CHARGEBACK: a card dispute).",
+            deductionsByOrigin.sorted { $0.key < $1.key }.map { ([("origin", $0.key)], String($0.value)) })
         family("credits_granted", "gauge", "Credits the last run granted.", [([], String(creditsGranted))])
         family("credits_deducted", "gauge", "Credits the last run deducted.", [([], String(creditsDeducted))])
         family(

@@ -1,11 +1,15 @@
 import ReconcilerCore
 import WireFormat
 
-/// The short summary posted to a Slack-compatible webhook (`{"text": ...}`): sent when a run
-/// failed or opened a new critical discrepancy, and only then.
+/// The short summary posted to a Slack-compatible webhook (`{"text": ...}`), in the report's
+/// locale: sent when a run failed, opened a new critical discrepancy, or found webhooks that
+/// ops must look at (the web app failing them, or acknowledging them without granting), and
+/// only then.
 public enum NotificationText {
     /// The message for `document`, or nil when nothing calls for a notification.
     public static func message(_ document: JSONValue) -> String? {
+        let labels = ReportLabels(locale: document["locale"].stringValue ?? "ko")
+        let korean = labels.korean
         let run = document["run"]
         let id = run["id"].integerValue.map(String.init) ?? "?"
         let status = run["status"].stringValue ?? "?"
@@ -14,25 +18,38 @@ public enum NotificationText {
             $0["change"].stringValue == "new"
                 && $0["severity"].stringValue.flatMap(Discrepancy.Severity.init(rawValue:)) == .critical
         }
-        guard !succeeded || !newCritical.isEmpty else { return nil }
+        let why = ReportWhy(document)
+        let webhooksToCheck = !why.failedAnswers.isEmpty || why.acknowledged > 0
+        guard !succeeded || !newCritical.isEmpty || webhooksToCheck else { return nil }
         var lines: [String] = []
-        if succeeded {
-            lines.append("credit-reconciler run \(id): \(newCritical.count) new critical discrepancies")
+        let title = "\(ProductVersion.name) \(korean ? "실행" : "run") \(id)"
+        if !succeeded {
+            let error = run["error"].stringValue ?? (korean ? "기록된 오류 없음" : "no error recorded")
+            lines.append(korean ? "\(title) \(labels(status)): \(error)" : "\(title) \(status): \(error)")
+        } else if !newCritical.isEmpty {
+            lines.append(
+                korean
+                    ? "\(title): 신규 심각 불일치 \(newCritical.count)건"
+                    : "\(title): \(newCritical.count) new critical discrepancies")
         } else {
-            lines.append("credit-reconciler run \(id) \(status): \(run["error"].stringValue ?? "no error recorded")")
+            lines.append(korean ? "\(title): 웹훅 확인 필요" : "\(title): webhooks to check")
         }
         let totals = document["totals"]
+        func number(_ key: String) -> Int64 { totals[key].integerValue ?? 0 }
         lines.append(
-            "payments \(totals["paymentsScanned"].integerValue ?? 0), repairs \(totals["fixesApplied"].integerValue ?? 0) applied / \(totals["fixesPlanned"].integerValue ?? 0) planned, discrepancies \(totals["discrepanciesOpen"].integerValue ?? 0) open (\(totals["discrepanciesNew"].integerValue ?? 0) new)"
+            korean
+                ? "결제 \(number("paymentsScanned")), 보정 적용 \(number("fixesApplied")) / 계획 \(number("fixesPlanned")), 미해결 불일치 \(number("discrepanciesOpen")) (신규 \(number("discrepanciesNew")))"
+                : "payments \(number("paymentsScanned")), repairs \(number("fixesApplied")) applied / \(number("fixesPlanned")) planned, discrepancies \(number("discrepanciesOpen")) open (\(number("discrepanciesNew")) new)"
         )
         var byKind: [String: Int] = [:]
         for entry in newCritical { byKind[entry["kind"].stringValue ?? "?", default: 0] += 1 }
         if !byKind.isEmpty {
             lines.append(
-                "new critical: "
+                (korean ? "신규 심각: " : "new critical: ")
                     + byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
-        lines.append("details: credit-reconciler report --run \(id)")
+        for action in labels.actions(why) { lines.append("- " + action) }
+        lines.append((korean ? "자세히: " : "details: ") + "\(ProductVersion.name) report --run \(id)")
         return lines.joined(separator: "\n")
     }
 

@@ -62,7 +62,13 @@ public struct ReportLabels: Sendable {
         "MISSED_GRANT": "missed grant", "MISSED_REFUND": "missed refund", "inFlight": "in flight",
         "testChannel": "test channel", "otherStore": "other store", "v1": "V1 payment", "pending": "pending",
         "unknownStatus": "unknown status", "resolution": "resolution", "statusApplied": "applied",
-        "statusPlanned": "planned",
+        "statusPlanned": "planned", "timer": "timer", "manual": "manual", "daemon": "daemon",
+        "why": "Why the repairs were needed", "byCause": "Missed grants by cause",
+        "byOrigin": "Deductions by origin", "cause": "cause", "origin": "origin", "whyDetail": "why",
+        "webhookStatus": "webhook delivery", "webhookResponseCode": "web app's answer (HTTP)",
+        "webhookAttempts": "webhook attempts", "webhookLastAttemptAt": "last webhook attempt (KST)",
+        "cancellationReason": "cancellation reason", "cancellationRequestedAt": "cancellation requested (KST)",
+        "repairs": "repairs", "chartWhy": "Repairs by cause and origin", "toAct": "What ops must act on",
     ]
 
     static let ko: [String: String] = [
@@ -98,7 +104,12 @@ public struct ReportLabels: Sendable {
         "more": "건 더 있음 (JSON 또는 CSV 보고서 참조)", "MISSED_GRANT": "누락된 지급", "MISSED_REFUND": "누락된 환불 차감",
         "inFlight": "처리 중", "testChannel": "테스트 채널", "otherStore": "다른 상점", "v1": "V1 결제",
         "pending": "대기", "unknownStatus": "알 수 없는 상태", "resolution": "처리 내용", "statusApplied": "적용",
-        "statusPlanned": "계획",
+        "statusPlanned": "계획", "timer": "정기 실행", "manual": "수동 실행", "daemon": "데몬",
+        "why": "보정이 필요했던 이유", "byCause": "원인별 누락된 지급", "byOrigin": "취소 주체별 환불 차감",
+        "cause": "원인", "origin": "취소 주체", "whyDetail": "이유", "webhookStatus": "웹훅 전송 상태",
+        "webhookResponseCode": "웹 앱 응답(HTTP)", "webhookAttempts": "웹훅 시도", "webhookLastAttemptAt": "마지막 웹훅 시도(KST)",
+        "cancellationReason": "취소 사유", "cancellationRequestedAt": "취소 요청 시각(KST)", "repairs": "보정",
+        "chartWhy": "원인·취소 주체별 보정", "toAct": "운영팀 조치 사항",
     ]
 
     static let koActions: [String: String] = [

@@ -20,7 +20,8 @@ public enum ReportRows {
         "packageName", "packageCredits", "packagePrice", "paymentStatus", "currency", "amountKRW", "cancelledKRW",
         "paidAt", "cancelledAt", "statusChangedAt", "credits", "balanceBefore", "balanceAfter",
         "creditTransactionId", "cancellationId", "action", "detail", "reviewerAction", "occurrences",
-        "firstSeenRunId",
+        "firstSeenRunId", "cause", "origin", "whyDetail", "webhookStatus", "webhookResponseCode", "webhookAttempts",
+        "webhookLastAttemptAt", "cancellationReason", "cancellationRequestedAt",
     ]
 
     /// The rows of `document`: repairs applied, then planned, then discrepancies (by severity,
@@ -41,6 +42,7 @@ public enum ReportRows {
             row["creditTransactionId"] = text(fix["creditTransactionId"])
             row["cancellationId"] = text(fix["cancellationId"])
             row["action"] = .text(labels(fix["action"].stringValue ?? ""))
+            whyCells(fix, labels: labels, into: &row)
             rows.append(row)
         }
         for planned in document["plannedFixes"].arrayValue {
@@ -55,6 +57,7 @@ public enum ReportRows {
             row["credits"] = number(planned["credits"])
             row["cancellationId"] = text(planned["cancellationId"])
             row["action"] = .text(labels(planned["reason"].stringValue ?? ""))
+            whyCells(planned, labels: labels, into: &row)
             rows.append(row)
         }
         for entry in sortedDiscrepancies(document) {
@@ -70,7 +73,7 @@ public enum ReportRows {
             row["userId"] = text(entry["userId"])
             row["userEmail"] = text(entry["userEmail"])
             row["action"] = .text(action(entry, labels: labels))
-            row["detail"] = text(entry["detail"])
+            row["detail"] = .text(labels.detail(entry))
             row["reviewerAction"] = .text(labels.reviewerAction(kind))
             row["occurrences"] = number(entry["occurrences"])
             row["firstSeenRunId"] = number(entry["firstSeenRunId"])
@@ -99,10 +102,29 @@ public enum ReportRows {
     static func action(_ entry: JSONValue, labels: ReportLabels) -> String {
         switch entry["change"].stringValue {
         case "closed":
-            let note = entry["resolutionNote"].stringValue.map { ": \($0)" } ?? ""
+            let note = entry["resolutionNote"].stringValue.map { ": \(labels.resolutionNote($0))" } ?? ""
             return labels("closedByRun") + note
         case "new": return labels("openedForReview")
         default: return labels("seenAgain")
+        }
+    }
+
+    /// The cause or origin of a repair row, with the figures it rests on.
+    static func whyCells(_ entry: JSONValue, labels: ReportLabels, into row: inout [String: Cell]) {
+        row["cause"] = text(entry["cause"])
+        row["origin"] = text(entry["origin"])
+        row["whyDetail"] = .text(labels.whyDetail(entry))
+        let webhook = entry["webhook"]
+        if case .object = webhook {
+            row["webhookStatus"] = text(webhook["status"])
+            row["webhookResponseCode"] = text(webhook["responseCode"])
+            if let attempts = labels.attempts(webhook) { row["webhookAttempts"] = .text(attempts) }
+            row["webhookLastAttemptAt"] = .text(ReportTime.kst(webhook["lastAttemptAt"]))
+        }
+        let cancellation = entry["cancellation"]
+        if case .object = cancellation {
+            row["cancellationReason"] = text(cancellation["reason"])
+            row["cancellationRequestedAt"] = .text(ReportTime.kst(cancellation["requestedAt"]))
         }
     }
 

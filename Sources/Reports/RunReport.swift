@@ -155,12 +155,16 @@ public struct RunReport: Sendable {
         public var userEmail: String?
         /// The payment as PortOne reported it when the repair was decided.
         public var payment: Payment?
+        /// For a grant: why the web app never granted it.
+        public var cause: GrantCause?
+        /// For a deduction: who started the cancellation it collects for.
+        public var origin: DeductionOrigin?
 
         /// Creates a fix line.
         public init(
             kind: RepairKind, paymentId: String, userId: String, credits: Int64, creditTransactionId: String,
             balanceBefore: Int64, balanceAfter: Int64, cancellationId: String?, userEmail: String? = nil,
-            payment: Payment? = nil
+            payment: Payment? = nil, cause: GrantCause? = nil, origin: DeductionOrigin? = nil
         ) {
             self.kind = kind
             self.paymentId = paymentId
@@ -172,6 +176,8 @@ public struct RunReport: Sendable {
             self.cancellationId = cancellationId
             self.userEmail = userEmail
             self.payment = payment
+            self.cause = cause
+            self.origin = origin
         }
     }
 
@@ -580,25 +586,44 @@ public struct RunReport: Sendable {
     }
 
     static func json(_ fix: Fix) -> JSONValue {
-        .object([
+        var fields: [String: JSONValue] = [
             "kind": .string(fix.kind.rawValue), "paymentId": .string(fix.paymentId), "userId": .string(fix.userId),
             "credits": .integer(fix.credits), "creditTransactionId": .string(fix.creditTransactionId),
             "balanceBefore": .integer(fix.balanceBefore), "balanceAfter": .integer(fix.balanceAfter),
             "cancellationId": text(fix.cancellationId), "userEmail": text(fix.userEmail),
             "payment": json(fix.payment),
             "action": .string(fix.kind == .missedRefund ? "deducted" : "granted"),
-        ])
+        ]
+        addExplanation(kind: fix.kind, cause: fix.cause, origin: fix.origin, to: &fields)
+        return .object(fields)
     }
 
     static func json(_ planned: PlannedFix) -> JSONValue {
         let repair = planned.repair
-        return .object([
+        var fields: [String: JSONValue] = [
             "kind": .string(repair.kind.rawValue), "paymentId": .string(repair.paymentId),
             "userId": .string(repair.userId), "packageId": .string(repair.packageId),
             "credits": .integer(repair.credits), "cancellationId": text(repair.cancellationId),
             "reason": .string(planned.reason), "userEmail": text(planned.userEmail),
             "payment": json(planned.payment),
-        ])
+        ]
+        addExplanation(kind: repair.kind, cause: repair.cause, origin: repair.origin, to: &fields)
+        return .object(fields)
+    }
+
+    /// Why a repair was needed (DESIGN §7): a grant's `cause` and `webhook`, a deduction's
+    /// `origin` and `cancellation`; `UNKNOWN` with `null` figures when the run did not say.
+    static func addExplanation(
+        kind: RepairKind, cause: GrantCause?, origin: DeductionOrigin?, to fields: inout [String: JSONValue]
+    ) {
+        switch kind {
+        case .missedGrant:
+            fields["cause"] = .string((cause?.kind ?? .unknown).rawValue)
+            fields["webhook"] = cause?.webhookJSON ?? .null
+        case .missedRefund:
+            fields["origin"] = .string((origin?.kind ?? .unknown).rawValue)
+            fields["cancellation"] = origin?.cancellationJSON ?? .null
+        }
     }
 
     static func time(_ date: Date?) -> JSONValue {

@@ -56,6 +56,47 @@ public enum SVGChart {
         return svg.joined(separator: "\n")
     }
 
+    /// Horizontal bars of repairs (applied and planned) by cause, then by origin; the web app's
+    /// defects and failures in red and orange, chargebacks in red.
+    public static func why(_ why: ReportWhy, labels: ReportLabels) -> String {
+        func colour(_ key: String) -> String {
+            switch key {
+            case GrantCause.Kind.webhookFailed.rawValue, DeductionOrigin.Kind.chargeback.rawValue: "#c62828"
+            case GrantCause.Kind.webhookAcknowledged.rawValue: "#ef8f00"
+            case GrantCause.Kind.webhookNotSent.rawValue: "#8e24aa"
+            case GrantCause.Kind.unknown.rawValue, DeductionOrigin.Kind.unknown.rawValue: "#9e9e9e"
+            default: "#1e88e5"
+            }
+        }
+        let bars =
+            why.causes.map { (labels(RepairKind.missedGrant.rawValue), $0) }
+            + why.origins.map { (labels(RepairKind.missedRefund.rawValue), $0) }
+        let rowHeight = 26
+        let labelWidth = 300
+        let width = 620
+        let height = max(1, bars.count) * rowHeight + 16
+        let maximum = max(1, bars.map(\.1.total).max() ?? 1)
+        let span = width - labelWidth - 60
+        var svg = [
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" role=\"img\" aria-label=\"\(HTMLReport.escape(labels("chartWhy")))\">"
+        ]
+        for (index, (kind, line)) in bars.enumerated() {
+            let y = 8 + index * rowHeight
+            let length = max(2, line.total * span / maximum)
+            svg.append(
+                "<text x=\"\(labelWidth - 8)\" y=\"\(y + 16)\" font-size=\"12\" text-anchor=\"end\" fill=\"#222\">\(HTMLReport.escape("\(kind) · \(labels.why(line.key))"))</text>"
+            )
+            svg.append(
+                "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(length)\" height=\"\(rowHeight - 8)\" fill=\"\(colour(line.key))\"/>"
+            )
+            svg.append(
+                "<text x=\"\(labelWidth + length + 6)\" y=\"\(y + 16)\" font-size=\"12\" fill=\"#222\">\(line.total)</text>"
+            )
+        }
+        svg.append("</svg>")
+        return svg.joined(separator: "\n")
+    }
+
     /// Per day: payments paid (bars), granted by the app before the run and granted after the
     /// run's repairs (lines).
     public static func daily(_ days: [JSONValue], labels: ReportLabels) -> String {

@@ -146,7 +146,39 @@ import Testing
         (#""notify": {"webhookUrl": "http://hooks.example.com/x"}"#, "notify.webhookUrl"),
         (#""notify": {"webhookUrl": "not a url"}"#, "notify.webhookUrl"),
         (#""catalogue": []"#, "catalogue is not a known setting"),
+        (#""ledger": {"description": {}}"#, "ledger.description is not a known setting"),
+        (#""ledger": {"descriptions": {"MISSED_GRANTS": "x"}}"#, "ledger.descriptions.MISSED_GRANTS is not a known"),
+        (#""ledger": {"descriptions": {"MISSED_GRANT": ""}}"#, "ledger.descriptions.MISSED_GRANT must be a non-empty"),
+        (#""ledger": {"descriptions": {"MISSED_GRANT": 5}}"#, "ledger.descriptions.MISSED_GRANT must be a non-empty"),
+        (
+            #""ledger": {"descriptions": {"MISSED_GRANT": "{packageName} {paymentId}"}}"#,
+            "ledger.descriptions.MISSED_GRANT uses {paymentId}, which is not a placeholder of MISSED_GRANT; use {packageName}, {credits}"
+        ),
+        (
+            #""ledger": {"descriptions": {"MISSED_GRANT": "구매 ({refundKind})"}}"#,
+            "ledger.descriptions.MISSED_GRANT uses {refundKind}"
+        ),
+        (
+            #""ledger": {"descriptions": {"MISSED_REFUND": "{package} {user}"}}"#,
+            "uses {package}, {user}, which are not placeholders of MISSED_REFUND; use {packageName}, {credits}, {refundKind}"
+        ),
+        (#""ledger": []"#, "ledger must be an object"),
     ]
+
+    /// `ledger.descriptions`: a template per kind, the other kind keeping the locale's default.
+    @Test func ledgerDescriptionsAreConfiguredPerKind() throws {
+        let configuration = try Self.parse(
+            #"{"catalog": \#(Self.catalog), "reports": {"locale": "en"}, "ledger": {"descriptions": {"MISSED_REFUND": "Refund: -{credits} credits ({packageName}, {refundKind})"}}}"#
+        )
+        let descriptions = configuration.ledgerDescriptions
+        #expect(descriptions.template(.missedRefund) == "Refund: -{credits} credits ({packageName}, {refundKind})")
+        #expect(descriptions.template(.missedGrant) == "Credit purchase ({packageName}) · granted after payment check")
+        let pro = CreditPackage(id: "pro", name: "프로", price: 50_000, currency: "KRW", credits: 1_300)
+        #expect(
+            descriptions.text(.missedRefund, package: pro, credits: 1_300, fullRefund: false)
+                == "Refund: -1,300 credits (프로, partial refund)")
+        #expect(try Self.parse(#"{"catalog": \#(Self.catalog)}"#).ledgerDescriptionTemplates.isEmpty)
+    }
 
     @Test(arguments: rejected)
     func namesTheInvalidField(fragment: String, field: String) {

@@ -15,8 +15,8 @@ import Testing
                         Repair(
                             kind: .missedGrant, paymentId: "pay_1", userId: "user_1", packageId: "pro", credits: 600,
                             ledgerAmount: 600, cancellationId: nil,
-                            description: "credit-reconciler: missed grant for payment pay_1 (package pro)",
-                            isAutoApplicable: true)
+                            description: "크레딧 구매 (프로) · 결제 확인 후 지급",
+                            isAutoApplicable: true, cause: GrantCause(kind: .webhookNotSent))
                     ], discrepancies: [], expectedGrant: 600, expectedDeduction: 0, actualGrant: 0, actualDeduction: 0))
         #expect(outcome.applicable == outcome.repairs)
         #expect(outcome.plannedOnly.isEmpty)
@@ -37,8 +37,12 @@ import Testing
                 == Repair(
                     kind: .missedRefund, paymentId: "pay_1", userId: "user_1", packageId: "pro", credits: 600,
                     ledgerAmount: -600, cancellationId: "c_new",
-                    description: "credit-reconciler: missed refund for payment pay_1 (package pro, cancellation c_new)",
-                    isAutoApplicable: true))
+                    description: "환불 차감 (프로, 전액 환불)", isAutoApplicable: true,
+                    origin: DeductionOrigin(
+                        kind: .console, trigger: "CONSOLE", cancellationId: "c_new", reason: nil,
+                        requestedAt: payment.cancellations[1].requestedAt,
+                        cancelledAt: payment.cancellations[1].cancelledAt,
+                        cancellations: 2)))
         #expect(outcome.repairs[1].transactionType == .refund)
         #expect(outcome.expectedGrant == 600)
         #expect(outcome.expectedDeduction == 600)

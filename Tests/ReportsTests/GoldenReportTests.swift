@@ -25,7 +25,11 @@ import Testing
         }
     }
 
-    @Test(arguments: [("ko", ReportFormat.json), ("ko", .csv), ("ko", .md), ("ko", .html), ("en", .csv), ("en", .md)])
+    @Test(
+        arguments: [
+            ("ko", ReportFormat.json), ("ko", .csv), ("ko", .md), ("ko", .html), ("en", .csv), ("en", .md),
+            ("en", .html),
+        ])
     func formatMatchesGoldenFile(locale: String, format: ReportFormat) throws {
         let document = ReportFixture.report(locale: locale).document
         let text = format.render(document, json: document.serialized())

@@ -114,7 +114,9 @@ import WireFormat
         #expect(!lower.contains("url("))
         #expect(!lower.contains("@import"))
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
-        #expect(html.components(separatedBy: "<svg").count == 3)
+        // Repairs by cause and origin, discrepancies by kind, payments per day.
+        #expect(html.components(separatedBy: "<svg").count == 4)
+        #expect(html.contains("카드사 차지백 &lt;b&gt;"))
         #expect(html.contains("<html lang=\"ko\">"))
         #expect(html.contains("유형·심각도별 불일치"))
     }

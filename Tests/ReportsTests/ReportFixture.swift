@@ -40,20 +40,44 @@ enum ReportFixture {
             RunReport.Fix(
                 kind: .missedGrant, paymentId: "pay-grant-1", userId: "user-1", credits: 100,
                 creditTransactionId: "ctx-1", balanceBefore: 0, balanceAfter: 100, cancellationId: nil,
-                userEmail: "=cmd|' /C calc'!A0@evil.example", payment: payment("PAID")),
+                userEmail: "=cmd|' /C calc'!A0@evil.example", payment: payment("PAID"),
+                cause: GrantCause(
+                    kind: .webhookFailed, deliveries: 1, deliveryStatus: "FAILED_NOT_OK_RESPONSE", responseCode: "500",
+                    attempts: 6, maxAttempts: 6, lastAttemptAt: RFC3339.timestamp("2026-10-30T15:40:00Z"))),
             RunReport.Fix(
                 kind: .missedRefund, paymentId: "pay-refund-1", userId: "user-2", credits: 300,
                 creditTransactionId: "ctx-2", balanceBefore: 250, balanceAfter: -50, cancellationId: "cancel-1",
                 userEmail: "김민수@example.kr",
                 payment: payment(
                     "PARTIAL_CANCELLED", total: 50_000, cancelled: 25_000, package: pro, orderName: "프로",
-                    cancelledAt: "2026-10-31T01:02:03Z")),
+                    cancelledAt: "2026-10-31T01:02:03Z"),
+                origin: DeductionOrigin(
+                    kind: .chargeback, trigger: "CHARGEBACK", cancellationId: "cancel-1", reason: "카드사 차지백 <b>",
+                    requestedAt: RFC3339.timestamp("2026-10-31T01:02:01Z")!,
+                    cancelledAt: RFC3339.timestamp("2026-10-31T01:02:03Z"), cancellations: 1)),
         ]
-        func repair(_ kind: RepairKind, _ id: String, auto: Bool) -> Repair {
+        func repair(_ kind: RepairKind, _ id: String, auto: Bool, cause: GrantCause.Kind = .webhookAcknowledged)
+            -> Repair
+        {
             Repair(
                 kind: kind, paymentId: id, userId: "user-3", packageId: "starter", credits: 100,
                 ledgerAmount: kind == .missedGrant ? 100 : -100, cancellationId: kind == .missedGrant ? nil : "c-9",
-                description: "test", isAutoApplicable: auto)
+                description: "test", isAutoApplicable: auto,
+                cause: kind == .missedGrant
+                    ? GrantCause(
+                        kind: cause, deliveries: cause == .webhookNotSent ? 0 : 1,
+                        deliveryStatus: cause == .webhookNotSent ? nil : "SUCCEEDED",
+                        responseCode: cause == .webhookNotSent ? nil : "200",
+                        attempts: cause == .webhookNotSent ? nil : 1,
+                        maxAttempts: cause == .webhookNotSent ? nil : 6,
+                        lastAttemptAt: cause == .webhookNotSent ? nil : RFC3339.timestamp("2026-10-30T15:30:01Z"))
+                    : nil,
+                origin: kind == .missedRefund
+                    ? DeductionOrigin(
+                        kind: .console, trigger: "CONSOLE", cancellationId: "c-9", reason: "고객 요청에 의한 환불",
+                        requestedAt: RFC3339.timestamp("2026-10-31T09:59:58Z")!,
+                        cancelledAt: RFC3339.timestamp("2026-10-31T10:00:00Z"), cancellations: 2)
+                    : nil)
         }
         let planned = [
             RunReport.PlannedFix(
@@ -63,7 +87,8 @@ enum ReportFixture {
                 repair: repair(.missedRefund, "pay-planned-2", auto: true), reason: "dryRun", userEmail: nil,
                 payment: payment("CANCELLED", cancelled: 10_000, cancelledAt: "2026-10-31T10:00:00Z")),
             RunReport.PlannedFix(
-                repair: repair(.missedGrant, "pay-planned-3", auto: true), reason: "fixLimit", userEmail: nil,
+                repair: repair(.missedGrant, "pay-planned-3", auto: true, cause: .webhookNotSent), reason: "fixLimit",
+                userEmail: nil,
                 payment: nil),
         ]
         var entries: [RunReport.Entry] = []
@@ -73,18 +98,13 @@ enum ReportFixture {
             let runLevel = kind == .fixLimitExceeded
             let closed = kind == .creditMismatch
             let recurring = kind == .duplicateGrant
-            let detail: String =
-                switch kind {
-                case .unresolvedPayment: "+82-10 주문명 \"<script>alert(1)</script>\", 금액 10,000"
-                case .unknownUser: "@SUM(1+1) 사용자 없음\nnew line"
-                default: "\(kind.rawValue) 상세 내용"
-                }
+            let (expected, actual, detail) = evidence(kind, index: index)
             entries.append(
                 RunReport.Entry(
                     id: id, kind: kind, severity: kind.severity, status: closed ? .fixed : .open,
                     paymentId: byUser || runLevel ? nil : "pay-\(kind.rawValue.lowercased())",
-                    userId: runLevel ? nil : "user-\(index)", expected: .object(["credits": .integer(100)]),
-                    actual: .object(["credits": .integer(Int64(index))]), firstSeenRunId: recurring || closed ? 5 : 7,
+                    userId: runLevel ? nil : "user-\(index)", expected: expected, actual: actual,
+                    firstSeenRunId: recurring || closed ? 5 : 7,
                     occurrences: recurring ? 3 : 1, detail: detail,
                     userEmail: byUser || runLevel ? nil : "user\(index)@example.kr",
                     payment: byUser || runLevel ? nil : payment("PAID", package: index % 2 == 0 ? starter : nil),
@@ -128,5 +148,107 @@ enum ReportFixture {
             run: run, totals: totals, fixes: fixes, plannedFixes: planned, discrepancies: entries,
             reconciliation: reconciliation, daily: days, openDiscrepancies: open, locale: locale,
             sources: RunReport.Sources(eventsFeed: .read, eventsRead: 1_214, paymentsRevealed: 2))
+    }
+
+    /// Expected and actual values shaped as the rules write them for `kind`, and the English
+    /// sentence; external text in them tries formula and HTML injection.
+    static func evidence(_ kind: DiscrepancyKind, index: Int) -> (JSONValue, JSONValue, String) {
+        func object(_ fields: [String: JSONValue]) -> JSONValue { .object(fields) }
+        switch kind {
+        case .amountMismatch:
+            return (
+                object(["amount": .integer(10_000), "packageId": .string("starter")]),
+                object([
+                    "amount": .integer(9_000), "packageFoundBy": .string("customData"), "creditsGranted": .integer(0),
+                ]),
+                "Payment pay-amount_mismatch paid 9,000 KRW for package starter (스타터), whose price was 10,000 KRW when it was requested; no credits are granted automatically."
+            )
+        case .currencyMismatch:
+            return (
+                object(["currency": .string("KRW"), "packageId": .string("starter")]),
+                object(["currency": .string("USD"), "creditsGranted": .integer(0)]),
+                "Payment pay-currency_mismatch was paid in USD for package starter (스타터), which is sold in KRW; no credits are granted automatically."
+            )
+        case .unresolvedPayment:
+            return (
+                object(["userResolved": .bool(true), "packageResolved": .bool(true)]),
+                object([
+                    "userResolved": .bool(true), "packageResolved": .bool(false), "ambiguousPackages": .array([]),
+                    "orderName": .string("+82-10 \"<script>alert(1)</script>\""), "totalAmount": .integer(10_000),
+                    "currency": .string("KRW"), "creditsGranted": .integer(0), "customDataProblem": .null,
+                ]),
+                "+82-10 주문명 \"<script>alert(1)</script>\", 금액 10,000"
+            )
+        case .unknownUser:
+            return (
+                object(["userExists": .bool(true), "creditsGranted": .integer(100)]),
+                object([
+                    "userExists": .bool(false), "creditsGranted": .integer(0), "customerEmail": .string("@SUM(1+1)"),
+                ]),
+                "@SUM(1+1) 사용자 없음\nnew line"
+            )
+        case .grantWithoutPayment:
+            return (
+                object(["creditsGranted": .integer(0)]),
+                object([
+                    "creditsGranted": .integer(100), "purchaseRows": .integer(1), "creditsDeducted": .integer(0),
+                    "status": .string("FAILED"), "transactionIds": .array([.string("ctx-9")]),
+                ]),
+                "Payment pay-grant_without_payment is FAILED at PortOne: no money was received, yet 1 PURCHASE row grants 100 credits for it."
+            )
+        case .orphanGrant:
+            return (
+                object(["paymentExists": .bool(true)]),
+                object([
+                    "paymentExists": .bool(false), "creditsGranted": .integer(100), "purchaseRows": .integer(1),
+                    "userIds": .array([.string("user-5")]),
+                ]),
+                "The ledger grants 100 credits to user-5 for payment pay-orphan_grant, which PortOne does not know."
+            )
+        case .duplicateGrant:
+            return (
+                object(["purchaseRows": .integer(1), "creditsGranted": .integer(100)]),
+                object(["purchaseRows": .integer(2), "creditsGranted": .integer(200)]),
+                "Payment pay-duplicate_grant has 2 PURCHASE rows granting 200 credits; package starter grants 100 credits once."
+            )
+        case .creditMismatch:
+            return (
+                object(["creditsGranted": .integer(100), "creditsDeducted": .integer(0)]),
+                object([
+                    "creditsGranted": .integer(90), "creditsDeducted": .integer(0), "purchaseRows": .integer(1),
+                    "refundRows": .integer(0),
+                ]),
+                "Payment pay-credit_mismatch: its PURCHASE row grants 90 credits where package starter grants 100 credits."
+            )
+        case .refundShortfall:
+            return (
+                object(["creditsDeducted": .integer(600)]),
+                object(["creditsDeducted": .integer(250), "uncollected": .integer(350), "balance": .integer(250)]),
+                "Payment pay-refund_shortfall's successful cancellations call for deducting 600 credits from user user-8, who holds 250 credits; 350 credits cannot be collected."
+            )
+        case .balanceDrift:
+            return (
+                object(["balance": .integer(1_000)]),
+                object(["balance": .integer(1_100), "difference": .integer(100), "hasCreditRow": .bool(true)]),
+                "User user-9 has a balance of 1,100 credits, but their transactions sum to 1,000 credits."
+            )
+        case .unknownStatus:
+            return (
+                object(["status": .array([.string("PAID")])]), object(["status": .string("PAID_LATER")]),
+                "Payment pay-unknown_status has status \"PAID_LATER\", which this build does not know; it was not decided and is looked at again next run."
+            )
+        case .unparseablePayment:
+            return (
+                object(["readable": .bool(true)]),
+                object(["readable": .bool(false), "reason": .string("amount.total is missing")]),
+                "PortOne returned payment pay-unparseable_payment in a form the reconciler cannot read: amount.total is missing."
+            )
+        case .fixLimitExceeded:
+            return (
+                object(["maxFixes": .integer(500), "maxCreditsPerFix": .integer(10_000)]),
+                object(["fixes": .integer(612), "largestFix": .integer(1_300), "oversizedPaymentIds": .array([])]),
+                "No repair was applied: 612 repairs are planned, more than the limit of 500 (policy.maxFixesPerRun)."
+            )
+        }
     }
 }

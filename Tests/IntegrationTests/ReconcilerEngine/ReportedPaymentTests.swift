@@ -1,5 +1,7 @@
 import Foundation
 import LedgerStore
+import PortOne
+import Postgres
 import ReconcilerCore
 import ReconcilerEngine
 import Reports
@@ -54,6 +56,60 @@ import WireFormat
             #expect(fetchedBeforeTheChange < renamedIds.count, "some renamed payments must show the new name")
             #expect(
                 try connection.queryFirst("SELECT count(*) AS n FROM reconciler.run_repair")!.decode("n") == Int64(0))
+        }
+    }
+
+    /// Every repair of a run says why, decided from the payment as PortOne serves it, and the
+    /// ledger rows it wrote read as the shop's customers see them.
+    @Test func everyFixSaysWhyAndItsLedgerRowSpeaksToTheCustomer() async throws {
+        let world = try await ChaosWorld.generate(payments: Faults.payments, seed: 96, end: World.worldEnd)
+        defer { world.close() }
+        try await TestDatabase.withFresh(schema: .app) { database in
+            try world.load(into: database)
+            let result = try await World.engine(world.simulator, database).run(RunRequest())
+            let connection = try database.connect()
+            defer { connection.close() }
+            let stored = try #require(try RunRecorder(connection: connection).report(runId: result.runId))
+            let fixes = try JSONValue.parse(Data(stored.utf8))["fixes"].arrayValue
+            try #require(fixes.contains { $0["kind"].stringValue == "MISSED_GRANT" })
+            try #require(fixes.contains { $0["kind"].stringValue == "MISSED_REFUND" })
+            for fix in fixes {
+                let id = try #require(fix["paymentId"].stringValue)
+                let served = try await world.simulator.control(.get, "/payments/\(id)")
+                let body = Array(try JSONSerialization.data(withJSONObject: served))
+                let facts = try FastPortOneDecoder().decodePayment(body).get().facts
+                if fix["kind"].stringValue == "MISSED_GRANT" {
+                    let cause = GrantCause.of(facts)
+                    #expect(fix["cause"].stringValue == cause.kind.rawValue, "\(fix)")
+                    #expect(fix["webhook"] == cause.webhookJSON, "\(fix)")
+                    #expect(fix["origin"] == .null)
+                } else {
+                    let succeeded = facts.cancellations.filter { $0.status == .succeeded }
+                    let named = try #require(
+                        succeeded.first { $0.id == fix["cancellation"]["id"].stringValue }, "\(fix)")
+                    #expect(fix["origin"].stringValue == DeductionOrigin.Kind(trigger: named.trigger).rawValue)
+                    #expect(fix["cancellation"]["reason"].stringValue == named.reason)
+                    #expect(fix["cause"] == .null)
+                }
+            }
+            let rows = try connection.query(
+                #"SELECT type::text AS type, description FROM "CreditTransaction" WHERE id LIKE 'rcn\_%'"#)
+            #expect(rows.count == fixes.count)
+            let names = Set(ReconciliationWorldTests.catalog.map(\.name))
+            for row in rows {
+                let description: String = try row.decode("description")
+                let type: String = try row.decode("type")
+                let package = names.first { description.contains("(\($0)") }
+                #expect(package != nil, "\(description)")
+                if type == "PURCHASE" {
+                    #expect(description == "크레딧 구매 (\(package ?? "")) · 결제 확인 후 지급")
+                } else {
+                    #expect(
+                        description == "환불 차감 (\(package ?? ""), 부분 환불)"
+                            || description == "환불 차감 (\(package ?? ""), 전액 환불)", "\(description)")
+                }
+                #expect(!description.contains("credit-reconciler") && !description.contains("pay-"))
+            }
         }
     }
 }

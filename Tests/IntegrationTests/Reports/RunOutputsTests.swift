@@ -141,10 +141,23 @@ import WireFormat
             #expect(
                 Self.metric("credit_reconciler_payments_scanned", in: metrics) == "\(result.totals.paymentsScanned)")
 
-            // The webhook got one summary: new critical discrepancies.
+            // Why each repair was needed, in the fixes and the metrics.
+            for fix in fixes {
+                let why = fix["kind"].stringValue == "MISSED_GRANT" ? fix["cause"] : fix["origin"]
+                #expect(why.stringValue != nil, "\(fix)")
+            }
+            let grants = fixes.filter { $0["kind"].stringValue == "MISSED_GRANT" }.count
+            let byCause = GrantCause.Kind.allCases.compactMap {
+                Self.metric("credit_reconciler_grants_by_cause{cause=\"\($0.rawValue)\"}", in: metrics).flatMap {
+                    Int($0)
+                }
+            }
+            #expect(byCause.count == GrantCause.Kind.allCases.count && byCause.reduce(0, +) == grants)
+
+            // The webhook got one summary, in the report's language (ko): new critical discrepancies.
             #expect(receiver.received.count == 1)
             let body = try JSONValue.parse(Data(try #require(receiver.received.first).utf8))
-            #expect(body["text"].stringValue?.contains("new critical discrepancies") == true)
+            #expect(body["text"].stringValue?.contains("신규 심각 불일치") == true)
 
             // A failing run: notified, metrics say failed and keep the last success.
             let failing = try Self.engine(
@@ -155,7 +168,7 @@ import WireFormat
             #expect(metrics.contains("credit_reconciler_run_status{status=\"succeeded\"} 0\n"))
             #expect(Self.metric("credit_reconciler_last_success_timestamp_seconds", in: metrics) == success)
             #expect(receiver.received.count == 2)
-            #expect(receiver.received.last?.contains("failed") == true)
+            #expect(receiver.received.last?.contains("실패") == true)
 
             // Log lines: journald priorities, key=value, no secret, no webhook path.
             let log = lines.text
