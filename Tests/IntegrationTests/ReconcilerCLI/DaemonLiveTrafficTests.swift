@@ -190,7 +190,10 @@ import Testing
         }
         let standIn = app.withLock { $0 }
         let counters = try #require(standIn).counters
-        #expect(counters.granted > 0, "the web app granted most purchases: \(counters)")
+        // Who wins each race depends on the machine's load (under a full test suite the webhook
+        // queue falls seconds behind and the follow loop wins them all); that they raced does not.
+        #expect(counters.granted + counters.alreadyGranted > 0, "the web app tried to grant: \(counters)")
+        #expect(counters.skipped > 0, "the web app skipped some purchases: \(counters)")
         #expect(outcome.followGrants > 0, "the follow loop granted the ones the web app skipped")
         #expect(
             Int64(counters.granted) + outcome.followGrants == Int64(Self.livePayments),
