@@ -40,9 +40,12 @@ final class Run {
     var sources: RunReport.Sources? {
         totals.eventsFeed.map {
             RunReport.Sources(
-                eventsFeed: $0, eventsRead: totals.eventsRead, paymentsRevealed: totals.paymentsRevealedByEvents)
+                eventsFeed: $0, eventsRead: totals.eventsRead, paymentsRevealed: totals.paymentsRevealedByEvents,
+                followLoop: followLoop)
         }
     }
+    /// Where the daemon's follow loop stood when this window run ended (nil without a daemon).
+    var followLoop: RunReport.Sources.FollowLoop?
     /// The stop request and progress callback of this run.
     var control = RunControl()
     /// Scan pages handled so far (for progress).
@@ -180,6 +183,11 @@ final class Run {
             _ = try store(
                 try recorder.advanceCheckpoint(ReconciliationEngine.checkpointName, to: window.until.date, runId: runId)
             )
+        }
+        if window != nil, let state = try? workSession.followCursor.load() {
+            // Said in the report: a follow loop that fell back to the status scan between runs.
+            followLoop = RunReport.Sources.FollowLoop(
+                eventsFeed: state.feed, lastTickAt: state.lastTickAt, caughtUpTo: state.caughtUpTo)
         }
         let report = buildReport(status: .succeeded, error: nil)
         let streams = try store(try reportStreams())

@@ -80,6 +80,45 @@ import Testing
         #expect(metrics.contains("credit_reconciler_events_feed_available \(feed == .read ? 1 : 0)\n"))
     }
 
+    @Test(
+        "the daemon's follow loop as the next run's report states it",
+        arguments: [
+            (
+                "en", EventsFeedStatus.read,
+                "The daemon's follow loop: reading the journal (last tick 2026-12-04 21:00:05 KST)"
+            ),
+            ("ko", .read, "데몬의 실시간 추적: 이벤트 기록을 읽는 중 (마지막 확인 2026-12-04 21:00:05 KST)"),
+            (
+                "en", .unavailable(reason: "HTTP 404 <x>"),
+                "the journal is unavailable, following the status scan of the last minutes instead (last tick 2026-12-04 21:00:05 KST, reason: HTTP 404"
+            ),
+            (
+                "ko", .unavailable(reason: "HTTP 404 <x>"),
+                "이벤트 기록을 읽지 못해 최근 상태 변경 조회로 대신하는 중 (마지막 확인 2026-12-04 21:00:05 KST, 이유: HTTP 404"
+            ),
+        ])
+    func followLoop(locale: String, feed: EventsFeedStatus, expected: String) throws {
+        var report = ReportFixture.report(locale: locale)
+        let tick = Date(timeIntervalSince1970: 1_796_385_605)  // 2026-12-04T12:00:05Z
+        report.sources = RunReport.Sources(
+            eventsFeed: .read, eventsRead: 10, paymentsRevealed: 0,
+            followLoop: RunReport.Sources.FollowLoop(eventsFeed: feed, lastTickAt: tick, caughtUpTo: tick))
+        let document = report.document
+        #expect(document["sources"]["followLoop"]["eventsFeed"].stringValue == feed.name)
+        #expect(MarkdownReport.render(document).contains(expected))
+        #expect(HTMLReport.render(document).contains(expected.replacingOccurrences(of: "'", with: "&#39;")))
+        #expect(!HTMLReport.render(document).contains("<x>"), "the reason is escaped")
+        #expect(RunReport.Sources(document: document) == report.sources)
+    }
+
+    @Test func withoutADaemonTheSourcesCarryNoFollowLoop() {
+        var report = ReportFixture.report(locale: "en")
+        report.sources = RunReport.Sources(eventsFeed: .read, eventsRead: 10, paymentsRevealed: 0)
+        let document = report.document
+        #expect(document["sources"]["followLoop"] == .null)
+        #expect(!MarkdownReport.render(document).contains("follow loop"))
+    }
+
     @Test func aRunByPaymentIdHasNoSources() {
         var report = ReportFixture.report(locale: "en")
         report.sources = nil

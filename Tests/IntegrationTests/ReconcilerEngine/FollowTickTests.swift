@@ -221,6 +221,11 @@ import WireFormat
             #expect(grant > 0, "the status scan found it: \(down.summary)")
             let feed: String = try connection.queryFirst("SELECT feed FROM reconciler.follow_cursor")!.decode("feed")
             #expect(feed == "unavailable")
+            // The next run's report says the follow loop fell back to the status scan.
+            let run = try await World.engine(simulator, database).run(RunRequest())
+            let sources = try EventsFeedRunTests.sources(run.runId, connection)
+            #expect(sources["followLoop"]["eventsFeed"].stringValue == "unavailable", "\(sources)")
+            #expect(sources["followLoop"]["eventsFeedReason"].stringValue?.isEmpty == false)
 
             try await simulator.setFaults([:])
             clock.set(paidAt.adding(nanoseconds: 140 * Self.second))
