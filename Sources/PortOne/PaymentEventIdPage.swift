@@ -1,6 +1,6 @@
 /// A page of `GET /payment-events-by-cursor` read for its events' payment ids only: what a run
 /// needs of PortOne's journal (which payments moved money), without decoding each event.
-public struct PaymentEventIdPage: Sendable, Hashable {
+public struct PaymentEventIdPage: CursorPaged, Hashable {
     /// Each event's `paymentId`, in server order; nil for an event without one that can be read
     /// (not an object, no `paymentId` string, or one that is not valid text).
     public var paymentIds: [String?]

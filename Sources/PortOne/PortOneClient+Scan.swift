@@ -118,13 +118,7 @@ extension PortOneClient {
         from: RFC3339.Timestamp?, until: RFC3339.Timestamp?, pageSize: Int = 1000,
         onPage: (CursorPage<Payment>) async throws -> Void
     ) async throws {
-        var query = CursorQuery(storeId: configuration.storeId, from: from, until: until, size: pageSize)
-        while true {
-            let page = try await getPaymentsByCursor(query)
-            guard let last = page.lastCursor else { return }
-            try await onPage(page)
-            query.cursor = last
-        }
+        try await walkCursor(from: from, until: until, pageSize: pageSize, page: getPaymentsByCursor, onPage: onPage)
     }
 
     /// Walks `GET /payment-events-by-cursor` like ``scanPaymentEvents(from:until:pageSize:onPage:)``,
@@ -133,13 +127,8 @@ extension PortOneClient {
         from: RFC3339.Timestamp?, until: RFC3339.Timestamp?, pageSize: Int = 1000,
         onPage: (PaymentEventIdPage) async throws -> Void
     ) async throws {
-        var query = CursorQuery(storeId: configuration.storeId, from: from, until: until, size: pageSize)
-        while true {
-            let page = try await getPaymentEventIdsByCursor(query)
-            guard let last = page.lastCursor else { return }
-            try await onPage(page)
-            query.cursor = last
-        }
+        try await walkCursor(
+            from: from, until: until, pageSize: pageSize, page: getPaymentEventIdsByCursor, onPage: onPage)
     }
 
     /// Walks `GET /payment-events-by-cursor` (money movements by event time; unstable at
@@ -148,11 +137,21 @@ extension PortOneClient {
         from: RFC3339.Timestamp?, until: RFC3339.Timestamp?, pageSize: Int = 1000,
         onPage: (CursorPage<PaymentEvent>) async throws -> Void
     ) async throws {
+        try await walkCursor(
+            from: from, until: until, pageSize: pageSize, page: getPaymentEventsByCursor, onPage: onPage)
+    }
+
+    /// The walk of every cursor endpoint: from the first page on, each page's last cursor asks
+    /// for the next, until an empty page.
+    private func walkCursor<Page: CursorPaged>(
+        from: RFC3339.Timestamp?, until: RFC3339.Timestamp?, pageSize: Int,
+        page: (CursorQuery) async throws(PortOneError) -> Page, onPage: (Page) async throws -> Void
+    ) async throws {
         var query = CursorQuery(storeId: configuration.storeId, from: from, until: until, size: pageSize)
         while true {
-            let page = try await getPaymentEventsByCursor(query)
-            guard let last = page.lastCursor else { return }
-            try await onPage(page)
+            let next = try await page(query)
+            guard let last = next.lastCursor else { return }
+            try await onPage(next)
             query.cursor = last
         }
     }

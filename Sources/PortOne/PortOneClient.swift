@@ -72,22 +72,18 @@ public final class PortOneClient: Sendable {
 
     /// `GET /payments-by-cursor` (unstable at PortOne): one page of payments by creation time.
     public func getPaymentsByCursor(_ query: CursorQuery) async throws(PortOneError) -> CursorPage<Payment> {
-        var query = query
-        query.storeId = configuration.storeId
         let decoder = self.decoder
-        let path = "/payments-by-cursor?requestBody=" + JSONText.percentEncodeQueryValue(query.requestBodyJSON)
-        return try await execute(path: path, notFoundIsAnswer: false) { body throws(PortOneDecodingError) in
+        return try await execute(path: cursorPath("/payments-by-cursor", query), notFoundIsAnswer: false) {
+            body throws(PortOneDecodingError) in
             try decoder.decodePaymentsCursorPage(body)
         }!
     }
 
     /// `GET /payment-events-by-cursor` (unstable at PortOne): one page of money movements.
     public func getPaymentEventsByCursor(_ query: CursorQuery) async throws(PortOneError) -> CursorPage<PaymentEvent> {
-        var query = query
-        query.storeId = configuration.storeId
         let decoder = self.decoder
-        let path = "/payment-events-by-cursor?requestBody=" + JSONText.percentEncodeQueryValue(query.requestBodyJSON)
-        return try await execute(path: path, notFoundIsAnswer: false) { body throws(PortOneDecodingError) in
+        return try await execute(path: cursorPath("/payment-events-by-cursor", query), notFoundIsAnswer: false) {
+            body throws(PortOneDecodingError) in
             try decoder.decodePaymentEventsCursorPage(body)
         }!
     }
@@ -96,13 +92,19 @@ public final class PortOneClient: Sendable {
     /// ``PortOneDecoder/decodePaymentEventIdsCursorPage(_:)``): the same request, retries and
     /// errors as ``getPaymentEventsByCursor(_:)``.
     public func getPaymentEventIdsByCursor(_ query: CursorQuery) async throws(PortOneError) -> PaymentEventIdPage {
-        var query = query
-        query.storeId = configuration.storeId
         let decoder = self.decoder
-        let path = "/payment-events-by-cursor?requestBody=" + JSONText.percentEncodeQueryValue(query.requestBodyJSON)
-        return try await execute(path: path, notFoundIsAnswer: false) { body throws(PortOneDecodingError) in
+        return try await execute(path: cursorPath("/payment-events-by-cursor", query), notFoundIsAnswer: false) {
+            body throws(PortOneDecodingError) in
             try decoder.decodePaymentEventIdsCursorPage(body)
         }!
+    }
+
+    /// The path and query of a cursor endpoint: the query, for the configured store, as the
+    /// `requestBody` parameter.
+    private func cursorPath(_ endpoint: String, _ query: CursorQuery) -> String {
+        var query = query
+        query.storeId = configuration.storeId
+        return endpoint + "?requestBody=" + JSONText.percentEncodeQueryValue(query.requestBodyJSON)
     }
 
     /// Sends a GET with retries; returns nil for an accepted 404 PAYMENT_NOT_FOUND.

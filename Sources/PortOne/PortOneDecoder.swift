@@ -47,8 +47,14 @@ public struct PaymentsPage: Sendable {
     public var totalCount: Int
 }
 
+/// A page of a cursor endpoint, as far as walking it goes: where the next page starts.
+public protocol CursorPaged: Sendable {
+    /// The last item's cursor (continue from it), nil when the page is empty (the end).
+    var lastCursor: String? { get }
+}
+
 /// A page of a cursor endpoint: items with their cursors.
-public struct CursorPage<Item: Sendable>: Sendable {
+public struct CursorPage<Item: Sendable>: CursorPaged {
     /// Items in server order, each with its own cursor (continue from the last one).
     public var items: [(item: Result<Item, PaymentDecodingFailure>, cursor: String)]
     /// The last item's cursor, nil when the page is empty (the end).
