@@ -307,7 +307,12 @@ public struct DataSetGenerator: Sendable {
     }
 
     private func pickPackage(_ rng: inout SeededRandom) -> CreditPackage {
-        let catalog = options.catalog
+        Self.pickPackage(&rng, options.catalog)
+    }
+
+    /// A package of `catalog`, weighted as shops sell them (the cheaper ones more): the
+    /// generator's and the live traffic's.
+    static func pickPackage(_ rng: inout SeededRandom, _ catalog: [CreditPackage]) -> CreditPackage {
         let weights = [40.0, 30.0, 20.0, 10.0]
         var r = rng.unit() * weights.prefix(catalog.count).reduce(0, +)
         for (i, package) in catalog.enumerated() {

@@ -167,6 +167,12 @@ public final class HTTPServer: Sendable {
     }
 
     private func send(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        Self.sendAll(fd, bytes)
+    }
+
+    /// Writes all of `bytes` to socket `fd` (retrying short writes and EINTR, no SIGPIPE);
+    /// false when the peer is gone. Shared with the webhook sender (`LoopbackPost`).
+    static func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {

@@ -36,7 +36,7 @@ struct LivePlan: Sendable {
     ) -> LivePlan {
         var rng = SeededRandom(seed: seed, stream: 11, index: sequence)
         let user = users[Int(rng.next() % UInt64(users.count))]
-        let package = pickPackage(&rng, catalog)
+        let package = DataSetGenerator.pickPackage(&rng, catalog)
         let total = package.price
         let vat = (total + 5) / 11
         let requestedAt = paidAt.adding(nanoseconds: -rng.int(3_000_000_000...30_000_000_000), fractionDigits: 6)
@@ -91,17 +91,6 @@ struct LivePlan: Sendable {
         }
         return LivePlan(
             sequence: sequence, payment: payment, userId: user.id, package: package, cancellations: cancellations)
-    }
-
-    /// The catalog's packages weighted as the generator weighs them (cheaper ones sell more).
-    static func pickPackage(_ rng: inout SeededRandom, _ catalog: [CreditPackage]) -> CreditPackage {
-        let weights = [40.0, 30.0, 20.0, 10.0]
-        var r = rng.unit() * weights.prefix(catalog.count).reduce(0, +)
-        for (i, package) in catalog.enumerated() {
-            r -= i < weights.count ? weights[i] : 1
-            if r < 0 { return package }
-        }
-        return catalog[catalog.count - 1]
     }
 }
 

@@ -67,19 +67,7 @@ public struct LoopbackPost: Sendable, Hashable {
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         head += "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         let request = Array(head.utf8) + body
-        let sent = request.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += n
-            }
-            return true
-        }
-        guard sent else { return .failed("send: \(String(cString: strerror(errno)))") }
+        guard HTTPServer.sendAll(fd, request) else { return .failed("send: \(String(cString: strerror(errno)))") }
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while !received.contains(10) && received.count < 8192 {
