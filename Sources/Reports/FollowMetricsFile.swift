@@ -50,11 +50,9 @@ public struct FollowMetricsFile: Sendable, Equatable {
 
     /// The exposition text.
     public var text: String {
-        var out: [String] = []
+        var out = PrometheusText()
         func gauge(_ name: String, _ type: String, _ help: String, _ value: Int64) {
-            out.append("# HELP credit_reconciler_\(name) \(help)")
-            out.append("# TYPE credit_reconciler_\(name) \(type)")
-            out.append("credit_reconciler_\(name) \(value)")
+            out.single(name, type, help, value)
         }
         if let lagSeconds {
             gauge(
@@ -76,7 +74,7 @@ public struct FollowMetricsFile: Sendable, Equatable {
             "follow_ticks_skipped_total", "counter",
             "Ticks skipped since the daemon started because a run held the lock.",
             ticksSkipped)
-        return out.joined(separator: "\n") + "\n"
+        return out.text
     }
 
     /// Writes ``text`` to `path` atomically.

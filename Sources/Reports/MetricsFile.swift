@@ -100,19 +100,11 @@ public struct MetricsFile: Sendable {
     /// The exposition text: `# HELP` and `# TYPE` before each family, label values escaped,
     /// series sorted, a newline at the end.
     public var text: String {
-        var out: [String] = []
+        var out = PrometheusText()
         func family(
             _ name: String, _ type: String, _ help: String, _ series: [(labels: [(String, String)], value: String)]
         ) {
-            let full = "credit_reconciler_" + name
-            out.append("# HELP \(full) \(help)")
-            out.append("# TYPE \(full) \(type)")
-            for (labels, value) in series {
-                let labelText =
-                    labels.isEmpty
-                    ? "" : "{" + labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
-                out.append("\(full)\(labelText) \(value)")
-            }
+            out.family(name, type, help, series)
         }
         family(
             "last_run_timestamp_seconds", "gauge", "When the last run finished (Unix time).",
@@ -167,7 +159,7 @@ public struct MetricsFile: Sendable {
                 "Payments with an event in the last run's window that its status scan did not return.",
                 [([], String(sources.paymentsRevealed))])
         }
-        return out.joined(separator: "\n") + "\n"
+        return out.text
     }
 
     /// Writes ``text`` to `path` atomically (temporary file in the same folder, then rename),
@@ -209,9 +201,4 @@ public struct MetricsFile: Sendable {
         return nil
     }
 
-    /// A label value as the exposition format wants it: `\`, `"` and newlines escaped.
-    static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
-    }
 }
