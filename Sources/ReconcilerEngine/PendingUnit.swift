@@ -49,16 +49,7 @@ struct PendingUnit: Sendable {
         var fields: [String: JSONValue] = [:]
         if let payment { fields["payment"] = payment.json }
         if let email { fields["email"] = .string(email) }
-        for repair in repairs {
-            if let cause = repair.cause {
-                fields["cause"] = .string(cause.kind.rawValue)
-                fields["webhook"] = cause.webhookJSON
-            }
-            if let origin = repair.origin {
-                fields["origin"] = .string(origin.kind.rawValue)
-                fields["cancellation"] = origin.cancellationJSON
-            }
-        }
+        for repair in repairs { addExplanation(of: repair, to: &fields) }
         return fields.isEmpty ? nil : JSONValue.object(fields).serialized()
     }
 
@@ -140,6 +131,13 @@ struct PendingUnit: Sendable {
             "description": .string(repair.description), "auto": .bool(repair.isAutoApplicable),
         ]
         if let cancellationId = repair.cancellationId { fields["cancellationId"] = .string(cancellationId) }
+        addExplanation(of: repair, to: &fields)
+        return .object(fields)
+    }
+
+    /// A repair's explanation as the queue keeps it, where the repair has one: a grant's
+    /// `cause` and `webhook`, a deduction's `origin` and `cancellation`.
+    private static func addExplanation(of repair: Repair, to fields: inout [String: JSONValue]) {
         if let cause = repair.cause {
             fields["cause"] = .string(cause.kind.rawValue)
             fields["webhook"] = cause.webhookJSON
@@ -148,7 +146,6 @@ struct PendingUnit: Sendable {
             fields["origin"] = .string(origin.kind.rawValue)
             fields["cancellation"] = origin.cancellationJSON
         }
-        return .object(fields)
     }
 
     private static func repair(_ value: JSONValue) -> Repair? {
