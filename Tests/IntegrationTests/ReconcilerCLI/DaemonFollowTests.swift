@@ -37,6 +37,15 @@ import WireFormat
         }
     }
 
+    /// Waits until a tick of `daemon` is recorded running (its run started, not yet finished).
+    static func waitForATick(_ daemon: BackgroundProduct, _ connection: Connection) async throws {
+        try await wait("a tick is running", daemon) {
+            let running: Int64 = try connection.queryFirst(
+                "SELECT count(*) AS n FROM reconciler.run WHERE trigger = 'follow' AND status = 'running'")!.decode("n")
+            return running == 1
+        }
+    }
+
     /// Purchase rows per payment among `ids`.
     static func purchases(_ ids: [String], _ connection: Connection) throws -> [String: Int64] {
         var rows: [String: Int64] = [:]
@@ -118,12 +127,7 @@ import WireFormat
             try await simulator.setFaults(["latencyMs": 1000])
             let listener = try NotifyListener()
             let daemon = try DaemonCommandTests.start(simulator, database, config: config, listener: listener)
-            try await Self.wait("a tick is running", daemon) {
-                let running: Int64 = try connection.queryFirst(
-                    "SELECT count(*) AS n FROM reconciler.run WHERE trigger = 'follow' AND status = 'running'")!.decode(
-                        "n")
-                return running == 1
-            }
+            try await Self.waitForATick(daemon, connection)
             daemon.send(SIGKILL)
             _ = daemon.waitForExit(seconds: 30)
             #expect(try Self.purchases(ids, connection).values.allSatisfy { $0 == 1 })
@@ -172,12 +176,7 @@ import WireFormat
             try Data(Self.configuration().utf8).write(to: config)
             daemon.send(SIGHUP)
             #expect(listener.next(containing: "RELOADING=1") != nil)
-            try await Self.wait("a tick is running", daemon) {
-                let running: Int64 = try connection.queryFirst(
-                    "SELECT count(*) AS n FROM reconciler.run WHERE trigger = 'follow' AND status = 'running'")!.decode(
-                        "n")
-                return running == 1
-            }
+            try await Self.waitForATick(daemon, connection)
             daemon.send(SIGTERM)
             #expect(daemon.waitForExit(seconds: 60) == 0, "\(daemon.standardError)")
             #expect(daemon.standardError.contains("stopping after the follow loop's tick in progress"))

@@ -34,6 +34,21 @@ import WireFormat
         return ReconciliationEngine(settings: settings, client: try simulator.client(), now: now)
     }
 
+    /// A world of `payments` payments with its ledger, after one window run at the world's clock;
+    /// `body` gets the simulator, the database and a connection to it.
+    static func afterAFirstRun(
+        payments: Int, seed: Int, _ body: (SimulatorProcess, TestDatabase, Connection) async throws -> Void
+    ) async throws {
+        try await TestDatabase.withFresh(schema: .app) { database in
+            let (simulator, _) = try await World.world(payments: payments, seed: seed, database: database)
+            defer { simulator.stop() }
+            let connection = try database.connect()
+            defer { connection.close() }
+            #expect(try await World.engine(simulator, database).run(RunRequest()).outcome == .succeeded)
+            try await body(simulator, database, connection)
+        }
+    }
+
     /// A clock the test moves.
     final class Clock: Sendable {
         private let value: Mutex<RFC3339.Timestamp>
@@ -85,12 +100,7 @@ import WireFormat
     }
 
     @Test func quietPartialCancellationsAreDeductedByATickOnceAndTheCursorResumes() async throws {
-        try await TestDatabase.withFresh(schema: .app) { database in
-            let (simulator, _) = try await World.world(payments: 300, seed: 51, database: database)
-            defer { simulator.stop() }
-            let connection = try database.connect()
-            defer { connection.close() }
-            #expect(try await World.engine(simulator, database).run(RunRequest()).outcome == .succeeded)
+        try await Self.afterAFirstRun(payments: 300, seed: 51) { simulator, database, connection in
             let (paymentId, _, due) = try await EventsFeedRunTests.cancelQuietly(simulator, connection)
             #expect(due > 0)
 
@@ -130,12 +140,7 @@ import WireFormat
     }
 
     @Test func aYoungPaidEventIsLeftToTheWebhookUntilTheGraceIsOver() async throws {
-        try await TestDatabase.withFresh(schema: .app) { database in
-            let (simulator, _) = try await World.world(payments: 200, seed: 52, database: database)
-            defer { simulator.stop() }
-            let connection = try database.connect()
-            defer { connection.close() }
-            #expect(try await World.engine(simulator, database).run(RunRequest()).outcome == .succeeded)
+        try await Self.afterAFirstRun(payments: 200, seed: 52) { simulator, database, connection in
             let paidAt = World.worldEnd.adding(nanoseconds: 2 * Self.hour)
             let ids = try await Self.newPaidWithoutGrant(simulator, connection, count: 2, paidAt: paidAt, tag: "grace")
             var follow = Configuration.Follow()
@@ -164,12 +169,7 @@ import WireFormat
     }
 
     @Test func aTickTakesAtMostItsCapacityAndTheNextOnesWorkOffTheBacklog() async throws {
-        try await TestDatabase.withFresh(schema: .app) { database in
-            let (simulator, _) = try await World.world(payments: 200, seed: 53, database: database)
-            defer { simulator.stop() }
-            let connection = try database.connect()
-            defer { connection.close() }
-            #expect(try await World.engine(simulator, database).run(RunRequest()).outcome == .succeeded)
+        try await Self.afterAFirstRun(payments: 200, seed: 53) { simulator, database, connection in
             let paidAt = World.worldEnd.adding(nanoseconds: 2 * Self.hour)
             let ids = try await Self.newPaidWithoutGrant(simulator, connection, count: 5, paidAt: paidAt, tag: "cap")
             var follow = Configuration.Follow()
@@ -194,12 +194,7 @@ import WireFormat
         "a journal that answers 404, 403 or an unreadable shape: ticks follow the status scan, say so, and recover",
         arguments: [404, 403, 200])
     func unavailableJournal(status: Int) async throws {
-        try await TestDatabase.withFresh(schema: .app) { database in
-            let (simulator, _) = try await World.world(payments: 200, seed: 54, database: database)
-            defer { simulator.stop() }
-            let connection = try database.connect()
-            defer { connection.close() }
-            #expect(try await World.engine(simulator, database).run(RunRequest()).outcome == .succeeded)
+        try await Self.afterAFirstRun(payments: 200, seed: 54) { simulator, database, connection in
             let paidAt = World.worldEnd.adding(nanoseconds: 2 * Self.hour)
             let clock = Clock(paidAt.adding(nanoseconds: 60 * Self.second))
             let engine = try Self.engine(simulator, database, now: { clock.now })
@@ -239,12 +234,7 @@ import WireFormat
     }
 
     @Test func aTickSkipsWhileARunHoldsTheLockAndARunWaitsForATick() async throws {
-        try await TestDatabase.withFresh(schema: .app) { database in
-            let (simulator, _) = try await World.world(payments: 100, seed: 55, database: database)
-            defer { simulator.stop() }
-            let connection = try database.connect()
-            defer { connection.close() }
-            #expect(try await World.engine(simulator, database).run(RunRequest()).outcome == .succeeded)
+        try await Self.afterAFirstRun(payments: 100, seed: 55) { simulator, database, connection in
             let paidAt = World.worldEnd.adding(nanoseconds: 2 * Self.hour)
             let ids = try await Self.newPaidWithoutGrant(simulator, connection, count: 1, paidAt: paidAt, tag: "lock")
             let holder = try database.connect()
