@@ -49,7 +49,9 @@ import WireFormat
             // each page, the (batched) repairs on re-fetching each payment.
             try await world.simulator.setFaults(["latencyMs": phase == .scan ? 2000 : 50])
             let listed = try await Crash.listRequests(world.simulator)
+            let simulatorPort = try #require(URLComponents(string: world.simulator.baseURL)?.port)
             let running = try ProductProcess.start("credit-reconciler", ["run"], environment: environment)
+            let pid = running.pid
             // Watched, and the server signalled, from a thread of its own (ProgressWatch): a poll on
             // the busy concurrency pool can lose seconds, and the phase would be over meanwhile.
             let postmaster = try #require(cluster.pid)
@@ -58,8 +60,11 @@ import WireFormat
                 "the run reaches its \(phase.rawValue)", watching: running.pid, database: restarted.url,
                 when: { connection in
                     switch phase {
-                    // Through the database: the simulator answers stats only between slow requests.
-                    case .scan: return try Crash.runningRuns(connection) == 1
+                    // The run's row appears before its first request to PortOne; a server killed in
+                    // between ends the run before it scans, which is not this case.
+                    case .scan:
+                        return try Crash.runningRuns(connection) == 1
+                            && RunningProduct.establishedConnections(pid: pid, toPort: simulatorPort) > 0
                     case .repairs: return try Crash.fixCount(connection) >= 1
                     }
                 },
