@@ -22,6 +22,9 @@ public final class LedgerSession {
     /// The follow loop's place in PortOne's journal.
     public var followCursor: FollowCursorStore { FollowCursorStore(connection: connection) }
 
+    /// The report e-mail's outbox.
+    public var reportMail: ReportMailOutbox { ReportMailOutbox(connection: connection) }
+
     /// The reconciler's migrations.
     public var migrator: Migrator { Migrator(connection: connection) }
 

@@ -96,6 +96,9 @@ enum RunCommand {
                 configuration: settings.configuration, storeId: settings.storeId, databaseURL: settings.databaseURL)
             engineSettings.reportDirectory = settings.configuration.reports.directory
             engineSettings.reportFormats = settings.configuration.reports.formats
+            if let smtpURL = settings.smtpURL {
+                try engineSettings.mailReports(through: smtpURL, caFile: settings.smtpCAFile)
+            }
             return try ReconciliationEngine(
                 settings: engineSettings, apiBaseURL: settings.apiBaseURL, apiSecret: settings.apiSecret,
                 logger: logger)

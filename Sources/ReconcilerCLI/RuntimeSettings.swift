@@ -16,6 +16,10 @@ struct RuntimeSettings: Sendable {
     var databaseURL: String
     /// `PORTONE_API_BASE_URL`, or PortOne's production API.
     var apiBaseURL: String
+    /// `SMTP_URL` for the report e-mail (DESIGN §7); never printed (it may hold a password).
+    var smtpURL: String? = nil
+    /// `SMTP_CA_FILE`: the CA certificates that sign the mail server's (a private CA).
+    var smtpCAFile: String? = nil
 
     static let defaultConfigurationPath = "/etc/credit-reconciler/config.json"
     static let defaultAPIBaseURL = "https://api.portone.io"
@@ -46,6 +50,13 @@ struct RuntimeSettings: Sendable {
         } catch {
             problems.append(contentsOf: error.problems)
         }
+        var smtpURL: String?
+        let smtpCAFile = environment["SMTP_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        do {
+            smtpURL = try resolver.value(of: "SMTP_URL")
+        } catch {
+            problems.append(contentsOf: error.problems)
+        }
         let path = environment["RECONCILER_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultConfigurationPath
         var configuration: Configuration?
         if let data = try? readFile(path) {
@@ -64,6 +75,6 @@ struct RuntimeSettings: Sendable {
         }
         return RuntimeSettings(
             configuration: configuration, configurationPath: path, apiSecret: secret, storeId: storeId,
-            databaseURL: databaseURL, apiBaseURL: baseURL)
+            databaseURL: databaseURL, apiBaseURL: baseURL, smtpURL: smtpURL, smtpCAFile: smtpCAFile)
     }
 }

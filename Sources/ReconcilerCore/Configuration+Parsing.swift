@@ -25,7 +25,9 @@ extension Configuration {
             return nil
         }
         problems.refuseUnknown(
-            root, known: ["catalog", "policy", "schedule", "follow", "ledger", "reports", "metrics", "notify"], at: "")
+            root,
+            known: ["catalog", "policy", "schedule", "follow", "ledger", "reports", "console", "metrics", "notify"],
+            at: "")
         let catalog = readCatalog(root["catalog"], &problems)
         var configuration = Configuration(catalog: catalog)
         if let policy = problems.object(root["policy"], at: "policy") {
@@ -39,6 +41,9 @@ extension Configuration {
         }
         if let reports = problems.object(root["reports"], at: "reports") {
             configuration.reports = readReports(reports, &problems)
+        }
+        if let console = problems.object(root["console"], at: "console") {
+            configuration.console = readConsole(console, &problems)
         }
         if let ledger = problems.object(root["ledger"], at: "ledger") {
             configuration.ledgerDescriptionTemplates = readLedger(ledger, &problems)
@@ -232,7 +237,7 @@ extension Configuration {
     }
 
     private static func readReports(_ fields: [String: JSONValue], _ problems: inout Problems) -> ReportSettings {
-        problems.refuseUnknown(fields, known: ["directory", "formats", "locale"], at: "reports")
+        problems.refuseUnknown(fields, known: ["directory", "formats", "locale", "email"], at: "reports")
         var reports = ReportSettings()
         if let directory = problems.absolutePath(fields["directory"], at: "reports.directory") {
             reports.directory = directory
@@ -258,6 +263,9 @@ extension Configuration {
             } else {
                 problems.add("reports.locale must be ko or en (got \"\(locale)\")")
             }
+        }
+        if let email = problems.object(fields["email"], at: "reports.email") {
+            reports.email = readEmail(email, &problems)
         }
         return reports
     }
@@ -289,6 +297,54 @@ extension Configuration {
             }
         }
         return templates
+    }
+}
+
+extension Configuration {
+    /// `reports.email`: plain addresses only (nothing that could reach a header), a known `when`.
+    fileprivate static func readEmail(_ fields: [String: JSONValue], _ problems: inout Problems)
+        -> ReportMailSettings
+    {
+        problems.refuseUnknown(fields, known: ["to", "from", "when"], at: "reports.email")
+        var email = ReportMailSettings()
+        email.to = problems.addresses(fields["to"], at: "reports.email.to")
+        if let value = fields["from"], value != .null {
+            if case .string(let text) = value, ReportMailSettings.isPlainAddress(text) {
+                email.from = text
+            } else {
+                problems.add("reports.email.from must be a plain address such as reconciler@example.com, or null")
+            }
+        }
+        if let when = problems.choice(fields["when"], at: "reports.email.when", among: ReportMailSettings.When.self) {
+            email.when = when
+        }
+        return email
+    }
+
+    /// `console`: a loopback address or a Unix socket, a header name, lists of user names.
+    fileprivate static func readConsole(_ fields: [String: JSONValue], _ problems: inout Problems)
+        -> ConsoleSettings
+    {
+        problems.refuseUnknown(fields, known: ["listen", "userHeader", "editors", "approvers"], at: "console")
+        var console = ConsoleSettings()
+        if let listen = problems.text(fields["listen"], at: "console.listen", required: false) {
+            switch Result(catching: { () throws(ConsoleSettings.Listen.Problem) in
+                try ConsoleSettings.Listen(parsing: listen)
+            }) {
+            case .success(let address): console.listen = address
+            case .failure(let problem): problems.add("console.listen \(problem.description)")
+            }
+        }
+        if let header = problems.text(fields["userHeader"], at: "console.userHeader", required: false) {
+            if ConsoleSettings.isHeaderName(header) {
+                console.userHeader = header
+            } else {
+                problems.add("console.userHeader must be an HTTP header name such as X-Forwarded-User")
+            }
+        }
+        console.editors = problems.userNames(fields["editors"], at: "console.editors")
+        console.approvers = problems.userNames(fields["approvers"], at: "console.approvers")
+        return console
     }
 }
 
@@ -371,6 +427,42 @@ private struct Problems {
             return nil
         }
         return choice
+    }
+
+    mutating func addresses(_ value: JSONValue?, at path: String) -> [String] {
+        guard let value, value != .null else { return [] }
+        guard case .array(let items) = value else {
+            add("\(path) must be an array of addresses such as [\"finance@example.com\"], not \(value.typeName)")
+            return []
+        }
+        var addresses: [String] = []
+        for (index, item) in items.enumerated() {
+            guard case .string(let text) = item, ReportMailSettings.isPlainAddress(text) else {
+                add("\(path)[\(index)] must be a plain address such as finance@example.com")
+                continue
+            }
+            if !addresses.contains(text) { addresses.append(text) }
+        }
+        return addresses
+    }
+
+    mutating func userNames(_ value: JSONValue?, at path: String) -> [String] {
+        guard let value, value != .null else { return [] }
+        guard case .array(let items) = value else {
+            add("\(path) must be an array of user names as the reverse proxy sends them, not \(value.typeName)")
+            return []
+        }
+        var names: [String] = []
+        for (index, item) in items.enumerated() {
+            guard case .string(let text) = item, !text.isEmpty, text.utf8.count <= 200,
+                text.utf8.allSatisfy({ $0 > 32 && $0 != 127 })
+            else {
+                add("\(path)[\(index)] must be a user name without spaces or control characters")
+                continue
+            }
+            if !names.contains(text) { names.append(text) }
+        }
+        return names
     }
 
     mutating func absolutePath(_ value: JSONValue?, at path: String) -> String? {

@@ -12,6 +12,8 @@ public struct Configuration: Equatable, Sendable {
     public var follow: Follow = Follow()
     /// Where and how reports are written.
     public var reports: ReportSettings
+    /// `console`: the web console for finance (DESIGN §10).
+    public var console = ConsoleSettings()
     /// The Prometheus textfile to write, if any.
     public var metricsTextfile: String?
     /// A Slack-compatible webhook for failed runs and new critical discrepancies, if any.
@@ -90,6 +92,8 @@ public struct Configuration: Equatable, Sendable {
         public var formats: [ReportFormat] = [.json, .csv, .md, .html]
         /// `ko` or `en`: headers and labels.
         public var locale = "ko"
+        /// `reports.email`: the report e-mail.
+        public var email = ReportMailSettings()
 
         /// The defaults of ARCHITECTURE §6.1.
         public init() {}

@@ -41,6 +41,10 @@ public final class ReconciliationEngine: Sendable {
         /// Whether window runs read PortOne's journal of payment events (ARCHITECTURE §5.4). Always
         /// on in the product; the benchmark turns it off to measure what the journal costs.
         public var readsEventsFeed = true
+        /// The mail server for `reports.email` (`SMTP_URL`); nil sends no report e-mail.
+        public var reportMailer: ReportMailer?
+        /// The sender when `reports.email.from` is null (`credit-reconciler@` the host's name).
+        public var defaultMailSender = "credit-reconciler@localhost"
         /// Waits between attempts to post a notification (one more attempt than delays).
         public var notifyRetryDelays: [Duration] = [.seconds(2), .seconds(10)]
 
@@ -49,6 +53,23 @@ public final class ReconciliationEngine: Sendable {
             self.configuration = configuration
             self.storeId = storeId
             self.database = database
+        }
+
+        /// Mails each run's report (`reports.email`) through the server `smtpURL` names
+        /// (`SMTP_URL`), trusting the CA certificates in `caFile` when given (`SMTP_CA_FILE`).
+        ///
+        /// - Throws: ``RunFailure/configuration(_:)`` when the URL is unusable; the message never
+        ///   holds it.
+        public mutating func mailReports(through smtpURL: String, caFile: String? = nil) throws(RunFailure) {
+            do {
+                reportMailer = try ReportMailer(smtpURL: smtpURL, caFile: caFile)
+            } catch {
+                throw .configuration(error.description)
+            }
+            let host = ProcessInfo.processInfo.hostName
+            if !host.isEmpty, host.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != 60 && $0 != 62 && $0 != 64 }) {
+                defaultMailSender = "credit-reconciler@\(host)"
+            }
         }
 
         /// Creates settings with the default tuning for the database `DATABASE_URL` names.
@@ -142,6 +163,7 @@ public final class ReconciliationEngine: Sendable {
             await publishUnrecordedFailure(failure)
         } else {
             await run.sendNotification()
+            await run.sendReportMail()
         }
         return try outcome.get()
     }

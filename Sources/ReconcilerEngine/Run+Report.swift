@@ -58,27 +58,31 @@ extension Run {
         let isTick = request.trigger == .follow
         let directory = isTick ? nil : engine.settings.reportDirectory
         let metrics = isTick ? nil : configuration.metricsTextfile
-        guard directory != nil || metrics != nil || configuration.notifyWebhookURL != nil else {
+        let mails = !isTick && engine.settings.reportMailer != nil && !configuration.reports.email.to.isEmpty
+        guard directory != nil || metrics != nil || configuration.notifyWebhookURL != nil || mails else {
             return
         }
         let report = report()
         let document = report.document
         notification = document
         defer { if !isTick { writeMetrics(document) } }
-        guard let directory else { return }
+        guard directory != nil || mails else { return }
         let json = report.serializedDocument
-        let files = engine.settings.reportFormats.map { format in
-            (name: format.fileName(runId: runId), content: format.render(document, json: json))
+        if let directory {
+            let files = engine.settings.reportFormats.map { format in
+                (name: format.fileName(runId: runId), content: format.render(document, json: json))
+            }
+            do {
+                let paths = try ReportFiles.write(files, into: directory)
+                engine.event(.info, "report written", ["run": "\(runId)", "files": paths.joined(separator: ",")])
+            } catch {
+                engine.event(
+                    .error,
+                    "report files not written; the report is kept in reconciler.run and `credit-reconciler report --run \(runId)` prints it",
+                    ["run": "\(runId)", "error": error.description])
+            }
         }
-        do {
-            let paths = try ReportFiles.write(files, into: directory)
-            engine.event(.info, "report written", ["run": "\(runId)", "files": paths.joined(separator: ",")])
-        } catch {
-            engine.event(
-                .error,
-                "report files not written; the report is kept in reconciler.run and `credit-reconciler report --run \(runId)` prints it",
-                ["run": "\(runId)", "error": error.description])
-        }
+        if mails { queueReportMail(document, json: json) }
     }
 
     /// Writes the Prometheus textfile, if configured. The last success comes from the database

@@ -56,6 +56,8 @@ final class Run {
     var openCounts: [OpenDiscrepancyCount] = []
     /// The report document to notify about once the run is recorded.
     var notification: JSONValue?
+    /// The report e-mail the outbox could not keep, sent once by `sendReportMail`.
+    var unqueuedMail: MailMessage?
     /// Time spent in the pure core's decisions so far.
     var decideTime: Duration = .zero
     /// Wall time of the repair phase.

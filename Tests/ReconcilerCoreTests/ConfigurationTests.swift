@@ -26,7 +26,10 @@ import Testing
           "schedule": {"at": "03:00", "timeZone": "Asia/Seoul", "every": null},
           "follow": {"enabled": true, "interval": "10s", "grace": "45s", "maxFixesPerTick": 100},
           "reports": {"directory": "/var/lib/credit-reconciler/reports",
-                      "formats": ["json", "csv", "md", "html"], "locale": "ko"},
+                      "formats": ["json", "csv", "md", "html"], "locale": "ko",
+                      "email": {"to": [], "from": null, "when": "always"}},
+          "console": {"listen": "127.0.0.1:8470", "userHeader": "X-Forwarded-User",
+                      "editors": [], "approvers": []},
           "metrics": {"textfile": null},
           "notify": {"webhookUrl": null}
         }
@@ -99,6 +102,27 @@ import Testing
             }
         ),
         (#""notify": {"webhookUrl": "http://127.0.0.1:9/hook"}"#, { $0.notifyWebhookURL != nil }),
+        (
+            #""reports": {"email": {"to": ["finance@example.com", "cfo@example.co.kr"], "from": "recon@example.com", "when": "discrepancies"}}"#,
+            {
+                $0.reports.email.to == ["finance@example.com", "cfo@example.co.kr"]
+                    && $0.reports.email.from == "recon@example.com" && $0.reports.email.when == .discrepancies
+            }
+        ),
+        (#""reports": {"email": {"when": "never"}}"#, { $0.reports.email.when == .never }),
+        (#""console": {"listen": "[::1]:9000"}"#, { $0.console.listen == .loopback(host: "::1", port: 9000) }),
+        (#""console": {"listen": "127.0.0.2:80"}"#, { $0.console.listen == .loopback(host: "127.0.0.2", port: 80) }),
+        (
+            #""console": {"listen": "unix:/run/credit-reconciler/console.sock"}"#,
+            { $0.console.listen == .unixSocket(path: "/run/credit-reconciler/console.sock") }
+        ),
+        (
+            #""console": {"userHeader": "X-Remote-User", "editors": ["kim", "lee"], "approvers": ["park"]}"#,
+            {
+                $0.console.userHeader == "X-Remote-User" && $0.console.editors == ["kim", "lee"]
+                    && $0.console.approvers == ["park"]
+            }
+        ),
     ]
 
     @Test(arguments: settings)
@@ -110,6 +134,22 @@ import Testing
     /// Each bad field, with the name the error must give.
     static let rejected: [(String, String)] = [
         (#""policy": {"settleDelay": "10 minutes"}"#, "policy.settleDelay"),
+        (#""reports": {"email": {"to": "finance@example.com"}}"#, "reports.email.to"),
+        (#""reports": {"email": {"to": ["Finance <finance@example.com>"]}}"#, "reports.email.to[0]"),
+        (#""reports": {"email": {"to": ["a@b.com\r\nBcc: x@y.com"]}}"#, "reports.email.to[0]"),
+        (#""reports": {"email": {"to": ["nobody"]}}"#, "reports.email.to[0]"),
+        (#""reports": {"email": {"from": "me"}}"#, "reports.email.from"),
+        (#""reports": {"email": {"when": "sometimes"}}"#, "reports.email.when"),
+        (#""reports": {"email": {"cc": []}}"#, "reports.email.cc is not a known setting"),
+        (#""console": {"listen": "0.0.0.0:8470"}"#, "console.listen must be a loopback address"),
+        (#""console": {"listen": "192.168.1.2:8470"}"#, "console.listen"),
+        (#""console": {"listen": "127.0.0.1"}"#, "console.listen"),
+        (#""console": {"listen": "127.0.0.1:99999"}"#, "console.listen"),
+        (#""console": {"listen": "unix:relative.sock"}"#, "console.listen"),
+        (#""console": {"userHeader": "X User"}"#, "console.userHeader"),
+        (#""console": {"editors": "kim"}"#, "console.editors"),
+        (#""console": {"approvers": ["a b"]}"#, "console.approvers[0]"),
+        (#""console": {"port": 1}"#, "console.port is not a known setting"),
         (#""policy": {"settleDelay": 600}"#, "policy.settleDelay"),
         (#""policy": {"overlap": "-1d"}"#, "policy.overlap"),
         (#""policy": {"initialLookback": "0s"}"#, "policy.initialLookback"),
