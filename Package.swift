@@ -87,7 +87,8 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "WireFormat"]),
         .testTarget(name: "LedgerStoreTests", dependencies: ["LedgerStore", "WireFormat"]),
         .testTarget(
-            name: "ReportsTests", dependencies: ["Reports", "ReconcilerCore", "WireFormat"], exclude: ["Golden"]),
+            name: "ReportsTests", dependencies: ["Reports", "ReconcilerCore", "TestSupport", "WireFormat"],
+            exclude: ["Golden"]),
         .testTarget(name: "PortOneSimulatorTests", dependencies: ["PortOneSimulator", "TestSupport", "WireFormat"]),
         .testTarget(
             name: "IntegrationTests",
