@@ -22,6 +22,8 @@ import PackageDescription
 ///                               the other commands need from the database (`ReconcilerDatabase`)
 /// - `ReconcilerCLI`             command line parsing and the commands, over the engine only
 /// - `credit-reconciler`         thin executable over ReconcilerCLI
+/// - `LoopbackHTTP`              the HTTP/1.1 server of the simulator and the console (loopback or Unix socket
+///                               only; size, count, time and method limits)
 /// - `PortOneSimulator` / `portone-simulator`  a local PortOne V2 for demo, tests, benchmark
 /// - `reconciler-benchmark`      a tool: the engine measured, and a naive baseline with its own SQL
 /// - `reconciler-fuzz`           fuzz target for the decoder and the config parser (scripts/fuzz)
@@ -64,7 +66,9 @@ let package = Package(
             dependencies: ["ReconcilerCore", "ReconcilerEngine", "Logging", "CProcessControl", "WireFormat"]
         ),
         .executableTarget(name: "credit-reconciler", dependencies: ["ReconcilerCLI"]),
-        .target(name: "PortOneSimulator", dependencies: ["ReconcilerCore", "WireFormat"]),
+        // The HTTP/1.1 server of the simulator and the console: loopback or a Unix socket only, hardened.
+        .target(name: "LoopbackHTTP"),
+        .target(name: "PortOneSimulator", dependencies: ["ReconcilerCore", "LoopbackHTTP", "WireFormat"]),
         .executableTarget(name: "portone-simulator", dependencies: ["PortOneSimulator"]),
         .executableTarget(
             name: "reconciler-benchmark",
@@ -90,6 +94,7 @@ let package = Package(
             name: "ReportsTests", dependencies: ["Reports", "ReconcilerCore", "TestSupport", "WireFormat"],
             exclude: ["Golden"]),
         .testTarget(name: "PortOneSimulatorTests", dependencies: ["PortOneSimulator", "TestSupport", "WireFormat"]),
+        .testTarget(name: "LoopbackHTTPTests", dependencies: ["LoopbackHTTP"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -47,7 +47,7 @@ public struct HTTPResponse: Sendable {
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
         text += "Content-Length: \(body.count)\r\n"
         text += keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n"
-        text += "Server: portone-simulator\r\n\r\n"
+        text += "\r\n"
         return Array(text.utf8)
     }
 
@@ -59,7 +59,9 @@ public struct HTTPResponse: Sendable {
         case 401: "Unauthorized"
         case 403: "Forbidden"
         case 404: "Not Found"
+        case 303: "See Other"
         case 405: "Method Not Allowed"
+        case 408: "Request Timeout"
         case 411: "Length Required"
         case 413: "Content Too Large"
         case 429: "Too Many Requests"

@@ -17,6 +17,21 @@ public struct HTTPRequest: Sendable, Hashable {
     /// Minor HTTP version (0 or 1).
     public var minorVersion: Int
 
+    /// Creates a request (the parser's result; tests build their own).
+    public init(
+        method: String, target: String, path: String, rawPath: String, query: [String: String],
+        headers: [(name: String, value: String)], body: [UInt8], minorVersion: Int
+    ) {
+        self.method = method
+        self.target = target
+        self.path = path
+        self.rawPath = rawPath
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.minorVersion = minorVersion
+    }
+
     /// The first value of header `name` (case-insensitive).
     public func header(_ name: String) -> String? {
         let lower = name.lowercased()

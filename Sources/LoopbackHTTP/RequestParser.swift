@@ -2,7 +2,9 @@
 ///
 /// Accepts a request line, header fields and a `Content-Length` or chunked body; refuses
 /// oversized heads (431) and bodies (413), other transfer codings (501), malformed syntax or
-/// both framings at once (400) and versions other than 1.0/1.1 (505).
+/// both framings at once (400) and versions other than 1.0/1.1 (505), too many header fields
+/// (431) and, when asked, paths that climb out of the root or hide bytes (`..` segments,
+/// backslashes, NUL or control characters after decoding: 400).
 public struct RequestParser: Sendable {
     /// The outcome of one parse attempt.
     public enum Outcome: Sendable, Equatable {
@@ -18,11 +20,20 @@ public struct RequestParser: Sendable {
     public var maxHeadBytes = 32 * 1024
     /// Largest body.
     public var maxBodyBytes = 64 * 1024 * 1024
+    /// Most header fields.
+    public var maxHeaderCount = 100
+    /// Whether paths with `..` or `.` segments, backslashes or control bytes are refused.
+    public var refusesPathTricks = false
 
     /// Creates a parser with the given limits.
-    public init(maxHeadBytes: Int = 32 * 1024, maxBodyBytes: Int = 64 * 1024 * 1024) {
+    public init(
+        maxHeadBytes: Int = 32 * 1024, maxBodyBytes: Int = 64 * 1024 * 1024, maxHeaderCount: Int = 100,
+        refusesPathTricks: Bool = false
+    ) {
         self.maxHeadBytes = maxHeadBytes
         self.maxBodyBytes = maxBodyBytes
+        self.maxHeaderCount = maxHeaderCount
+        self.refusesPathTricks = refusesPathTricks
     }
 
     /// Tries to parse one request from the start of `buffer`.
@@ -56,6 +67,9 @@ public struct RequestParser: Sendable {
             return version.hasPrefix("HTTP/")
                 ? .failure(status: 505, message: "only HTTP/1.0 and HTTP/1.1 are supported")
                 : .failure(status: 400, message: "malformed request line")
+        }
+        if lines.count - 1 > maxHeaderCount {
+            return .failure(status: 431, message: "more than \(maxHeaderCount) header fields")
         }
         var headers: [(name: String, value: String)] = []
         var contentLength: Int?
@@ -133,6 +147,14 @@ public struct RequestParser: Sendable {
         }
         guard pathPart.hasPrefix("/"), let path = HTTPRequest.percentDecode(pathPart, plusIsSpace: false) else {
             return .failure(status: 400, message: "malformed request target")
+        }
+        if refusesPathTricks {
+            let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+            if segments.contains(where: { $0 == ".." || $0 == "." }) || path.contains("\\") || path.contains("//")
+                || path.unicodeScalars.contains(where: { $0.value < 32 || $0.value == 127 })
+            {
+                return .failure(status: 400, message: "the path may not contain . or .. segments, // or control bytes")
+            }
         }
         let request = HTTPRequest(
             method: String(parts[0]), target: target, path: path, rawPath: String(pathPart), query: query,
@@ -238,7 +260,7 @@ extension Substring {
 
 extension RequestParser {
     /// The first index of `needle` in `haystack`.
-    static func findSequence(_ haystack: [UInt8], _ needle: [UInt8]) -> Int? {
+    public static func findSequence(_ haystack: [UInt8], _ needle: [UInt8]) -> Int? {
         guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
         for i in 0...(haystack.count - needle.count) where haystack[i] == needle[0] {
             if haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import PortOneSimulator
+@testable import LoopbackHTTP
 
 @Suite struct RequestParserTests {
     let parser = RequestParser(maxHeadBytes: 1024, maxBodyBytes: 100)
@@ -124,5 +124,48 @@ extension RequestParser.Outcome {
     var consumedCount: Int {
         if case .request(_, let consumed) = self { return consumed }
         return -1
+    }
+}
+
+@Suite struct RequestParserHardeningTests {
+    let strict = RequestParser(maxHeadBytes: 4096, maxBodyBytes: 100, maxHeaderCount: 5, refusesPathTricks: true)
+
+    @Test(arguments: [
+        "/../etc/passwd", "/runs/..", "/runs/%2e%2e/x", "/a/./b", "/a\\b", "/a%5cb", "/a%00b", "/a%0d%0ab", "//evil",
+    ])
+    func refusesPathTricks(path: String) {
+        let outcome = strict.parse(Array("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        guard case .failure(let status, _) = outcome else {
+            Issue.record("accepted \(path)")
+            return
+        }
+        #expect(status == 400)
+    }
+
+    @Test(arguments: ["/", "/runs/12", "/discrepancies?kind=MISSED_GRANT&status=open", "/static/console.css"])
+    func acceptsOrdinaryPaths(path: String) {
+        guard case .request = strict.parse(Array("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n".utf8)) else {
+            Issue.record("refused \(path)")
+            return
+        }
+    }
+
+    @Test func refusesTooManyHeaderFields() {
+        let head = "GET / HTTP/1.1\r\n" + (0..<6).map { "X-\($0): y\r\n" }.joined() + "\r\n"
+        #expect(strict.parse(Array(head.utf8)) == .failure(status: 431, message: "more than 5 header fields"))
+        let fine = "GET / HTTP/1.1\r\n" + (0..<5).map { "X-\($0): y\r\n" }.joined() + "\r\n"
+        guard case .request = strict.parse(Array(fine.utf8)) else {
+            Issue.record("refused five fields")
+            return
+        }
+    }
+
+    @Test func theSimulatorsParserStillTakesOddPaymentIds() {
+        let lenient = RequestParser()
+        guard case .request(let request, _) = lenient.parse(Array("GET /payments/..%2Fx HTTP/1.1\r\n\r\n".utf8)) else {
+            Issue.record("refused")
+            return
+        }
+        #expect(request.path == "/payments/../x")
     }
 }
