@@ -20,6 +20,8 @@ import PackageDescription
 /// - `Reports`                   reports for finance, metrics for monitoring, the notification (over HTTP)
 /// - `ReconcilerEngine`          one run: scan PortOne, read the ledger, decide, repair, record; and what
 ///                               the other commands need from the database (`ReconcilerDatabase`)
+/// - `FinanceConsole`            the finance console (DESIGN §10): pages and forms over the engine's database
+///                               calls, on LoopbackHTTP
 /// - `ReconcilerCLI`             command line parsing and the commands, over the engine only
 /// - `credit-reconciler`         thin executable over ReconcilerCLI
 /// - `LoopbackHTTP`              the HTTP/1.1 server of the simulator and the console (loopback or Unix socket
@@ -61,9 +63,15 @@ let package = Package(
             name: "ReconcilerEngine",
             dependencies: ["ReconcilerCore", "PortOne", "LedgerStore", "Reports", "Logging", "WireFormat"]),
         .target(name: "Reports", dependencies: ["ReconcilerCore", "HTTP", "WireFormat"]),
+        // The finance console: pages over the engine's database calls, on the loopback server.
+        .target(
+            name: "FinanceConsole",
+            dependencies: ["LoopbackHTTP", "ReconcilerCore", "ReconcilerEngine", "Reports", "WireFormat"]),
         .target(
             name: "ReconcilerCLI",
-            dependencies: ["ReconcilerCore", "ReconcilerEngine", "Logging", "CProcessControl", "WireFormat"]
+            dependencies: [
+                "ReconcilerCore", "ReconcilerEngine", "FinanceConsole", "Logging", "CProcessControl", "WireFormat",
+            ]
         ),
         .executableTarget(name: "credit-reconciler", dependencies: ["ReconcilerCLI"]),
         // The HTTP/1.1 server of the simulator and the console: loopback or a Unix socket only, hardened.
@@ -95,11 +103,12 @@ let package = Package(
             exclude: ["Golden"]),
         .testTarget(name: "PortOneSimulatorTests", dependencies: ["PortOneSimulator", "TestSupport", "WireFormat"]),
         .testTarget(name: "LoopbackHTTPTests", dependencies: ["LoopbackHTTP"]),
+        .testTarget(name: "FinanceConsoleTests", dependencies: ["FinanceConsole", "LoopbackHTTP", "ReconcilerCore"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "Postgres", "LedgerStore", "PortOne", "HTTP", "PortOneSimulator", "ReconcilerCLI", "ReconcilerEngine",
-                "ReconcilerCore", "TestSupport", "Reports", "Logging", "WireFormat",
+                "ReconcilerCore", "TestSupport", "Reports", "Logging", "WireFormat", "FinanceConsole", "LoopbackHTTP",
             ]
         ),
     ],

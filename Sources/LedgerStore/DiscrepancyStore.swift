@@ -122,16 +122,16 @@ public final class DiscrepancyStore {
     }
 
     /// Discrepancies with `status` (nil: all) and `kind` (nil: all), newest first.
-    public func list(status: DiscrepancyStatus? = .open, kind: String? = nil, limit: Int? = nil)
-        throws(LedgerStoreError)
-        -> [StoredDiscrepancy]
-    {
+    public func list(
+        status: DiscrepancyStatus? = .open, kind: String? = nil, severity: String? = nil, limit: Int? = nil
+    ) throws(LedgerStoreError) -> [StoredDiscrepancy] {
         try connection.rows(
             """
             SELECT \(StoredDiscrepancy.selectColumns) FROM reconciler.discrepancy d
             WHERE ($1::text IS NULL OR d.status = $1) AND ($2::text IS NULL OR d.kind = $2)
+              AND ($4::text IS NULL OR d.severity = $4)
             ORDER BY d.id DESC LIMIT $3
-            """, [status?.rawValue, kind, limit]
+            """, [status?.rawValue, kind, limit, severity]
         ).map(StoredDiscrepancy.init(row:))
     }
 

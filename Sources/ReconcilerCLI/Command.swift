@@ -20,6 +20,8 @@ public enum Command: Equatable, Sendable {
     case status
     /// `demo`: the embedded demonstration.
     case demo
+    /// `console`: the finance console.
+    case console(ConsoleOptions)
     /// `--help` for the tool (nil) or for one subcommand.
     case help(Subcommand?)
     /// `--version`.
@@ -44,6 +46,19 @@ public enum Subcommand: String, Sendable, CaseIterable {
     case status
     /// `demo`
     case demo
+    /// `console`
+    case console
+}
+
+/// Options of `console`.
+public struct ConsoleOptions: Equatable, Sendable {
+    /// `--listen`: overrides `console.listen`.
+    public var listen: ConsoleSettings.Listen?
+
+    /// No options: `console.listen` from the configuration.
+    public init(listen: ConsoleSettings.Listen? = nil) {
+        self.listen = listen
+    }
 }
 
 /// A time given on the command line: an instant, or a calendar date read later in the

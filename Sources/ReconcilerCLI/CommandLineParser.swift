@@ -30,6 +30,7 @@ public enum CommandLineParser {
         case .run: return .run(try parseRun(&rest))
         case .report: return .report(try parseReport(&rest))
         case .discrepancies: return try parseDiscrepancies(&rest)
+        case .console: return .console(try parseConsole(&rest))
         case .daemon, .migrate, .checkConfig, .status, .demo:
             try rest.expectEnd(flags: [])
             switch subcommand {
@@ -40,6 +41,19 @@ public enum CommandLineParser {
             default: return .demo
             }
         }
+    }
+
+    private static func parseConsole(_ cursor: inout ArgumentCursor) throws(UsageError) -> ConsoleOptions {
+        var options = ConsoleOptions()
+        while let flag = try cursor.nextFlag(known: ["--listen"]) {
+            let text = try cursor.value(for: flag)
+            do throws(ConsoleSettings.Listen.Problem) {
+                options.listen = try ConsoleSettings.Listen(parsing: text)
+            } catch {
+                throw UsageError("--listen \(error.description)", subcommand: .console)
+            }
+        }
+        return options
     }
 
     static let runFlags = ["--since", "--until", "--payment-id", "--full", "--dry-run", "--trigger", "--max-fixes"]

@@ -30,6 +30,7 @@ public enum CommandLineTool {
         switch command {
         case .run: SignalWatcher.block([SIGTERM, SIGINT])
         case .daemon: SignalWatcher.block(DaemonCommand.signals)
+        case .console: SignalWatcher.block(ConsoleCommand.signals)
         default: break
         }
         let environment = ProcessInfo.processInfo.environment
@@ -73,6 +74,8 @@ public enum CommandLineTool {
             return await CheckConfigCommand.run(environment: environment)
         case .demo:
             return DemoCommand.run(environment: environment)
+        case .console(let options):
+            return ConsoleCommand.run(options, environment: environment)
         }
     }
 }

@@ -15,6 +15,7 @@ enum HelpText {
           check-config    check the configuration, the database and the PortOne secret
           status          the last runs and the open discrepancies at a glance
           demo            a throwaway database and PortOne simulator, one run, the report
+          console         the web console for finance (runs, reports, discrepancies) behind a proxy
 
         OPTIONS
           -h, --help      show this help, or a command's help: credit-reconciler run --help
@@ -23,7 +24,8 @@ enum HelpText {
         CONFIGURATION
           PORTONE_API_SECRET, PORTONE_STORE_ID, DATABASE_URL (each secret also as NAME_FILE or a
           systemd credential), PORTONE_API_BASE_URL, RECONCILER_CONFIG (default
-          /etc/credit-reconciler/config.json).
+          /etc/credit-reconciler/config.json), SMTP_URL for the report e-mail (a secret like the
+          others), SMTP_CA_FILE for a mail server under a private CA.
 
         EXIT STATUS
           0 done · 1 run failed · 64 usage error · 69 PortOne or PostgreSQL unavailable
@@ -157,6 +159,18 @@ enum HelpText {
                   sudo systemd-run --pipe -p LoadCredential=PORTONE_API_SECRET:/etc/credit-reconciler/portone-api-secret \\
                       -p LoadCredential=DATABASE_URL:/etc/credit-reconciler/database-url \\
                       -p EnvironmentFile=/etc/credit-reconciler/environment /usr/local/bin/credit-reconciler check-config
+                """
+        case .console:
+            return """
+                USAGE
+                  credit-reconciler console [--listen ADDR]
+
+                Serves the finance console: the runs and their reports, the discrepancies (filter,
+                resolve, ignore). ADDR is a loopback HOST:PORT (default console.listen,
+                127.0.0.1:8470) or unix:/path. Put it behind the company's reverse proxy, which
+                signs people in and names them in console.userHeader (X-Forwarded-User); requests
+                without it are refused. console.editors may resolve and ignore. Needs DATABASE_URL
+                and the configuration file only. Stops on SIGTERM.
                 """
         case .status:
             return """

@@ -114,6 +114,19 @@ public final class ReconcilerDatabase {
         try command(try session.discrepancies.list(status: status, kind: kind))
     }
 
+    /// At most `limit` discrepancies with `status`, `kind` and `severity` (nil: any), newest first
+    /// (the console's list).
+    public func discrepancies(status: DiscrepancyStatus?, kind: String?, severity: String?, limit: Int)
+        throws(ServiceFailure) -> [StoredDiscrepancy]
+    {
+        try command(try session.discrepancies.list(status: status, kind: kind, severity: severity, limit: limit))
+    }
+
+    /// Discrepancy `id`, nil when there is none.
+    public func discrepancy(id: Int64) throws(ServiceFailure) -> StoredDiscrepancy? {
+        try command(try session.discrepancies.discrepancy(id: id))
+    }
+
     /// Settles open discrepancy `id` by hand: `resolved`, or `ignored` when `ignore`.
     public func resolveDiscrepancy(id: Int64, note: String, by: String, ignore: Bool) throws(ServiceFailure)
         -> StoredDiscrepancy
@@ -146,3 +159,6 @@ public final class ReconcilerDatabase {
 /// Confined to one thread at a time, like its session.
 @available(*, unavailable)
 extension ReconcilerDatabase: Sendable {}
+
+/// A recorded run as the review commands and the console read it (`reconciler.run`).
+public typealias RecordedRun = RunRecord
