@@ -37,6 +37,7 @@ extension LedgerSession {
         + table("reconciler.checkpoint", ["SELECT", "INSERT", "UPDATE"])
         + table("reconciler.run_repair", ["SELECT", "INSERT", "UPDATE", "DELETE"])
         + table("reconciler.follow_cursor", ["SELECT", "INSERT", "UPDATE"])
+        + table("reconciler.report_mail", ["SELECT", "INSERT", "UPDATE"])
 
     /// One check per privilege on `table`.
     private static func table(_ table: String, _ privileges: [String]) -> [(check: String, description: String)] {
@@ -67,7 +68,7 @@ extension LedgerSession {
         }
         for table in [
             "reconciler.run", "reconciler.discrepancy", "reconciler.fix", "reconciler.checkpoint",
-            "reconciler.run_repair", "reconciler.follow_cursor",
+            "reconciler.run_repair", "reconciler.follow_cursor", "reconciler.report_mail",
         ] {
             guard schemaUsable else {
                 skipped.insert(table)
