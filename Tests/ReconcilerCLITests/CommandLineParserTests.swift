@@ -52,6 +52,15 @@ import Testing
         (["check-config"], .checkConfig),
         (["status"], .status),
         (["demo"], .demo),
+        (["console"], .console(ConsoleOptions())),
+        (
+            ["console", "--listen", "127.0.0.1:9000"],
+            .console(ConsoleOptions(listen: .loopback(host: "127.0.0.1", port: 9000)))
+        ),
+        (
+            ["console", "--listen", "unix:/run/c.sock"],
+            .console(ConsoleOptions(listen: .unixSocket(path: "/run/c.sock")))
+        ),
         (["report"], reportOptions { _ in }),
         (["report", "--run", "latest", "--format", "HTML"], reportOptions { $0.format = .html }),
         (
@@ -86,6 +95,9 @@ import Testing
     /// Each rejected command line, with a fragment the message must contain so the user knows the fix.
     static let rejected: [([String], String)] = [
         (["rn"], "did you mean 'run'"),
+        (["console", "--listen", "0.0.0.0:8470"], "loopback"),
+        (["console", "--listen"], "--listen needs a value"),
+        (["console", "--port", "1"], "unknown option '--port'"),
         (["frobnicate"], "unknown command 'frobnicate'"),
         (["--verbose"], "unknown option '--verbose'"),
         (["run", "--sinse", "2026-01-01"], "did you mean '--since'"),

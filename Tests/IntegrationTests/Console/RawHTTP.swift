@@ -105,3 +105,26 @@ enum RawHTTP {
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 }
+
+extension RawHTTP {
+    /// Sends `raw` over the Unix socket at `path` and returns the answer.
+    static func exchange(unixSocket path: String, _ raw: String) throws -> Answer {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { bytes in
+            let path = Array(path.utf8)
+            bytes.copyBytes(from: path)
+            bytes[path.count] = 0
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
+        send(fd, Array(raw.utf8))
+        return parse(readAll(fd))
+    }
+}
