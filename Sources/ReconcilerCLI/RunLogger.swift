@@ -5,13 +5,19 @@ import Logging
 /// (journald or a terminal) and told every secret it must never write.
 enum RunLogger {
     /// A logger for `settings`, redacting the PortOne secret, the database password (and the
-    /// whole DATABASE_URL) and the notification webhook URL.
+    /// whole DATABASE_URL), the notification webhook URL and SMTP_URL with its password.
     static func make(_ settings: RuntimeSettings, environment: [String: String]) -> Logger {
         var secrets = [settings.apiSecret, settings.databaseURL]
         if let password = databasePassword(settings.databaseURL) { secrets.append(password) }
         if let webhook = settings.configuration.notifyWebhookURL {
             secrets.append(webhook)
             if let path = URLComponents(string: webhook)?.path, path.count > 1 { secrets.append(path) }
+        }
+        if let smtpURL = settings.smtpURL {
+            secrets.append(smtpURL)
+            if let url = URLComponents(string: smtpURL) {
+                secrets += [url.password, url.percentEncodedPassword].compactMap { $0 }.filter { $0.count >= 4 }
+            }
         }
         return Logger(style: .detect(environment: environment), secrets: secrets)
     }

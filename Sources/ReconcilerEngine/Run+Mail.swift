@@ -30,7 +30,8 @@ extension Run {
     /// not send, oldest first. A failure is logged and leaves the mail for the next run; it
     /// never changes how the run ended.
     func sendReportMail() async {
-        guard let mailer = engine.settings.reportMailer else { return }
+        // Ticks of the follow loop come every few seconds: the outbox waits for the next run.
+        guard let mailer = engine.settings.reportMailer, request.trigger != .follow else { return }
         if let message = unqueuedMail {
             unqueuedMail = nil
             do {

@@ -15,6 +15,8 @@ import Testing
         "/srv/broken.json": #"{"catalog": [], "polcy": {}}"#,
         "/srv/garbage.json": "not json",
         "/run/creds/PORTONE_API_SECRET": "secret-from-credential\n",
+        "/run/creds/SMTP_URL": "smtps://reports:mail-pw@mail.example.com:465\n",
+        "/etc/credit-reconciler/smtp-url": "smtp://mail.example.com:587\n",
     ]
 
     static func load(_ environment: [String: String]) throws(ConfigurationError) -> RuntimeSettings {
@@ -48,6 +50,19 @@ import Testing
         #expect(settings.apiBaseURL == "http://127.0.0.1:9999")
     }
 
+    @Test func smtpURLIsOptionalAndASecretLikeTheOthers() throws {
+        #expect(try Self.load(Self.complete).smtpURL == nil)
+        var environment = Self.complete
+        environment["CREDENTIALS_DIRECTORY"] = "/run/creds"
+        environment["SMTP_CA_FILE"] = "/etc/ssl/private-ca.pem"
+        let fromCredential = try Self.load(environment)
+        #expect(fromCredential.smtpURL == "smtps://reports:mail-pw@mail.example.com:465")
+        #expect(fromCredential.smtpCAFile == "/etc/ssl/private-ca.pem")
+        var fromFile = Self.complete
+        fromFile["SMTP_URL_FILE"] = "/etc/credit-reconciler/smtp-url"
+        #expect(try Self.load(fromFile).smtpURL == "smtp://mail.example.com:587")
+    }
+
     static let broken: [([String: String], [String])] = [
         ([:], ["PORTONE_API_SECRET is not set", "PORTONE_STORE_ID is not set", "DATABASE_URL is not set"]),
         (["RECONCILER_CONFIG": "/srv/none.json"], ["/srv/none.json cannot be read", "RECONCILER_CONFIG"]),
@@ -55,6 +70,8 @@ import Testing
         (["RECONCILER_CONFIG": "/srv/garbage.json"], ["/srv/garbage.json: the file is not valid JSON"]),
         (["PORTONE_API_SECRET_FILE": "/nope"], ["both PORTONE_API_SECRET and PORTONE_API_SECRET_FILE"]),
         (["PORTONE_API_BASE_URL": ""], ["PORTONE_API_BASE_URL is set but empty"]),
+        (["SMTP_URL": "", "PORTONE_API_SECRET": "x"], ["SMTP_URL is set but empty"]),
+        (["SMTP_URL": "smtp://a", "SMTP_URL_FILE": "/x"], ["both SMTP_URL and SMTP_URL_FILE"]),
     ]
 
     @Test(arguments: broken)
