@@ -156,19 +156,38 @@ public enum ConsolePages {
             if let note = item.resolutionNote { html += "<dt>Note</dt><dd>\(escape(note))</dd>" }
             html += "</dl>"
             if item.status == "open" && canEdit {
-                html += """
-                    <form class="resolve" method="post" action="/discrepancies/\(item.id)/resolve">\
-                    <input type="hidden" name="_token" value="\(escape(token))">\
-                    <input type="hidden" name="back" value="\(escape(filter.query))">\
-                    <label for="note\(item.id)">Note (required)</label>\
-                    <textarea id="note\(item.id)" name="note" required maxlength="2000" rows="2"></textarea>\
-                    <div class="buttons"><button type="submit" name="action" value="resolve">Resolve</button> \
-                    <button type="submit" name="action" value="ignore" class="secondary">Ignore</button></div></form>
-                    """
+                html += postForm(
+                    action: "/discrepancies/\(item.id)/resolve", token: token, hidden: [("back", filter.query)],
+                    fields: """
+                        <label for="note\(item.id)">Note (required)</label>\
+                        <textarea id="note\(item.id)" name="note" required maxlength="2000" rows="2"></textarea>
+                        """,
+                    buttons: [("resolve", "Resolve"), ("ignore", "Ignore")])
             }
             html += "</li>"
         }
         return html + "</ul>"
+    }
+
+    /// A form that changes something: POST to `action` (a console path) with the page's token,
+    /// the `hidden` fields, the `fields` markup (already escaped by the caller), and one submit
+    /// button per `(value, label)` named `action`, the first primary. Every write form of the
+    /// console is made here (the plans' approve form too), so none can lack the token.
+    public static func postForm(
+        action: String, token: String, hidden: [(String, String)] = [], fields: String,
+        buttons: [(value: String, label: String)]
+    ) -> String {
+        var html = "<form class=\"resolve\" method=\"post\" action=\"\(escape(action))\">"
+        html += "<input type=\"hidden\" name=\"_token\" value=\"\(escape(token))\">"
+        for (name, value) in hidden {
+            html += "<input type=\"hidden\" name=\"\(escape(name))\" value=\"\(escape(value))\">"
+        }
+        html += fields + "<div class=\"buttons\">"
+        for (index, button) in buttons.enumerated() {
+            html +=
+                "<button type=\"submit\" name=\"action\" value=\"\(escape(button.value))\"\(index > 0 ? " class=\"secondary\"" : "")>\(escape(button.label))</button> "
+        }
+        return html + "</div></form>"
     }
 
     private static func select(_ name: String, label: String, options: [String], selected: String?, any: String?)

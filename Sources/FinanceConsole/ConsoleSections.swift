@@ -8,8 +8,14 @@ enum ReconcilerCoreKinds {
 }
 
 /// The console's standard sections over ``ConsoleData``: the overview, the runs with their
-/// reports, and the discrepancies with resolve and ignore. The plans section is added beside
-/// them (its approve action with `role: .approver`).
+/// reports, and the discrepancies with resolve and ignore.
+///
+/// The plans section plugs in beside them: a ``ConsoleSection`` titled "Plans" with
+/// `ConsoleRoute("GET", "/plans")`, `ConsoleRoute("GET", "/plans/{id}")` and
+/// `ConsoleRoute("POST", "/plans/{id}/approve", role: .approver)`, its form made by
+/// ``ConsolePages/postForm(action:token:hidden:fields:buttons:)`` with `request.token`. The
+/// application checks the user, the role and the token before a route runs; the route calls the
+/// same store method as `credit-reconciler plan approve` with `request.user` as `--by`.
 public enum ConsoleSections {
     /// How many discrepancies a list shows at most.
     public static let listLimit = 500
