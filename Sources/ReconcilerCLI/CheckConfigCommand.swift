@@ -81,6 +81,8 @@ enum CheckConfigCommand {
         } catch {
             report(.fail("configuration", error.problems.map { "- \($0)" }.joined(separator: "\n")))
         }
+        // Report e-mail, when configured (the server is not contacted: a run would send a mail).
+        if let settings, let verdict = checkReportMail(settings) { report(verdict) }
         // PostgreSQL: whenever DATABASE_URL can be read, even if the file has problems.
         let databaseURL = settings?.databaseURL ?? (try? resolver.value(of: "DATABASE_URL")) ?? nil
         if let databaseURL {
@@ -106,6 +108,35 @@ enum CheckConfigCommand {
                 ? "all \(verdicts.count) checks passed"
                 : "\(failed) of \(verdicts.count) checks failed (exit \(status.rawValue))")
         return status
+    }
+
+    /// `reports.email` and `SMTP_URL` together: nil when neither is set.
+    static func checkReportMail(_ settings: RuntimeSettings) -> Verdict? {
+        let email = settings.configuration.reports.email
+        switch (email.to.isEmpty || email.when == .never, settings.smtpURL) {
+        case (true, nil):
+            return nil
+        case (true, _?):
+            return .pass(
+                "report e-mail", "SMTP_URL is set but reports.email.to is empty (or when is never): nothing is mailed")
+        case (false, nil):
+            return .fail(
+                "report e-mail",
+                "reports.email.to is set but SMTP_URL is not: set it (smtps://user:password@host:465 or smtp://host:587), as SMTP_URL_FILE or the systemd credential SMTP_URL"
+            )
+        case (false, let url?):
+            do {
+                var engine = try ReconciliationEngine.Settings(
+                    configuration: settings.configuration, storeId: settings.storeId, databaseURL: settings.databaseURL)
+                try engine.mailReports(through: url, caFile: settings.smtpCAFile)
+                let host = engine.reportMailer?.host ?? "?"
+                return .pass(
+                    "report e-mail",
+                    "\(email.when.rawValue) to \(email.to.count) recipient(s) through \(host) (not contacted now)")
+            } catch {
+                return .fail("report e-mail", error.description)
+            }
+        }
     }
 
     /// Connects, checks migrations and the privileges a run needs.
