@@ -65,7 +65,7 @@ enum ConsoleStyle {
         }
         @media print {
           body { background: #fff; font-size: 11pt; }
-          header nav a, .filters, .resolve, .actions, .user { display: none; }
+          header nav a, .filters, .resolve, .actions, .user, .done { display: none; }
           header { border: 0; padding: 0; }
           main { max-width: none; padding: 0; }
           .card, table, .facts { border-color: #999; break-inside: avoid; }
