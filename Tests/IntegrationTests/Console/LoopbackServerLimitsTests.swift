@@ -25,7 +25,7 @@ import Testing
         defer { server.stop() }
         // Two connections that each finish a request and stay open (keep-alive) fill the cap.
         var held: [Int32] = []
-        defer { held.forEach { close($0) } }
+        defer { for fd in held { close(fd) } }
         for _ in 0..<2 {
             let fd = try RawHTTP.connect(port: server.port)
             held.append(fd)
