@@ -25,7 +25,8 @@ extension Configuration {
             return nil
         }
         problems.refuseUnknown(
-            root, known: ["catalog", "policy", "schedule", "follow", "ledger", "reports", "metrics", "notify"], at: "")
+            root, known: ["catalog", "policy", "schedule", "follow", "approval", "ledger", "reports", "metrics", "notify"],
+            at: "")
         let catalog = readCatalog(root["catalog"], &problems)
         var configuration = Configuration(catalog: catalog)
         if let policy = problems.object(root["policy"], at: "policy") {
@@ -36,6 +37,12 @@ extension Configuration {
         }
         if let follow = problems.object(root["follow"], at: "follow") {
             configuration.follow = readFollow(follow, &problems)
+        }
+        if let approval = problems.object(root["approval"], at: "approval") {
+            problems.refuseUnknown(approval, known: ["planTtl"], at: "approval")
+            if let ttl = problems.duration(approval["planTtl"], at: "approval.planTtl", minimum: 60) {
+                configuration.approval.planTtl = ttl
+            }
         }
         if let reports = problems.object(root["reports"], at: "reports") {
             configuration.reports = readReports(reports, &problems)

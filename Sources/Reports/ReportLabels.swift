@@ -127,5 +127,7 @@ public struct ReportLabels: Sendable {
         "UNPARSEABLE_PAYMENT": "읽을 수 없는 결제를 PortOne이 반환했습니다. 콘솔에서 확인하고 증거 자료를 관리자에게 전달하세요.",
         "FIX_LIMIT_EXCEEDED":
             "이 실행 보고서의 계획된 보정을 검토하고, 맞다면 --max-fixes N으로 다시 실행하세요(또는 maxCreditsPerFix 상향). 아니면 원인을 찾으세요.",
+        "UNEXPLAINED_DIFFERENCE":
+            "reconciler가 이유 없이 이 결제의 크레딧을 PortOne과 다르게 남겼습니다. 원장 행과 실행의 보정을 PortOne과 비교해 수동으로 바로잡고 관리자에게 알리세요.",
     ]
 }

@@ -249,6 +249,12 @@ enum ReportFixture {
                 object(["fixes": .integer(612), "largestFix": .integer(1_300), "oversizedPaymentIds": .array([])]),
                 "No repair was applied: 612 repairs are planned, more than the limit of 500 (policy.maxFixesPerRun)."
             )
+        case .unexplainedDifference:
+            return (
+                object(["credits": .integer(100), "granted": .integer(100), "deducted": .integer(0)]),
+                object(["credits": .integer(99), "purchase": .integer(99), "refund": .integer(0)]),
+                "after the run's repairs the ledger holds 99 credits for payment pay-unexplained_difference, PortOne's amounts call for 100, and no open discrepancy says why"
+            )
         }
     }
 }
