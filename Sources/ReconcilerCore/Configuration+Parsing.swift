@@ -25,7 +25,8 @@ extension Configuration {
             return nil
         }
         problems.refuseUnknown(
-            root, known: ["catalog", "policy", "schedule", "follow", "approval", "ledger", "reports", "metrics", "notify"],
+            root,
+            known: ["catalog", "policy", "schedule", "follow", "approval", "ledger", "reports", "metrics", "notify"],
             at: "")
         let catalog = readCatalog(root["catalog"], &problems)
         var configuration = Configuration(catalog: catalog)

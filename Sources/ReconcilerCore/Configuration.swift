@@ -84,7 +84,6 @@ public struct Configuration: Equatable, Sendable {
         public init() {}
     }
 
-    /// Report settings.
     /// The `approval` section: how long a stored plan of repairs stays applicable.
     public struct Approval: Equatable, Sendable {
         /// `approval.planTtl`: seconds after its creation a plan can still be approved and
@@ -95,6 +94,7 @@ public struct Configuration: Equatable, Sendable {
         public init() {}
     }
 
+    /// Report settings.
     public struct ReportSettings: Equatable, Sendable {
         /// The folder of the per-run files.
         public var directory = "/var/lib/credit-reconciler/reports"

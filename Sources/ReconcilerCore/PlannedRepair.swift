@@ -43,7 +43,9 @@ public struct PlannedRepair: Sendable, Hashable {
         /// Payment id, then grant before refund, then cancellation, user and amounts: a total order.
         public static func < (lhs: Key, rhs: Key) -> Bool {
             func rank(_ kind: RepairKind) -> Int { kind == .missedGrant ? 0 : 1 }
-            if lhs.paymentId != rhs.paymentId { return lhs.paymentId.utf8.lexicographicallyPrecedes(rhs.paymentId.utf8) }
+            if lhs.paymentId != rhs.paymentId {
+                return lhs.paymentId.utf8.lexicographicallyPrecedes(rhs.paymentId.utf8)
+            }
             if lhs.kind != rhs.kind { return rank(lhs.kind) < rank(rhs.kind) }
             if lhs.cancellationId != rhs.cancellationId {
                 guard let left = lhs.cancellationId else { return true }

@@ -34,7 +34,9 @@ public struct RepairPlan: Sendable, Hashable {
     public var shortHash: String { String(hash.prefix(12)) }
 
     /// Credits the plan's grants add.
-    public var creditsGranted: Int64 { repairs.filter { $0.repair.kind == .missedGrant }.reduce(0) { $0 + $1.repair.credits } }
+    public var creditsGranted: Int64 {
+        repairs.filter { $0.repair.kind == .missedGrant }.reduce(0) { $0 + $1.repair.credits }
+    }
 
     /// Credits the plan's refunds take back.
     public var creditsDeducted: Int64 {
