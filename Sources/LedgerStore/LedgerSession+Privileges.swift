@@ -37,6 +37,9 @@ extension LedgerSession {
         + table("reconciler.checkpoint", ["SELECT", "INSERT", "UPDATE"])
         + table("reconciler.run_repair", ["SELECT", "INSERT", "UPDATE", "DELETE"])
         + table("reconciler.follow_cursor", ["SELECT", "INSERT", "UPDATE"])
+        + table("reconciler.plan", ["SELECT", "INSERT", "UPDATE"])
+        + table("reconciler.plan_repair", ["SELECT", "INSERT", "UPDATE"])
+        + table("reconciler.plan_apply", ["SELECT", "INSERT"])
 
     /// One check per privilege on `table`.
     private static func table(_ table: String, _ privileges: [String]) -> [(check: String, description: String)] {
@@ -67,7 +70,8 @@ extension LedgerSession {
         }
         for table in [
             "reconciler.run", "reconciler.discrepancy", "reconciler.fix", "reconciler.checkpoint",
-            "reconciler.run_repair", "reconciler.follow_cursor",
+            "reconciler.run_repair", "reconciler.follow_cursor", "reconciler.plan", "reconciler.plan_repair",
+            "reconciler.plan_apply",
         ] {
             guard schemaUsable else {
                 skipped.insert(table)

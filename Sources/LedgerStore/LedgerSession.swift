@@ -22,6 +22,9 @@ public final class LedgerSession {
     /// The follow loop's place in PortOne's journal.
     public var followCursor: FollowCursorStore { FollowCursorStore(connection: connection) }
 
+    /// The stored plans of repairs (DESIGN §4.6).
+    public var plans: PlanStore { PlanStore(connection: connection) }
+
     /// The reconciler's migrations.
     public var migrator: Migrator { Migrator(connection: connection) }
 

@@ -170,6 +170,7 @@ public final class ReconciliationEngine: Sendable {
         case .resolution(let failure): .failed(failure.description)
         case .ledgerFiles(let failure): .failed(failure.description)
         case .refused(let message): .failed(message)
+        case .plan(let refusal): .failed(refusal.description)
         }
     }
 
