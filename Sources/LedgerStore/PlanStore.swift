@@ -219,7 +219,7 @@ public final class PlanStore {
 
     /// Records what the apply in run `runId` did with each planned payment: `applied` for those
     /// repaired by one of the plan's apply runs, `changed` for the others, and marks the plan applied.
-    public func finishApply(id: Int64, runId: Int64) throws(LedgerStoreError) -> StoredPlan {
+    public func finishApply(id: Int64, runId: Int64?) throws(LedgerStoreError) -> StoredPlan {
         try connection.transaction { (connection) throws(LedgerStoreError) -> StoredPlan in
             try connection.perform(
                 """

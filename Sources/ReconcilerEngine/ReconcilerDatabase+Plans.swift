@@ -1,0 +1,41 @@
+import Foundation
+import LedgerStore
+import ReconcilerCore
+
+/// A stored plan of repairs, as the command line and the console show it (DESIGN §4.6).
+public typealias Plan = StoredPlan
+
+/// One planned repair of a stored plan and what its apply did.
+public typealias PlanItem = StoredPlan.Item
+
+extension ReconcilerDatabase {
+    /// The newest plans first (at most `limit`), their states as of now.
+    public func plans(limit: Int = 50) throws(ServiceFailure) -> [Plan] {
+        try command(try session.plans.list(limit: limit))
+    }
+
+    /// The plan `reference` names (an id or `latest`).
+    ///
+    /// - Throws: ``ServiceFailure/failed(_:)`` naming what to do when there is none.
+    public func plan(named reference: String) throws(ServiceFailure) -> Plan {
+        try command(try session.plans.plan(named: reference))
+    }
+
+    /// The plan's repairs in canonical order, with their outcomes.
+    public func planItems(planId: Int64) throws(ServiceFailure) -> [PlanItem] {
+        try command(try session.plans.repairs(planId: planId))
+    }
+
+    /// Whether the plan's stored repairs still hash to its hash.
+    public func planIntact(_ plan: Plan) throws(ServiceFailure) -> Bool {
+        try command(try session.plans.repairPlan(planId: plan.id)).hash == plan.hash
+    }
+
+    /// Approves plan `id` by `by` with `note`, recorded with the time.
+    ///
+    /// - Throws: ``ServiceFailure/failed(_:)`` with the refusal (already approved or applied,
+    ///   expired, superseded, unknown, no name or note), which says what to do.
+    public func approvePlan(id: Int64, by: String, note: String) throws(ServiceFailure) -> Plan {
+        try command(try session.plans.approve(id: id, by: by, note: note))
+    }
+}
