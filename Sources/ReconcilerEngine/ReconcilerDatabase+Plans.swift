@@ -1,6 +1,8 @@
 import Foundation
 import LedgerStore
 import ReconcilerCore
+import Reports
+import WireFormat
 
 /// A stored plan of repairs, as the command line and the console show it (DESIGN §4.6).
 public typealias Plan = StoredPlan
@@ -37,5 +39,25 @@ extension ReconcilerDatabase {
     ///   expired, superseded, unknown, no name or note), which says what to do.
     public func approvePlan(id: Int64, by: String, note: String) throws(ServiceFailure) -> Plan {
         try command(try session.plans.approve(id: id, by: by, note: note))
+    }
+}
+
+extension ReconcilerDatabase {
+    /// Plan `plan` as a report document in `locale` (see `PlanReport.document`).
+    public func planDocument(_ plan: Plan, locale: String) throws(ServiceFailure) -> JSONValue {
+        let items = try planItems(planId: plan.id)
+        let intact = RepairPlan(repairs: items.map(\.planned)).hash == plan.hash
+        let header = PlanReport.Header(
+            id: plan.id, hash: plan.hash, intact: intact, state: plan.state.rawValue, reason: plan.reason.rawValue,
+            runId: plan.runId, createdAt: plan.createdAt, expiresAt: plan.expiresAt, approvedBy: plan.approvedBy,
+            approvedNote: plan.approvedNote, approvedAt: plan.approvedAt, appliedAt: plan.appliedAt,
+            supersededBy: plan.supersededBy)
+        return PlanReport.document(
+            header, repairs: items.map(\.planned), outcomes: items.map { $0.outcome?.rawValue }, locale: locale)
+    }
+
+    /// Plan `plan` rendered in `format` and `locale`.
+    public func renderPlan(_ plan: Plan, as format: ReportFormat, locale: String) throws(ServiceFailure) -> String {
+        PlanReport.render(try planDocument(plan, locale: locale), as: format)
     }
 }

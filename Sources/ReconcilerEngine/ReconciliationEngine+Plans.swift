@@ -46,7 +46,8 @@ extension ReconciliationEngine {
         }
         var result: RunResult?
         if !remaining.isEmpty {
-            result = try await run(RunRequest(trigger: .manual, paymentIds: remaining, planId: plan.id), control: control)
+            result = try await run(
+                RunRequest(trigger: .manual, paymentIds: remaining, planId: plan.id), control: control)
             guard result?.outcome == .succeeded else {
                 throw .failed(
                     "the apply of plan \(plan.id) was stopped before it finished; what it wrote stays written: "

@@ -29,7 +29,8 @@ extension Run {
     /// What to do about a run over its limits: review, approve and apply its plan.
     var limitAdvice: String {
         guard let plan else {
-            return "Review the planned repairs (credit-reconciler report --run \(runId)), then rerun with --max-fixes N "
+            return
+                "Review the planned repairs (credit-reconciler report --run \(runId)), then rerun with --max-fixes N "
                 + "if they are right."
         }
         return "Nothing was applied; the repairs are stored as plan \(plan.id) (sha256 \(plan.hash)): review it with "

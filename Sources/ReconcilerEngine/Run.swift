@@ -220,7 +220,8 @@ final class Run {
                 "discrepancies_open": "\(totals.discrepanciesOpen)",
             ])
         return RunResult(
-            runId: runId, outcome: .succeeded, window: window, totals: totals, plannedRepairs: planned, timings: timings,
+            runId: runId, outcome: .succeeded, window: window, totals: totals, plannedRepairs: planned,
+            timings: timings,
             plan: plan, planChanged: planChanged.sorted())
     }
 
