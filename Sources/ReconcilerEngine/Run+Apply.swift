@@ -29,6 +29,7 @@ extension Run {
                 }
             }
             try record(found + [limit.record(evidence: nil)])
+            totals.paymentsExplained += queuedTotal
             planned += queued
             totals.fixesPlanned = planned.count
             try storePlan(.limit)
@@ -44,6 +45,7 @@ extension Run {
                 try closeGone(paymentIds: units.map(\.paymentId), userIds: [])
             }
             totals.fixesPlanned = planned.count
+            totals.paymentsExplained += queuedTotal
             try storePlan(.dryRun)
             return
         }
@@ -173,6 +175,7 @@ extension Run {
             }
             let payment = fresh[unit.paymentId]!
             if let outcome = freshOutcomes[unit.paymentId] {
+                expectClosure(outcome)
                 records += freshRecords(findings(outcome), of: unit, payment: payment, outcome: outcome)
                 var written: Int64 = 0
                 if case .applied(let applied) = result { written = applied.reduce(0) { $0 + $1.amount } }
@@ -261,6 +264,7 @@ extension Run {
         guard case .found(let payment) = lookup else {
             // PortOne no longer returns what it returned minutes ago: repair nothing, say why.
             totals.repairsSuperseded += 1
+            totals.paymentsExplained += 1
             keepForReport(unit)
             try record(unit.discrepancies)
             if case .notFound = lookup {
@@ -293,6 +297,7 @@ extension Run {
                         outcome, userId: unit.userId, paymentId: unit.paymentId, maxCredits: maxCredits)
                 })
             if let freshOutcome {
+                expectClosure(freshOutcome)
                 try record(freshRecords(findings(freshOutcome), of: unit, payment: fresh, outcome: freshOutcome))
                 var written: Int64 = 0
                 if case .applied(let applied) = result { written = applied.reduce(0) { $0 + $1.amount } }

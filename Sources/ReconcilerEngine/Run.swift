@@ -41,6 +41,8 @@ final class Run {
     var planGuard: [String: [PlannedRepair]]?
     /// For a `plan apply` run: payments whose fresh decision differs from the plan.
     var planChanged = Set<String>()
+    /// Repaired payments to check against the ledger once the repairs are written (DESIGN §4.7).
+    var closurePending: [String: ClosureExpectation] = [:]
     /// Discrepancies first opened by this run (a discrepancy can be recorded twice in one run).
     var newDiscrepancyIds = Set<Int64>()
     let decisionTime: RFC3339.Timestamp
@@ -182,6 +184,7 @@ final class Run {
         }
         let applyStart = clock.now
         try await applyRepairs()
+        try checkClosure()
         applyTime = clock.now - applyStart
         if let planId = request.planId {
             plan = try store(try workSession.plans.finishApply(id: planId, runId: runId))
@@ -323,6 +326,7 @@ final class Run {
             } else {
                 records += found
                 if outcome.isConclusive { examined.append(payment.id) }
+                if let unexplained = close(outcome) { records.append(unexplained.record(evidence: payment)) }
             }
         }
         decideTime += clock.now - decideStart

@@ -43,6 +43,13 @@ public struct RunTotals: Sendable, Hashable, Codable {
     public var eventsFeed: EventsFeedStatus?
     /// PortOne API requests by outcome.
     public var apiRequests: [String: Int] = [:]
+    /// Decided payments whose ledger holds exactly what PortOne's amounts call for after the
+    /// run's repairs (DESIGN §4.7).
+    public var paymentsClosedExactly = 0
+    /// Decided payments whose difference an open discrepancy or a planned repair explains.
+    public var paymentsExplained = 0
+    /// Decided payments with a difference nothing explains (`UNEXPLAINED_DIFFERENCE`).
+    public var paymentsUnexplained = 0
 
     /// Empty totals.
     public init() {}
@@ -66,6 +73,9 @@ public struct RunTotals: Sendable, Hashable, Codable {
             "sqlStatements": .integer(Int64(sqlStatements)),
             "eventsRead": .integer(Int64(eventsRead)),
             "paymentsRevealedByEvents": .integer(Int64(paymentsRevealedByEvents)),
+            "paymentsClosedExactly": .integer(Int64(paymentsClosedExactly)),
+            "paymentsExplained": .integer(Int64(paymentsExplained)),
+            "paymentsUnexplained": .integer(Int64(paymentsUnexplained)),
         ]
         fields["classifications"] = .object(classifications.mapValues { .integer(Int64($0)) })
         fields["apiRequests"] = .object(apiRequests.mapValues { .integer(Int64($0)) })

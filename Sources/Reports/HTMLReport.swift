@@ -203,6 +203,12 @@ public enum HTMLReport {
         for line in value["explained"].arrayValue {
             row(labels(line["key"].stringValue ?? ""), line["payments"], .null, line["credits"], className: "sub")
         }
+        if case .object = value["closure"] {
+            for key in ["closedExactly", "explained", "unexplained"] {
+                let alert = key == "unexplained" && (value["closure"][key].integerValue ?? 0) > 0
+                row(labels("closure.\(key)"), value["closure"][key], className: alert ? "alert" : "")
+            }
+        }
         out.append("</tbody></table>")
         return out.joined(separator: "\n")
     }

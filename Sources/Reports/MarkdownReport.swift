@@ -166,6 +166,11 @@ public enum MarkdownReport {
         for line in value["explained"].arrayValue {
             row("  \(labels(line["key"].stringValue ?? ""))", payments: line["payments"], credits: line["credits"])
         }
+        if case .object = value["closure"] {
+            for key in ["closedExactly", "explained", "unexplained"] {
+                row(labels("closure.\(key)"), payments: value["closure"][key])
+            }
+        }
         out.append("")
     }
 
