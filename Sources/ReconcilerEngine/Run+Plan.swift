@@ -17,6 +17,7 @@ extension Run {
                 repairPlan, runId: runId, reason: reason, ttl: configuration.approval.planTtl))
         _ = try? workSession.plans.expireDue()
         if let plan {
+            totals.plan = RunTotals.PlanReference(id: plan.id, hash: plan.hash)
             engine.event(
                 .notice, "plan stored",
                 [

@@ -50,6 +50,16 @@ public struct RunTotals: Sendable, Hashable, Codable {
     public var paymentsExplained = 0
     /// Decided payments with a difference nothing explains (`UNEXPLAINED_DIFFERENCE`).
     public var paymentsUnexplained = 0
+    /// The plan the run stored (a dry run, or a run over its limits), named in its report's totals.
+    public var plan: PlanReference?
+
+    /// A stored plan, as a run's totals name it.
+    public struct PlanReference: Sendable, Hashable, Codable {
+        /// Its id.
+        public var id: Int64
+        /// Its SHA-256.
+        public var hash: String
+    }
 
     /// Empty totals.
     public init() {}
@@ -77,6 +87,7 @@ public struct RunTotals: Sendable, Hashable, Codable {
             "paymentsExplained": .integer(Int64(paymentsExplained)),
             "paymentsUnexplained": .integer(Int64(paymentsUnexplained)),
         ]
+        if let plan { fields["plan"] = .object(["id": .integer(plan.id), "hash": .string(plan.hash)]) }
         fields["classifications"] = .object(classifications.mapValues { .integer(Int64($0)) })
         fields["apiRequests"] = .object(apiRequests.mapValues { .integer(Int64($0)) })
         return JSONValue.object(fields).serialized()

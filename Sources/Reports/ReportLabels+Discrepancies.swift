@@ -152,7 +152,7 @@ extension ReportLabels {
             return "보정을 하나도 적용하지 않았습니다: " + reasons.joined(separator: "; ") + "."
         case .unexplainedDifference:
             guard let held = credits(a["credits"]), let due = credits(e["credits"]) else { return nil }
-            return "이번 실행의 보정 후 원장에는 \(payment)의 크레딧이 \(held)이지만 PortOne 금액에 따르면 \(due)이어야 하며, 이유를 밝히는 미해결 불일치가 없습니다."
+            return "이번 실행의 보정 후 원장에는 \(payment)에 대해 \(held)이 있지만 PortOne 금액에 따르면 \(due)이어야 하며, 이유를 밝히는 미해결 불일치가 없습니다."
         case nil:
             return nil
         }

@@ -128,6 +128,7 @@ enum ReportFixture {
             RunReport.Line(key: "REFUND_SHORTFALL", payments: 1, krw: 0, credits: -50),
             RunReport.Line(key: "changedDuringRun", payments: 0, krw: 0, credits: 150),
         ]
+        reconciliation.closure = RunReport.Closure(closedExactly: 1_196, explained: 9, unexplained: 1)
         var days: [RunReport.Day] = []
         for (offset, date) in ["2026-10-30", "2026-10-31", "2026-11-01", "2026-11-02"].enumerated() {
             var day = RunReport.Day(date: date)

@@ -62,6 +62,13 @@ import WireFormat
                 "hash")
             #expect(page.contains(hash))
             #expect(!page.contains("<script"))
+            // The dry run's report names its plan and hash.
+            let totals: String = try b.queryFirst(
+                """
+                SELECT (r.totals->'plan')::text AS t FROM reconciler.run r JOIN reconciler.plan p ON p.run_id = r.id
+                WHERE p.id = $1
+                """, [planId])!.decode("t")
+            #expect(totals == #"{"id": \#(planId), "hash": "\#(hash)"}"#, "\(totals)")
 
             let approve = try Self.cli(["plan", "approve", "\(planId)", "--by", "kim", "--note", "checked"], env)
             #expect(approve.status == 0 && approve.out.contains("approved by kim"), "\(approve.out)\(approve.err)")
