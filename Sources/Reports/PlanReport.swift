@@ -123,19 +123,34 @@ public enum PlanReport {
         return parts.joined(separator: " · ")
     }
 
-    /// The facts of a repair as one line.
-    static func facts(_ entry: JSONValue) -> String {
+    /// The facts of a repair as one line, in the report's language.
+    static func facts(_ entry: JSONValue, _ l: Labels) -> String {
         let facts = entry["facts"]
         let cancellations = facts["cancellations"].arrayValue.map {
             "\($0["id"].stringValue ?? "")=\(ReportNumber.grouped($0["amount"].integerValue ?? 0))"
         }
         var text =
-            "\(facts["status"].stringValue ?? "") \(ReportNumber.grouped(facts["totalAmount"].integerValue ?? 0))"
-            + " / cancelled \(ReportNumber.grouped(facts["cancelledAmount"].integerValue ?? 0))"
+            "\(facts["status"].stringValue ?? "") \(ReportNumber.grouped(facts["totalAmount"].integerValue ?? 0)) KRW, "
+            + "\(l("cancelled", "취소")) \(ReportNumber.grouped(facts["cancelledAmount"].integerValue ?? 0))"
         if !cancellations.isEmpty { text += " [\(cancellations.joined(separator: ", "))]" }
-        text += "; ledger +\(facts["ledgerPurchase"].integerValue ?? 0) \(facts["ledgerRefund"].integerValue ?? 0)"
-        text += "; balance \(facts["balance"].integerValue.map(ReportNumber.grouped) ?? "—")"
+        text += "; \(l("ledger", "원장")) PURCHASE \(facts["ledgerPurchase"].integerValue ?? 0)"
+        text += ", REFUND \(facts["ledgerRefund"].integerValue ?? 0)"
+        text += "; \(l("balance", "잔액")) \(facts["balance"].integerValue.map(ReportNumber.grouped) ?? "—")"
         return text
+    }
+
+    /// A plan state, a reason or a repair kind in the report's language.
+    static func word(_ key: String, _ l: Labels) -> String {
+        let ko = [
+            "proposed": "제안됨 (승인 대기)", "approved": "승인됨", "applying": "적용 중", "applied": "적용됨", "expired": "만료됨",
+            "superseded": "새 계획으로 대체됨", "dry-run": "시험 실행", "limit": "보정 한도 초과",
+            "MISSED_GRANT": "누락된 지급", "MISSED_REFUND": "누락된 환불 차감", "changed": "계획 이후 변경되어 건너뜀",
+        ]
+        let en = [
+            "proposed": "proposed (awaiting approval)", "applying": "applying", "dry-run": "dry run",
+            "limit": "run over its limits", "changed": "changed since the plan: skipped",
+        ]
+        return l.korean ? ko[key] ?? key : en[key] ?? key
     }
 
     struct Labels {
@@ -146,8 +161,11 @@ public enum PlanReport {
     static func headerLines(_ document: JSONValue, _ l: Labels) -> [(String, String)] {
         let plan = document["plan"]
         var lines: [(String, String)] = [
-            (l("State", "상태"), plan["state"].stringValue ?? ""),
-            (l("Made by run", "생성 실행"), "\(plan["runId"].integerValue ?? 0) (\(plan["reason"].stringValue ?? ""))"),
+            (l("State", "상태"), word(plan["state"].stringValue ?? "", l)),
+            (
+                l("Made by run", "생성 실행"),
+                "\(plan["runId"].integerValue ?? 0) (\(word(plan["reason"].stringValue ?? "", l)))"
+            ),
             (l("Created", "생성"), ReportTime.kst(plan["createdAt"]) + " KST"),
             (l("Expires", "만료"), ReportTime.kst(plan["expiresAt"]) + " KST"),
             ("SHA-256", plan["hash"].stringValue ?? ""),
@@ -181,6 +199,20 @@ public enum PlanReport {
         return lines
     }
 
+    /// Repairs and credits by cause (grants) and origin (refund deductions), largest first.
+    static func whyTotals(_ document: JSONValue) -> [(key: String, repairs: Int, credits: Int64)] {
+        var totals: [String: (Int, Int64)] = [:]
+        for entry in document["repairs"].arrayValue {
+            let key = entry["cause"].stringValue ?? entry["origin"].stringValue ?? "UNKNOWN"
+            let credits = entry["credits"].integerValue ?? 0
+            totals[key, default: (0, 0)].0 += 1
+            totals[key, default: (0, 0)].1 += credits
+        }
+        return totals.map { (key: $0.key, repairs: $0.value.0, credits: $0.value.1) }.sorted {
+            ($0.credits, $1.key) > ($1.credits, $0.key)
+        }
+    }
+
     static func columns(_ l: Labels) -> [String] {
         [
             l("Kind", "유형"), l("Payment", "결제"), l("User", "사용자"), l("Credits", "크레딧"), l("Why", "이유"),
@@ -188,11 +220,12 @@ public enum PlanReport {
         ]
     }
 
-    static func row(_ entry: JSONValue) -> [String] {
+    static func row(_ entry: JSONValue, _ l: Labels) -> [String] {
         [
-            entry["kind"].stringValue ?? "", entry["paymentId"].stringValue ?? "", entry["userId"].stringValue ?? "",
-            ReportNumber.grouped(entry["ledgerAmount"].integerValue ?? 0), why(entry), facts(entry),
-            entry["outcome"].stringValue ?? "",
+            word(entry["kind"].stringValue ?? "", l), entry["paymentId"].stringValue ?? "",
+            entry["userId"].stringValue ?? "", ReportNumber.grouped(entry["ledgerAmount"].integerValue ?? 0),
+            why(entry),
+            facts(entry, l), entry["outcome"].stringValue.map { word($0, l) } ?? "—",
         ]
     }
 
@@ -201,9 +234,13 @@ public enum PlanReport {
         for (label, value) in headerLines(document, l) + totalLines(document, l) {
             out += "- \(label): \(MarkdownReport.escape(value))\n"
         }
+        out += "\n| \(l("Why", "이유")) | \(l("Repairs", "보정")) | \(l("Credits", "크레딧")) |\n|---|---:|---:|\n"
+        for line in whyTotals(document) {
+            out += "| \(MarkdownReport.escape(line.key)) | \(line.repairs) | \(ReportNumber.grouped(line.credits)) |\n"
+        }
         out += "\n| " + columns(l).joined(separator: " | ") + " |\n|" + String(repeating: " --- |", count: 7) + "\n"
         for entry in document["repairs"].arrayValue {
-            out += "| " + row(entry).map(MarkdownReport.escape).joined(separator: " | ") + " |\n"
+            out += "| " + row(entry, l).map(MarkdownReport.escape).joined(separator: " | ") + " |\n"
         }
         return out
     }
@@ -212,7 +249,7 @@ public enum PlanReport {
         let plan = document["plan"]
         var lines = [(["plan", "sha256"] + columns(l)).map(CSVReport.field).joined(separator: ",")]
         for entry in document["repairs"].arrayValue {
-            let fields = ["\(plan["id"].integerValue ?? 0)", plan["hash"].stringValue ?? ""] + row(entry)
+            let fields = ["\(plan["id"].integerValue ?? 0)", plan["hash"].stringValue ?? ""] + row(entry, l)
             lines.append(fields.map { CSVReport.field(CSVReport.neutralised($0)) }.joined(separator: ","))
         }
         return CSVReport.byteOrderMark + lines.joined(separator: "\r\n") + "\r\n"
@@ -233,7 +270,7 @@ public enum PlanReport {
             .state.expired, .state.superseded { background: #eee; color: #555; }
             .kind-MISSED_REFUND { color: #b71c1c; }
             </style></head><body>
-            <h1>\(e(title)) <span class="state \(e(plan["state"].stringValue ?? ""))">\(e(plan["state"].stringValue ?? ""))</span></h1>
+            <h1>\(e(title)) <span class="state \(e(plan["state"].stringValue ?? ""))">\(e(word(plan["state"].stringValue ?? "", l)))</span></h1>
             <p class="hash">SHA-256 \(e(plan["hash"].stringValue ?? ""))</p>
             <dl class="facts">
             """
@@ -245,13 +282,22 @@ public enum PlanReport {
             out +=
                 "<div class=\"card\"><div class=\"value\">\(e(value))</div><div class=\"label\">\(e(label))</div></div>\n"
         }
-        out += "</div>\n<h2>\(e(l("Repairs, largest first", "보정 (큰 순서)")))</h2>\n<table class=\"list\"><thead><tr>"
+        out += "</div>\n<h2>\(e(l("Why: by cause and origin", "이유: 원인·취소 주체별")))</h2>\n<table class=\"recon\">"
+        out +=
+            "<thead><tr><th></th><th>\(e(l("Repairs", "보정")))</th><th>\(e(l("Credits", "크레딧")))</th></tr></thead><tbody>"
+        for line in whyTotals(document) {
+            out += "<tr><th>\(e(line.key))</th><td>\(e(ReportNumber.grouped(Int64(line.repairs))))</td>"
+            out += "<td>\(e(ReportNumber.grouped(line.credits)))</td></tr>\n"
+        }
+        out += "</tbody></table>\n"
+        out += "<h2>\(e(l("Repairs, largest first", "보정 (큰 순서)")))</h2>\n<table class=\"list\"><thead><tr>"
         out += columns(l).map { "<th>\(e($0))</th>" }.joined() + "</tr></thead><tbody>\n"
         for entry in document["repairs"].arrayValue {
-            let cells = row(entry)
-            out += "<tr class=\"kind-\(e(cells[0]))\">"
+            let cells = row(entry, l)
+            out += "<tr class=\"kind-\(e(entry["kind"].stringValue ?? ""))\">"
             for (index, cell) in cells.enumerated() {
-                out += index == 3 ? "<td class=\"n\">\(e(cell))</td>" : "<td>\(e(cell))</td>"
+                let cls = index == 3 ? " class=\"n\"" : index == 0 ? " class=\"nw\"" : ""
+                out += "<td\(cls)>\(e(cell))</td>"
             }
             out += "</tr>\n"
         }
