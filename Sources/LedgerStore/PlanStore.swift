@@ -30,7 +30,6 @@ public final class PlanStore {
         throws(LedgerStoreError) -> StoredPlan?
     {
         guard !plan.repairs.isEmpty else { return nil }
-        let repairs = JSONValue.array(plan.repairs.map(\.storedJSON)).serialized()
         return try connection.transaction { (connection) throws(LedgerStoreError) -> StoredPlan in
             let row = try connection.firstRow(
                 """
@@ -44,13 +43,17 @@ public final class PlanStore {
                     Int32(plan.paymentIds.count), plan.creditsGranted, plan.creditsDeducted,
                 ])!
             let stored = try StoredPlan(row: row)
-            try connection.perform(
-                """
-                INSERT INTO reconciler.plan_repair (plan_id, seq, payment_id, kind, credits, repair)
-                SELECT $1, (r.ordinality - 1)::int, r.value->>'paymentId', r.value->>'kind',
-                       (r.value->>'credits')::bigint, r.value
-                FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS r
-                """, [stored.id, repairs])
+            // A few thousand repairs per statement: a plan of a large backlog is not one huge parameter.
+            for start in stride(from: 0, to: plan.repairs.count, by: 2_000) {
+                let chunk = plan.repairs[start..<min(start + 2_000, plan.repairs.count)]
+                try connection.perform(
+                    """
+                    INSERT INTO reconciler.plan_repair (plan_id, seq, payment_id, kind, credits, repair)
+                    SELECT $1, $3 + (r.ordinality - 1)::int, r.value->>'paymentId', r.value->>'kind',
+                           (r.value->>'credits')::bigint, r.value
+                    FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS r
+                    """, [stored.id, JSONValue.array(chunk.map(\.storedJSON)).serialized(), Int32(start)])
+            }
             try connection.perform(
                 """
                 UPDATE reconciler.plan SET status = 'superseded', superseded_by = $1

@@ -34,9 +34,10 @@ extension Run {
                 "Review the planned repairs (credit-reconciler report --run \(runId)), then rerun with --max-fixes N "
                 + "if they are right."
         }
-        return "Nothing was applied; the repairs are stored as plan \(plan.id) (sha256 \(plan.hash)): review it with "
+        return "The repairs are stored as plan \(plan.id) (sha256 \(plan.hash)): review it with "
             + "credit-reconciler plan show \(plan.id) --format html, have it approved with credit-reconciler plan "
-            + "approve \(plan.id) --by NAME --note TEXT, then apply it with credit-reconciler plan apply \(plan.id)."
+            + "approve \(plan.id) --by NAME --note TEXT, then apply exactly it with credit-reconciler plan apply "
+            + "\(plan.id) (or rerun with --max-fixes N to apply what a new run finds, unreviewed)."
     }
 
     /// Starts applying plan `planId` in this run: refused unless approved (or interrupted while
