@@ -35,6 +35,7 @@ public enum HTMLReport {
         facts.append((labels("started"), ReportTime.kst(run["startedAt"]) + " KST"))
         facts.append((labels("finished"), ReportTime.kst(run["finishedAt"]) + " KST"))
         if let error = run["error"].stringValue { facts.append((labels("error"), error)) }
+        if let plan = ReportLabels.planLine(document["totals"]) { facts.append((labels("plan"), plan)) }
         if let sources = RunReport.Sources(document: document) {
             facts.append((labels("sources"), labels.sources(sources)))
         }

@@ -32,6 +32,7 @@ public enum MarkdownReport {
             "- \(labels("started")) \(ReportTime.kst(run["startedAt"])), \(labels("finished")) \(ReportTime.kst(run["finishedAt"])) KST"
         )
         if let error = run["error"].stringValue { out.append("- **\(labels("error")):** \(escape(error))") }
+        if let plan = ReportLabels.planLine(totals) { out.append("- \(labels("plan")): \(escape(plan))") }
         out.append("")
         out.append("| \(labels("summary")) | |")
         out.append("|---|---:|")

@@ -35,6 +35,9 @@ enum ReportFixture {
             "creditsDeducted": .integer(300), "discrepanciesOpen": .integer(13), "discrepanciesNew": .integer(11),
             "discrepanciesClosed": .integer(1),
             "apiRequests": .object(["success": .integer(40), "retried": .integer(2), "failed": .integer(0)]),
+            "plan": .object([
+                "id": .integer(3), "hash": .string("5f0c2b9d81aa4e0f9c1d2b3a4c5d6e7f8091a2b3c4d5e6f708192a3b4c5de1a2"),
+            ]),
         ])
         let fixes = [
             RunReport.Fix(

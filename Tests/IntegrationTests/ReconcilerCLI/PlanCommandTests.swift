@@ -46,6 +46,8 @@ import WireFormat
             let list = try Self.cli(["plan", "list"], env)
             #expect(list.status == 0 && list.out.contains("#\(planId)  proposed"), "\(list.out)\(list.err)")
 
+            let report = try Self.cli(["report", "--format", "md"], env)
+            #expect(report.out.contains("plan show \(planId) --format html"), "\(report.out)\(report.err)")
             let status = try Self.cli(["status"], env)
             #expect(status.status == 0 && status.out.contains("plans waiting: 1"), "\(status.out)\(status.err)")
             let unapproved = try Self.cli(["plan", "apply", "\(planId)"], env)
