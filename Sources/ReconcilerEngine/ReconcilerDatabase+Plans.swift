@@ -11,16 +11,27 @@ public typealias Plan = StoredPlan
 public typealias PlanItem = StoredPlan.Item
 
 extension ReconcilerDatabase {
+    /// Refuses plan commands on a database without the plan tables (migration 0008), saying what to do.
+    func requirePlanTables() throws(ServiceFailure) {
+        guard try migrationStatus().applied.contains(where: { $0.version >= 8 }) else {
+            throw .configuration(
+                "this database has no plan tables yet (migration 0008): run credit-reconciler migrate "
+                    + "as the owner of the app's tables, then try again")
+        }
+    }
+
     /// The newest plans first (at most `limit`), their states as of now.
     public func plans(limit: Int = 50) throws(ServiceFailure) -> [Plan] {
-        try command(try session.plans.list(limit: limit))
+        try requirePlanTables()
+        return try command(try session.plans.list(limit: limit))
     }
 
     /// The plan `reference` names (an id or `latest`).
     ///
     /// - Throws: ``ServiceFailure/failed(_:)`` naming what to do when there is none.
     public func plan(named reference: String) throws(ServiceFailure) -> Plan {
-        try command(try session.plans.plan(named: reference))
+        try requirePlanTables()
+        return try command(try session.plans.plan(named: reference))
     }
 
     /// The plan's repairs in canonical order, with their outcomes.
@@ -38,7 +49,8 @@ extension ReconcilerDatabase {
     /// - Throws: ``ServiceFailure/failed(_:)`` with the refusal (already approved or applied,
     ///   expired, superseded, unknown, no name or note), which says what to do.
     public func approvePlan(id: Int64, by: String, note: String) throws(ServiceFailure) -> Plan {
-        try command(try session.plans.approve(id: id, by: by, note: note))
+        try requirePlanTables()
+        return try command(try session.plans.approve(id: id, by: by, note: note))
     }
 }
 

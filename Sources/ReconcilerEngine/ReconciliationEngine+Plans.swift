@@ -36,6 +36,18 @@ extension ReconciliationEngine {
         let plans = session.plans
         let plan: Plan
         let remaining: [String]
+        let status: MigrationStatus
+        do {
+            status = try session.migrator.status()
+        } catch {
+            throw Self.failure(error)
+        }
+        guard status.pending.isEmpty else {
+            throw .configuration(
+                "\(status.pending.count) database migration(s) pending "
+                    + "(\(status.pending.map(\.fileName).joined(separator: ", "))): run credit-reconciler migrate as the "
+                    + "owner of the app's tables, then apply the plan")
+        }
         do {
             let named = try plans.plan(named: reference, now: now().date)
             plan = try plans.checkApplicable(id: named.id, now: now().date)

@@ -243,4 +243,24 @@ import WireFormat
             #expect(unsettled == 0)
         }
     }
+
+    @Test func aDatabaseWithoutThePlanTablesSaysToMigrate() throws {
+        try TestDatabase.withFresh(schema: .app) { database in
+            let admin = try database.connect()
+            defer { admin.close() }
+            _ = try Migrator(connection: admin, migrations: Migration.embedded.filter { $0.version < 8 }).migrate()
+            let config = try RunCommandTests.configFile()
+            defer { try? FileManager.default.removeItem(at: config) }
+            let env = [
+                "PORTONE_API_SECRET": "sk-never-printed", "PORTONE_STORE_ID": "store-1",
+                "PORTONE_API_BASE_URL": "http://127.0.0.1:1", "DATABASE_URL": database.url.conninfoIncludingPassword,
+                "RECONCILER_CONFIG": config.path,
+            ]
+            for arguments in [["plan", "list"], ["plan", "show", "latest"], ["plan", "apply", "1"]] {
+                let outcome = try Self.cli(arguments, env)
+                #expect(outcome.status == 78, "\(arguments): \(outcome.err)")
+                #expect(outcome.err.contains("credit-reconciler migrate"), "\(arguments): \(outcome.err)")
+            }
+        }
+    }
 }
