@@ -43,15 +43,16 @@ extension Run {
     /// Starts applying plan `planId` in this run: refused unless approved (or interrupted while
     /// applying); its stored repairs must still hash to the plan's hash.
     func beginPlanApply(_ planId: Int64) throws(RunError) {
-        let started = try store(try workSession.plans.beginApply(id: planId, runId: runId, now: decisionTime.date))
+        // Checked before the plan is marked applying: a plan whose rows were edited is not begun.
         let repairs = try store(try workSession.plans.repairPlan(planId: planId))
-        guard repairs.hash == started.hash else {
+        if let stored = try store(try workSession.plans.plan(id: planId)), repairs.hash != stored.hash {
             throw .failure(
                 .failed(
-                    "plan \(planId)'s stored repairs hash to \(repairs.hash), not to its hash \(started.hash): it was "
-                        + "changed after it was made; nothing was applied. Make a new plan with credit-reconciler run --dry-run"
-                ))
+                    "plan \(planId)'s stored repairs hash to \(repairs.hash), not to its hash \(stored.hash): they "
+                        + "were changed after the plan was made; nothing was applied. Make a new plan with "
+                        + "credit-reconciler run --dry-run"))
         }
+        let started = try store(try workSession.plans.beginApply(id: planId, runId: runId, now: decisionTime.date))
         plan = started
         planGuard = Dictionary(grouping: repairs.repairs, by: \.repair.paymentId)
         engine.event(

@@ -52,6 +52,22 @@ import WireFormat
             #expect(try RunCrashTests.fixCount(connection) == 0)
 
             _ = try PlanStore(connection: connection).approve(id: planId, by: "kim", note: "reviewed")
+
+            // Rows edited after the plan was made no longer hash to it: refused before anything is written.
+            try connection.execute(
+                "UPDATE reconciler.plan_repair SET repair = jsonb_set(repair, '{credits}', '9999') WHERE plan_id = $1 AND seq = 0",
+                [planId])
+            let tampered = await #expect(throws: RunFailure.self) { _ = try await engine.applyPlan("\(planId)") }
+            #expect(tampered?.description.contains("changed after the plan was made") == true)
+            #expect(try RunCrashTests.fixCount(connection) == 0)
+            let state: String = try connection.queryFirst(
+                "SELECT status FROM reconciler.plan WHERE id = $1", [planId])!.decode("status")
+            #expect(state == "approved")
+            try connection.execute(
+                """
+                UPDATE reconciler.plan_repair SET repair = jsonb_set(repair, '{credits}', to_jsonb(credits))
+                WHERE plan_id = $1 AND seq = 0
+                """, [planId])
             let result = try await engine.applyPlan("\(planId)")
             #expect(result.plan.state == .applied)
             #expect(result.changed.isEmpty)
