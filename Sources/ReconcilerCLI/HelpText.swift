@@ -48,6 +48,10 @@ enum HelpText {
                 error. SIGTERM or Ctrl-C finishes the repair in progress, records the run as
                 aborted (the checkpoint stays) and exits 0; a second one stops at once.
 
+                A dry run, and a run over policy.maxFixesPerRun or policy.maxCreditsPerFix (which
+                applies nothing and exits 1), stores its repairs as a plan to review, approve and
+                apply: see credit-reconciler plan --help.
+
                 OPTIONS
                   --since T          start of the window (RFC 3339, or a date in the configured zone)
                   --until T          end of the window (exclusive)
@@ -141,7 +145,8 @@ enum HelpText {
                 approves it by name with a note. plan apply writes exactly the plan's repairs: each
                 payment is fetched and decided again, and written only when the fresh decision equals
                 the plan; the others are listed as changed since the plan. A plan is applied once. An
-                apply that was interrupted (kill, crash) is finished by running plan apply again.
+                apply that was interrupted (kill, crash) is finished by running plan apply again;
+                SIGTERM or Ctrl-C stops it after the repair in progress (exit 1: run it again).
 
                 EXIT STATUS
                   0 done · 1 refused (unknown plan, not approved, already approved or applied,
