@@ -38,6 +38,9 @@ extension LedgerSession {
         + table("reconciler.run_repair", ["SELECT", "INSERT", "UPDATE", "DELETE"])
         + table("reconciler.follow_cursor", ["SELECT", "INSERT", "UPDATE"])
         + table("reconciler.report_mail", ["SELECT", "INSERT", "UPDATE"])
+        + table("reconciler.plan", ["SELECT", "INSERT", "UPDATE"])
+        + table("reconciler.plan_repair", ["SELECT", "INSERT", "UPDATE"])
+        + table("reconciler.plan_apply", ["SELECT", "INSERT"])
 
     /// One check per privilege on `table`.
     private static func table(_ table: String, _ privileges: [String]) -> [(check: String, description: String)] {
@@ -68,7 +71,8 @@ extension LedgerSession {
         }
         for table in [
             "reconciler.run", "reconciler.discrepancy", "reconciler.fix", "reconciler.checkpoint",
-            "reconciler.run_repair", "reconciler.follow_cursor", "reconciler.report_mail",
+            "reconciler.run_repair", "reconciler.follow_cursor", "reconciler.report_mail", "reconciler.plan",
+            "reconciler.plan_repair", "reconciler.plan_apply",
         ] {
             guard schemaUsable else {
                 skipped.insert(table)

@@ -24,6 +24,8 @@ public final class LedgerSession {
 
     /// The report e-mail's outbox.
     public var reportMail: ReportMailOutbox { ReportMailOutbox(connection: connection) }
+    /// The stored plans of repairs (DESIGN §4.6).
+    public var plans: PlanStore { PlanStore(connection: connection) }
 
     /// The reconciler's migrations.
     public var migrator: Migrator { Migrator(connection: connection) }

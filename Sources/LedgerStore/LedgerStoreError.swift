@@ -1,4 +1,5 @@
 import Postgres
+import ReconcilerCore
 
 /// Why a ledger store operation failed: the one error type LedgerStore's API throws.
 ///
@@ -24,6 +25,8 @@ public enum LedgerStoreError: Error, Sendable, Equatable, CustomStringConvertibl
     case ledgerFiles(LedgerLoadError)
     /// The store refuses the request or the data it read: what was wrong and what to do.
     case refused(String)
+    /// A plan cannot be approved or applied now (DESIGN §4.6); the refusal says what to do.
+    case plan(PlanRefusal)
 
     /// Sorts a PostgreSQL failure by what the operator does about it.
     public init(_ error: PostgresError) {
@@ -41,7 +44,7 @@ public enum LedgerStoreError: Error, Sendable, Equatable, CustomStringConvertibl
         switch self {
         case .unavailable(let error), .misconfigured(let error), .database(let error): error
         case .migration(let error): error.postgresError
-        case .runLockHeld, .resolution, .ledgerFiles, .refused: nil
+        case .runLockHeld, .resolution, .ledgerFiles, .refused, .plan: nil
         }
     }
 
@@ -54,6 +57,7 @@ public enum LedgerStoreError: Error, Sendable, Equatable, CustomStringConvertibl
         case .resolution(let error): error.description
         case .ledgerFiles(let error): error.description
         case .refused(let message): message
+        case .plan(let refusal): refusal.description
         }
     }
 

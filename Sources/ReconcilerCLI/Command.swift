@@ -12,6 +12,14 @@ public enum Command: Equatable, Sendable {
     case listDiscrepancies(DiscrepancyListOptions)
     /// `discrepancies resolve ID`.
     case resolveDiscrepancy(ResolveOptions)
+    /// `plan list`.
+    case listPlans
+    /// `plan show ID|latest`.
+    case showPlan(PlanShowOptions)
+    /// `plan approve ID --by NAME --note TEXT`.
+    case approvePlan(PlanApproveOptions)
+    /// `plan apply ID`.
+    case applyPlan(id: Int64)
     /// `migrate`: apply the reconciler's own database migrations.
     case migrate
     /// `check-config`: validate configuration, database and PortOne access.
@@ -38,6 +46,8 @@ public enum Subcommand: String, Sendable, CaseIterable {
     case report
     /// `discrepancies`
     case discrepancies
+    /// `plan`
+    case plan
     /// `migrate`
     case migrate
     /// `check-config`
@@ -157,5 +167,37 @@ public struct ResolveOptions: Equatable, Sendable {
         self.note = note
         self.by = by
         self.ignore = ignore
+    }
+}
+
+/// `plan show`'s options.
+public struct PlanShowOptions: Equatable, Sendable {
+    /// A plan id, or `latest`.
+    public var reference: String
+    /// The format to render.
+    public var format: ReportFormat = .md
+    /// The file to write instead of standard output.
+    public var output: String?
+
+    /// Options showing `reference` as Markdown on standard output.
+    public init(reference: String) {
+        self.reference = reference
+    }
+}
+
+/// `plan approve`'s options.
+public struct PlanApproveOptions: Equatable, Sendable {
+    /// The plan's id (a number: `latest` could name another plan than the one reviewed).
+    public var id: Int64
+    /// Who approves.
+    public var by: String
+    /// Why.
+    public var note: String
+
+    /// Creates the options.
+    public init(id: Int64, by: String, note: String) {
+        self.id = id
+        self.by = by
+        self.note = note
     }
 }

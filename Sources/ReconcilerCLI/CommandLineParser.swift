@@ -31,6 +31,7 @@ public enum CommandLineParser {
         case .report: return .report(try parseReport(&rest))
         case .discrepancies: return try parseDiscrepancies(&rest)
         case .console: return .console(try parseConsole(&rest))
+        case .plan: return try parsePlan(&rest)
         case .daemon, .migrate, .checkConfig, .status, .demo:
             try rest.expectEnd(flags: [])
             switch subcommand {
@@ -60,6 +61,8 @@ public enum CommandLineParser {
     static let reportFlags = ["--run", "--format", "--output"]
     static let listFlags = ["--status", "--kind"]
     static let resolveFlags = ["--note", "--by", "--ignore"]
+    static let planShowFlags = ["--format", "--output"]
+    static let planApproveFlags = ["--by", "--note"]
 
     private static func parseRun(_ cursor: inout ArgumentCursor) throws(UsageError) -> RunOptions {
         var options = RunOptions()
@@ -190,6 +193,73 @@ public enum CommandLineParser {
             throw UsageError(
                 "unknown discrepancies action '\(action)'\(suggestion(action, among: ["list", "resolve"]))",
                 subcommand: .discrepancies)
+        }
+    }
+
+    private static func parsePlan(_ cursor: inout ArgumentCursor) throws(UsageError) -> Command {
+        let actions = ["list", "show", "approve", "apply"]
+        guard let action = cursor.nextPositional() else {
+            throw UsageError(
+                "plan needs an action: 'list', 'show ID|latest', 'approve ID --by NAME --note TEXT' or 'apply ID'",
+                subcommand: .plan)
+        }
+        switch action {
+        case "list":
+            try cursor.expectEnd(flags: [])
+            return .listPlans
+        case "show":
+            guard let reference = cursor.nextPositional() else {
+                throw UsageError("plan show needs a plan id or 'latest': 'plan show 12'", subcommand: .plan)
+            }
+            if reference != "latest" {
+                _ = try positiveInteger(reference, flag: "the plan id", subcommand: .plan, also: "or 'latest'")
+            }
+            var options = PlanShowOptions(reference: reference)
+            while let flag = try cursor.nextFlag(known: planShowFlags) {
+                let value = try cursor.value(for: flag)
+                if flag == "--format" {
+                    guard let format = ReportFormat(rawValue: value.lowercased()) else {
+                        throw UsageError(
+                            "--format must be one of md, csv, json, html (got '\(value)')", subcommand: .plan)
+                    }
+                    options.format = format
+                } else {
+                    guard !value.isEmpty else { throw UsageError("--output needs a file path", subcommand: .plan) }
+                    options.output = value
+                }
+            }
+            return .showPlan(options)
+        case "approve":
+            guard let idText = cursor.nextPositional() else {
+                throw UsageError(
+                    "plan approve needs the plan id you reviewed: 'plan approve 12 --by NAME --note TEXT'",
+                    subcommand: .plan)
+            }
+            let id = try positiveInteger(idText, flag: "the plan id", subcommand: .plan)
+            var by: String?
+            var note: String?
+            while let flag = try cursor.nextFlag(known: planApproveFlags) {
+                if flag == "--by" { by = try cursor.value(for: flag) } else { note = try cursor.value(for: flag) }
+            }
+            guard let by, !by.trimmingWhitespace().isEmpty else {
+                throw UsageError("plan approve needs --by NAME: who approves, for the audit trail", subcommand: .plan)
+            }
+            guard let note, !note.trimmingWhitespace().isEmpty else {
+                throw UsageError(
+                    "plan approve needs --note TEXT saying why the repairs are right, for the audit trail",
+                    subcommand: .plan)
+            }
+            return .approvePlan(PlanApproveOptions(id: id, by: by, note: note))
+        case "apply":
+            guard let idText = cursor.nextPositional() else {
+                throw UsageError("plan apply needs the approved plan's id: 'plan apply 12'", subcommand: .plan)
+            }
+            let id = try positiveInteger(idText, flag: "the plan id", subcommand: .plan)
+            try cursor.expectEnd(flags: [])
+            return .applyPlan(id: id)
+        default:
+            throw UsageError(
+                "unknown plan action '\(action)'\(suggestion(action, among: actions))", subcommand: .plan)
         }
     }
 

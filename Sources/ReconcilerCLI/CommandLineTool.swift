@@ -28,7 +28,7 @@ public enum CommandLineTool {
             return ExitStatus.usage.rawValue
         }
         switch command {
-        case .run: SignalWatcher.block([SIGTERM, SIGINT])
+        case .run, .applyPlan: SignalWatcher.block([SIGTERM, SIGINT])
         case .daemon: SignalWatcher.block(DaemonCommand.signals)
         case .console: SignalWatcher.block(ConsoleCommand.signals)
         default: break
@@ -68,6 +68,14 @@ public enum CommandLineTool {
             return DiscrepanciesCommand.list(options, environment: environment)
         case .resolveDiscrepancy(let options):
             return DiscrepanciesCommand.resolve(options, environment: environment)
+        case .listPlans:
+            return PlanCommand.list(environment: environment)
+        case .showPlan(let options):
+            return PlanCommand.show(options, environment: environment)
+        case .approvePlan(let options):
+            return PlanCommand.approve(options, environment: environment)
+        case .applyPlan(let id):
+            return await PlanCommand.apply(id: id, environment: environment)
         case .daemon:
             return await DaemonCommand.run(environment: environment)
         case .checkConfig:

@@ -11,6 +11,7 @@ enum HelpText {
           daemon          run on the configured schedule and follow PortOne's journal between runs
           report          render a past run's report again (md, csv, json, html)
           discrepancies   list open discrepancies, or resolve one after review
+          plan            review, approve and apply the repairs a dry run or a run over its limits planned
           migrate         apply the reconciler's own database migrations
           check-config    check the configuration, the database and the PortOne secret
           status          the last runs and the open discrepancies at a glance
@@ -48,6 +49,10 @@ enum HelpText {
                 On a terminal, progress (pages, payments per second, repairs) is shown on standard
                 error. SIGTERM or Ctrl-C finishes the repair in progress, records the run as
                 aborted (the checkpoint stays) and exits 0; a second one stops at once.
+
+                A dry run, and a run over policy.maxFixesPerRun or policy.maxCreditsPerFix (which
+                applies nothing and exits 1), stores its repairs as a plan to review, approve and
+                apply: see credit-reconciler plan --help.
 
                 OPTIONS
                   --since T          start of the window (RFC 3339, or a date in the configured zone)
@@ -125,6 +130,37 @@ enum HelpText {
                 EXAMPLES
                   credit-reconciler discrepancies list --kind AMOUNT_MISMATCH
                   credit-reconciler discrepancies resolve 17 --note "refunded by hand in the console" --by kim
+                """
+        case .plan:
+            return """
+                USAGE
+                  credit-reconciler plan list
+                  credit-reconciler plan show ID|latest [--format md|csv|json|html] [--output FILE]
+                  credit-reconciler plan approve ID --by NAME --note TEXT
+                  credit-reconciler plan apply ID
+
+                Every dry run, and every run over policy.maxFixesPerRun or policy.maxCreditsPerFix,
+                stores the repairs it would have applied as a plan: each repair with the facts it was
+                decided on, and a SHA-256 of the whole plan. A newer plan supersedes older plans not
+                yet applied (proposed or approved); a plan expires approval.planTtl (default 24h)
+                after it was made. An approver reads it (--format html is made for that) and
+                approves it by name with a note. plan apply writes exactly the plan's repairs: each
+                payment is fetched and decided again, and written only when the fresh decision equals
+                the plan; the others are listed as changed since the plan. A plan is applied once. An
+                apply that was interrupted (kill, crash) is finished by running plan apply again;
+                SIGTERM or Ctrl-C stops it after the repair in progress (exit 1: run it again).
+
+                EXIT STATUS
+                  0 done · 1 refused (unknown plan, not approved, already approved or applied,
+                  expired, superseded: the message says what to do) or the apply failed
+                  64 usage error · 69 PortOne or PostgreSQL unavailable · 75 a run holds the lock
+                  78 configuration error
+
+                EXAMPLES
+                  credit-reconciler run --dry-run
+                  credit-reconciler plan show latest --format html --output plan.html
+                  credit-reconciler plan approve 12 --by kim --note "checked against the PG settlement"
+                  credit-reconciler plan apply 12
                 """
         case .migrate:
             return """

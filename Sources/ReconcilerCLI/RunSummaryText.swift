@@ -30,6 +30,11 @@ enum RunSummaryText {
             "  repairs applied   \(totals.fixesApplied) (+\(totals.creditsGranted) / −\(totals.creditsDeducted) credits)"
         )
         lines.append("  repairs planned   \(totals.fixesPlanned)")
+        if let plan = result.plan, plan.runId == result.runId {
+            lines.append(
+                "  plan              \(plan.id) (sha256 \(plan.hash)): review with credit-reconciler plan show \(plan.id) --format html"
+            )
+        }
         lines.append(
             "  discrepancies     \(totals.discrepanciesOpen) open, \(totals.discrepanciesNew) new, \(totals.discrepanciesClosed) closed"
         )

@@ -40,6 +40,12 @@ enum StatusCommand {
             }
             Console.output("")
             for line in followLines(try database.followState(), now: Date()) { Console.output(line) }
+            if migrations.applied.contains(where: { $0.version >= 8 }) {
+                let waiting = try database.plans(limit: 20).filter { !$0.state.isFinal }
+                Console.output("")
+                Console.output("plans waiting: \(waiting.isEmpty ? "none" : "\(waiting.count)")")
+                for plan in waiting { Console.output("  " + PlanCommand.line(plan)) }
+            }
             let open = try database.openDiscrepancyCounts()
             Console.output("")
             Console.output("open discrepancies: \(open.reduce(0) { $0 + $1.count })")

@@ -26,7 +26,9 @@ extension Configuration {
         }
         problems.refuseUnknown(
             root,
-            known: ["catalog", "policy", "schedule", "follow", "ledger", "reports", "console", "metrics", "notify"],
+            known: [
+                "catalog", "policy", "schedule", "follow", "approval", "ledger", "reports", "console", "metrics", "notify",
+            ],
             at: "")
         let catalog = readCatalog(root["catalog"], &problems)
         var configuration = Configuration(catalog: catalog)
@@ -38,6 +40,12 @@ extension Configuration {
         }
         if let follow = problems.object(root["follow"], at: "follow") {
             configuration.follow = readFollow(follow, &problems)
+        }
+        if let approval = problems.object(root["approval"], at: "approval") {
+            problems.refuseUnknown(approval, known: ["planTtl"], at: "approval")
+            if let ttl = problems.duration(approval["planTtl"], at: "approval.planTtl", minimum: 60) {
+                configuration.approval.planTtl = ttl
+            }
         }
         if let reports = problems.object(root["reports"], at: "reports") {
             configuration.reports = readReports(reports, &problems)

@@ -10,6 +10,8 @@ public struct Configuration: Equatable, Sendable {
     public var schedule: Schedule
     /// How the daemon follows PortOne's journal between runs (ARCHITECTURE §6.1, DESIGN §4.4a).
     public var follow: Follow = Follow()
+    /// How plans of repairs are approved (DESIGN §4.6, §6 `approval`).
+    public var approval: Approval = Approval()
     /// Where and how reports are written.
     public var reports: ReportSettings
     /// `console`: the web console for finance (DESIGN §10).
@@ -81,6 +83,16 @@ public struct Configuration: Equatable, Sendable {
         public var maxFixesPerTick = 100
 
         /// The defaults of ARCHITECTURE §6.1.
+        public init() {}
+    }
+
+    /// The `approval` section: how long a stored plan of repairs stays applicable.
+    public struct Approval: Equatable, Sendable {
+        /// `approval.planTtl`: seconds after its creation a plan can still be approved and
+        /// applied; after that it is expired and a new dry run makes a new one (default 24h).
+        public var planTtl: Int64 = 86_400
+
+        /// The defaults.
         public init() {}
     }
 

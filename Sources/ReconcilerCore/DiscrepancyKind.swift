@@ -31,6 +31,9 @@ public enum DiscrepancyKind: String, Sendable, Hashable, CaseIterable, Codable {
     case unparseablePayment = "UNPARSEABLE_PAYMENT"
     /// A run planned more repairs, or a bigger one, than the policy allows: none was applied.
     case fixLimitExceeded = "FIX_LIMIT_EXCEEDED"
+    /// After its repairs, a payment the run decided holds credits that differ from what PortOne's
+    /// amounts call for, and no open discrepancy names why (DESIGN §4.7): a defect of the reconciler.
+    case unexplainedDifference = "UNEXPLAINED_DIFFERENCE"
 
     /// How urgent the kind is, fixed by kind.
     ///
@@ -72,6 +75,9 @@ public enum DiscrepancyKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .unparseablePayment: .warning
         // Every repair of the run is withheld, so paying customers wait until ops act.
         case .fixLimitExceeded: .critical
+        // The reconciler itself left a payment wrong: nothing it decided afterwards can be trusted
+        // until a person finds why.
+        case .unexplainedDifference: .critical
         }
     }
 
@@ -104,6 +110,8 @@ public enum DiscrepancyKind: String, Sendable, Hashable, CaseIterable, Codable {
             "PortOne returned a payment the reconciler could not read; check it in the console and report the evidence to the maintainers."
         case .fixLimitExceeded:
             "Review the planned repairs in this run's report; if they are right, rerun with --max-fixes N (or raise maxCreditsPerFix), else find the cause."
+        case .unexplainedDifference:
+            "The reconciler left this payment's credits different from what PortOne calls for without saying why: compare its ledger rows and the run's fixes with PortOne, correct by hand, and report it to the maintainers."
         }
     }
 }

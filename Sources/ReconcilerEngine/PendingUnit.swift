@@ -20,6 +20,14 @@ struct PendingUnit: Sendable {
     var paidDay: Int64?
     /// What the scan's plan leaves between due and the ledger (see `ReportTally.Gap`).
     var gap: ReportTally.Gap?
+    /// The facts the repairs were decided on, for a stored plan (DESIGN §4.6).
+    var facts: PlanFacts?
+
+    /// The unit's repairs that apply mode writes, with their facts, as a plan holds them.
+    var plannedRepairs: [PlannedRepair] {
+        guard let facts else { return [] }
+        return repairs.filter(\.isAutoApplicable).map { PlannedRepair(repair: $0, facts: facts) }
+    }
 
     var hasGrant: Bool { repairs.contains { $0.kind == .missedGrant } }
 
@@ -74,6 +82,7 @@ struct PendingUnit: Sendable {
         ]
         if let paidDay { fields["paidDay"] = .integer(paidDay) }
         if let gap { fields["gap"] = .object(["key": .string(gap.key), "credits": .integer(gap.credits)]) }
+        if let facts { fields["facts"] = facts.json }
         return JSONValue.object(fields).serialized()
     }
 
@@ -107,11 +116,13 @@ struct PendingUnit: Sendable {
         if let key = value["gap"]["key"].stringValue, let credits = value["gap"]["credits"].integerValue {
             gap = ReportTally.Gap(key: key, credits: credits)
         }
+        facts = PlanFacts(json: value["facts"])
     }
 
     init(
         paymentId: String, userId: String, repairs: [Repair], discrepancies: [DiscrepancyRecord],
-        payment: RunReport.Payment? = nil, email: String? = nil, paidDay: Int64? = nil, gap: ReportTally.Gap? = nil
+        payment: RunReport.Payment? = nil, email: String? = nil, paidDay: Int64? = nil, gap: ReportTally.Gap? = nil,
+        facts: PlanFacts? = nil
     ) {
         self.paymentId = paymentId
         self.userId = userId
@@ -121,6 +132,7 @@ struct PendingUnit: Sendable {
         self.email = email
         self.paidDay = paidDay
         self.gap = gap
+        self.facts = facts
     }
 
     private static func json(_ repair: Repair) -> JSONValue {

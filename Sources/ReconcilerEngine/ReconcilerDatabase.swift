@@ -147,7 +147,7 @@ public final class ReconcilerDatabase {
     }
 
     /// Evaluates a store call, its failure the command's.
-    private func command<T>(_ call: @autoclosure () throws(LedgerStoreError) -> T) throws(ServiceFailure) -> T {
+    func command<T>(_ call: @autoclosure () throws(LedgerStoreError) -> T) throws(ServiceFailure) -> T {
         do {
             return try call()
         } catch {

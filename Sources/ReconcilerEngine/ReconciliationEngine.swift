@@ -47,6 +47,10 @@ public final class ReconciliationEngine: Sendable {
         public var defaultMailSender = "credit-reconciler@localhost"
         /// Waits between attempts to post a notification (one more attempt than delays).
         public var notifyRetryDelays: [Duration] = [.seconds(2), .seconds(10)]
+        /// Tests only: changes every ledger write a repair makes, to prove that closure
+        /// (DESIGN §4.7) catches a defect of the engine. Nothing in the configuration file or the
+        /// environment sets it; the command line never does.
+        public var testingLedgerWriteDefect: (@Sendable (LedgerWrite) -> LedgerWrite)?
 
         /// Creates settings with the default tuning.
         public init(configuration: Configuration, storeId: String, database: LedgerDatabase) {
@@ -192,6 +196,7 @@ public final class ReconciliationEngine: Sendable {
         case .resolution(let failure): .failed(failure.description)
         case .ledgerFiles(let failure): .failed(failure.description)
         case .refused(let message): .failed(message)
+        case .plan(let refusal): .failed(refusal.description)
         }
     }
 

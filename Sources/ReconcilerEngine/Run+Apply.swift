@@ -14,34 +14,39 @@ extension Run {
         // REFUND_SHORTFALL depends on the order, and must not depend on transport timing, faults
         // or where a killed run stopped (found by scripts/soak: 330 + 1,012 vs 42 + 1,300).
         try finishQueueWrites()
-        if let limit = limits.check(policy: configuration.policy, maxFixesOverride: request.maxFixesOverride) {
+        // An approved plan's repairs were reviewed at their size: the approval is the override.
+        if request.planId == nil,
+            let limit = limits.check(policy: configuration.policy, maxFixesOverride: request.maxFixesOverride)
+        {
             var found: [DiscrepancyRecord] = []
             var queued: [Repair] = []
             try forEachQueued(grantsFirst: false) { (units) throws(RunError) in
                 for unit in units {
                     found += unit.discrepancies
                     queued += unit.repairs
+                    planRepairs += unit.plannedRepairs
                     keepForReport(unit)
                 }
             }
             try record(found + [limit.record(evidence: nil)])
+            totals.paymentsExplained += queuedTotal
             planned += queued
             totals.fixesPlanned = planned.count
+            try storePlan(.limit)
             engine.event(.error, "fix limit exceeded: nothing applied", ["run": "\(runId)", "detail": limit.detail])
-            throw .failure(
-                .fixLimitExceeded(
-                    runId: runId,
-                    "\(limit.detail) Review the planned repairs (credit-reconciler report --run \(runId)), then rerun with --max-fixes N if they are right."
-                ))
+            throw .failure(.fixLimitExceeded(runId: runId, "\(limit.detail) \(limitAdvice)"))
         }
         try closeGone(paymentIds: [], userIds: [], runLevel: true)
         if request.dryRun {
             try forEachQueued(grantsFirst: false) { (units) throws(RunError) in
                 planned += units.flatMap(\.repairs).filter(\.isAutoApplicable)
+                planRepairs += units.flatMap(\.plannedRepairs)
                 try record(units.flatMap(\.discrepancies))
                 try closeGone(paymentIds: units.map(\.paymentId), userIds: [])
             }
             totals.fixesPlanned = planned.count
+            totals.paymentsExplained += queuedTotal
+            try storePlan(.dryRun)
             return
         }
         totals.fixesPlanned = planned.count
@@ -157,10 +162,7 @@ extension Run {
                 decideTime += clock.now - decideStart
                 // Decided again when the batch falls back to one unit at a time: the last decision counts.
                 freshOutcomes[snapshot.paymentId] = outcome
-                let writes = outcome.applicable.filter { $0.userId == userId }
-                // The limit was checked on the plan; fresh data must not slip a bigger repair past it.
-                guard writes.allSatisfy({ $0.credits <= maxCredits }) else { return [] }
-                return writes.map(\.ledgerWrite)
+                return permittedWrites(outcome, userId: userId, paymentId: snapshot.paymentId, maxCredits: maxCredits)
             })
         databaseBy["repairs", default: .zero] += workSession.timeInStatements - before
         var records: [DiscrepancyRecord] = []
@@ -173,6 +175,7 @@ extension Run {
             }
             let payment = fresh[unit.paymentId]!
             if let outcome = freshOutcomes[unit.paymentId] {
+                expectClosure(outcome)
                 records += freshRecords(findings(outcome), of: unit, payment: payment, outcome: outcome)
                 var written: Int64 = 0
                 if case .applied(let applied) = result { written = applied.reduce(0) { $0 + $1.amount } }
@@ -261,6 +264,7 @@ extension Run {
         guard case .found(let payment) = lookup else {
             // PortOne no longer returns what it returned minutes ago: repair nothing, say why.
             totals.repairsSuperseded += 1
+            totals.paymentsExplained += 1
             keepForReport(unit)
             try record(unit.discrepancies)
             if case .notFound = lookup {
@@ -289,12 +293,11 @@ extension Run {
                         storeId: engine.settings.storeId, now: decisionTime)
                     decideTime += clock.now - decideStart
                     freshOutcome = outcome
-                    let writes = outcome.applicable.filter { $0.userId == unit.userId }
-                    // The limit was checked on the plan; fresh data must not slip a bigger repair past it.
-                    guard writes.allSatisfy({ $0.credits <= maxCredits }) else { return [] }
-                    return writes.map(\.ledgerWrite)
+                    return permittedWrites(
+                        outcome, userId: unit.userId, paymentId: unit.paymentId, maxCredits: maxCredits)
                 })
             if let freshOutcome {
+                expectClosure(freshOutcome)
                 try record(freshRecords(findings(freshOutcome), of: unit, payment: fresh, outcome: freshOutcome))
                 var written: Int64 = 0
                 if case .applied(let applied) = result { written = applied.reduce(0) { $0 + $1.amount } }

@@ -38,7 +38,7 @@ extension Run {
                     userEmail: tally.emails[repair.userId], payment: tally.payments[repair.paymentId])
             },
             discrepancies: [],
-            reconciliation: tally.finished(totals: totals, planned: planned), daily: tally.series,
+            reconciliation: withClosure(tally.finished(totals: totals, planned: planned)), daily: tally.series,
             openDiscrepancies: open, locale: configuration.reports.locale,
             sources: sources)
         return (report, finishedAt)

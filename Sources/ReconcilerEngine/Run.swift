@@ -33,6 +33,16 @@ final class Run {
     /// The queued repairs, counted for the run's limits as they are queued.
     var limits: FixLimits.Tally
     var planned: [Repair] = []
+    /// The repairs a dry run or a run over its limits stores as a plan (DESIGN §4.6).
+    var planRepairs: [PlannedRepair] = []
+    /// The plan this run stored, or the plan it applied.
+    var plan: StoredPlan?
+    /// For a `plan apply` run: the plan's repairs by payment; a fresh decision must equal them.
+    var planGuard: [String: [PlannedRepair]]?
+    /// For a `plan apply` run: payments whose fresh decision differs from the plan.
+    var planChanged = Set<String>()
+    /// Repaired payments to check against the ledger once the repairs are written (DESIGN §4.7).
+    var closurePending: [String: ClosureExpectation] = [:]
     /// Discrepancies first opened by this run (a discrepancy can be recorded twice in one run).
     var newDiscrepancyIds = Set<Int64>()
     let decisionTime: RFC3339.Timestamp
@@ -142,6 +152,7 @@ final class Run {
                     paymentIds: byId ? request.paymentIds : nil, windowFrom: window?.from.date,
                     windowUntil: window?.until.date, version: ProductVersion.version)))
         try database("queue", try repairQueue.begin())
+        if let planId = request.planId { try beginPlanApply(planId) }
         if let abandoned = handle?.abandonedRunIds, !abandoned.isEmpty {
             engine.event(
                 .warning, "marked runs abandoned: their process ended without finishing",
@@ -175,7 +186,11 @@ final class Run {
         }
         let applyStart = clock.now
         try await applyRepairs()
+        try checkClosure()
         applyTime = clock.now - applyStart
+        if let planId = request.planId {
+            plan = try store(try workSession.plans.finishApply(id: planId, runId: runId))
+        }
         // A tick of the follow loop leaves the balance audit (a pass over the whole ledger) to the runs.
         if request.trigger != .follow { try auditBalances() }
         openCounts = try store(try discrepancies.openCounts())
@@ -210,8 +225,9 @@ final class Run {
                 "discrepancies_open": "\(totals.discrepanciesOpen)",
             ])
         return RunResult(
-            runId: runId, outcome: .succeeded, window: window, totals: totals, plannedRepairs: planned, timings: timings
-        )
+            runId: runId, outcome: .succeeded, window: window, totals: totals, plannedRepairs: planned,
+            timings: timings,
+            plan: plan, planChanged: planChanged.sorted())
     }
 
     /// Where the run's time went so far.
@@ -306,10 +322,13 @@ final class Run {
                     PendingUnit(
                         paymentId: payment.id, userId: userId, repairs: outcome.repairs, discrepancies: found,
                         payment: deferred?.payment, email: deferred == nil ? nil : email, paidDay: deferred?.paidDay,
-                        gap: deferred?.gap))
+                        gap: deferred?.gap,
+                        facts: PlanFacts(
+                            payment: payment, ledger: ledger[payment.id] ?? [], balance: accounts[userId]?.balance)))
             } else {
                 records += found
                 if outcome.isConclusive { examined.append(payment.id) }
+                if let unexplained = close(outcome) { records.append(unexplained.record(evidence: payment)) }
             }
         }
         decideTime += clock.now - decideStart

@@ -17,11 +17,16 @@ public struct RunRequest: Sendable, Hashable {
     public var full: Bool
     /// `--max-fixes`: overrides `policy.maxFixesPerRun` for this run.
     public var maxFixesOverride: Int?
+    /// The approved plan this run applies (`plan apply`, DESIGN §4.6): the run looks up
+    /// `paymentIds` and writes a payment's repairs only when the fresh decision equals the plan's;
+    /// the plan's approval stands in for the run's limits. Nil for every other run.
+    public var planId: Int64?
 
     /// Creates a request; the defaults are a nightly run in apply mode.
     public init(
         trigger: RunTrigger = .manual, dryRun: Bool = false, since: RFC3339.Timestamp? = nil,
-        until: RFC3339.Timestamp? = nil, paymentIds: [String] = [], full: Bool = false, maxFixesOverride: Int? = nil
+        until: RFC3339.Timestamp? = nil, paymentIds: [String] = [], full: Bool = false, maxFixesOverride: Int? = nil,
+        planId: Int64? = nil
     ) {
         self.trigger = trigger
         self.dryRun = dryRun
@@ -30,5 +35,6 @@ public struct RunRequest: Sendable, Hashable {
         self.paymentIds = paymentIds
         self.full = full
         self.maxFixesOverride = maxFixesOverride
+        self.planId = planId
     }
 }

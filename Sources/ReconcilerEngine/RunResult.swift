@@ -17,4 +17,8 @@ public struct RunResult: Sendable {
     public var plannedRepairs: [Repair]
     /// Where its time went.
     public var timings = RunTimings()
+    /// The plan a dry run stored, or the plan a `plan apply` run applied (DESIGN §4.6).
+    public var plan: StoredPlan?
+    /// For a `plan apply` run: the planned payments skipped because they changed since the plan.
+    public var planChanged: [String] = []
 }

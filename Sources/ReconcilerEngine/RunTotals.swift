@@ -43,6 +43,23 @@ public struct RunTotals: Sendable, Hashable, Codable {
     public var eventsFeed: EventsFeedStatus?
     /// PortOne API requests by outcome.
     public var apiRequests: [String: Int] = [:]
+    /// Decided payments whose ledger holds exactly what PortOne's amounts call for after the
+    /// run's repairs (DESIGN §4.7).
+    public var paymentsClosedExactly = 0
+    /// Decided payments whose difference an open discrepancy or a planned repair explains.
+    public var paymentsExplained = 0
+    /// Decided payments with a difference nothing explains (`UNEXPLAINED_DIFFERENCE`).
+    public var paymentsUnexplained = 0
+    /// The plan the run stored (a dry run, or a run over its limits), named in its report's totals.
+    public var plan: PlanReference?
+
+    /// A stored plan, as a run's totals name it.
+    public struct PlanReference: Sendable, Hashable, Codable {
+        /// Its id.
+        public var id: Int64
+        /// Its SHA-256.
+        public var hash: String
+    }
 
     /// Empty totals.
     public init() {}
@@ -66,7 +83,11 @@ public struct RunTotals: Sendable, Hashable, Codable {
             "sqlStatements": .integer(Int64(sqlStatements)),
             "eventsRead": .integer(Int64(eventsRead)),
             "paymentsRevealedByEvents": .integer(Int64(paymentsRevealedByEvents)),
+            "paymentsClosedExactly": .integer(Int64(paymentsClosedExactly)),
+            "paymentsExplained": .integer(Int64(paymentsExplained)),
+            "paymentsUnexplained": .integer(Int64(paymentsUnexplained)),
         ]
+        if let plan { fields["plan"] = .object(["id": .integer(plan.id), "hash": .string(plan.hash)]) }
         fields["classifications"] = .object(classifications.mapValues { .integer(Int64($0)) })
         fields["apiRequests"] = .object(apiRequests.mapValues { .integer(Int64($0)) })
         return JSONValue.object(fields).serialized()

@@ -23,6 +23,7 @@ public enum ServiceFailure: Error, Sendable, Hashable, CustomStringConvertible {
         case .resolution(let failure): self = .failed(failure.description)
         case .ledgerFiles(let failure): self = .failed(failure.description)
         case .refused(let message): self = .failed(message)
+        case .plan(let refusal): self = .failed(refusal.description)
         }
     }
 
@@ -41,7 +42,7 @@ public enum ServiceFailure: Error, Sendable, Hashable, CustomStringConvertible {
             switch LedgerStoreError(underlying) {
             case .unavailable: self = .unavailable(failure.description)
             case .misconfigured: self = .configuration(failure.description)
-            case .database, .runLockHeld, .migration, .resolution, .ledgerFiles, .refused:
+            case .database, .runLockHeld, .migration, .resolution, .ledgerFiles, .refused, .plan:
                 self = .failed(failure.description)
             }
         case .invalidFileName, .duplicateVersion, .checksumMismatch, .unknownAppliedMigration:

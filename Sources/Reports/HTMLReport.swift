@@ -35,6 +35,7 @@ public enum HTMLReport {
         facts.append((labels("started"), ReportTime.kst(run["startedAt"]) + " KST"))
         facts.append((labels("finished"), ReportTime.kst(run["finishedAt"]) + " KST"))
         if let error = run["error"].stringValue { facts.append((labels("error"), error)) }
+        if let plan = ReportLabels.planLine(document["totals"]) { facts.append((labels("plan"), plan)) }
         if let sources = RunReport.Sources(document: document) {
             facts.append((labels("sources"), labels.sources(sources)))
         }
@@ -202,6 +203,12 @@ public enum HTMLReport {
         row(labels("difference"), .null, .null, value["difference"], className: "total")
         for line in value["explained"].arrayValue {
             row(labels(line["key"].stringValue ?? ""), line["payments"], .null, line["credits"], className: "sub")
+        }
+        if case .object = value["closure"] {
+            for key in ["closedExactly", "explained", "unexplained"] {
+                let alert = key == "unexplained" && (value["closure"][key].integerValue ?? 0) > 0
+                row(labels("closure.\(key)"), value["closure"][key], className: alert ? "alert" : "")
+            }
         }
         out.append("</tbody></table>")
         return out.joined(separator: "\n")

@@ -32,6 +32,7 @@ public enum MarkdownReport {
             "- \(labels("started")) \(ReportTime.kst(run["startedAt"])), \(labels("finished")) \(ReportTime.kst(run["finishedAt"])) KST"
         )
         if let error = run["error"].stringValue { out.append("- **\(labels("error")):** \(escape(error))") }
+        if let plan = ReportLabels.planLine(totals) { out.append("- \(labels("plan")): \(escape(plan))") }
         out.append("")
         out.append("| \(labels("summary")) | |")
         out.append("|---|---:|")
@@ -165,6 +166,11 @@ public enum MarkdownReport {
         row(labels("difference"), credits: value["difference"])
         for line in value["explained"].arrayValue {
             row("  \(labels(line["key"].stringValue ?? ""))", payments: line["payments"], credits: line["credits"])
+        }
+        if case .object = value["closure"] {
+            for key in ["closedExactly", "explained", "unexplained"] {
+                row(labels("closure.\(key)"), payments: value["closure"][key])
+            }
         }
         out.append("")
     }

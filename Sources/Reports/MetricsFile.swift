@@ -35,6 +35,9 @@ public struct MetricsFile: Sendable {
     public var grantsByCause: [String: Int] = Self.noCauses
     /// Deductions the run wrote, by origin (every known origin, 0 or not).
     public var deductionsByOrigin: [String: Int] = Self.noOrigins
+    /// The run's decided payments by closure (DESIGN §4.7): `closed_exactly`, `explained`,
+    /// `unexplained`; nil for runs that did not count them.
+    public var closure: [String: Int]?
 
     /// No grant: a series for every cause.
     public static let noCauses = Dictionary(uniqueKeysWithValues: GrantCause.Kind.allCases.map { ($0.rawValue, 0) })
@@ -91,6 +94,12 @@ public struct MetricsFile: Sendable {
             }, creditsGranted: totals["creditsGranted"].integerValue ?? 0,
             creditsDeducted: totals["creditsDeducted"].integerValue ?? 0, apiOutcomes: outcomes,
             sources: RunReport.Sources(document: document))
+        if let exactly = totals["paymentsClosedExactly"].integerValue {
+            closure = [
+                "closed_exactly": Int(exactly), "explained": Int(totals["paymentsExplained"].integerValue ?? 0),
+                "unexplained": Int(totals["paymentsUnexplained"].integerValue ?? 0),
+            ]
+        }
         for fix in document["fixes"].arrayValue {
             if let cause = fix["cause"].stringValue { grantsByCause[cause, default: 0] += 1 }
             if let origin = fix["origin"].stringValue { deductionsByOrigin[origin, default: 0] += 1 }
@@ -146,6 +155,13 @@ public struct MetricsFile: Sendable {
             RunOutcome.allCases.sorted { $0.rawValue < $1.rawValue }.map {
                 ([("status", $0.rawValue)], $0 == status ? "1" : "0")
             })
+        if let closure {
+            family(
+                "payments_closure", "gauge",
+                "The last run's decided payments after its repairs: closed exactly, explained by a discrepancy or a "
+                    + "planned repair, or unexplained (a defect of the reconciler: UNEXPLAINED_DIFFERENCE).",
+                closure.sorted { $0.key < $1.key }.map { ([("closure", $0.key)], String($0.value)) })
+        }
         if let sources {
             family(
                 "events_feed_available", "gauge",

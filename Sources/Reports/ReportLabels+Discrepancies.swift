@@ -150,6 +150,9 @@ extension ReportLabels {
             }
             guard !reasons.isEmpty else { return nil }
             return "보정을 하나도 적용하지 않았습니다: " + reasons.joined(separator: "; ") + "."
+        case .unexplainedDifference:
+            guard let held = credits(a["credits"]), let due = credits(e["credits"]) else { return nil }
+            return "이번 실행의 보정 후 원장에는 \(payment)에 대해 \(held)이 있지만 PortOne 금액에 따르면 \(due)이어야 하며, 이유를 밝히는 미해결 불일치가 없습니다."
         case nil:
             return nil
         }
@@ -168,6 +171,6 @@ extension ReportLabels {
         "UNKNOWN_USER": "없는 사용자", "GRANT_WITHOUT_PAYMENT": "결제 없는 지급", "ORPHAN_GRANT": "PortOne에 없는 결제의 지급",
         "DUPLICATE_GRANT": "중복 지급", "CREDIT_MISMATCH": "크레딧 불일치", "REFUND_SHORTFALL": "환불 차감 부족",
         "BALANCE_DRIFT": "잔액 불일치", "UNKNOWN_STATUS": "알 수 없는 상태", "UNPARSEABLE_PAYMENT": "읽을 수 없는 결제",
-        "FIX_LIMIT_EXCEEDED": "보정 한도 초과",
+        "FIX_LIMIT_EXCEEDED": "보정 한도 초과", "UNEXPLAINED_DIFFERENCE": "설명되지 않은 차이",
     ]
 }

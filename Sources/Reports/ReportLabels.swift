@@ -50,7 +50,11 @@ public struct ReportLabels: Sendable {
         "closedByRun": "closed by this run", "paidKRW": "PortOne paid (KRW)", "netKRW": "net KRW kept",
         "undecided": "money without a credit decision", "creditsDue": "credits due for that money",
         "ledgerBefore": "ledger before the run", "ledgerAfter": "ledger after the run",
-        "difference": "difference (due − ledger)", "explained": "the difference, line by line",
+        "difference": "difference (due − ledger)", "plan": "Plan to review",
+        "closure.closedExactly": "decided payments closed exactly",
+        "closure.explained": "decided payments explained by a discrepancy or a planned repair",
+        "closure.unexplained": "decided payments unexplained (UNEXPLAINED_DIFFERENCE)",
+        "explained": "the difference, line by line",
         "plannedRepairs": "repairs planned, not applied",
         "changedDuringRun": "ledger or PortOne changed during the run",
         "other": "other", "date": "date", "paidPayments": "payments paid", "grantedPayments": "granted by the app",
@@ -94,7 +98,10 @@ public struct ReportLabels: Sendable {
         "openedForReview": "검토 요청", "seenAgain": "미해결, 다시 발견", "closedByRun": "이번 실행에서 해소",
         "paidKRW": "PortOne 결제 금액(원)", "netKRW": "순 결제 금액(원)", "undecided": "크레딧 판단을 하지 않은 금액",
         "creditsDue": "결제에 따른 지급 예정 크레딧", "ledgerBefore": "실행 전 원장", "ledgerAfter": "실행 후 원장",
-        "difference": "차이 (예정 − 원장)", "explained": "차이 내역", "plannedRepairs": "계획되었으나 적용하지 않은 보정",
+        "difference": "차이 (예정 − 원장)", "plan": "검토할 보정 계획", "closure.closedExactly": "정확히 맞는 판단 결제",
+        "closure.explained": "불일치나 계획된 보정으로 설명되는 판단 결제",
+        "closure.unexplained": "설명되지 않은 판단 결제 (UNEXPLAINED_DIFFERENCE)", "explained": "차이 내역",
+        "plannedRepairs": "계획되었으나 적용하지 않은 보정",
         "changedDuringRun": "실행 중 원장 또는 PortOne 변경", "other": "기타", "date": "날짜",
         "paidPayments": "결제 건수", "grantedPayments": "앱이 지급한 건수", "repairedPayments": "이번 실행이 지급한 건수",
         "creditsGrantedByRun": "이번 실행이 지급한 크레딧", "chartKinds": "유형·심각도별 불일치",
@@ -127,5 +134,8 @@ public struct ReportLabels: Sendable {
         "UNPARSEABLE_PAYMENT": "읽을 수 없는 결제를 PortOne이 반환했습니다. 콘솔에서 확인하고 증거 자료를 관리자에게 전달하세요.",
         "FIX_LIMIT_EXCEEDED":
             "이 실행 보고서의 계획된 보정을 검토하고, 맞다면 --max-fixes N으로 다시 실행하세요(또는 maxCreditsPerFix 상향). 아니면 원인을 찾으세요.",
+        "UNEXPLAINED_DIFFERENCE":
+            "reconciler가 이유 없이 이 결제의 크레딧을 PortOne과 다르게 남겼습니다. 원장 행과 실행의 보정을 PortOne과 비교해 수동으로 바로잡고 관리자에게 알리세요.",
     ]
+
 }

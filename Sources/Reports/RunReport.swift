@@ -310,6 +310,9 @@ public struct RunReport: Sendable {
         /// What is left between due and the ledger after the run, line by line (planned
         /// repairs, each kind of discrepancy, changes during the run); sums to the difference.
         public var explained: [Line] = []
+        /// How the decided payments stand after the run's repairs (DESIGN §4.7); nil in reports
+        /// of runs made before closure was counted.
+        public var closure: Closure?
 
         /// Empty totals.
         public init() {}
@@ -320,6 +323,31 @@ public struct RunReport: Sendable {
         public var ledgerAfter: Int64 { ledgerBefore + creditsGranted - creditsDeducted }
         /// Credits due minus the ledger after the run.
         public var difference: Int64 { creditsDue - ledgerAfter }
+    }
+
+    /// The closure counts of a run (DESIGN §4.7): every payment it decided, after its repairs.
+    public struct Closure: Sendable, Hashable {
+        /// The ledger holds exactly the credits PortOne's amounts call for.
+        public var closedExactly = 0
+        /// It does not, and an open discrepancy (or a repair left planned) says why.
+        public var explained = 0
+        /// It does not and nothing says why: `UNEXPLAINED_DIFFERENCE` opened for each.
+        public var unexplained = 0
+
+        /// Creates counts.
+        public init(closedExactly: Int = 0, explained: Int = 0, unexplained: Int = 0) {
+            self.closedExactly = closedExactly
+            self.explained = explained
+            self.unexplained = unexplained
+        }
+
+        /// As the report's JSON writes it.
+        public var json: JSONValue {
+            .object([
+                "closedExactly": .integer(Int64(closedExactly)), "explained": .integer(Int64(explained)),
+                "unexplained": .integer(Int64(unexplained)),
+            ])
+        }
     }
 
     /// One day (KST) of the window.
@@ -669,6 +697,14 @@ public struct RunReport: Sendable {
     }
 
     static func json(_ reconciliation: Reconciliation) -> JSONValue {
+        guard let closure = reconciliation.closure,
+            case .object(var fields) = jsonWithoutClosure(reconciliation)
+        else { return jsonWithoutClosure(reconciliation) }
+        fields["closure"] = closure.json
+        return .object(fields)
+    }
+
+    static func jsonWithoutClosure(_ reconciliation: Reconciliation) -> JSONValue {
         .object([
             "paidPayments": .integer(Int64(reconciliation.paidPayments)),
             "paidKRW": .integer(reconciliation.paidKRW), "cancelledKRW": .integer(reconciliation.cancelledKRW),

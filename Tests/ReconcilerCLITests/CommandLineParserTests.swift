@@ -85,6 +85,22 @@ import Testing
             ["discrepancies", "resolve", "17", "--note", "refunded by hand", "--by", "kim", "--ignore"],
             .resolveDiscrepancy(ResolveOptions(id: 17, note: "refunded by hand", by: "kim", ignore: true))
         ),
+        (["plan", "list"], .listPlans),
+        (["plan", "show", "latest"], .showPlan(PlanShowOptions(reference: "latest"))),
+        (
+            ["plan", "show", "12", "--format", "html", "--output", "/tmp/p.html"],
+            {
+                var options = PlanShowOptions(reference: "12")
+                options.format = .html
+                options.output = "/tmp/p.html"
+                return .showPlan(options)
+            }()
+        ),
+        (
+            ["plan", "approve", "12", "--note", "checked against the settlement", "--by", "kim"],
+            .approvePlan(PlanApproveOptions(id: 12, by: "kim", note: "checked against the settlement"))
+        ),
+        (["plan", "apply", "12"], .applyPlan(id: 12)),
     ]
 
     @Test(arguments: accepted)
@@ -136,6 +152,18 @@ import Testing
         (["discrepancies", "resolve", "17"], "needs --note"),
         (["discrepancies", "resolve", "17", "--note", "   "], "needs --note"),
         (["discrepancies", "resolve", "x1", "--note", "n"], "got 'x1'"),
+        (["plan"], "plan needs an action"),
+        (["plan", "aprove", "1"], "did you mean 'approve'"),
+        (["plan", "show"], "needs a plan id or 'latest'"),
+        (["plan", "show", "x"], "got 'x'"),
+        (["plan", "show", "1", "--format", "pdf"], "md, csv, json, html"),
+        (["plan", "approve", "latest", "--by", "kim", "--note", "n"], "got 'latest'"),
+        (["plan", "approve", "1", "--note", "n"], "needs --by NAME"),
+        (["plan", "approve", "1", "--by", "kim"], "needs --note TEXT"),
+        (["plan", "approve", "1", "--by", " ", "--note", "n"], "needs --by NAME"),
+        (["plan", "apply"], "needs the approved plan's id"),
+        (["plan", "apply", "0"], "got '0'"),
+        (["plan", "apply", "1", "--force"], "--force"),
     ]
 
     @Test(arguments: rejected)

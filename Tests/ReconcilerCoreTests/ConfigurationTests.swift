@@ -25,6 +25,7 @@ import Testing
           },
           "schedule": {"at": "03:00", "timeZone": "Asia/Seoul", "every": null},
           "follow": {"enabled": true, "interval": "10s", "grace": "45s", "maxFixesPerTick": 100},
+          "approval": {"planTtl": "24h"},
           "reports": {"directory": "/var/lib/credit-reconciler/reports",
                       "formats": ["json", "csv", "md", "html"], "locale": "ko",
                       "email": {"to": [], "from": null, "when": "always"}},
@@ -70,6 +71,8 @@ import Testing
         (#""policy": {"grantTestPayments": true}"#, { $0.policy.grantTestPayments }),
         (#""schedule": {"at": "23:59", "timeZone": "UTC"}"#, { $0.schedule.hour == 23 && $0.schedule.minute == 59 }),
         (#""schedule": {"every": "6h"}"#, { $0.schedule.every == 21_600 }),
+        (#""approval": {"planTtl": "2h"}"#, { $0.approval.planTtl == 7_200 }),
+        (#""approval": {}"#, { $0.approval.planTtl == 86_400 }),
         (
             #""follow": {"enabled": false, "interval": "2s", "grace": "0s", "maxFixesPerTick": 7}"#,
             {
@@ -170,6 +173,9 @@ import Testing
         (#""schedule": {"timeZone": "Mars/Olympus"}"#, "schedule.timeZone"),
         (#""schedule": {"every": "30s"}"#, "schedule.every"),
         (#""follow": {"enabled": "yes"}"#, "follow.enabled"),
+        (#""approval": {"planTtl": "30s"}"#, "approval.planTtl"),
+        (#""approval": {"planTtl": 3600}"#, "approval.planTtl"),
+        (#""approval": {"ttl": "1h"}"#, "approval.ttl"),
         (#""follow": {"interval": "0s"}"#, "follow.interval"),
         (#""follow": {"interval": "2h"}"#, "follow.interval must be at most 1h"),
         (#""follow": {"interval": 10}"#, "follow.interval"),

@@ -16,6 +16,7 @@ import Testing
         (.unknownStatus, "UNKNOWN_STATUS", .warning),
         (.unparseablePayment, "UNPARSEABLE_PAYMENT", .warning),
         (.fixLimitExceeded, "FIX_LIMIT_EXCEEDED", .critical),
+        (.unexplainedDifference, "UNEXPLAINED_DIFFERENCE", .critical),
     ])
     func nameAndSeverityAreFixedByKind(kind: DiscrepancyKind, name: String, severity: Discrepancy.Severity) {
         #expect(kind.rawValue == name)
@@ -26,8 +27,8 @@ import Testing
     }
 
     @Test func everyKindIsInTheTableAndActionsDiffer() {
-        #expect(DiscrepancyKind.allCases.count == 13)
-        #expect(Set(DiscrepancyKind.allCases.map(\.reviewerAction)).count == 13)
+        #expect(DiscrepancyKind.allCases.count == 14)
+        #expect(Set(DiscrepancyKind.allCases.map(\.reviewerAction)).count == 14)
     }
 
     @Test func severitiesSortMostUrgentFirst() {

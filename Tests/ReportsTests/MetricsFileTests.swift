@@ -35,6 +35,23 @@ import WireFormat
         #expect(parsed.value("credit_reconciler_run_status", ["status": "aborted"]) == 0)
     }
 
+    @Test func closureCountsAreAFamilyWhenTheRunCountedThem() throws {
+        var document = ReportFixture.report().document
+        #expect(!MetricsFile(document: document, lastSuccess: nil).text.contains("payments_closure"))
+        guard case .object(var root) = document, case .object(var totals) = root["totals"] else {
+            Issue.record("the fixture's document has no totals")
+            return
+        }
+        totals["paymentsClosedExactly"] = .integer(1_196)
+        totals["paymentsExplained"] = .integer(9)
+        totals["paymentsUnexplained"] = .integer(1)
+        root["totals"] = .object(totals)
+        document = .object(root)
+        let text = MetricsFile(document: document, lastSuccess: nil).text
+        #expect(text.contains(#"credit_reconciler_payments_closure{closure="unexplained"} 1"#), "\(text)")
+        #expect(text.contains(#"credit_reconciler_payments_closure{closure="closed_exactly"} 1196"#))
+    }
+
     @Test func aFailedRunKeepsTheLastSuccessItIsGiven() throws {
         let document = ReportFixture.report(status: .failed, error: "x").document
         let parsed = try ExpositionParser.parse(MetricsFile(document: document, lastSuccess: 1_700_000_000).text)

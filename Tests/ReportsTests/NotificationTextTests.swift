@@ -7,7 +7,7 @@ import WireFormat
 @Suite struct NotificationTextTests {
     @Test func newCriticalDiscrepanciesAreAnnounced() throws {
         let message = try #require(NotificationText.message(ReportFixture.report(locale: "en").document))
-        #expect(message.hasPrefix("credit-reconciler run 7: 7 new critical discrepancies"))
+        #expect(message.hasPrefix("credit-reconciler run 7: 8 new critical discrepancies"))
         #expect(message.contains("AMOUNT_MISMATCH 1"))
         #expect(message.contains("credit-reconciler report --run 7"))
         let body = try JSONValue.parse(Array(NotificationText.body(message).utf8).withUnsafeBytes { .init($0) })

@@ -26,7 +26,7 @@ import WireFormat
 
     @Test func changesCountNewRecurringAndClosed() {
         let document = ReportFixture.report().document
-        #expect(document["changes"] == .object(["new": .integer(11), "recurring": .integer(1), "closed": .integer(1)]))
+        #expect(document["changes"] == .object(["new": .integer(12), "recurring": .integer(1), "closed": .integer(1)]))
         let closed = document["discrepancies"].arrayValue.first { $0["kind"] == .string("CREDIT_MISMATCH") }
         #expect(closed?["change"] == .string("closed"))
         #expect(closed?["reviewerAction"].stringValue?.isEmpty == false)

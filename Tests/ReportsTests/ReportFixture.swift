@@ -35,6 +35,9 @@ enum ReportFixture {
             "creditsDeducted": .integer(300), "discrepanciesOpen": .integer(13), "discrepanciesNew": .integer(11),
             "discrepanciesClosed": .integer(1),
             "apiRequests": .object(["success": .integer(40), "retried": .integer(2), "failed": .integer(0)]),
+            "plan": .object([
+                "id": .integer(3), "hash": .string("5f0c2b9d81aa4e0f9c1d2b3a4c5d6e7f8091a2b3c4d5e6f708192a3b4c5de1a2"),
+            ]),
         ])
         let fixes = [
             RunReport.Fix(
@@ -128,6 +131,7 @@ enum ReportFixture {
             RunReport.Line(key: "REFUND_SHORTFALL", payments: 1, krw: 0, credits: -50),
             RunReport.Line(key: "changedDuringRun", payments: 0, krw: 0, credits: 150),
         ]
+        reconciliation.closure = RunReport.Closure(closedExactly: 1_196, explained: 9, unexplained: 1)
         var days: [RunReport.Day] = []
         for (offset, date) in ["2026-10-30", "2026-10-31", "2026-11-01", "2026-11-02"].enumerated() {
             var day = RunReport.Day(date: date)
@@ -248,6 +252,12 @@ enum ReportFixture {
                 object(["maxFixes": .integer(500), "maxCreditsPerFix": .integer(10_000)]),
                 object(["fixes": .integer(612), "largestFix": .integer(1_300), "oversizedPaymentIds": .array([])]),
                 "No repair was applied: 612 repairs are planned, more than the limit of 500 (policy.maxFixesPerRun)."
+            )
+        case .unexplainedDifference:
+            return (
+                object(["credits": .integer(100), "granted": .integer(100), "deducted": .integer(0)]),
+                object(["credits": .integer(99), "purchase": .integer(99), "refund": .integer(0)]),
+                "after the run's repairs the ledger holds 99 credits for payment pay-unexplained_difference, PortOne's amounts call for 100, and no open discrepancy says why"
             )
         }
     }
