@@ -27,7 +27,8 @@ extension Configuration {
         problems.refuseUnknown(
             root,
             known: [
-                "catalog", "policy", "schedule", "follow", "approval", "ledger", "reports", "console", "metrics", "notify",
+                "catalog", "policy", "schedule", "follow", "approval", "ledger", "reports", "console", "metrics",
+                "notify",
             ],
             at: "")
         let catalog = readCatalog(root["catalog"], &problems)

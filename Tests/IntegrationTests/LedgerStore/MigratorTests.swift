@@ -77,7 +77,8 @@ struct MigratorTests {
             ).map { try $0.decode("table_name", as: String.self) }
             #expect(
                 tables == [
-                    "checkpoint", "discrepancy", "fix", "follow_cursor", "plan", "plan_apply", "plan_repair", "report_mail",
+                    "checkpoint", "discrepancy", "fix", "follow_cursor", "plan", "plan_apply", "plan_repair",
+                    "report_mail",
                     "run", "run_repair", "schema_migration",
                 ])
             let indexes = try connection.query(
