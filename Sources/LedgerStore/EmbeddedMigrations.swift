@@ -377,7 +377,7 @@ $grant$;
         (
             fileName: "0009_plans.sql",
             sql: ##"""
--- 0008: plans of repairs, reviewed and approved before they are applied (DESIGN §4.6).
+-- 0009: plans of repairs, reviewed and approved before they are applied (DESIGN §4.6).
 --
 -- Every dry run, and every run that trips a limit, stores the repairs it would have applied as
 -- a plan: each repair with the facts it was decided on, and the SHA-256 of the plan's canonical
