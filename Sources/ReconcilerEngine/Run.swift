@@ -196,7 +196,7 @@ final class Run {
                 runId, outcome: .succeeded, totalsJSON: totals.json,
                 report: Self.pieces(of: report.report, streams: streams),
                 finishedAt: report.finishedAt))
-        writeReportFiles(withEntries(report.report))
+        writeReportFiles(report.report, streams: streams)
         endQueue()
         ProcessMemory.releaseFreed()
         engine.event(
