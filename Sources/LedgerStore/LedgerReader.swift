@@ -121,6 +121,47 @@ public final class LedgerReader {
         }
     }
 
+    /// Like ``balanceDrifts()``, for part of the users only (the run's rotating balance audit):
+    /// those with ledger rows written at or after `touchedSince` (the run's window and the
+    /// repairs it wrote), those in `userIds` (e.g. whose drift is open), and slice `slice` of
+    /// `slices` (0 ≤ `slice` < `slices`) of every user. A user's slice is fixed by its id alone
+    /// (the first 32 bits of its MD5, stable across PostgreSQL versions, modulo `slices`), so
+    /// auditing the slices in turn audits every user once in `slices` runs.
+    ///
+    /// What it reads follows the window and the slice, not the ledger's size: the window's rows
+    /// by the `("createdAt")` index, the balance of each audited user by the covering
+    /// `("userId") INCLUDE (amount)` index; only `"User"` is read whole, for the slice (its ids,
+    /// not the ledger). One statement: balances and sums from one snapshot.
+    public func balanceDrifts(
+        touchedSince: Date, userIds: [String], slice: Int, of slices: Int
+    ) throws(LedgerStoreError) -> [BalanceTotals] {
+        let rows = try connection.rows(
+            """
+            WITH audited AS (
+                SELECT DISTINCT t."userId" AS id FROM "CreditTransaction" t WHERE t."createdAt" >= $1::timestamp
+                UNION
+                SELECT unnest($2::text[])
+                UNION
+                SELECT u.id FROM "User" u
+                WHERE mod(('x' || substr(md5(u.id), 1, 8))::bit(32)::bigint, $3::bigint) = $4::bigint
+            )
+            SELECT u.id, c.balance, coalesce(s.total, 0)::bigint AS total, coalesce(s.rows, 0)::bigint AS rows
+            FROM audited a
+            JOIN "User" u ON u.id = a.id
+            LEFT JOIN "Credit" c ON c."userId" = u.id
+            LEFT JOIN LATERAL (
+                SELECT sum(t.amount) AS total, count(*) AS rows FROM "CreditTransaction" t WHERE t."userId" = u.id
+            ) s ON true
+            WHERE coalesce(c.balance, 0) <> coalesce(s.total, 0)
+            ORDER BY u.id
+            """, [touchedSince, TextArray(userIds), Int64(max(1, slices)), Int64(slice)])
+        return try rows.map { (row) throws(LedgerStoreError) in
+            BalanceTotals(
+                userId: try row.value("id"), userExists: true, balance: try row.value("balance"),
+                transactionSum: try row.value("total"), transactionCount: Int(try row.value("rows", as: Int64.self)))
+        }
+    }
+
     /// Streams the distinct payment ids of PURCHASE and REFUND rows written in
     /// [`from`, `until`) (by `"createdAt"`, UTC), so a run can look up the payments its PortOne
     /// scan did not return (ARCHITECTURE §5.4).

@@ -230,6 +230,16 @@ public final class RunRecorder {
         ).map(Self.checkpoint(row:))
     }
 
+    /// The checkpoints whose names start with `prefix`, by name.
+    public func checkpoints(prefix: String) throws(LedgerStoreError) -> [Checkpoint] {
+        try connection.rows(
+            """
+            SELECT name, value, run_id, updated_at FROM reconciler.checkpoint
+            WHERE starts_with(name, $1) ORDER BY name
+            """, [prefix]
+        ).map(Self.checkpoint(row:))
+    }
+
     /// Moves checkpoint `name` to `value` unless it already stands there or later (it never
     /// moves backwards), and returns where it stands now.
     @discardableResult

@@ -371,10 +371,38 @@ final class Run {
         }
     }
 
-    /// Checks every user's balance against the sum of their transactions (`BALANCE_DRIFT`) and
-    /// closes the drifts that are gone.
+    /// Checks users' balances against the sums of their transactions (`BALANCE_DRIFT`) and
+    /// closes the drifts that are gone: every user in a `--full` run; else the users with
+    /// ledger rows in the window or written by the run, those whose drift is open, and the
+    /// balance audit slice audited longest ago (``auditSlice()``), so every user is audited at
+    /// least once in `policy.balanceAuditRuns` runs while a run reads what its window and one
+    /// slice hold, not the whole ledger.
     func auditBalances() throws(RunError) {
-        let drifts = try database("audit", try reader.balanceDrifts())
+        let previouslyOpen = try store(
+            try discrepancies.list(status: .open, kind: DiscrepancyKind.balanceDrift.rawValue))
+        let drifts: [BalanceTotals]
+        if request.full {
+            drifts = try database("audit", try reader.balanceDrifts())
+            engine.event(.info, "balance audit", ["run": "\(runId)", "users": "all", "drifts": "\(drifts.count)"])
+        } else {
+            let (slice, slices) = try auditSlice()
+            let since = min(window?.from.date ?? .distantFuture, handle?.startedAt ?? engine.now().date)
+            drifts = try database(
+                "audit",
+                try reader.balanceDrifts(
+                    touchedSince: since, userIds: previouslyOpen.compactMap(\.userId), slice: slice, of: slices))
+            // The slice is audited (its drifts are recorded next); a run that fails later still
+            // did it. A dry run moves no checkpoint: the next run audits the slice again.
+            if !request.dryRun {
+                _ = try store(
+                    try recorder.advanceCheckpoint(
+                        Self.auditSliceName(slice, of: slices), to: handle?.startedAt ?? engine.now().date,
+                        runId: runId))
+            }
+            engine.event(
+                .info, "balance audit",
+                ["run": "\(runId)", "slice": "\(slice + 1)/\(slices)", "drifts": "\(drifts.count)"])
+        }
         let emails = try store(try reader.accounts(userIds: drifts.map(\.userId)))
         for (userId, account) in emails { if let email = account.email { tally.emails[userId] = email } }
         let records = drifts.compactMap { drift in
@@ -383,9 +411,31 @@ final class Run {
                 transactionSum: drift.transactionSum)?.record(evidence: nil)
         }
         try record(records)
-        let previouslyOpen = try store(
-            try discrepancies.list(status: .open, kind: DiscrepancyKind.balanceDrift.rawValue))
         try closeGone(paymentIds: [], userIds: previouslyOpen.compactMap(\.userId))
+    }
+
+    /// The checkpoint recording when balance audit slice `slice` of `slices` was last audited.
+    static func auditSliceName(_ slice: Int, of slices: Int) -> String {
+        "balance-audit/\(slices)/\(slice)"
+    }
+
+    /// The balance audit slice this run audits, of `policy.balanceAuditRuns`: the first never
+    /// audited, else the one audited longest ago. Each run audits one, so every slice (and
+    /// every user) is audited once in that many runs. A changed `balanceAuditRuns` starts
+    /// over with the new slices.
+    func auditSlice() throws(RunError) -> (slice: Int, of: Int) {
+        let slices = max(1, configuration.policy.balanceAuditRuns)
+        let prefix = "balance-audit/\(slices)/"
+        var audited: [Int: Date] = [:]
+        for checkpoint in try store(try recorder.checkpoints(prefix: prefix)) {
+            if let slice = Int(checkpoint.name.dropFirst(prefix.count)), (0..<slices).contains(slice) {
+                audited[slice] = checkpoint.value
+            }
+        }
+        let slice =
+            (0..<slices).first { audited[$0] == nil }
+            ?? (0..<slices).min { (audited[$0]!, $0) < (audited[$1]!, $1) }!
+        return (slice, slices)
     }
 
     /// Evaluates a store call and adds the statement time it spent on the work session to `label`.
