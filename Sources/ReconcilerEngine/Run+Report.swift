@@ -75,19 +75,14 @@ extension Run {
         }
         defer { if !isTick, let document { writeMetrics(document) } }
         guard let directory else { return }
-        let files = engine.settings.reportFormats.map { format in
-            (
-                name: format.fileName(runId: runId),
-                write: { (emit: (String) throws -> Void) throws in
-                    try report.write(
-                        format, streams: streams,
-                        sortedDiscrepancies: streams == nil ? nil : self.sortedDiscrepancyEntries,
-                        emit: emit)
-                }
-            )
-        }
+        let formats = engine.settings.reportFormats
         do {
-            let paths = try ReportFiles.write(streamed: files, into: directory)
+            let paths = try ReportFiles.write(streamed: formats.map { $0.fileName(runId: runId) }, into: directory) {
+                emitters in
+                try report.write(
+                    formats, streams: streams, sortedDiscrepancies: streams == nil ? nil : sortedDiscrepancyEntries,
+                    emitters: emitters)
+            }
             engine.event(.info, "report written", ["run": "\(runId)", "files": paths.joined(separator: ",")])
         } catch {
             engine.event(

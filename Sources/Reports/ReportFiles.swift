@@ -58,6 +58,21 @@ public enum ReportFiles {
         streamed files: [(name: String, write: (_ emit: (String) throws -> Void) throws -> Void)],
         into directory: String
     ) throws(WriteError) -> [String] {
+        var written: [String] = []
+        for file in files {
+            written += try write(streamed: [file.name], into: directory) { emitters in try file.write(emitters[0]) }
+        }
+        return written
+    }
+
+    /// Writes the files `names` at once: `write` gets one emitter per file, in order, and hands
+    /// each its text piece by piece; every file goes to a temporary name and, once `write`
+    /// returns, is renamed into place like ``write(_:into:)``. Returns the paths written.
+    @discardableResult
+    public static func write(
+        streamed names: [String], into directory: String,
+        _ write: (_ emitters: [(String) throws -> Void]) throws -> Void
+    ) throws(WriteError) -> [String] {
         do {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
@@ -67,46 +82,74 @@ public enum ReportFiles {
                     "cannot create the report directory \(directory): check reports.directory and that this user may write there"
             )
         }
-        var written: [String] = []
-        for file in files {
-            let path = (directory as NSString).appendingPathComponent(file.name)
-            let temporary = (directory as NSString).appendingPathComponent(".\(file.name).\(UUID().uuidString).tmp")
-            let cannotWrite = WriteError(
-                description: "cannot write \(temporary): check the free space and permissions of \(directory)")
+        var files: [(path: String, temporary: String, descriptor: Int32)] = []
+        func discard() {
+            for file in files {
+                close(file.descriptor)
+                unlink(file.temporary)
+            }
+        }
+        for name in names {
+            let path = (directory as NSString).appendingPathComponent(name)
+            let temporary = (directory as NSString).appendingPathComponent(".\(name).\(UUID().uuidString).tmp")
             let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
-            guard descriptor >= 0 else { throw cannotWrite }
-            var failure: WriteError? = fchmod(descriptor, 0o640) != 0 ? cannotWrite : nil
-            if failure == nil {
-                do {
-                    try file.write { text in
-                        var text = text
-                        try text.withUTF8 { bytes in
-                            var offset = 0
-                            while offset < bytes.count {
-                                let count = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                                if count < 0 && errno == EINTR { continue }
-                                guard count > 0 else { throw cannotWrite }
-                                offset += count
-                            }
+            guard descriptor >= 0 else {
+                discard()
+                throw WriteError(
+                    description: "cannot write \(temporary): check the free space and permissions of \(directory)")
+            }
+            files.append((path, temporary, descriptor))
+            guard fchmod(descriptor, 0o640) == 0 else {
+                discard()
+                throw WriteError(
+                    description: "cannot write \(temporary): check the free space and permissions of \(directory)")
+            }
+        }
+        let emitters = files.map { file in
+            { (text: String) throws -> Void in
+                var text = text
+                try text.withUTF8 { bytes in
+                    var offset = 0
+                    while offset < bytes.count {
+                        let count = Glibc.write(file.descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                        if count < 0 && errno == EINTR { continue }
+                        guard count > 0 else {
+                            throw WriteError(
+                                description:
+                                    "cannot write \(file.temporary): check the free space and permissions of \(directory)"
+                            )
                         }
+                        offset += count
                     }
-                } catch let error as WriteError {
-                    failure = error
-                } catch {
-                    failure = WriteError(description: "the report's entries could not be read for \(path): \(error)")
                 }
             }
-            if close(descriptor) != 0, failure == nil { failure = cannotWrite }
-            if let failure {
-                unlink(temporary)
-                throw failure
-            }
-            if rename(temporary, path) != 0 {
-                unlink(temporary)
+        }
+        do {
+            try write(emitters)
+        } catch let error as WriteError {
+            discard()
+            throw error
+        } catch {
+            discard()
+            throw WriteError(description: "the report's entries could not be read for \(directory): \(error)")
+        }
+        var written: [String] = []
+        for (index, file) in files.enumerated() {
+            guard close(file.descriptor) == 0 else {
+                files.removeFirst(index)
+                discard()
                 throw WriteError(
-                    description: "cannot move the report into place at \(path): check the permissions of \(directory)")
+                    description: "cannot write \(file.temporary): check the free space and permissions of \(directory)")
             }
-            written.append(path)
+            if rename(file.temporary, file.path) != 0 {
+                unlink(file.temporary)
+                files.removeFirst(index + 1)
+                discard()
+                throw WriteError(
+                    description:
+                        "cannot move the report into place at \(file.path): check the permissions of \(directory)")
+            }
+            written.append(file.path)
         }
         return written
     }

@@ -95,16 +95,50 @@ import Testing
         #expect(lines == report.fixes.count + report.plannedFixes.count + report.discrepancies.count)
     }
 
+    @Test func allFormatsWrittenAtOnceEqualTheRenderedDocument() throws {
+        for locale in ["ko", "en"] {
+            let report = Self.large(locale: locale)
+            var stripped = report
+            stripped.fixes = []
+            stripped.discrepancies = []
+            var fixReadings = 0
+            let streams = RunReport.Streams(
+                fixes: { each in
+                    fixReadings += 1
+                    for fix in report.fixes { try each(fix) }
+                },
+                discrepancies: { each in for entry in report.discrepancies { try each(entry) } },
+                changes: Dictionary(
+                    report.discrepancies.map { (RunReport.change(of: $0, runId: 7), 1) }, uniquingKeysWith: +))
+            let sorted = report.discrepancies.sorted {
+                ($0.severity, $0.kind.rawValue, $0.id) < ($1.severity, $1.kind.rawValue, $1.id)
+            }
+            let formats: [ReportFormat] = [.html, .json, .md, .csv]
+            final class Texts { var texts: [String] = [] }
+            let collected = Texts()
+            collected.texts = Array(repeating: "", count: formats.count)
+            try stripped.write(
+                formats, streams: streams,
+                sortedDiscrepancies: { each in for entry in sorted { try each(entry) } },
+                emitters: formats.indices.map { index in { collected.texts[index] += $0 } })
+            let texts = collected.texts
+            for (format, text) in zip(formats, texts) {
+                #expect(text == Self.rendered(report, format), "\(locale) \(format)")
+            }
+            #expect(fixReadings == 2, "the JSON reads the fixes once, the other three share one reading")
+        }
+    }
+
     @Test func streamedFilesAreWrittenIntoPlace() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("report-stream-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let report = Self.large(locale: "ko")
-        let paths = try ReportFiles.write(
-            streamed: ReportFormat.allCases.map { format in
-                (name: format.fileName(runId: 7), write: { emit in try report.write(format, emit: emit) })
-            }, into: directory)
-        #expect(paths.count == ReportFormat.allCases.count)
-        for (path, format) in zip(paths, ReportFormat.allCases) {
+        let formats = ReportFormat.allCases
+        let paths = try ReportFiles.write(streamed: formats.map { $0.fileName(runId: 7) }, into: directory) {
+            emitters in try report.write(formats, emitters: emitters)
+        }
+        #expect(paths.count == formats.count)
+        for (path, format) in zip(paths, formats) {
             let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
             #expect(text == Self.rendered(report, format))
             let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
