@@ -372,20 +372,26 @@ final class Run {
     }
 
     /// Checks users' balances against the sums of their transactions (`BALANCE_DRIFT`) and
-    /// closes the drifts that are gone: every user in a `--full` run; else the users with
-    /// ledger rows in the window or written by the run, those whose drift is open, and the
-    /// balance audit slice audited longest ago (``auditSlice()``), so every user is audited at
-    /// least once in `policy.balanceAuditRuns` runs while a run reads what its window and one
-    /// slice hold, not the whole ledger.
+    /// closes the drifts that are gone: every user in a `--full` run and in the first run that
+    /// audits at all; else the users with ledger rows in the window or written by the run, those
+    /// whose drift is open, and the balance audit slice audited longest ago (``auditSlice()``),
+    /// so every user is audited at least once in `policy.balanceAuditRuns` runs while a run
+    /// reads what its window and one slice hold, not the whole ledger.
     func auditBalances() throws(RunError) {
         let previouslyOpen = try store(
             try discrepancies.list(status: .open, kind: DiscrepancyKind.balanceDrift.rawValue))
         let drifts: [BalanceTotals]
-        if request.full {
+        let (slice, slices, firstEver) = try auditSlice()
+        if request.full || firstEver {
             drifts = try database("audit", try reader.balanceDrifts())
+            // The first audit counts for every slice; `--full` leaves the rotation as it was.
+            if firstEver && !request.dryRun {
+                try store(
+                    try recorder.markCheckpoints((0..<slices).map { Self.auditSliceName($0, of: slices) }, runId: runId)
+                )
+            }
             engine.event(.info, "balance audit", ["run": "\(runId)", "users": "all", "drifts": "\(drifts.count)"])
         } else {
-            let (slice, slices) = try auditSlice()
             let since = min(window?.from.date ?? .distantFuture, handle?.startedAt ?? engine.now().date)
             drifts = try database(
                 "audit",
@@ -394,10 +400,7 @@ final class Run {
             // The slice is audited (its drifts are recorded next); a run that fails later still
             // did it. A dry run moves no checkpoint: the next run audits the slice again.
             if !request.dryRun {
-                _ = try store(
-                    try recorder.advanceCheckpoint(
-                        Self.auditSliceName(slice, of: slices), to: handle?.startedAt ?? engine.now().date,
-                        runId: runId))
+                try store(try recorder.markCheckpoints([Self.auditSliceName(slice, of: slices)], runId: runId))
             }
             engine.event(
                 .info, "balance audit",
@@ -420,22 +423,24 @@ final class Run {
     }
 
     /// The balance audit slice this run audits, of `policy.balanceAuditRuns`: the first never
-    /// audited, else the one audited longest ago. Each run audits one, so every slice (and
-    /// every user) is audited once in that many runs. A changed `balanceAuditRuns` starts
-    /// over with the new slices.
-    func auditSlice() throws(RunError) -> (slice: Int, of: Int) {
+    /// audited, else the one audited longest ago (by the run that audited it). Each run audits
+    /// one, so every slice (and every user) is audited once in that many runs. A changed
+    /// `balanceAuditRuns` starts over with the new slices; `firstEver` when no run audited any
+    /// slice yet (that run audits every user).
+    func auditSlice() throws(RunError) -> (slice: Int, of: Int, firstEver: Bool) {
         let slices = max(1, configuration.policy.balanceAuditRuns)
         let prefix = "balance-audit/\(slices)/"
-        var audited: [Int: Date] = [:]
-        for checkpoint in try store(try recorder.checkpoints(prefix: prefix)) {
+        let checkpoints = try store(try recorder.checkpoints(prefix: "balance-audit/"))
+        var audited: [Int: Int64] = [:]
+        for checkpoint in checkpoints where checkpoint.name.hasPrefix(prefix) {
             if let slice = Int(checkpoint.name.dropFirst(prefix.count)), (0..<slices).contains(slice) {
-                audited[slice] = checkpoint.value
+                audited[slice] = checkpoint.runId ?? 0
             }
         }
         let slice =
             (0..<slices).first { audited[$0] == nil }
             ?? (0..<slices).min { (audited[$0]!, $0) < (audited[$1]!, $1) }!
-        return (slice, slices)
+        return (slice, slices, checkpoints.isEmpty)
     }
 
     /// Evaluates a store call and adds the statement time it spent on the work session to `label`.

@@ -56,13 +56,13 @@ import WireFormat
             let connection = try database.connect()
             defer { connection.close() }
 
-            // The first run's window holds the whole ledger: every user with a row is touched.
+            // The first run audits every user (no slice was audited before).
             _ = try await engine.run(RunRequest())
             let injected = Set(expected.mistakes.filter { $0.kind == "BALANCE_DRIFT" }.compactMap(\.userId))
             #expect(try Self.openDrifts(connection) == injected)
 
             // Two users drift behind every window's back; neither had an open drift. The one left
-            // to the slices is in slice 0, which the third quiet run audits (an audit of every
+            // to the slices is in slice 2, which the third quiet run audits (an audit of every
             // user would find it in the first).
             let candidates = try connection.query(
                 """
@@ -71,7 +71,7 @@ import WireFormat
                 """, [TextArray(injected.sorted())]
             ).map { try $0.decode("userId", as: String.self) }
             let drifting = try #require(
-                try candidates.first { try Self.slice(of: $0, slices: slices, connection) == 0 })
+                try candidates.first { try Self.slice(of: $0, slices: slices, connection) == 2 })
             let forFull = try #require(candidates.first { $0 != drifting })
             let users = [drifting, forFull]
             try connection.execute(
@@ -84,24 +84,28 @@ import WireFormat
             try connection.execute(
                 #"UPDATE "Credit" SET balance = balance - 7 WHERE "userId" = $1"#, [forFull])
 
-            // Quiet runs: the open drift of `forFull` is audited (and closed) by the next one; the
-            // first run audited slice 0 and `--full` moved no slice, so the next runs audit 1, 2, 0.
+            // Quiet runs: the open drift of `forFull` is audited (and closed) by the next one. The
+            // first run audited every user, which counts for every slice, and `--full` moved no
+            // slice: the next runs audit slices 0, 1, 2.
             let target = try Self.slice(of: drifting, slices: slices, connection)
             try connection.execute(
                 "UPDATE reconciler.discrepancy SET status = 'resolved', resolution_note = 'test', resolved_at = now() WHERE user_id = $1 AND kind = 'BALANCE_DRIFT'",
                 [drifting])
             var foundBy: [Int] = []
-            for slice in [1, 2, 0] {
+            for slice in [0, 1, 2] {
                 _ = try await engine.run(Self.quietWindow)
                 let open = try Self.openDrifts(connection)
                 #expect(!open.contains(forFull), "a repaired drift is closed by the next run")
                 if open.contains(drifting) { foundBy.append(slice) }
-                let checkpoint = try connection.queryFirst(
+                let marked = try connection.queryFirst(
                     "SELECT run_id FROM reconciler.checkpoint WHERE name = $1", ["balance-audit/\(slices)/\(slice)"])
-                #expect(checkpoint != nil, "slice \(slice) audited")
+                let latest = try connection.queryFirst("SELECT max(id) AS id FROM reconciler.run")
+                #expect(
+                    try marked?.decode("run_id", as: Int64.self) == (try latest?.decode("id", as: Int64.self)),
+                    "slice \(slice) audited by the last run")
             }
-            #expect(target == 0)
-            #expect(foundBy == [0], "found by the run auditing its slice, the third: \(foundBy)")
+            #expect(target == 2)
+            #expect(foundBy == [2], "found by the run auditing its slice, the third: \(foundBy)")
         }
     }
 }
