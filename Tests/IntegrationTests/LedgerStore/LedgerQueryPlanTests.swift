@@ -81,6 +81,8 @@ struct LedgerQueryPlanTests {
             #expect(
                 rotatingAudit.allSatisfy {
                     $0.contains("Index Only Scan using \"reconciler_CreditTransaction_userId_amount_idx\"")
+                        && $0.contains("reconciler_User_audit_slice_idx") && !$0.contains(#"Seq Scan on "User""#)
+                        && !$0.contains(#"Seq Scan on "Credit""#)
                 },
                 "rotating audit plan: \(rotatingAudit.joined())")
             let audit = plans.filter { $0.contains("GROUP BY \"userId\"") }

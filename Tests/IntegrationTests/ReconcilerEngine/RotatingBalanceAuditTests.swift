@@ -36,7 +36,8 @@ import WireFormat
     /// The slice of `userId` among `slices`, as the audit computes it.
     static func slice(of userId: String, slices: Int, _ connection: Connection) throws -> Int {
         let row = try connection.queryFirst(
-            "SELECT mod(('x' || substr(md5($1), 1, 8))::bit(32)::bigint, $2::bigint) AS slice", [userId, Int64(slices)])
+            "SELECT (('x' || substr(md5($1), 1, 8))::bit(32)::bigint * $2::bigint) / 4294967296 AS slice",
+            [userId, Int64(slices)])
         return Int(try row!.decode("slice", as: Int64.self))
     }
 
