@@ -140,7 +140,7 @@ public final class LedgerReader {
         let rows = try connection.rows(
             """
             WITH audited AS (
-                SELECT DISTINCT t."userId" AS id FROM "CreditTransaction" t WHERE t."createdAt" >= $1::timestamp
+                SELECT t."userId" AS id FROM "CreditTransaction" t WHERE t."createdAt" >= $1::timestamp
                 UNION
                 SELECT unnest($2::text[])
                 UNION
