@@ -156,6 +156,32 @@ public final class DiscrepancyStore {
         ).map(StoredDiscrepancy.init(row:))
     }
 
+    /// The kinds and severities of the discrepancies run `runId` touched (to read them one
+    /// kind at a time, in the order a report lists them).
+    public func kindsAndSeverities(touchedByRun runId: Int64) throws(LedgerStoreError)
+        -> [(kind: String, severity: String)]
+    {
+        try connection.rows(
+            """
+            SELECT DISTINCT d.kind, d.severity FROM reconciler.discrepancy d
+            WHERE d.last_seen_run_id = $1 OR d.closed_run_id = $1
+            """, [runId]
+        ).map { row throws(LedgerStoreError) in (try row.value("kind"), try row.value("severity")) }
+    }
+
+    /// Like ``discrepancies(touchedByRun:afterId:limit:)``, only those of `kind` and `severity`.
+    public func discrepancies(
+        touchedByRun runId: Int64, kind: String, severity: String, afterId: Int64, limit: Int
+    ) throws(LedgerStoreError) -> [StoredDiscrepancy] {
+        try connection.rows(
+            """
+            SELECT \(StoredDiscrepancy.selectColumns) FROM reconciler.discrepancy d
+            WHERE (d.last_seen_run_id = $1 OR d.closed_run_id = $1) AND d.id > $2 AND d.kind = $4 AND d.severity = $5
+            ORDER BY d.id LIMIT $3
+            """, [runId, afterId, limit, kind, severity]
+        ).map(StoredDiscrepancy.init(row:))
+    }
+
     /// How many of the discrepancies run `runId` touched it closed, first saw, or saw again
     /// (`closed`, `new`, `recurring`: the report's `changes`, as `RunReport.change(of:runId:)`
     /// tells them apart).

@@ -121,6 +121,63 @@ public final class LedgerReader {
         }
     }
 
+    /// Like ``balanceDrifts()``, for part of the users only (the run's rotating balance audit):
+    /// those with ledger rows written at or after `touchedSince` (the run's window and the
+    /// repairs it wrote), those in `userIds` (e.g. whose drift is open), and slice `slice` of
+    /// `slices` (0 ≤ `slice` < `slices`) of every user. A user's slice is fixed by its id alone:
+    /// the first 32 bits of its MD5 (stable across PostgreSQL versions) as a number h, in slice
+    /// ⌊h × `slices` / 2³²⌋, read as a range of migration 0010's index; auditing the slices in
+    /// turn audits every user once in `slices` runs.
+    ///
+    /// What it reads follows the window and the slice, not the ledger's size: the window's rows
+    /// by the `("createdAt")` index, the slice's users by their range of 0010's index, each
+    /// audited user's `"User"` and `"Credit"` rows by their keys (sub-selects, so `"User"` and
+    /// `"Credit"` are never hashed whole) and the sum of its rows by the covering
+    /// `("userId") INCLUDE (amount)` index. One statement: balances and sums from one snapshot.
+    public func balanceDrifts(
+        touchedSince: Date, userIds: [String], slice: Int, of slices: Int
+    ) throws(LedgerStoreError) -> [BalanceTotals] {
+        let rows = try connection.rows(
+            """
+            WITH audited AS (
+                SELECT t."userId" AS id FROM "CreditTransaction" t WHERE t."createdAt" >= $1::timestamp
+                UNION
+                SELECT unnest($2::text[])
+                UNION
+                SELECT u.id FROM "User" u
+                WHERE (('x' || substr(md5(u.id), 1, 8))::bit(32)::bigint) >= $3::bigint
+                  AND (('x' || substr(md5(u.id), 1, 8))::bit(32)::bigint) < $4::bigint
+            )
+            SELECT a.id, a.balance, coalesce(s.total, 0)::bigint AS total, coalesce(s.rows, 0)::bigint AS rows
+            FROM (
+                SELECT x.id, (SELECT c.balance FROM "Credit" c WHERE c."userId" = x.id) AS balance,
+                       (SELECT true FROM "User" u WHERE u.id = x.id) AS known
+                FROM audited x OFFSET 0
+            ) a
+            LEFT JOIN LATERAL (
+                SELECT sum(t.amount) AS total, count(*) AS rows FROM "CreditTransaction" t WHERE t."userId" = a.id
+            ) s ON true
+            WHERE a.known IS TRUE AND coalesce(a.balance, 0) <> coalesce(s.total, 0)
+            ORDER BY a.id
+            """,
+            [
+                touchedSince, TextArray(userIds), Self.sliceStart(slice, of: slices),
+                Self.sliceStart(slice + 1, of: slices),
+            ])
+        return try rows.map { (row) throws(LedgerStoreError) in
+            BalanceTotals(
+                userId: try row.value("id"), userExists: true, balance: try row.value("balance"),
+                transactionSum: try row.value("total"), transactionCount: Int(try row.value("rows", as: Int64.self)))
+        }
+    }
+
+    /// The smallest MD5 number (see ``balanceDrifts(touchedSince:userIds:slice:of:)``) of slice
+    /// `slice` of `slices`: ⌈`slice` × 2³² / `slices`⌉ (2³² for `slice` = `slices`).
+    static func sliceStart(_ slice: Int, of slices: Int) -> Int64 {
+        let count = Int64(max(1, slices))
+        return (Int64(min(max(0, slice), Int(count))) << 32 + count - 1) / count
+    }
+
     /// Streams the distinct payment ids of PURCHASE and REFUND rows written in
     /// [`from`, `until`) (by `"createdAt"`, UTC), so a run can look up the payments its PortOne
     /// scan did not return (ARCHITECTURE §5.4).

@@ -230,6 +230,27 @@ public final class RunRecorder {
         ).map(Self.checkpoint(row:))
     }
 
+    /// The checkpoints whose names start with `prefix`, by name.
+    public func checkpoints(prefix: String) throws(LedgerStoreError) -> [Checkpoint] {
+        try connection.rows(
+            """
+            SELECT name, value, run_id, updated_at FROM reconciler.checkpoint
+            WHERE starts_with(name, $1) ORDER BY name
+            """, [prefix]
+        ).map(Self.checkpoint(row:))
+    }
+
+    /// Sets the checkpoints `names` to now (the server's clock), recorded by run `runId`,
+    /// whatever they stood at (a mark, not a position that only moves forward).
+    public func markCheckpoints(_ names: [String], runId: Int64) throws(LedgerStoreError) {
+        try connection.perform(
+            """
+            INSERT INTO reconciler.checkpoint (name, value, run_id, updated_at)
+            SELECT name, now(), $2, now() FROM unnest($1::text[]) AS name
+            ON CONFLICT (name) DO UPDATE SET value = now(), run_id = EXCLUDED.run_id, updated_at = now()
+            """, [TextArray(names), runId])
+    }
+
     /// Moves checkpoint `name` to `value` unless it already stands there or later (it never
     /// moves backwards), and returns where it stands now.
     @discardableResult

@@ -129,7 +129,7 @@ extension Configuration {
             fields,
             known: [
                 "settleDelay", "overlap", "initialLookback", "autoFix", "partialRefundRounding", "refundShortfall",
-                "maxFixesPerRun", "maxCreditsPerFix", "grantTestPayments",
+                "maxFixesPerRun", "maxCreditsPerFix", "grantTestPayments", "balanceAuditRuns",
             ], at: "policy")
         var policy = Policy()
         if let value = problems.duration(fields["settleDelay"], at: "policy.settleDelay") { policy.settleDelay = value }
@@ -182,6 +182,17 @@ extension Configuration {
                 policy.grantTestPayments = flag
             } else {
                 problems.add("policy.grantTestPayments must be true or false, not \(value.typeName)")
+            }
+        }
+        if let value = problems.positiveInteger(
+            fields["balanceAuditRuns"], at: "policy.balanceAuditRuns", required: false)
+        {
+            if let runs = Int(exactly: value), runs <= Policy.maxBalanceAuditRuns {
+                policy.balanceAuditRuns = runs
+            } else {
+                problems.add(
+                    "policy.balanceAuditRuns must be at most \(Policy.maxBalanceAuditRuns) (runs within which every user's balance is audited)"
+                )
             }
         }
         return policy

@@ -49,6 +49,13 @@ public struct Configuration: Equatable, Sendable {
         public var maxCreditsPerFix: Int64 = 10_000
         /// Whether test-channel payments in a live store get credits.
         public var grantTestPayments = false
+        /// Every user's balance is audited at least once in this many successful runs: each run
+        /// audits the users with ledger rows in its window (and those it repaired or whose drift
+        /// is open) plus one of this many fixed slices of all users, the slice audited longest
+        /// ago; `run --full` audits every user.
+        public var balanceAuditRuns = 7
+        /// The largest ``balanceAuditRuns`` accepted.
+        public static let maxBalanceAuditRuns = 1_000
 
         /// The defaults of ARCHITECTURE §6.1.
         public init() {}

@@ -32,7 +32,7 @@ extension Run {
             try recorder.finish(
                 handle.runId, outcome: .aborted, totalsJSON: totals.json, error: Self.abortedError,
                 report: Self.pieces(of: report.report, streams: streams), finishedAt: report.finishedAt)
-            writeReportFiles(withEntries(report.report))
+            writeReportFiles(report.report, streams: streams)
             endQueue()
         } catch {
             throw RunFailure.failed(

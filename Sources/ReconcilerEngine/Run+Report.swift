@@ -54,7 +54,13 @@ extension Run {
     /// A tick of the follow loop (one every few seconds while money moves) writes no files and
     /// leaves the metrics file to the runs: its report stays in the database, its figures go to
     /// the daemon's follow metrics, and it still notifies.
-    func writeReportFiles(_ report: @autoclosure () -> RunReport) {
+    ///
+    /// With `streams` (the run's fixes and discrepancies, read from the database), `report` has
+    /// no entries and the files are written entry by entry as they are read
+    /// (`RunReport.write(_:streams:sortedDiscrepancies:emit:)`): a run with a million repairs
+    /// never holds them. The notification, the metrics file and the report e-mail still take the
+    /// document with every entry, built only when one of them is configured.
+    func writeReportFiles(_ report: @autoclosure () -> RunReport, streams: RunReport.Streams? = nil) {
         let isTick = request.trigger == .follow
         let directory = isTick ? nil : engine.settings.reportDirectory
         let metrics = isTick ? nil : configuration.metricsTextfile
@@ -63,17 +69,27 @@ extension Run {
             return
         }
         let report = report()
-        let document = report.document
-        notification = document
-        defer { if !isTick { writeMetrics(document) } }
-        guard directory != nil || mails else { return }
-        let json = report.serializedDocument
+        var document: JSONValue?
+        var json: String?
+        if metrics != nil || configuration.notifyWebhookURL != nil || mails {
+            // The mail's parts are rendered whole (an opt-in; a report of a million repairs
+            // makes a mail nobody opens either way).
+            let full = streams == nil ? report : withEntries(report)
+            document = full.document
+            if mails { json = full.serializedDocument }
+            notification = document
+        }
+        defer { if !isTick, let document { writeMetrics(document) } }
         if let directory {
-            let files = engine.settings.reportFormats.map { format in
-                (name: format.fileName(runId: runId), content: format.render(document, json: json))
-            }
+            let formats = engine.settings.reportFormats
             do {
-                let paths = try ReportFiles.write(files, into: directory)
+                let paths = try ReportFiles.write(streamed: formats.map { $0.fileName(runId: runId) }, into: directory)
+                {
+                    emitters in
+                    try report.write(
+                        formats, streams: streams, sortedDiscrepancies: streams == nil ? nil : sortedDiscrepancyEntries,
+                        emitters: emitters)
+                }
                 engine.event(.info, "report written", ["run": "\(runId)", "files": paths.joined(separator: ",")])
             } catch {
                 engine.event(
@@ -82,7 +98,7 @@ extension Run {
                     ["run": "\(runId)", "error": error.description])
             }
         }
-        if mails { queueReportMail(document, json: json) }
+        if mails, let document, let json { queueReportMail(document, json: json) }
     }
 
     /// Writes the Prometheus textfile, if configured. The last success comes from the database
@@ -176,11 +192,42 @@ extension Run {
     ///
     /// Untyped like the `each` of Reports' streams; what the store throws is `LedgerStoreError`.
     func discrepancyEntries(_ each: (RunReport.Entry) throws -> Void) throws {
+        try discrepancyEntries(
+            pages: { (after) throws(LedgerStoreError) in
+                try discrepancies.discrepancies(touchedByRun: runId, afterId: after, limit: 2_000)
+            }, each)
+    }
+
+    /// Hands the discrepancies the run touched to `each` like ``discrepancyEntries(_:)``, most
+    /// severe first, then by kind and id: the order the CSV, HTML and Markdown files list them
+    /// in, read one kind at a time (a kind's severity is fixed).
+    func sortedDiscrepancyEntries(_ each: (RunReport.Entry) throws -> Void) throws {
+        let groups = try timed("report_discrepancies", try discrepancies.kindsAndSeverities(touchedByRun: runId))
+            .compactMap { group -> (kind: DiscrepancyKind, severity: Discrepancy.Severity)? in
+                guard let kind = DiscrepancyKind(rawValue: group.kind),
+                    let severity = Discrepancy.Severity(rawValue: group.severity)
+                else { return nil }
+                return (kind, severity)
+            }
+            .sorted { ($0.severity, $0.kind.rawValue) < ($1.severity, $1.kind.rawValue) }
+        for group in groups {
+            try discrepancyEntries(
+                pages: { (after) throws(LedgerStoreError) in
+                    try discrepancies.discrepancies(
+                        touchedByRun: runId, kind: group.kind.rawValue, severity: group.severity.rawValue,
+                        afterId: after, limit: 2_000)
+                }, each)
+        }
+    }
+
+    /// Hands the discrepancies of `pages` (each the page after a discrepancy id) to `each`.
+    private func discrepancyEntries(
+        pages: (_ after: Int64) throws(LedgerStoreError) -> [StoredDiscrepancy],
+        _ each: (RunReport.Entry) throws -> Void
+    ) throws {
         var after: Int64 = 0
         while true {
-            let page = try timed(
-                "report_discrepancies",
-                try discrepancies.discrepancies(touchedByRun: runId, afterId: after, limit: 2_000))
+            let page = try timed("report_discrepancies", try pages(after))
             guard let last = page.last else { return }
             // The payments the run queued for repair travel with the queue, not in the tally.
             var payments: [String: RunReport.Payment] = [:]

@@ -213,7 +213,7 @@ final class Run {
                 runId, outcome: .succeeded, totalsJSON: totals.json,
                 report: Self.pieces(of: report.report, streams: streams),
                 finishedAt: report.finishedAt))
-        writeReportFiles(withEntries(report.report))
+        writeReportFiles(report.report, streams: streams)
         endQueue()
         ProcessMemory.releaseFreed()
         engine.event(
@@ -392,10 +392,41 @@ final class Run {
         }
     }
 
-    /// Checks every user's balance against the sum of their transactions (`BALANCE_DRIFT`) and
-    /// closes the drifts that are gone.
+    /// Checks users' balances against the sums of their transactions (`BALANCE_DRIFT`) and
+    /// closes the drifts that are gone: every user in a `--full` run and in the first run that
+    /// audits at all; else the users with ledger rows in the window or written by the run, those
+    /// whose drift is open, and the balance audit slice audited longest ago (``auditSlice()``),
+    /// so every user is audited at least once in `policy.balanceAuditRuns` runs while a run
+    /// reads what its window and one slice hold, not the whole ledger.
     func auditBalances() throws(RunError) {
-        let drifts = try database("audit", try reader.balanceDrifts())
+        let previouslyOpen = try store(
+            try discrepancies.list(status: .open, kind: DiscrepancyKind.balanceDrift.rawValue))
+        let drifts: [BalanceTotals]
+        let (slice, slices, firstEver) = try auditSlice()
+        if request.full || firstEver {
+            drifts = try database("audit", try reader.balanceDrifts())
+            // The first audit counts for every slice; `--full` leaves the rotation as it was.
+            if firstEver && !request.dryRun {
+                try store(
+                    try recorder.markCheckpoints((0..<slices).map { Self.auditSliceName($0, of: slices) }, runId: runId)
+                )
+            }
+            engine.event(.info, "balance audit", ["run": "\(runId)", "users": "all", "drifts": "\(drifts.count)"])
+        } else {
+            let since = min(window?.from.date ?? .distantFuture, handle?.startedAt ?? engine.now().date)
+            drifts = try database(
+                "audit",
+                try reader.balanceDrifts(
+                    touchedSince: since, userIds: previouslyOpen.compactMap(\.userId), slice: slice, of: slices))
+            // The slice is audited (its drifts are recorded next); a run that fails later still
+            // did it. A dry run moves no checkpoint: the next run audits the slice again.
+            if !request.dryRun {
+                try store(try recorder.markCheckpoints([Self.auditSliceName(slice, of: slices)], runId: runId))
+            }
+            engine.event(
+                .info, "balance audit",
+                ["run": "\(runId)", "slice": "\(slice + 1)/\(slices)", "drifts": "\(drifts.count)"])
+        }
         let emails = try store(try reader.accounts(userIds: drifts.map(\.userId)))
         for (userId, account) in emails { if let email = account.email { tally.emails[userId] = email } }
         let records = drifts.compactMap { drift in
@@ -404,9 +435,33 @@ final class Run {
                 transactionSum: drift.transactionSum)?.record(evidence: nil)
         }
         try record(records)
-        let previouslyOpen = try store(
-            try discrepancies.list(status: .open, kind: DiscrepancyKind.balanceDrift.rawValue))
         try closeGone(paymentIds: [], userIds: previouslyOpen.compactMap(\.userId))
+    }
+
+    /// The checkpoint recording when balance audit slice `slice` of `slices` was last audited.
+    static func auditSliceName(_ slice: Int, of slices: Int) -> String {
+        "balance-audit/\(slices)/\(slice)"
+    }
+
+    /// The balance audit slice this run audits, of `policy.balanceAuditRuns`: the first never
+    /// audited, else the one audited longest ago (by the run that audited it). Each run audits
+    /// one, so every slice (and every user) is audited once in that many runs. A changed
+    /// `balanceAuditRuns` starts over with the new slices; `firstEver` when no run audited any
+    /// slice yet (that run audits every user).
+    func auditSlice() throws(RunError) -> (slice: Int, of: Int, firstEver: Bool) {
+        let slices = max(1, configuration.policy.balanceAuditRuns)
+        let prefix = "balance-audit/\(slices)/"
+        let checkpoints = try store(try recorder.checkpoints(prefix: "balance-audit/"))
+        var audited: [Int: Int64] = [:]
+        for checkpoint in checkpoints where checkpoint.name.hasPrefix(prefix) {
+            if let slice = Int(checkpoint.name.dropFirst(prefix.count)), (0..<slices).contains(slice) {
+                audited[slice] = checkpoint.runId ?? 0
+            }
+        }
+        let slice =
+            (0..<slices).first { audited[$0] == nil }
+            ?? (0..<slices).min { (audited[$0]!, $0) < (audited[$1]!, $1) }!
+        return (slice, slices, checkpoints.isEmpty)
     }
 
     /// Evaluates a store call and adds the statement time it spent on the work session to `label`.

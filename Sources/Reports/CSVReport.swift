@@ -12,18 +12,25 @@ public enum CSVReport {
     /// Renders `document` (the JSON of ``RunReport/document``).
     public static func render(_ document: JSONValue) -> String {
         let labels = ReportLabels(locale: document["locale"].stringValue ?? "ko")
-        var lines = [ReportRows.columns.map { field(labels($0)) }.joined(separator: ",")]
-        for row in ReportRows.rows(document, labels: labels) {
-            lines.append(
-                ReportRows.columns.map { column -> String in
-                    switch row[column] ?? .empty {
-                    case .empty: ""
-                    case .number(let value): String(value)
-                    case .text(let text): field(neutralised(text))
-                    }
-                }.joined(separator: ","))
-        }
-        return byteOrderMark + lines.joined(separator: "\r\n") + "\r\n"
+        var out = head(labels: labels)
+        for row in ReportRows.rows(document, labels: labels) { out += line(row) }
+        return out
+    }
+
+    /// The start of the file: the byte order mark and the header line, in `labels`' language.
+    static func head(labels: ReportLabels) -> String {
+        byteOrderMark + ReportRows.columns.map { field(labels($0)) }.joined(separator: ",") + "\r\n"
+    }
+
+    /// One line of the file, with its line end.
+    static func line(_ row: [String: ReportRows.Cell]) -> String {
+        ReportRows.columns.map { column -> String in
+            switch row[column] ?? .empty {
+            case .empty: ""
+            case .number(let value): String(value)
+            case .text(let text): field(neutralised(text))
+            }
+        }.joined(separator: ",") + "\r\n"
     }
 
     /// A text cell a spreadsheet will not run as a formula: text starting with `=`, `+`, `-`,

@@ -9,6 +9,11 @@ public enum HTMLReport {
 
     /// Renders `document` (the JSON of ``RunReport/document``).
     public static func render(_ document: JSONValue) -> String {
+        render(document, digest: ReportDigest(document, limit: rowLimit))
+    }
+
+    /// Renders `document` with its lists as `digest` has them (at least ``rowLimit`` of each).
+    static func render(_ document: JSONValue, digest: ReportDigest) -> String {
         let locale = document["locale"].stringValue ?? "en"
         let labels = ReportLabels(locale: locale)
         let run = document["run"]
@@ -58,7 +63,7 @@ public enum HTMLReport {
         body.append("</section>")
 
         body.append(reconciliation(document["reconciliation"], labels: labels))
-        body.append(why(ReportWhy(document), labels: labels))
+        body.append(why(digest.why, labels: labels))
 
         var bars: [(kind: String, severity: String, count: Int)] = document["openDiscrepancies"].arrayValue.map {
             ($0["kind"].stringValue ?? "", $0["severity"].stringValue ?? "", Int($0["count"].integerValue ?? 0))
@@ -77,40 +82,39 @@ public enum HTMLReport {
         )
         body.append("</section>")
 
-        let rows = ReportRows.rows(document, labels: labels)
-        let sections: [(title: String, section: String, columns: [String])] = [
+        let sections: [(title: String, list: ReportDigest.List, row: RowMaker, columns: [String])] = [
             (
-                labels("fixes"), labels("fix"),
+                labels("fixes"), digest.fixes, ReportRows.fixRow,
                 [
                     "kind", "paymentId", "userEmail", "packageName", "amountKRW", "cancelledKRW", "paymentStatus",
                     "paidAt", "cancelledAt", "credits", "action", "balanceBefore", "balanceAfter", "whyDetail",
                 ]
             ),
             (
-                labels("planned"), labels("plannedFix"),
+                labels("planned"), digest.planned, ReportRows.plannedRow,
                 [
                     "kind", "paymentId", "userEmail", "packageName", "amountKRW", "cancelledKRW", "paymentStatus",
                     "credits", "action", "whyDetail",
                 ]
             ),
             (
-                labels("discrepancies"), labels("discrepancy"),
+                labels("discrepancies"), digest.discrepancies, ReportRows.discrepancyRow,
                 [
                     "id", "severity", "kind", "change", "status", "paymentId", "userEmail", "packageName", "amountKRW",
                     "cancelledKRW", "paymentStatus", "paidAt", "detail", "action", "occurrences",
                 ]
             ),
         ]
-        for (title, section, columns) in sections {
-            let selected = rows.filter { $0["section"] == .text(section) }
-            guard !selected.isEmpty else { continue }
-            body.append("<h2>\(escape(title)) (\(selected.count))</h2>")
-            body.append(table(selected.prefix(rowLimit), columns: columns, labels: labels))
-            if selected.count > rowLimit {
-                body.append("<p class=\"more\">… \(selected.count - rowLimit) \(escape(labels("more")))</p>")
+        for (title, list, row, columns) in sections {
+            guard list.count > 0 else { continue }
+            body.append("<h2>\(escape(title)) (\(list.count))</h2>")
+            let rows = list.first.prefix(rowLimit).map { row($0, labels) }
+            body.append(table(rows[...], columns: columns, labels: labels))
+            if list.count > rowLimit {
+                body.append("<p class=\"more\">… \(list.count - rowLimit) \(escape(labels("more")))</p>")
             }
         }
-        let kinds = Set(document["discrepancies"].arrayValue.compactMap { $0["kind"].stringValue }).sorted()
+        let kinds = digest.kinds.sorted()
         if !kinds.isEmpty {
             body.append("<h2>\(escape(labels("whatToCheck")))</h2>")
             body.append("<ul class=\"actions\">")
@@ -137,6 +141,9 @@ public enum HTMLReport {
 
             """
     }
+
+    /// Builds one table row from a list's entry.
+    typealias RowMaker = (JSONValue, ReportLabels) -> [String: ReportRows.Cell]
 
     /// The "why" section: missed grants by cause and deductions by origin (tables and a chart,
     /// chargebacks marked), and what ops must act on.

@@ -9,6 +9,11 @@ public enum MarkdownReport {
 
     /// Renders `document` (the JSON of ``RunReport/document``).
     public static func render(_ document: JSONValue) -> String {
+        render(document, digest: ReportDigest(document, limit: listLimit))
+    }
+
+    /// Renders `document` with its lists as `digest` has them (at least ``listLimit`` of each).
+    static func render(_ document: JSONValue, digest: ReportDigest) -> String {
         let labels = ReportLabels(locale: document["locale"].stringValue ?? "en")
         let run = document["run"]
         let totals = document["totals"]
@@ -49,16 +54,16 @@ public enum MarkdownReport {
         }
         out.append("")
         reconciliation(document["reconciliation"], labels: labels, into: &out)
-        why(ReportWhy(document), labels: labels, into: &out)
-        let fixes = document["fixes"].arrayValue
-        if !fixes.isEmpty {
+        why(digest.why, labels: labels, into: &out)
+        let fixes = digest.fixes
+        if fixes.count > 0 {
             out.append("## \(labels("fixes")) (\(fixes.count))")
             out.append("")
             out.append(
                 "| \(labels("kind")) | \(labels("paymentId")) | \(labels("userEmail")) | \(labels("packageName")) | \(labels("amountKRW")) | \(labels("credits")) | \(labels("balanceBefore")) → \(labels("balanceAfter")) | \(labels("whyDetail")) |"
             )
             out.append("|---|---|---|---|---:|---:|---|---|")
-            for fix in fixes.prefix(listLimit) {
+            for fix in fixes.first.prefix(listLimit) {
                 let sign = fix["kind"].stringValue.flatMap(RepairKind.init(rawValue:)) == .missedRefund ? "−" : "+"
                 out.append(
                     "| \(labels(fix["kind"].stringValue ?? "")) | \(cell(fix["paymentId"])) | \(cell(fix["userEmail"], or: fix["userId"])) | \(cell(fix["payment"]["package"]["name"])) | \(amount(fix["payment"])) | \(sign)\(fix["credits"].integerValue ?? 0) | \(fix["balanceBefore"].integerValue ?? 0) → \(fix["balanceAfter"].integerValue ?? 0) | \(escape(labels.whyDetail(fix))) |"
@@ -67,15 +72,15 @@ public enum MarkdownReport {
             if fixes.count > listLimit { out += ["", "… \(fixes.count - listLimit) \(labels("more"))"] }
             out.append("")
         }
-        let planned = document["plannedFixes"].arrayValue
-        if !planned.isEmpty {
+        let planned = digest.planned
+        if planned.count > 0 {
             out.append("## \(labels("planned")) (\(planned.count))")
             out.append("")
             out.append(
                 "| \(labels("kind")) | \(labels("paymentId")) | \(labels("userEmail")) | \(labels("credits")) | \(labels("action")) | \(labels("whyDetail")) |"
             )
             out.append("|---|---|---|---:|---|---|")
-            for repair in planned.prefix(listLimit) {
+            for repair in planned.first.prefix(listLimit) {
                 out.append(
                     "| \(labels(repair["kind"].stringValue ?? "")) | \(cell(repair["paymentId"])) | \(cell(repair["userEmail"], or: repair["userId"])) | \(repair["credits"].integerValue ?? 0) | \(labels(repair["reason"].stringValue ?? "")) | \(escape(labels.whyDetail(repair))) |"
                 )
@@ -83,15 +88,15 @@ public enum MarkdownReport {
             if planned.count > listLimit { out += ["", "… \(planned.count - listLimit) \(labels("more"))"] }
             out.append("")
         }
-        let sorted = ReportRows.sortedDiscrepancies(document)
-        if !sorted.isEmpty {
+        let sorted = digest.discrepancies
+        if sorted.count > 0 {
             out.append("## \(labels("discrepancies")) (\(sorted.count))")
             out.append("")
             out.append(
                 "| # | \(labels("severity")) | \(labels("kind")) | \(labels("change")) | \(labels("status")) | \(labels("paymentId")) / \(labels("userEmail")) | \(labels("detail")) |"
             )
             out.append("|---:|---|---|---|---|---|---|")
-            for entry in sorted.prefix(listLimit) {
+            for entry in sorted.first.prefix(listLimit) {
                 var subject = entry["paymentId"].stringValue ?? entry["userId"].stringValue ?? "run"
                 if let email = entry["userEmail"].stringValue { subject += " / " + email }
                 out.append(
@@ -100,7 +105,7 @@ public enum MarkdownReport {
             }
             if sorted.count > listLimit { out += ["", "… \(sorted.count - listLimit) \(labels("more"))"] }
             out.append("")
-            let kinds = Set(sorted.compactMap { $0["kind"].stringValue }).sorted()
+            let kinds = digest.kinds.sorted()
             out.append("### \(labels("whatToCheck"))")
             out.append("")
             for kind in kinds where !labels.reviewerAction(kind).isEmpty {

@@ -27,67 +27,77 @@ public enum ReportRows {
     /// The rows of `document`: repairs applied, then planned, then discrepancies (by severity,
     /// kind and id), keyed by column.
     public static func rows(_ document: JSONValue, labels: ReportLabels) -> [[String: Cell]] {
-        var rows: [[String: Cell]] = []
-        for fix in document["fixes"].arrayValue {
-            var row = paymentCells(fix["payment"])
-            row["section"] = .text(labels("fix"))
-            row["kind"] = .text(fix["kind"].stringValue ?? "")
-            row["status"] = .text(labels("statusApplied"))
-            row["paymentId"] = text(fix["paymentId"])
-            row["userId"] = text(fix["userId"])
-            row["userEmail"] = text(fix["userEmail"])
-            row["credits"] = number(fix["credits"])
-            row["balanceBefore"] = number(fix["balanceBefore"])
-            row["balanceAfter"] = number(fix["balanceAfter"])
-            row["creditTransactionId"] = text(fix["creditTransactionId"])
-            row["cancellationId"] = text(fix["cancellationId"])
-            row["action"] = .text(labels(fix["action"].stringValue ?? ""))
-            whyCells(fix, labels: labels, into: &row)
-            rows.append(row)
-        }
-        for planned in document["plannedFixes"].arrayValue {
-            var row = paymentCells(planned["payment"])
-            row["section"] = .text(labels("plannedFix"))
-            row["kind"] = .text(planned["kind"].stringValue ?? "")
-            row["status"] = .text(labels("statusPlanned"))
-            row["paymentId"] = text(planned["paymentId"])
-            row["userId"] = text(planned["userId"])
-            row["userEmail"] = text(planned["userEmail"])
-            if row["packageId"] == nil || row["packageId"] == .empty { row["packageId"] = text(planned["packageId"]) }
-            row["credits"] = number(planned["credits"])
-            row["cancellationId"] = text(planned["cancellationId"])
-            row["action"] = .text(labels(planned["reason"].stringValue ?? ""))
-            whyCells(planned, labels: labels, into: &row)
-            rows.append(row)
-        }
-        for entry in sortedDiscrepancies(document) {
-            var row = paymentCells(entry["payment"])
-            let kind = entry["kind"].stringValue ?? ""
-            row["section"] = .text(labels("discrepancy"))
-            row["id"] = number(entry["id"])
-            row["kind"] = .text(kind)
-            row["severity"] = .text(labels(entry["severity"].stringValue ?? ""))
-            row["status"] = .text(labels(entry["status"].stringValue ?? ""))
-            row["change"] = .text(labels(entry["change"].stringValue ?? ""))
-            row["paymentId"] = text(entry["paymentId"])
-            row["userId"] = text(entry["userId"])
-            row["userEmail"] = text(entry["userEmail"])
-            row["action"] = .text(action(entry, labels: labels))
-            row["detail"] = .text(labels.detail(entry))
-            row["reviewerAction"] = .text(labels.reviewerAction(kind))
-            row["occurrences"] = number(entry["occurrences"])
-            row["firstSeenRunId"] = number(entry["firstSeenRunId"])
-            rows.append(row)
-        }
-        return rows
+        document["fixes"].arrayValue.map { fixRow($0, labels: labels) }
+            + document["plannedFixes"].arrayValue.map { plannedRow($0, labels: labels) }
+            + sortedDiscrepancies(document).map { discrepancyRow($0, labels: labels) }
+    }
+
+    /// The row of a repair applied (an entry of the document's `fixes`).
+    static func fixRow(_ fix: JSONValue, labels: ReportLabels) -> [String: Cell] {
+        var row = paymentCells(fix["payment"])
+        row["section"] = .text(labels("fix"))
+        row["kind"] = .text(fix["kind"].stringValue ?? "")
+        row["status"] = .text(labels("statusApplied"))
+        row["paymentId"] = text(fix["paymentId"])
+        row["userId"] = text(fix["userId"])
+        row["userEmail"] = text(fix["userEmail"])
+        row["credits"] = number(fix["credits"])
+        row["balanceBefore"] = number(fix["balanceBefore"])
+        row["balanceAfter"] = number(fix["balanceAfter"])
+        row["creditTransactionId"] = text(fix["creditTransactionId"])
+        row["cancellationId"] = text(fix["cancellationId"])
+        row["action"] = .text(labels(fix["action"].stringValue ?? ""))
+        whyCells(fix, labels: labels, into: &row)
+        return row
+    }
+
+    /// The row of a planned repair (an entry of the document's `plannedFixes`).
+    static func plannedRow(_ planned: JSONValue, labels: ReportLabels) -> [String: Cell] {
+        var row = paymentCells(planned["payment"])
+        row["section"] = .text(labels("plannedFix"))
+        row["kind"] = .text(planned["kind"].stringValue ?? "")
+        row["status"] = .text(labels("statusPlanned"))
+        row["paymentId"] = text(planned["paymentId"])
+        row["userId"] = text(planned["userId"])
+        row["userEmail"] = text(planned["userEmail"])
+        if row["packageId"] == nil || row["packageId"] == .empty { row["packageId"] = text(planned["packageId"]) }
+        row["credits"] = number(planned["credits"])
+        row["cancellationId"] = text(planned["cancellationId"])
+        row["action"] = .text(labels(planned["reason"].stringValue ?? ""))
+        whyCells(planned, labels: labels, into: &row)
+        return row
+    }
+
+    /// The row of a discrepancy (an entry of the document's `discrepancies`).
+    static func discrepancyRow(_ entry: JSONValue, labels: ReportLabels) -> [String: Cell] {
+        var row = paymentCells(entry["payment"])
+        let kind = entry["kind"].stringValue ?? ""
+        row["section"] = .text(labels("discrepancy"))
+        row["id"] = number(entry["id"])
+        row["kind"] = .text(kind)
+        row["severity"] = .text(labels(entry["severity"].stringValue ?? ""))
+        row["status"] = .text(labels(entry["status"].stringValue ?? ""))
+        row["change"] = .text(labels(entry["change"].stringValue ?? ""))
+        row["paymentId"] = text(entry["paymentId"])
+        row["userId"] = text(entry["userId"])
+        row["userEmail"] = text(entry["userEmail"])
+        row["action"] = .text(action(entry, labels: labels))
+        row["detail"] = .text(labels.detail(entry))
+        row["reviewerAction"] = .text(labels.reviewerAction(kind))
+        row["occurrences"] = number(entry["occurrences"])
+        row["firstSeenRunId"] = number(entry["firstSeenRunId"])
+        return row
     }
 
     /// The discrepancies, most severe first, then by kind and id.
     public static func sortedDiscrepancies(_ document: JSONValue) -> [JSONValue] {
-        document["discrepancies"].arrayValue.sorted {
-            (urgency($0["severity"].stringValue), $0["kind"].stringValue ?? "", $0["id"].integerValue ?? 0)
-                < (urgency($1["severity"].stringValue), $1["kind"].stringValue ?? "", $1["id"].integerValue ?? 0)
-        }
+        document["discrepancies"].arrayValue.sorted(by: precedes)
+    }
+
+    /// Whether discrepancy entry `a` comes before `b`: most severe first, then by kind and id.
+    public static func precedes(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        (urgency(a["severity"].stringValue), a["kind"].stringValue ?? "", a["id"].integerValue ?? 0)
+            < (urgency(b["severity"].stringValue), b["kind"].stringValue ?? "", b["id"].integerValue ?? 0)
     }
 
     /// The severities, most urgent first.

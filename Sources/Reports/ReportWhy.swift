@@ -48,15 +48,33 @@ public struct ReportWhy: Sendable, Equatable {
             && lhs.failedAnswers.map(\.payments) == rhs.failedAnswers.map(\.payments)
     }
 
+    /// No repairs.
+    init() {}
+
     /// The totals of `document`'s `fixes` and `plannedFixes`.
     public init(_ document: JSONValue) {
-        var causes: [String: Line] = [:]
-        var origins: [String: Line] = [:]
-        var answers: [String: Int] = [:]
-        var chargebackPayments: Set<String> = []
-        let entries =
-            document["fixes"].arrayValue.map { ($0, true) } + document["plannedFixes"].arrayValue.map { ($0, false) }
-        for (entry, applied) in entries {
+        var tally = Tally()
+        for fix in document["fixes"].arrayValue { tally.repair(fix, applied: true) }
+        for planned in document["plannedFixes"].arrayValue { tally.repair(planned, applied: false) }
+        for entry in document["discrepancies"].arrayValue { tally.discrepancy(entry) }
+        self = tally.why
+    }
+
+    /// ``ReportWhy`` built one entry at a time, in the document's order: every repair (fixes,
+    /// then planned ones) before the discrepancies, so a report's entries can be totalled while
+    /// they are read a page at a time.
+    public struct Tally: Sendable {
+        private var causes: [String: Line] = [:]
+        private var origins: [String: Line] = [:]
+        private var answers: [String: Int] = [:]
+        private var chargebackPayments: Set<String> = []
+        private var totals = ReportWhy()
+
+        /// An empty tally.
+        public init() {}
+
+        /// Counts a repair entry of the document: a fix (`applied`) or a planned fix.
+        public mutating func repair(_ entry: JSONValue, applied: Bool) {
             let credits = entry["credits"].integerValue ?? 0
             func count(_ key: String, in lines: inout [String: Line]) {
                 var line = lines[key] ?? Line(key: key)
@@ -67,30 +85,38 @@ public struct ReportWhy: Sendable, Equatable {
             if let cause = entry["cause"].stringValue {
                 count(cause, in: &causes)
                 switch GrantCause.Kind(rawValue: cause) {
-                case .webhookFailed: answers[Self.answer(entry["webhook"]), default: 0] += 1
-                case .webhookAcknowledged: acknowledged += 1
-                case .webhookNotSent: notSent += 1
+                case .webhookFailed: answers[ReportWhy.answer(entry["webhook"]), default: 0] += 1
+                case .webhookAcknowledged: totals.acknowledged += 1
+                case .webhookNotSent: totals.notSent += 1
                 case .unknown, nil: break
                 }
             }
             if let origin = entry["origin"].stringValue {
                 count(origin, in: &origins)
                 if origin == DeductionOrigin.Kind.chargeback.rawValue {
-                    chargebacks += 1
+                    totals.chargebacks += 1
                     if let id = entry["paymentId"].stringValue { chargebackPayments.insert(id) }
                 }
             }
         }
-        for entry in document["discrepancies"].arrayValue
-        where entry["kind"].stringValue == DiscrepancyKind.refundShortfall.rawValue
-            && entry["change"].stringValue != "closed"
-            && entry["paymentId"].stringValue.map(chargebackPayments.contains) == true
-        {
-            chargebackUncollected += entry["actual"]["uncollected"].integerValue ?? 0
+
+        /// Counts a discrepancy entry of the document (after every repair).
+        public mutating func discrepancy(_ entry: JSONValue) {
+            guard entry["kind"].stringValue == DiscrepancyKind.refundShortfall.rawValue,
+                entry["change"].stringValue != "closed",
+                entry["paymentId"].stringValue.map(chargebackPayments.contains) == true
+            else { return }
+            totals.chargebackUncollected += entry["actual"]["uncollected"].integerValue ?? 0
         }
-        self.causes = Self.ordered(causes, GrantCause.Kind.allCases.map(\.rawValue))
-        self.origins = Self.ordered(origins, DeductionOrigin.Kind.allCases.map(\.rawValue))
-        failedAnswers = answers.map { ($0.key, $0.value) }.sorted { ($1.1, $0.0) < ($0.1, $1.0) }
+
+        /// The totals so far.
+        public var why: ReportWhy {
+            var why = totals
+            why.causes = ReportWhy.ordered(causes, GrantCause.Kind.allCases.map(\.rawValue))
+            why.origins = ReportWhy.ordered(origins, DeductionOrigin.Kind.allCases.map(\.rawValue))
+            why.failedAnswers = answers.map { ($0.key, $0.value) }.sorted { ($1.1, $0.0) < ($0.1, $1.0) }
+            return why
+        }
     }
 
     /// The web app's last answer to a failed webhook: its HTTP status, or `""` when it did not
@@ -100,7 +126,7 @@ public struct ReportWhy: Sendable, Equatable {
     }
 
     /// The known keys in their order, then any other key (a value of a newer build) by name.
-    private static func ordered(_ lines: [String: Line], _ order: [String]) -> [Line] {
+    fileprivate static func ordered(_ lines: [String: Line], _ order: [String]) -> [Line] {
         let known = order.compactMap { lines[$0] }
         let other = lines.filter { !order.contains($0.key) }.values.sorted { $0.key < $1.key }
         return known + other

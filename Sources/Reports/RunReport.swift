@@ -445,8 +445,20 @@ public struct RunReport: Sendable {
     /// `plannedFixes[]`, `changes`, `reconciliation`, `daily[]`, `openDiscrepancies[]` and
     /// `locale`. Times are UTC RFC 3339 with milliseconds.
     public var document: JSONValue {
+        document(changes: nil, entries: true)
+    }
+
+    /// The document with `changes` counted elsewhere (nil: from ``discrepancies``); without
+    /// `entries`, its lists of fixes, planned fixes and discrepancies are empty.
+    func document(changes: [String: Int]?, entries: Bool) -> JSONValue {
         var fields: [String: JSONValue] = [:]
-        for (key, member) in members() { fields[key] = member.value }
+        for (key, member) in members(changes: changes) {
+            if !entries, case .entries = member {
+                fields[key] = .array([])
+            } else {
+                fields[key] = member.value
+            }
+        }
         return .object(fields)
     }
 

@@ -31,6 +31,9 @@ enum BenchmarkCommand {
                                                  one run, figures on stdout (engine-status-scan:
                                                  the engine without PortOne's journal)
                reconciler-benchmark load LEDGER_DIR      app schema + COPY ledger + migrations
+               reconciler-benchmark migrate              the reconciler's migrations
+               reconciler-benchmark audit SINCE SLICES   the balance audit: every user against
+                                                 a window from SINCE and one of SLICES slices
         environment: DATABASE_URL, PORTONE_API_BASE_URL, PORTONE_API_SECRET, PORTONE_STORE_ID
         """
 
@@ -52,6 +55,12 @@ enum BenchmarkCommand {
                     }.line)
             case "load" where arguments.count == 2:
                 try load(URL(fileURLWithPath: arguments[1]))
+            case "migrate" where arguments.count == 1:
+                let session = try LedgerDatabase(parsing: try setupURL()).open()
+                defer { session.close() }
+                _ = try session.migrator.migrate()
+            case "audit" where arguments.count == 3:
+                try AuditCost.main(since: arguments[1], slices: arguments[2])
             default:
                 FileHandle.standardError.write(Data((usage + "\n").utf8))
                 return 64
@@ -125,6 +134,14 @@ enum BenchmarkCommand {
             let seconds = (ContinuousClock.now - started).seconds
             FileHandle.standardError.write(Data((String(format: "[%6.2f] ", seconds) + line + "\n").utf8))
         }
+    }
+
+    /// `DATABASE_URL`.
+    static func setupURL() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"] else {
+            throw BenchmarkError("set DATABASE_URL")
+        }
+        return url
     }
 
     /// Creates the app's tables, loads the COPY files, applies the migrations.

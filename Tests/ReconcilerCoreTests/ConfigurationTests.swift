@@ -69,6 +69,8 @@ import Testing
             }
         ),
         (#""policy": {"grantTestPayments": true}"#, { $0.policy.grantTestPayments }),
+        (#""policy": {"balanceAuditRuns": 30}"#, { $0.policy.balanceAuditRuns == 30 }),
+        (#""policy": {"balanceAuditRuns": 1}"#, { $0.policy.balanceAuditRuns == 1 }),
         (#""schedule": {"at": "23:59", "timeZone": "UTC"}"#, { $0.schedule.hour == 23 && $0.schedule.minute == 59 }),
         (#""schedule": {"every": "6h"}"#, { $0.schedule.every == 21_600 }),
         (#""approval": {"planTtl": "2h"}"#, { $0.approval.planTtl == 7_200 }),
@@ -165,6 +167,9 @@ import Testing
         (#""policy": {"maxFixesPerRun": 1.5}"#, "policy.maxFixesPerRun"),
         (#""policy": {"maxCreditsPerFix": "10000"}"#, "policy.maxCreditsPerFix"),
         (#""policy": {"grantTestPayments": "no"}"#, "policy.grantTestPayments"),
+        (#""policy": {"balanceAuditRuns": 0}"#, "policy.balanceAuditRuns must be a positive whole number"),
+        (#""policy": {"balanceAuditRuns": "7"}"#, "policy.balanceAuditRuns must be a positive whole number"),
+        (#""policy": {"balanceAuditRuns": 1001}"#, "policy.balanceAuditRuns must be at most 1000"),
         (#""policy": {"settleDelai": "10m"}"#, "policy.settleDelai is not a known setting"),
         (#""policy": {"settledelay": "10m"}"#, "did you mean \"settleDelay\""),
         (#""policy": []"#, "policy must be an object"),

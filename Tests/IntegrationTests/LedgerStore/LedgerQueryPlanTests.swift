@@ -4,6 +4,7 @@ import Postgres
 import ReconcilerCore
 import TestSupport
 import Testing
+import WireFormat
 
 /// The plans PostgreSQL picks for the reconciler's ledger statements on a 1,000,000-row
 /// `"CreditTransaction"`: none reads the table sequentially (nor `"Credit"` for a page's accounts). Each statement is run for real
@@ -59,6 +60,11 @@ struct LedgerQueryPlanTests {
             #expect(try writer.apply(userId: "user-5", paymentId: "missing-single", decide: grant) != .nothingToDo)
             let drifts = try reader.balanceDrifts()
             #expect(drifts.count > 0)
+            // The rotating audit of a nightly run: the window's users, one user named, a thirtieth
+            // of every user; by the ("createdAt") and covering ("userId") indexes, never the whole ledger.
+            let rotating = try reader.balanceDrifts(
+                touchedSince: RFC3339.timestamp("2026-09-30T12:00:00Z")!.date, userIds: ["user-5"], slice: 1, of: 30)
+            #expect(rotating.count > 0 && rotating.count < drifts.count)
 
             let notices = connection.drainNotices().map(\.message)
             let accountPlans = notices.filter { $0.contains("u.email") }
@@ -70,6 +76,15 @@ struct LedgerQueryPlanTests {
             #expect(plans.count >= 8, "auto_explain sent \(plans.count) plans")
             let sequential = plans.filter { $0.contains(#"Seq Scan on "CreditTransaction""#) }
             #expect(sequential.isEmpty, "sequential scans: \(sequential.joined(separator: "\n---\n"))")
+            let rotatingAudit = plans.filter { $0.contains("WITH audited AS") }
+            #expect(rotatingAudit.count == 1)
+            #expect(
+                rotatingAudit.allSatisfy {
+                    $0.contains("Index Only Scan using \"reconciler_CreditTransaction_userId_amount_idx\"")
+                        && $0.contains("reconciler_User_audit_slice_idx") && !$0.contains(#"Seq Scan on "User""#)
+                        && !$0.contains(#"Seq Scan on "Credit""#)
+                },
+                "rotating audit plan: \(rotatingAudit.joined())")
             let audit = plans.filter { $0.contains("GROUP BY \"userId\"") }
             #expect(audit.count == 1)
             #expect(
