@@ -37,13 +37,21 @@ import WireFormat
         }
     }
 
-    /// Waits until a tick of `daemon` is recorded running (its run started, not yet finished).
-    static func waitForATick(_ daemon: BackgroundProduct, _ connection: Connection) async throws {
-        try await wait("a tick is running", daemon) {
-            let running: Int64 = try connection.queryFirst(
-                "SELECT count(*) AS n FROM reconciler.run WHERE trigger = 'follow' AND status = 'running'")!.decode("n")
-            return running == 1
-        }
+    /// Sends `signal` to `daemon` the moment a tick of it is recorded running (its run started,
+    /// not yet finished). Watched and sent from a thread of its own (ProgressWatch): a poll on the
+    /// busy concurrency pool can lose the seconds a tick takes, and the tick is over by then.
+    static func signalDuringATick(_ daemon: BackgroundProduct, _ database: TestDatabase, _ signal: Int32) async throws {
+        let pid = daemon.process.processIdentifier
+        let sent = try await ProgressWatch.act(
+            "a tick is running", watching: pid, database: database.url, timeout: .seconds(120),
+            when: { connection in
+                let running: Int64 = try connection.queryFirst(
+                    "SELECT count(*) AS n FROM reconciler.run WHERE trigger = 'follow' AND status = 'running'")!
+                    .decode("n")
+                return running == 1
+            },
+            then: { _ in kill(pid, signal) })
+        #expect(sent == 0, "the daemon was signalled in the middle of a tick: \(daemon.standardError)")
     }
 
     /// Purchase rows per payment among `ids`.
@@ -127,8 +135,7 @@ import WireFormat
             try await simulator.setFaults(["latencyMs": 1000])
             let listener = try NotifyListener()
             let daemon = try DaemonCommandTests.start(simulator, database, config: config, listener: listener)
-            try await Self.waitForATick(daemon, connection)
-            daemon.send(SIGKILL)
+            try await Self.signalDuringATick(daemon, database, SIGKILL)
             _ = daemon.waitForExit(seconds: 30)
             #expect(try Self.purchases(ids, connection).values.allSatisfy { $0 == 1 })
 
@@ -176,8 +183,7 @@ import WireFormat
             try Data(Self.configuration().utf8).write(to: config)
             daemon.send(SIGHUP)
             #expect(listener.next(containing: "RELOADING=1") != nil)
-            try await Self.waitForATick(daemon, connection)
-            daemon.send(SIGTERM)
+            try await Self.signalDuringATick(daemon, database, SIGTERM)
             #expect(daemon.waitForExit(seconds: 60) == 0, "\(daemon.standardError)")
             #expect(daemon.standardError.contains("stopping after the follow loop's tick in progress"))
             let statuses = try connection.query("SELECT status FROM reconciler.run WHERE trigger = 'follow'").map {
