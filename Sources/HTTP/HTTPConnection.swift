@@ -6,25 +6,18 @@ import Foundation
 ///
 /// Not thread-safe: one connection belongs to one worker thread of ``HTTPClient``.
 public final class HTTPConnection {
-    private let handle: UnsafeMutableRawPointer
+    private let easy: CurlEasy
+    private var handle: UnsafeMutableRawPointer { easy.handle }
     private let configuration: HTTPClientConfiguration
-    private let errorBuffer: UnsafeMutablePointer<CChar>
 
     /// Creates a handle, or fails with ``HTTPTransportError/other(host:code:detail:)`` when
     /// libcurl cannot allocate one.
     public init(configuration: HTTPClientConfiguration) throws(HTTPTransportError) {
-        guard CurlRuntime.isInitialized, let handle = curl_easy_init() else {
+        guard let easy = CurlEasy() else {
             throw .other(host: "-", code: -1, detail: "libcurl could not be initialised")
         }
-        self.handle = handle
+        self.easy = easy
         self.configuration = configuration
-        self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
-        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
-    }
-
-    deinit {
-        curl_easy_cleanup(handle)
-        errorBuffer.deallocate()
     }
 
     /// Sends a request and waits for the complete response (blocking the calling thread).
@@ -39,8 +32,6 @@ public final class HTTPConnection {
                 throw .invalidRequest(reason: "header \(field.name.prefix(40)) contains a line break, colon or NUL")
             }
         }
-        curl_easy_reset(handle)
-        errorBuffer[0] = 0
         let exchange = Exchange(limit: configuration.maximumBodyBytes)
         let context = Unmanaged.passRetained(exchange)
         defer { context.release() }
@@ -54,7 +45,10 @@ public final class HTTPConnection {
             headerList = curl_slist_append(headerList, "Expect:")
         }
 
-        var code = setOptions(request: request, context: context.toOpaque(), headers: headerList)
+        var code = easy.reset()
+        if code == CURLE_OK {
+            code = setOptions(request: request, context: context.toOpaque(), headers: headerList)
+        }
         if code == CURLE_OK {
             if let body = request.body {
                 code = body.withUnsafeBytes { bytes in
@@ -85,9 +79,9 @@ public final class HTTPConnection {
     private func setOptions(
         request: HTTPRequest, context: UnsafeMutableRawPointer, headers: UnsafeMutablePointer<curl_slist>?
     ) -> CURLcode {
-        let connectMilliseconds = milliseconds(configuration.connectTimeout)
-        let totalMilliseconds = milliseconds(configuration.totalTimeout)
-        let steps: [() -> CURLcode] = [
+        let connectMilliseconds = CurlEasy.milliseconds(configuration.connectTimeout)
+        let totalMilliseconds = CurlEasy.milliseconds(configuration.totalTimeout)
+        return CurlEasy.apply([
             { cr_curl_setopt_long(self.handle, CURLOPT_NOSIGNAL, 1) },
             { cr_curl_setopt_string(self.handle, CURLOPT_URL, request.url) },
             { cr_curl_setopt_string(self.handle, CURLOPT_PROTOCOLS_STR, "http,https") },
@@ -99,7 +93,6 @@ public final class HTTPConnection {
             { cr_curl_setopt_long(self.handle, CURLOPT_SSL_VERIFYHOST, 2) },
             { cr_curl_setopt_string(self.handle, CURLOPT_USERAGENT, self.configuration.userAgent) },
             { cr_curl_setopt_long(self.handle, CURLOPT_TCP_KEEPALIVE, 1) },
-            { cr_curl_setopt_pointer(self.handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(self.errorBuffer)) },
             { cr_curl_setopt_write_function(self.handle, curlWriteBody) },
             { cr_curl_setopt_pointer(self.handle, CURLOPT_WRITEDATA, context) },
             { cr_curl_setopt_header_function(self.handle, curlWriteHeader) },
@@ -113,28 +106,11 @@ public final class HTTPConnection {
                     return cr_curl_setopt_string(self.handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue)
                 }
             },
-        ]
-        for step in steps {
-            let code = step()
-            if code != CURLE_OK { return code }
-        }
-        return CURLE_OK
-    }
-
-    private func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+        ])
     }
 
     private func transportError(code: CURLcode, host: String, exchange: Exchange) -> HTTPTransportError {
-        let detail: String
-        if errorBuffer[0] != 0 {
-            detail = String(cString: errorBuffer)
-        } else if let text = curl_easy_strerror(code) {
-            detail = String(cString: text)
-        } else {
-            detail = "error \(code.rawValue)"
-        }
+        let detail = easy.detail(code)
         switch code {
         case CURLE_WRITE_ERROR where exchange.overflowed:
             return .bodyTooLarge(host: host, limit: configuration.maximumBodyBytes)

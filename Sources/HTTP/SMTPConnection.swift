@@ -9,24 +9,17 @@ import Foundation
 ///
 /// Blocking and not thread-safe: ``SMTPClient`` runs it on a thread of its own.
 public final class SMTPConnection {
-    private let handle: UnsafeMutableRawPointer
-    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private let easy: CurlEasy
+    private var handle: UnsafeMutableRawPointer { easy.handle }
     private let settings: SMTPSettings
 
     /// Creates a handle for `settings`.
     public init(settings: SMTPSettings) throws(SMTPError) {
-        guard CurlRuntime.isInitialized, let handle = curl_easy_init() else {
+        guard let easy = CurlEasy() else {
             throw .other(host: settings.host, detail: "libcurl could not be initialised")
         }
-        self.handle = handle
+        self.easy = easy
         self.settings = settings
-        self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
-        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
-    }
-
-    deinit {
-        curl_easy_cleanup(handle)
-        errorBuffer.deallocate()
     }
 
     /// Sends `message` (a complete RFC 5322 message with CRLF line ends) from `sender` to
@@ -36,8 +29,6 @@ public final class SMTPConnection {
             throw .invalidAddress(String(address.prefix(80)))
         }
         guard !recipients.isEmpty else { throw .invalidAddress("(no recipient)") }
-        curl_easy_reset(handle)
-        errorBuffer[0] = 0
         let upload = Unmanaged.passRetained(MailUpload(bytes: message))
         defer { upload.release() }
         var recipientList: UnsafeMutablePointer<curl_slist>?
@@ -45,8 +36,9 @@ public final class SMTPConnection {
         for address in recipients {
             recipientList = curl_slist_append(recipientList, "<\(address)>")
         }
-        let timeout = Self.milliseconds(settings.timeout)
+        let timeout = CurlEasy.milliseconds(settings.timeout)
         var steps: [() -> CURLcode] = [
+            { self.easy.reset() },
             { cr_curl_setopt_long(self.handle, CURLOPT_NOSIGNAL, 1) },
             { cr_curl_setopt_string(self.handle, CURLOPT_URL, self.settings.url) },
             { cr_curl_setopt_string(self.handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps") },
@@ -56,7 +48,6 @@ public final class SMTPConnection {
             { cr_curl_setopt_long(self.handle, CURLOPT_SSL_VERIFYHOST, 2) },
             { cr_curl_setopt_long(self.handle, CURLOPT_CONNECTTIMEOUT_MS, min(timeout, 15_000)) },
             { cr_curl_setopt_long(self.handle, CURLOPT_TIMEOUT_MS, timeout) },
-            { cr_curl_setopt_pointer(self.handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(self.errorBuffer)) },
             { cr_curl_setopt_string(self.handle, CURLOPT_MAIL_FROM, "<\(sender)>") },
             { cr_curl_setopt_slist(self.handle, CURLOPT_MAIL_RCPT, recipientList) },
             { cr_curl_setopt_long(self.handle, CURLOPT_UPLOAD, 1) },
@@ -67,31 +58,15 @@ public final class SMTPConnection {
         if let caFile = settings.caFile {
             steps.append { cr_curl_setopt_string(self.handle, CURLOPT_CAINFO, caFile) }
         }
-        var code = CURLE_OK
-        for step in steps where code == CURLE_OK {
-            code = step()
-        }
+        var code = CurlEasy.apply(steps)
         if code == CURLE_OK {
             code = curl_easy_perform(handle)
         }
         guard code == CURLE_OK else { throw failure(code) }
     }
 
-    private static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
-    }
-
     private func failure(_ code: CURLcode) -> SMTPError {
-        var detail: String
-        if errorBuffer[0] != 0 {
-            detail = String(cString: errorBuffer)
-        } else if let text = curl_easy_strerror(code) {
-            detail = String(cString: text)
-        } else {
-            detail = "error \(code.rawValue)"
-        }
-        detail = settings.redacting(detail)
+        let detail = settings.redacting(easy.detail(code))
         let host = settings.host
         switch code {
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_OPERATION_TIMEDOUT:
