@@ -14,7 +14,7 @@ public struct FormToken: Sendable {
 
     /// The token of `session` for `user`.
     public func token(session: String, user: String) -> String {
-        SHA256.hex(Self.hmac(key: key, message: Array("\(session)\n\(user)".utf8)))
+        SHA256.hex(SHA256.hmac(key: key, message: Array("\(session)\n\(user)".utf8)))
     }
 
     /// Whether `candidate` is the token of `session` for `user` (compared in constant time).
@@ -25,23 +25,5 @@ public struct FormToken: Sendable {
         var difference: UInt8 = 0
         for (a, b) in zip(expected, given) { difference |= a ^ b }
         return difference == 0
-    }
-
-    /// HMAC-SHA256 of `message` under `key`.
-    static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        var block = key
-        if block.count > 64 {
-            var hash = SHA256()
-            hash.update(block)
-            block = hash.finalize()
-        }
-        block += [UInt8](repeating: 0, count: 64 - block.count)
-        var inner = SHA256()
-        inner.update(block.map { $0 ^ 0x36 })
-        inner.update(message)
-        var outer = SHA256()
-        outer.update(block.map { $0 ^ 0x5c })
-        outer.update(inner.finalize())
-        return outer.finalize()
     }
 }

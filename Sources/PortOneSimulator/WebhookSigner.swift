@@ -19,7 +19,7 @@ public struct WebhookSigner: Sendable, Hashable {
     /// The `webhook-signature` header value for one delivery: `v1,<base64 signature>`.
     public func signature(webhookId: String, timestamp: Int64, body: [UInt8]) -> String {
         let message = Array("\(webhookId).\(timestamp).".utf8) + body
-        return "v1," + Data(Self.hmacSHA256(key: key, message: message)).base64EncodedString()
+        return "v1," + Data(SHA256.hmac(key: key, message: message)).base64EncodedString()
     }
 
     /// Whether `header` (a space-separated list of `v1,<signature>` entries) holds a `v1` entry
@@ -35,24 +35,5 @@ public struct WebhookSigner: Sendable, Hashable {
             if difference == 0 { matched = true }
         }
         return matched
-    }
-
-    /// HMAC-SHA256 (RFC 2104) over WireFormat's SHA-256.
-    public static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        let blockSize = 64
-        var block = key
-        if block.count > blockSize {
-            var hash = SHA256()
-            hash.update(block)
-            block = hash.finalize()
-        }
-        block += [UInt8](repeating: 0, count: blockSize - block.count)
-        var inner = SHA256()
-        inner.update(block.map { $0 ^ 0x36 })
-        inner.update(message)
-        var outer = SHA256()
-        outer.update(block.map { $0 ^ 0x5c })
-        outer.update(inner.finalize())
-        return outer.finalize()
     }
 }

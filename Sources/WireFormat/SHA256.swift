@@ -71,6 +71,25 @@ public struct SHA256: Sendable {
     /// The lowercase hex digest of a string's UTF-8 bytes.
     public static func hex(_ text: String) -> String { hex(Array(text.utf8)) }
 
+    /// HMAC-SHA256 (RFC 2104) of `message` under `key`.
+    public static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        let blockSize = 64
+        var block = key
+        if block.count > blockSize {
+            var hash = SHA256()
+            hash.update(block)
+            block = hash.finalize()
+        }
+        block += [UInt8](repeating: 0, count: blockSize - block.count)
+        var inner = SHA256()
+        inner.update(block.map { $0 ^ 0x36 })
+        inner.update(message)
+        var outer = SHA256()
+        outer.update(block.map { $0 ^ 0x5c })
+        outer.update(inner.finalize())
+        return outer.finalize()
+    }
+
     private mutating func compress(_ block: [UInt8]) {
         var w = [UInt32](repeating: 0, count: 64)
         for index in 0..<16 {
