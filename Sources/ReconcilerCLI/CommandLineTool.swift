@@ -98,4 +98,20 @@ enum Console {
         ProgressDisplay.clearActive()
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
+
+    /// Writes a rendered document to the file `output` (atomically), or as it is to standard
+    /// output when there is none. False, with the error said, when the file cannot be written.
+    static func document(_ text: String, to output: String?) -> Bool {
+        guard let output else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return true
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            return true
+        } catch {
+            Console.error("credit-reconciler: cannot write \(output): check the folder exists and is writable")
+            return false
+        }
+    }
 }

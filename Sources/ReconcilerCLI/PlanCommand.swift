@@ -38,16 +38,9 @@ enum PlanCommand {
         return DatabaseAccess.withDatabase(environment: environment) { (database) throws(ServiceFailure) in
             let plan = try database.plan(named: options.reference)
             let text = try database.renderPlan(plan, as: options.format, locale: locale)
+            guard Console.document(text, to: options.output) else { return .failure }
             if let output = options.output {
-                do {
-                    try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-                } catch {
-                    Console.error("credit-reconciler: cannot write \(output): check the folder exists and is writable")
-                    return .failure
-                }
                 Console.output("plan \(plan.id) (sha256 \(plan.hash)) written to \(output)")
-            } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
             }
             return .success
         }

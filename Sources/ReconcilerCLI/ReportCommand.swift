@@ -21,17 +21,7 @@ enum ReportCommand {
             }
             // Every format renders from the stored document, as the run did when it wrote its files.
             let text = try ReconcilerDatabase.render(storedReport: stored, as: options.format)
-            if let output = options.output {
-                do {
-                    try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-                } catch {
-                    Console.error("credit-reconciler: cannot write \(output): check the folder exists and is writable")
-                    return .failure
-                }
-            } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
-            }
-            return .success
+            return Console.document(text, to: options.output) ? .success : .failure
         }
     }
 }
