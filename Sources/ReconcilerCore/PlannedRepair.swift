@@ -77,14 +77,7 @@ public struct PlannedRepair: Sendable, Hashable {
     public var storedJSON: JSONValue {
         guard case .object(var fields) = canonicalJSON else { return canonicalJSON }
         fields["description"] = .string(repair.description)
-        if let cause = repair.cause {
-            fields["cause"] = .string(cause.kind.rawValue)
-            fields["webhook"] = cause.webhookJSON
-        }
-        if let origin = repair.origin {
-            fields["origin"] = .string(origin.kind.rawValue)
-            fields["cancellation"] = origin.cancellationJSON
-        }
+        repair.addExplanation(to: &fields)
         return .object(fields)
     }
 

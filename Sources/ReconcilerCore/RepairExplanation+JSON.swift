@@ -51,3 +51,18 @@ extension DeductionOrigin {
             cancellations: Int(cancellation["cancellations"].integerValue ?? 1))
     }
 }
+
+extension Repair {
+    /// Adds the repair's explanation, where it has one, as the repair queue and stored plans
+    /// keep it: a grant's `cause` and `webhook`, a deduction's `origin` and `cancellation`.
+    public func addExplanation(to fields: inout [String: JSONValue]) {
+        if let cause {
+            fields["cause"] = .string(cause.kind.rawValue)
+            fields["webhook"] = cause.webhookJSON
+        }
+        if let origin {
+            fields["origin"] = .string(origin.kind.rawValue)
+            fields["cancellation"] = origin.cancellationJSON
+        }
+    }
+}

@@ -57,7 +57,7 @@ struct PendingUnit: Sendable {
         var fields: [String: JSONValue] = [:]
         if let payment { fields["payment"] = payment.json }
         if let email { fields["email"] = .string(email) }
-        for repair in repairs { addExplanation(of: repair, to: &fields) }
+        for repair in repairs { repair.addExplanation(to: &fields) }
         return fields.isEmpty ? nil : JSONValue.object(fields).serialized()
     }
 
@@ -143,21 +143,8 @@ struct PendingUnit: Sendable {
             "description": .string(repair.description), "auto": .bool(repair.isAutoApplicable),
         ]
         if let cancellationId = repair.cancellationId { fields["cancellationId"] = .string(cancellationId) }
-        addExplanation(of: repair, to: &fields)
+        repair.addExplanation(to: &fields)
         return .object(fields)
-    }
-
-    /// A repair's explanation as the queue keeps it, where the repair has one: a grant's
-    /// `cause` and `webhook`, a deduction's `origin` and `cancellation`.
-    private static func addExplanation(of repair: Repair, to fields: inout [String: JSONValue]) {
-        if let cause = repair.cause {
-            fields["cause"] = .string(cause.kind.rawValue)
-            fields["webhook"] = cause.webhookJSON
-        }
-        if let origin = repair.origin {
-            fields["origin"] = .string(origin.kind.rawValue)
-            fields["cancellation"] = origin.cancellationJSON
-        }
     }
 
     private static func repair(_ value: JSONValue) -> Repair? {
