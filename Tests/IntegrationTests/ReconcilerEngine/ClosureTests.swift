@@ -18,12 +18,7 @@ import WireFormat
         _ simulator: SimulatorProcess, _ database: TestDatabase,
         defect: (@Sendable (LedgerWrite) -> LedgerWrite)? = nil
     ) throws -> ReconciliationEngine {
-        var policy = Configuration.Policy()
-        policy.initialLookback = 40 * 86_400
-        policy.maxFixesPerRun = 100_000
-        var settings = ReconciliationEngine.Settings(
-            configuration: Configuration(catalog: World.catalog, policy: policy), storeId: SimulatorProcess.storeId,
-            database: database.ledger)
+        var settings = World.settings(database)
         settings.testingLedgerWriteDefect = defect
         return ReconciliationEngine(settings: settings, client: try simulator.client(), now: { World.clock })
     }

@@ -58,17 +58,29 @@ import WireFormat
         return (simulator, expected)
     }
 
+    /// The engine settings the world's tests start from: the world's catalog, a 40-day first
+    /// look-back, `maxFixes` repairs a run, the simulator's store; `adjust` changes the policy
+    /// or the reports' settings.
+    static func settings(
+        _ database: TestDatabase, maxFixes: Int = 100_000,
+        adjust: (inout Configuration.Policy, inout Configuration.ReportSettings) -> Void = { _, _ in }
+    ) -> ReconciliationEngine.Settings {
+        var policy = Configuration.Policy()
+        policy.initialLookback = 40 * 86_400
+        policy.maxFixesPerRun = maxFixes
+        var reports = Configuration.ReportSettings()
+        adjust(&policy, &reports)
+        return ReconciliationEngine.Settings(
+            configuration: Configuration(catalog: catalog, policy: policy, reports: reports),
+            storeId: SimulatorProcess.storeId, database: database.ledger)
+    }
+
     static func engine(
         _ simulator: SimulatorProcess, _ database: TestDatabase, maxFixes: Int = 100_000,
         clock: @escaping @Sendable () -> RFC3339.Timestamp = { clock }, secret: String? = nil,
         refetchDepth: Int? = nil
     ) throws -> ReconciliationEngine {
-        var policy = Configuration.Policy()
-        policy.initialLookback = 40 * 86_400
-        policy.maxFixesPerRun = maxFixes
-        var settings = ReconciliationEngine.Settings(
-            configuration: Configuration(catalog: catalog, policy: policy), storeId: SimulatorProcess.storeId,
-            database: database.ledger)
+        var settings = settings(database, maxFixes: maxFixes)
         settings.pageSize = 500
         if let refetchDepth { settings.refetchDepth = refetchDepth }
         return ReconciliationEngine(settings: settings, client: try simulator.client(secret: secret), now: clock)

@@ -17,13 +17,7 @@ import WireFormat
     static func engine(_ simulator: SimulatorProcess, _ database: TestDatabase, slices: Int) throws
         -> ReconciliationEngine
     {
-        var policy = Configuration.Policy()
-        policy.initialLookback = 40 * 86_400
-        policy.maxFixesPerRun = 100_000
-        policy.balanceAuditRuns = slices
-        var settings = ReconciliationEngine.Settings(
-            configuration: Configuration(catalog: World.catalog, policy: policy), storeId: SimulatorProcess.storeId,
-            database: database.ledger)
+        var settings = World.settings(database) { policy, _ in policy.balanceAuditRuns = slices }
         settings.pageSize = 500
         return ReconciliationEngine(settings: settings, client: try simulator.client(), now: { World.clock })
     }

@@ -24,16 +24,11 @@ import WireFormat
         _ simulator: SimulatorProcess, _ database: TestDatabase, smtpURL: String, caFile: String?, lines: Lines,
         when: ReportMailSettings.When = .always
     ) throws -> ReconciliationEngine {
-        var policy = Configuration.Policy()
-        policy.initialLookback = 40 * 86_400
-        policy.maxFixesPerRun = 100_000
-        var reports = Configuration.ReportSettings()
-        reports.email.to = ["finance@example.com", "cfo@example.co.kr"]
-        reports.email.from = "reconciler@example.com"
-        reports.email.when = when
-        let configuration = Configuration(catalog: World.catalog, policy: policy, reports: reports)
-        var settings = ReconciliationEngine.Settings(
-            configuration: configuration, storeId: SimulatorProcess.storeId, database: database.ledger)
+        var settings = World.settings(database) { _, reports in
+            reports.email.to = ["finance@example.com", "cfo@example.co.kr"]
+            reports.email.from = "reconciler@example.com"
+            reports.email.when = when
+        }
         try settings.mailReports(through: smtpURL, caFile: caFile)
         let logger = Logger(
             style: Logger.Style(journald: false, timestamps: false), secrets: [], write: lines.append)
