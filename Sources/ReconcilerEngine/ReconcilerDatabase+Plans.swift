@@ -39,11 +39,6 @@ extension ReconcilerDatabase {
         try command(try session.plans.repairs(planId: planId))
     }
 
-    /// Whether the plan's stored repairs still hash to its hash.
-    public func planIntact(_ plan: Plan) throws(ServiceFailure) -> Bool {
-        try command(try session.plans.repairPlan(planId: plan.id)).hash == plan.hash
-    }
-
     /// Approves plan `id` by `by` with `note`, recorded with the time.
     ///
     /// - Throws: ``ServiceFailure/failed(_:)`` with the refusal (already approved or applied,
