@@ -29,10 +29,7 @@ extension Run {
         do {
             let report = buildReport(status: .aborted, error: Self.abortedError)
             let streams = try reportStreams()
-            try recorder.finish(
-                handle.runId, outcome: .aborted, totalsJSON: totals.json, error: Self.abortedError,
-                report: Self.pieces(of: report.report, streams: streams), finishedAt: report.finishedAt)
-            writeReportFiles(report.report, streams: streams)
+            try record(report, outcome: .aborted, error: Self.abortedError, streams: streams, runId: handle.runId)
             endQueue()
         } catch {
             throw RunFailure.failed(

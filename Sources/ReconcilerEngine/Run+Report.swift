@@ -60,9 +60,11 @@ extension Run {
     /// (`RunReport.write(_:streams:sortedDiscrepancies:emit:)`): a run with a million repairs
     /// never holds them. The notification, the metrics file and the report e-mail still take the
     /// document with every entry, built only when one of them is configured.
-    func writeReportFiles(_ report: @autoclosure () -> RunReport, streams: RunReport.Streams? = nil) {
+    func writeReportFiles(
+        _ report: @autoclosure () -> RunReport, streams: RunReport.Streams? = nil, filesWritten: Bool = false
+    ) {
         let isTick = request.trigger == .follow
-        let directory = isTick ? nil : engine.settings.reportDirectory
+        let directory = isTick || filesWritten ? nil : engine.settings.reportDirectory
         let metrics = isTick ? nil : configuration.metricsTextfile
         let mails = !isTick && engine.settings.reportMailer != nil && !configuration.reports.email.to.isEmpty
         guard directory != nil || metrics != nil || configuration.notifyWebhookURL != nil || mails else {
@@ -92,13 +94,87 @@ extension Run {
                 }
                 engine.event(.info, "report written", ["run": "\(runId)", "files": paths.joined(separator: ",")])
             } catch {
-                engine.event(
-                    .error,
-                    "report files not written; the report is kept in reconciler.run and `credit-reconciler report --run \(runId)` prints it",
-                    ["run": "\(runId)", "error": error.description])
+                reportFilesNotWritten(error)
             }
         }
         if mails, let document, let json { queueReportMail(document, json: json) }
+    }
+
+    private func reportFilesNotWritten(_ error: ReportFiles.WriteError) {
+        engine.event(
+            .error,
+            "report files not written; the report is kept in reconciler.run and `credit-reconciler report --run \(runId)` prints it",
+            ["run": "\(runId)", "error": error.description])
+    }
+
+    /// Records the run as `outcome` with its report (``RunRecorder/finish(_:outcome:totalsJSON:error:report:finishedAt:)``)
+    /// and writes the report files from the same reading of its fixes: the JSON file is the
+    /// stored document's text as it is sent, the CSV, Markdown and HTML take each fix as it
+    /// goes by (`RunReport.TableFiles`), then read the discrepancies in their own order. The
+    /// files are renamed into place only once the run is recorded; a file that cannot be
+    /// written is logged and never stops the recording (``writeReportFiles(_:streams:filesWritten:)``
+    /// says the same). Then the metrics file, the notification and the mail, as before.
+    func record(
+        _ built: (report: RunReport, finishedAt: Date), outcome: RunOutcome, error: String?,
+        streams: RunReport.Streams, runId: Int64
+    ) throws(LedgerStoreError) {
+        let report = built.report
+        let record = { (streams: RunReport.Streams, tee: ((String) -> Void)?) throws(LedgerStoreError) in
+            try self.recorder.finish(
+                runId, outcome: outcome, totalsJSON: self.totals.json, error: error,
+                report: Self.pieces(of: report, streams: streams, tee: tee), finishedAt: built.finishedAt)
+        }
+        guard request.trigger != .follow, let directory = engine.settings.reportDirectory else {
+            try record(streams, nil)
+            writeReportFiles(report, streams: streams)
+            return
+        }
+        let formats = engine.settings.reportFormats
+        var recordError: LedgerStoreError?
+        var recorded = false
+        do throws(ReportFiles.WriteError) {
+            let paths = try ReportFiles.write(streamed: formats.map { $0.fileName(runId: runId) }, into: directory) {
+                emitters in
+                var fileError: (any Error)?
+                let tables = RunReport.TableFiles(report, formats: formats, emitters: emitters)
+                let json = zip(formats, emitters).first { $0.0 == .json }?.1
+                let fixes = streams.fixes.map { stream in
+                    { (each: (RunReport.Fix) throws -> Void) throws in
+                        try stream { fix in
+                            if fileError == nil, !tables.isEmpty {
+                                do { try tables.add(fix) } catch { fileError = error }
+                            }
+                            try each(fix)
+                        }
+                    }
+                }
+                let tapped = RunReport.Streams(
+                    fixes: fixes, discrepancies: streams.discrepancies, changes: streams.changes)
+                do throws(LedgerStoreError) {
+                    recorded = true
+                    try record(tapped) { piece in
+                        guard fileError == nil, let json else { return }
+                        do { try json(piece) } catch { fileError = error }
+                    }
+                } catch {
+                    recordError = error
+                    throw error
+                }
+                if let fileError { throw fileError }
+                try json?("\n")
+                if streams.fixes == nil { for fix in report.fixes { try tables.add(fix) } }
+                let streamed = streams.discrepancies != nil
+                try tables.finish(
+                    discrepancies: streamed ? sortedDiscrepancyEntries : nil, changes: streamed ? streams.changes : nil)
+            }
+            engine.event(.info, "report written", ["run": "\(runId)", "files": paths.joined(separator: ",")])
+        } catch {
+            if let recordError { throw recordError }
+            reportFilesNotWritten(error)
+            // The directory could not be prepared: the run is recorded without its files.
+            if !recorded { try record(streams, nil) }
+        }
+        writeReportFiles(report, streams: streams, filesWritten: true)
     }
 
     /// Writes the Prometheus textfile, if configured. The last success comes from the database
@@ -145,10 +221,16 @@ extension Run {
 
     /// Writes `report`'s text to `emit` piece by piece, for `RunRecorder.finish(report:)`, with
     /// the entries of `streams` when given.
-    static func pieces(of report: RunReport, streams: RunReport.Streams? = nil) -> RunRecorder.ReportWriter {
+    /// `tee`, when given, sees every piece too, after the database took it.
+    static func pieces(
+        of report: RunReport, streams: RunReport.Streams? = nil, tee: ((String) -> Void)? = nil
+    ) -> RunRecorder.ReportWriter {
         { (emit) throws(LedgerStoreError) in
             do {
-                try report.serializeDocument(pieceSize: reportPieceSize, streams: streams, emit: emit)
+                try report.serializeDocument(pieceSize: reportPieceSize, streams: streams) { piece in
+                    try emit(piece)
+                    tee?(piece)
+                }
             } catch let error as LedgerStoreError {
                 throw error
             } catch {

@@ -208,12 +208,7 @@ final class Run {
         }
         let report = buildReport(status: .succeeded, error: nil)
         let streams = try store(try reportStreams())
-        try store(
-            try recorder.finish(
-                runId, outcome: .succeeded, totalsJSON: totals.json,
-                report: Self.pieces(of: report.report, streams: streams),
-                finishedAt: report.finishedAt))
-        writeReportFiles(report.report, streams: streams)
+        try store(try record(report, outcome: .succeeded, error: nil, streams: streams, runId: runId))
         endQueue()
         ProcessMemory.releaseFreed()
         engine.event(

@@ -33,56 +33,94 @@ extension RunReport {
             try serializeDocument(pieceSize: 1 << 16, streams: streams, emit: emit)
             try emit("\n")
         }
-        let csv = zip(formats, emitters).filter { $0.0 == .csv }.map(\.1)
-        let pages = zip(formats, emitters).filter { $0.0 == .md || $0.0 == .html }
-        guard !csv.isEmpty || !pages.isEmpty else { return }
-
-        let runId = run.id
-        let fixes: (_ each: (JSONValue) throws -> Void) throws -> Void
+        let tables = TableFiles(self, formats: formats, emitters: emitters)
+        guard !tables.isEmpty else { return }
         if let stream = streams?.fixes {
-            fixes = { each in try stream { try each(Self.json($0)) } }
+            try stream { try tables.add($0) }
         } else {
-            fixes = { each in for fix in self.fixes { try each(Self.json(fix)) } }
+            for fix in fixes { try tables.add(fix) }
         }
-        let discrepancies: (_ each: (JSONValue) throws -> Void) throws -> Void
-        if streams?.discrepancies != nil, let sortedDiscrepancies {
-            discrepancies = { each in try sortedDiscrepancies { try each(Self.json($0, runId: runId)) } }
-        } else {
-            discrepancies = { each in
-                for entry in self.discrepancies.map({ Self.json($0, runId: runId) }).sorted(by: ReportRows.precedes) {
-                    try each(entry)
+        let streamed = streams?.discrepancies != nil
+        try tables.finish(
+            discrepancies: streamed ? sortedDiscrepancies : nil, changes: streamed ? streams?.changes : nil)
+    }
+}
+
+extension RunReport {
+    /// The CSV, Markdown and HTML files of a report, written from one reading of its entries:
+    /// the fixes handed over one at a time (``add(_:)``, while the JSON document is written from
+    /// the same reading, when the caller wants), then the planned fixes and the discrepancies
+    /// (``finish(discrepancies:changes:)``). The CSV is written line by line; the Markdown and
+    /// HTML pages keep a digest of each list (its length and first lines). The bytes are those
+    /// of ``RunReport/write(_:streams:sortedDiscrepancies:emitters:)``, which is built on it.
+    public final class TableFiles {
+        private let report: RunReport
+        private let csv: [(String) throws -> Void]
+        private let pages: [(format: ReportFormat, emit: (String) throws -> Void)]
+        private let labels: ReportLabels
+        private var buffer: String
+        private var digest = ReportDigest(limit: max(MarkdownReport.listLimit, HTMLReport.rowLimit))
+
+        /// The files of `formats` other than JSON, each written to the emitter at its position.
+        public init(_ report: RunReport, formats: [ReportFormat], emitters: [(String) throws -> Void]) {
+            precondition(formats.count == emitters.count, "one emitter per format")
+            self.report = report
+            csv = zip(formats, emitters).filter { $0.0 == .csv }.map(\.1)
+            pages = zip(formats, emitters).filter { $0.0 == .md || $0.0 == .html }.map { (format: $0.0, emit: $0.1) }
+            labels = ReportLabels(locale: report.locale)
+            buffer = CSVReport.head(labels: labels)
+        }
+
+        /// Whether none of the formats is a CSV, Markdown or HTML file.
+        public var isEmpty: Bool { csv.isEmpty && pages.isEmpty }
+
+        /// Adds the next fix, in the order the document lists them.
+        public func add(_ fix: Fix) throws {
+            let entry = RunReport.json(fix)
+            try addLine(ReportRows.fixRow(entry, labels: labels))
+            digest.add(fix: entry)
+        }
+
+        /// Adds the planned fixes and the discrepancies, and writes out the rest of every file.
+        /// `discrepancies`, when given, hands over the report's discrepancies most severe first,
+        /// then by kind and id (else the report's own are sorted); `changes` are the streamed
+        /// discrepancies' (the document's `changes`; nil for the report's own discrepancies).
+        public func finish(discrepancies stream: DiscrepancyEntries?, changes: [String: Int]?) throws {
+            for entry in report.plannedFixes.lazy.map(RunReport.json) {
+                try addLine(ReportRows.plannedRow(entry, labels: labels))
+                digest.add(planned: entry)
+            }
+            let runId = report.run.id
+            func add(_ entry: JSONValue) throws {
+                try addLine(ReportRows.discrepancyRow(entry, labels: labels))
+                digest.add(discrepancy: entry)
+            }
+            if let stream {
+                try stream { try add(RunReport.json($0, runId: runId)) }
+            } else {
+                for entry in report.discrepancies.map({ RunReport.json($0, runId: runId) }).sorted(
+                    by: ReportRows.precedes)
+                {
+                    try add(entry)
                 }
             }
+            for emit in csv { try emit(buffer) }
+            buffer = ""
+            guard !pages.isEmpty else { return }
+            let head = report.document(changes: changes, entries: false)
+            for (format, emit) in pages {
+                try emit(
+                    format == .md
+                        ? MarkdownReport.render(head, digest: digest) + "\n" : HTMLReport.render(head, digest: digest))
+            }
         }
-        let labels = ReportLabels(locale: locale)
-        var buffer = CSVReport.head(labels: labels)
-        func add(_ row: @autoclosure () -> [String: ReportRows.Cell]) throws {
+
+        private func addLine(_ row: @autoclosure () -> [String: ReportRows.Cell]) throws {
             guard !csv.isEmpty else { return }
             buffer += CSVReport.line(row())
             guard buffer.utf8.count >= 1 << 16 else { return }
             for emit in csv { try emit(buffer) }
             buffer = ""
-        }
-        var digest = ReportDigest(limit: max(MarkdownReport.listLimit, HTMLReport.rowLimit))
-        try fixes { fix in
-            try add(ReportRows.fixRow(fix, labels: labels))
-            digest.add(fix: fix)
-        }
-        for entry in plannedFixes.lazy.map(Self.json) {
-            try add(ReportRows.plannedRow(entry, labels: labels))
-            digest.add(planned: entry)
-        }
-        try discrepancies { entry in
-            try add(ReportRows.discrepancyRow(entry, labels: labels))
-            digest.add(discrepancy: entry)
-        }
-        for emit in csv { try emit(buffer) }
-        guard !pages.isEmpty else { return }
-        let head = document(changes: streams?.discrepancies == nil ? nil : streams?.changes, entries: false)
-        for (format, emit) in pages {
-            try emit(
-                format == .md
-                    ? MarkdownReport.render(head, digest: digest) + "\n" : HTMLReport.render(head, digest: digest))
         }
     }
 }

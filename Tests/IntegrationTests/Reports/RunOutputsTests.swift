@@ -180,6 +180,35 @@ import WireFormat
         }
     }
 
+    /// The report files are written from the same reading as the stored report; a directory
+    /// that cannot be written is logged and the run is still recorded with its whole report.
+    @Test func aReportDirectoryThatCannotBeWrittenIsLoggedAndTheRunIsStillRecorded() async throws {
+        try await TestDatabase.withFresh(schema: .app) { database in
+            let (simulator, _) = try await World.world(payments: 300, seed: 63, database: database)
+            defer { simulator.stop() }
+            // A regular file where the report directory's parent should be: nothing can be created under it.
+            let blocker = FileManager.default.temporaryDirectory.appendingPathComponent("outputs-\(UUID().uuidString)")
+            try Data("not a directory".utf8).write(to: blocker)
+            defer { try? FileManager.default.removeItem(at: blocker) }
+            let lines = Lines()
+            let engine = try Self.engine(
+                simulator, database, folder: blocker.appendingPathComponent("reports"), webhook: nil, lines: lines)
+            let result = try await engine.run(RunRequest())
+            #expect(result.outcome == .succeeded)
+            let connection = try database.connect()
+            defer { connection.close() }
+            let stored = try #require(try RunRecorder(connection: connection).report(runId: result.runId))
+            let document = try JSONValue.parse(Data(stored.utf8))
+            let fixes = try result.fixes(in: database.url)
+            #expect(!fixes.isEmpty)
+            #expect(document["fixes"].arrayValue.map { $0["paymentId"].stringValue } == fixes.map(\.paymentId))
+            let log = lines.text
+            #expect(log.contains("<3>report files not written"), "\(log)")
+            #expect(log.contains("<5>run succeeded run=\(result.runId) "))
+            #expect(!log.contains("report written"))
+        }
+    }
+
     @Test func aReceiverThatIsDownIsLoggedAndTheRunStillSucceeds() async throws {
         try await TestDatabase.withFresh(schema: .app) { database in
             let (simulator, _) = try await World.world(payments: 200, seed: 62, database: database)
