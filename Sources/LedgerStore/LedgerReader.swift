@@ -47,6 +47,49 @@ public final class LedgerReader {
         return result
     }
 
+    /// Each payment id's ledger in a few numbers (``LedgerSummary``), one entry per distinct
+    /// asked-for id, ids without rows included: the set-based first look at a scan page, which
+    /// returns no rows and no accounts for the payments that turn out to be in order.
+    ///
+    /// One statement per batch: LATERAL aggregates each id's rows on the `("paymentId")` index
+    /// (one probe per id, however few or many the batch holds), and whether an open discrepancy
+    /// names the payment comes from `discrepancy_payment_id`. `rowsRead` counts the rows summed.
+    public func summaries(forPaymentIds paymentIds: [String]) throws(LedgerStoreError) -> [String: LedgerSummary] {
+        var result: [String: LedgerSummary] = [:]
+        result.reserveCapacity(paymentIds.count)
+        for batch in Self.batches(of: paymentIds, size: idsPerStatement) {
+            let rows = try connection.rows(
+                """
+                SELECT p.id, l.rows, l.purchases, l.purchase_total, l.refunds, l.refund_total, l.lowest_user,
+                       l.highest_user,
+                       EXISTS (SELECT 1 FROM reconciler.discrepancy d
+                               WHERE d.payment_id = p.id AND d.status = 'open') AS open_discrepancy
+                FROM unnest($1::text[]) AS p(id)
+                CROSS JOIN LATERAL (
+                    SELECT count(*) AS rows,
+                           count(*) FILTER (WHERE t.type = 'PURCHASE') AS purchases,
+                           coalesce(sum(t.amount) FILTER (WHERE t.type = 'PURCHASE'), 0)::bigint AS purchase_total,
+                           count(*) FILTER (WHERE t.type = 'REFUND') AS refunds,
+                           coalesce(sum(t.amount) FILTER (WHERE t.type = 'REFUND'), 0)::bigint AS refund_total,
+                           min(t."userId" COLLATE "C") FILTER (WHERE t.type IN ('PURCHASE', 'REFUND')) AS lowest_user,
+                           max(t."userId" COLLATE "C") FILTER (WHERE t.type IN ('PURCHASE', 'REFUND')) AS highest_user
+                    FROM "CreditTransaction" t WHERE t."paymentId" = p.id
+                ) l
+                """, [TextArray(batch)])
+            for row in rows {
+                let id: String = try row.value("id")
+                let summary = LedgerSummary(
+                    rows: Int(try row.value("rows") as Int64), purchases: Int(try row.value("purchases") as Int64),
+                    purchaseTotal: try row.value("purchase_total"), refunds: Int(try row.value("refunds") as Int64),
+                    refundTotal: try row.value("refund_total"), lowestUserId: try row.value("lowest_user"),
+                    highestUserId: try row.value("highest_user"), hasOpenDiscrepancy: try row.value("open_discrepancy"))
+                rowsRead += summary.rows
+                result[id] = summary
+            }
+        }
+        return result
+    }
+
     /// The users among `userIds` that exist, with their email and `"Credit".balance` (nil when
     /// they have no `"Credit"` row); unknown ids are absent from the result.
     public func accounts(userIds: [String]) throws(LedgerStoreError) -> [String: UserAccount] {

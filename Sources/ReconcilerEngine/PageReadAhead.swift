@@ -12,11 +12,21 @@ import ReconcilerCore
 final class PageReadAhead: @unchecked Sendable {
     /// What one page's reads returned and how long each took.
     struct Reads {
+        /// The ledger rows of the payments not decided from their summary.
         var ledger: [String: [LedgerEntry]]
+        /// The accounts of those payments' users.
         var accounts: [String: UserAccount]
+        /// The payments decided from their ledger summary: in order, nothing to repair or report.
+        var clean: [String: PaymentOutcome]
+        /// The ledger summaries of the page's payments.
+        var summaries: [String: LedgerSummary]
         var ledgerTime: Duration
         var accountsTime: Duration
     }
+
+    /// How a page is decided once its ledger is summarised: the pure
+    /// `Reconciler.decideClean` with the run's configuration, store and decision time.
+    typealias CleanDecision = @Sendable (PaymentFacts, LedgerSummary) -> PaymentOutcome?
 
     /// A job in progress; `wait()` returns its result or rethrows its error.
     final class Ticket<Value>: @unchecked Sendable {
@@ -61,8 +71,11 @@ final class PageReadAhead: @unchecked Sendable {
     /// What a job started after `close()` fails with (the run is over by then).
     private static let closedError = LedgerStoreError.refused("the run's read-ahead session is closed")
 
-    /// Starts reading the ledger rows of `paymentIds` and the accounts of `userIds`.
-    func start(paymentIds: [String], userIds: [String]) -> Pending {
+    /// Starts reading a scan page set-based: one statement sums the ledger of every payment
+    /// (``LedgerReader/summaries(forPaymentIds:)``); the payments `decideClean` decides from
+    /// their summary (in order: most of a page) are done, and only the others' ledger rows and
+    /// their users' accounts are read.
+    func start(payments: [PaymentFacts], decideClean: @escaping CleanDecision) -> Pending {
         let pending = Pending()
         queue.async { [self] in
             pending.finish(
@@ -70,12 +83,23 @@ final class PageReadAhead: @unchecked Sendable {
                     guard !closed else { throw Self.closedError }
                     let clock = ContinuousClock()
                     let started = clock.now
-                    let ledger = try reader.entries(forPaymentIds: paymentIds)
+                    let summaries = try reader.summaries(forPaymentIds: payments.map(\.id))
+                    var clean: [String: PaymentOutcome] = [:]
+                    var suspects: [PaymentFacts] = []
+                    for payment in payments {
+                        if let summary = summaries[payment.id], let outcome = decideClean(payment, summary) {
+                            clean[payment.id] = outcome
+                        } else {
+                            suspects.append(payment)
+                        }
+                    }
+                    let ledger = suspects.isEmpty ? [:] : try reader.entries(forPaymentIds: suspects.map(\.id))
                     let read = clock.now
-                    let accounts = try reader.accounts(userIds: userIds)
+                    let userIds = Array(Set(suspects.compactMap(Reconciler.userId(for:))))
+                    let accounts = userIds.isEmpty ? [:] : try reader.accounts(userIds: userIds)
                     return Reads(
-                        ledger: ledger, accounts: accounts, ledgerTime: read - started,
-                        accountsTime: clock.now - read)
+                        ledger: ledger, accounts: accounts, clean: clean, summaries: summaries,
+                        ledgerTime: read - started, accountsTime: clock.now - read)
                 })
         }
         return pending

@@ -32,7 +32,7 @@ extension Run {
             .info, "scan done",
             [
                 "run": "\(runId)", "pages": "\(summary.pagesFetched)", "payments": "\(summary.paymentsDelivered)",
-                "duplicates_skipped": "\(summary.duplicatesSkipped)",
+                "duplicates_skipped": "\(summary.duplicatesSkipped)", "in_order_by_summary": "\(decidedBySummary)",
             ])
         // The client's set of handed-over ids, instead of a second set of a million ids.
         return summary.seen
@@ -59,11 +59,16 @@ extension Run {
                 failures.append(failure)
             }
         }
+        let (configuration, storeId, now) = (configuration, engine.settings.storeId, decisionTime)
+        // Set-based: the page's ledger summed in one statement; rows and accounts only for the
+        // payments that are not plainly in order.
         let reads =
             payments.isEmpty
             ? nil
-            : readAhead.start(
-                paymentIds: payments.map(\.id), userIds: Array(Set(payments.compactMap(Reconciler.userId(for:)))))
+            : readAhead.start(payments: payments) { payment, summary in
+                Reconciler.decideClean(
+                    payment: payment, summary: summary, configuration: configuration, storeId: storeId, now: now)
+            }
         if let previous = waiting {
             try decide(previous.payments, unparseable: previous.failures, readAhead: previous.reads)
         }

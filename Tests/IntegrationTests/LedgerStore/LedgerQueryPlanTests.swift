@@ -37,6 +37,9 @@ struct LedgerQueryPlanTests {
             let payments = (0..<1000).map { "payment-\($0 * 997 + 1)" }
             let users = (0..<1000).map { "user-\($0 * 89 + 1)" }
             #expect(try reader.entries(forPaymentIds: payments).count == 900)
+            // The set-based look at a scan page: one summary per payment, rows or not.
+            let summaries = try reader.summaries(forPaymentIds: payments)
+            #expect(summaries.count == 1000 && summaries.values.filter { $0.rows > 0 }.count == 900)
             #expect(try reader.accounts(userIds: users).count == 1000)
             #expect(try reader.balanceTotals(userIds: users).count == 1000)
             // A nightly window: a day and its overlap, of the month the ledger covers.
@@ -76,6 +79,11 @@ struct LedgerQueryPlanTests {
             #expect(plans.count >= 8, "auto_explain sent \(plans.count) plans")
             let sequential = plans.filter { $0.contains(#"Seq Scan on "CreditTransaction""#) }
             #expect(sequential.isEmpty, "sequential scans: \(sequential.joined(separator: "\n---\n"))")
+            let summaryPlans = plans.filter { $0.contains("lowest_user") }
+            #expect(summaryPlans.count == 1)
+            #expect(
+                summaryPlans.allSatisfy { $0.contains("reconciler_CreditTransaction_paymentId") },
+                "summary plan: \(summaryPlans.joined())")
             let rotatingAudit = plans.filter { $0.contains("WITH audited AS") }
             #expect(rotatingAudit.count == 1)
             #expect(
