@@ -51,38 +51,45 @@ public final class LedgerReader {
     /// asked-for id, ids without rows included: the set-based first look at a scan page, which
     /// returns no rows and no accounts for the payments that turn out to be in order.
     ///
-    /// One statement per batch: LATERAL aggregates each id's rows on the `("paymentId")` index
-    /// (one probe per id, however few or many the batch holds), and whether an open discrepancy
-    /// names the payment comes from `discrepancy_payment_id`. `rowsRead` counts the rows summed.
+    /// One statement per batch: the rows of the batch's ids summed per payment on the
+    /// `("paymentId")` index (one `= ANY` scan, as ``entries(forPaymentIds:)`` reads them), and
+    /// the ids an open discrepancy names (`discrepancy_payment_id`), marked `open`. `rowsRead`
+    /// counts the rows summed.
     public func summaries(forPaymentIds paymentIds: [String]) throws(LedgerStoreError) -> [String: LedgerSummary] {
         var result: [String: LedgerSummary] = [:]
         result.reserveCapacity(paymentIds.count)
+        let none = LedgerSummary(
+            rows: 0, purchases: 0, purchaseTotal: 0, refunds: 0, refundTotal: 0, lowestUserId: nil,
+            highestUserId: nil, hasOpenDiscrepancy: false)
         for batch in Self.batches(of: paymentIds, size: idsPerStatement) {
+            for id in batch { result[id] = none }
             let rows = try connection.rows(
                 """
-                SELECT p.id, l.rows, l.purchases, l.purchase_total, l.refunds, l.refund_total, l.lowest_user,
-                       l.highest_user,
-                       EXISTS (SELECT 1 FROM reconciler.discrepancy d
-                               WHERE d.payment_id = p.id AND d.status = 'open') AS open_discrepancy
-                FROM unnest($1::text[]) AS p(id)
-                CROSS JOIN LATERAL (
-                    SELECT count(*) AS rows,
-                           count(*) FILTER (WHERE t.type = 'PURCHASE') AS purchases,
-                           coalesce(sum(t.amount) FILTER (WHERE t.type = 'PURCHASE'), 0)::bigint AS purchase_total,
-                           count(*) FILTER (WHERE t.type = 'REFUND') AS refunds,
-                           coalesce(sum(t.amount) FILTER (WHERE t.type = 'REFUND'), 0)::bigint AS refund_total,
-                           min(t."userId" COLLATE "C") FILTER (WHERE t.type IN ('PURCHASE', 'REFUND')) AS lowest_user,
-                           max(t."userId" COLLATE "C") FILTER (WHERE t.type IN ('PURCHASE', 'REFUND')) AS highest_user
-                    FROM "CreditTransaction" t WHERE t."paymentId" = p.id
-                ) l
+                SELECT t."paymentId" AS id, false AS open_discrepancy, count(*) AS rows,
+                       count(*) FILTER (WHERE t.type = 'PURCHASE') AS purchases,
+                       coalesce(sum(t.amount) FILTER (WHERE t.type = 'PURCHASE'), 0)::bigint AS purchase_total,
+                       count(*) FILTER (WHERE t.type = 'REFUND') AS refunds,
+                       coalesce(sum(t.amount) FILTER (WHERE t.type = 'REFUND'), 0)::bigint AS refund_total,
+                       min(t."userId" COLLATE "C") FILTER (WHERE t.type IN ('PURCHASE', 'REFUND')) AS lowest_user,
+                       max(t."userId" COLLATE "C") FILTER (WHERE t.type IN ('PURCHASE', 'REFUND')) AS highest_user
+                FROM "CreditTransaction" t WHERE t."paymentId" = ANY($1::text[])
+                GROUP BY t."paymentId"
+                UNION ALL
+                SELECT DISTINCT d.payment_id, true, 0, 0, 0, 0, 0, NULL, NULL FROM reconciler.discrepancy d
+                WHERE d.status = 'open' AND d.payment_id = ANY($1::text[])
                 """, [TextArray(batch)])
             for row in rows {
                 let id: String = try row.value("id")
+                if try row.value("open_discrepancy") as Bool {
+                    result[id]?.hasOpenDiscrepancy = true
+                    continue
+                }
+                let open = result[id]?.hasOpenDiscrepancy ?? false
                 let summary = LedgerSummary(
                     rows: Int(try row.value("rows") as Int64), purchases: Int(try row.value("purchases") as Int64),
                     purchaseTotal: try row.value("purchase_total"), refunds: Int(try row.value("refunds") as Int64),
                     refundTotal: try row.value("refund_total"), lowestUserId: try row.value("lowest_user"),
-                    highestUserId: try row.value("highest_user"), hasOpenDiscrepancy: try row.value("open_discrepancy"))
+                    highestUserId: try row.value("highest_user"), hasOpenDiscrepancy: open)
                 rowsRead += summary.rows
                 result[id] = summary
             }
