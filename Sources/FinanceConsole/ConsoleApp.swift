@@ -11,6 +11,9 @@ public struct ConsoleApp: Sendable {
     public let settings: ConsoleSettings
     /// The sections in navigation order.
     public let sections: [ConsoleSection]
+    /// The language and time zone of the console's own pages (refusals); the sections carry theirs.
+    public let locale: ConsoleLocale
+    private var words: ConsoleWording { locale.words }
     private let tokens: FormToken
     private let newSession: @Sendable () -> String
 
@@ -22,13 +25,14 @@ public struct ConsoleApp: Sendable {
     public static let contentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-    /// A console with `sections` (``ConsoleSections/standard(data:)`` and any added later),
+    /// A console with `sections` (``ConsoleSections/standard(data:locale:)`` and any added later),
     /// form tokens under `key`, and session ids from `newSession`.
     public init(
-        settings: ConsoleSettings, sections: [ConsoleSection], key: [UInt8],
+        settings: ConsoleSettings, sections: [ConsoleSection], key: [UInt8], locale: ConsoleLocale = .english,
         newSession: @escaping @Sendable () -> String = ConsoleApp.randomSession
     ) {
         self.settings = settings
+        self.locale = locale
         self.sections = sections
         self.tokens = FormToken(key: key)
         self.newSession = newSession
@@ -53,17 +57,13 @@ public struct ConsoleApp: Sendable {
         // Who is asking: only the reverse proxy sets this header (the console listens nowhere else).
         guard let user = request.header(settings.userHeader.lowercased()), !user.isEmpty else {
             return page(
-                status: 401, title: "Not signed in",
-                body: ConsolePages.refusal(
-                    "Not signed in",
-                    "The console is reached through the company's sign-in proxy, which names you in the \(settings.userHeader) header. This request came without it: open the console through its usual address, or ask the administrator to check the proxy configuration."
-                ), session: nil, user: nil)
+                status: 401, title: words.notSignedInTitle,
+                body: ConsolePages.refusal(words.notSignedInTitle, words.notSignedIn(settings.userHeader)),
+                session: nil, user: nil)
         }
         guard user.utf8.count <= 200, user.unicodeScalars.allSatisfy({ $0.value >= 32 && $0.value != 127 }) else {
             return page(
-                status: 400, title: "Bad user name",
-                body: ConsolePages.refusal(
-                    "Bad user name", "The sign-in proxy sent a user name the console cannot use."),
+                status: 400, title: words.badUserTitle, body: ConsolePages.refusal(words.badUserTitle, words.badUser),
                 session: nil, user: nil)
         }
         let cookie = Self.cookie(Self.sessionCookie, in: request)
@@ -78,9 +78,9 @@ public struct ConsoleApp: Sendable {
         }
         guard !candidates.isEmpty else {
             return page(
-                status: 404, title: "Not found",
-                body: ConsolePages.refusal("Not found", "There is no such page in the console."), session: setCookie,
-                user: user, navigation: navigation)
+                status: 404, title: words.notFoundTitle,
+                body: ConsolePages.refusal(words.notFoundTitle, words.noSuchPage),
+                session: setCookie, user: user, navigation: navigation)
         }
         guard let (route, id) = candidates.first(where: { $0.0.method == method }) else {
             return methodNotAllowed(Set(candidates.map(\.0.method)).sorted().joined(separator: ", "))
@@ -92,29 +92,25 @@ public struct ConsoleApp: Sendable {
                 let fields = Self.formFields(request.body)
             else {
                 return page(
-                    status: 400, title: "Bad form",
-                    body: ConsolePages.refusal(
-                        "Bad form", "The form could not be read; reload the page and try again."),
+                    status: 400, title: words.badFormTitle,
+                    body: ConsolePages.refusal(words.badFormTitle, words.badForm),
                     session: setCookie, user: user, navigation: navigation)
             }
             form = fields
             // The session cookie is SameSite=Strict and the token is bound to it and to the user.
             guard cookie != nil, tokens.verify(form["_token"] ?? "", session: session, user: user) else {
                 return page(
-                    status: 403, title: "Form expired",
-                    body: ConsolePages.refusal(
-                        "Form expired",
-                        "This form did not come from your current console page (it expired, or another site sent it). Nothing was changed: reload the page and try again."
-                    ), session: setCookie, user: user, navigation: navigation)
+                    status: 403, title: words.formExpiredTitle,
+                    body: ConsolePages.refusal(words.formExpiredTitle, words.formExpired), session: setCookie,
+                    user: user, navigation: navigation)
             }
         }
         guard roles.contains(route.role) else {
             return page(
-                status: 403, title: "Not allowed",
+                status: 403, title: words.notAllowedTitle,
                 body: ConsolePages.refusal(
-                    "Not allowed",
-                    "You (\(user)) may read the console, but this needs the \(route.role.rawValue) role, which \(route.role.settingName) in the configuration grants. Nothing was changed."
-                ), session: setCookie, user: user, navigation: navigation)
+                    words.notAllowedTitle, words.notAllowed(user, route.role.rawValue, route.role.settingName)),
+                session: setCookie, user: user, navigation: navigation)
         }
         let answer = route.handle(
             ConsoleRequest(
@@ -158,7 +154,8 @@ public struct ConsoleApp: Sendable {
         status: Int, title: String, body: String, session: String?, user: String?,
         navigation: [(title: String, path: String)] = []
     ) -> HTTPResponse {
-        let html = ConsolePages.layout(title: title, user: user, navigation: navigation, main: body)
+        let html = ConsolePages.layout(
+            title: title, user: user, navigation: navigation, main: body, language: locale.language)
         var response = HTTPResponse(
             status: status, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(html.utf8))
         response.headers += Self.securityHeaders(csp: Self.contentSecurityPolicy)

@@ -59,6 +59,42 @@ public struct ConsoleDiscrepancy: Sendable, Equatable {
     public var resolvedAt: Date?
 }
 
+/// A plan of repairs as the console lists it (DESIGN §4.6).
+public struct ConsolePlan: Sendable, Equatable {
+    /// Its id.
+    public var id: Int64
+    /// The SHA-256 of its canonical serialization, in hex.
+    public var hash: String
+    /// `proposed`, `approved`, `applying`, `applied`, `expired` or `superseded`, as of now.
+    public var state: String
+    /// `dry-run` or `limit`: what made it.
+    public var reason: String
+    /// The run that made it.
+    public var runId: Int64
+    /// When it was made.
+    public var createdAt: Date
+    /// When it can no longer be approved or applied.
+    public var expiresAt: Date
+    /// Repairs and payments in it.
+    public var repairs: Int
+    /// Payments it repairs.
+    public var payments: Int
+    /// Credits its grants add.
+    public var creditsGranted: Int64
+    /// Credits its deductions take.
+    public var creditsDeducted: Int64
+    /// Who approved it, with the note and time.
+    public var approvedBy: String?
+    /// The approver's note.
+    public var approvedNote: String?
+    /// When it was approved.
+    public var approvedAt: Date?
+    /// When it was applied.
+    public var appliedAt: Date?
+    /// The newer plan that replaced it.
+    public var supersededBy: Int64?
+}
+
 /// Which discrepancies the list shows.
 public struct DiscrepancyFilter: Sendable, Equatable {
     /// A status, nil for all.
@@ -124,6 +160,15 @@ public protocol ConsoleData: Sendable {
     /// Resolves (or ignores) open discrepancy `id` with `note`, recording `user` and the time,
     /// exactly as `credit-reconciler discrepancies resolve` does.
     func resolve(id: Int64, note: String, by user: String, ignore: Bool) throws(ConsoleDataError)
+    /// The latest `limit` plans, newest first.
+    func plans(limit: Int) throws(ConsoleDataError) -> [ConsolePlan]
+    /// Plan `id`.
+    func plan(id: Int64) throws(ConsoleDataError) -> ConsolePlan?
+    /// Plan `id` rendered as HTML in `locale` (`plan show --format html`), nil when there is none.
+    func planHTML(id: Int64, locale: String) throws(ConsoleDataError) -> String?
+    /// Approves plan `id` by `user` with `note`, recorded with the time, exactly as
+    /// `credit-reconciler plan approve` does; refusals (not proposed any more, expired, …) throw 409.
+    func approvePlan(id: Int64, note: String, by user: String) throws(ConsoleDataError) -> ConsolePlan
 }
 
 /// The console's data in the reconciler's database: one connection per request (a finance
@@ -215,6 +260,56 @@ public struct DatabaseConsoleData: ConsoleData {
             throw ConsoleDataError(
                 status: error.status == 500 ? 409 : error.status, error.description)
         }
+    }
+
+    /// Reads or changes it in the database (see ``ConsoleData``).
+    public func plans(limit: Int) throws(ConsoleDataError) -> [ConsolePlan] {
+        try with { (database) throws(ServiceFailure) in try database.plans(limit: limit).map(Self.plan) }
+    }
+
+    /// Reads or changes it in the database (see ``ConsoleData``).
+    public func plan(id: Int64) throws(ConsoleDataError) -> ConsolePlan? {
+        try with { (database) throws(ServiceFailure) in try Self.stored(id, in: database).map(Self.plan) }
+    }
+
+    /// Reads or changes it in the database (see ``ConsoleData``).
+    public func planHTML(id: Int64, locale: String) throws(ConsoleDataError) -> String? {
+        try with { (database) throws(ServiceFailure) in
+            guard let plan = try Self.stored(id, in: database) else { return nil }
+            return try database.renderPlan(plan, as: .html, locale: locale)
+        }
+    }
+
+    /// Reads or changes it in the database (see ``ConsoleData``).
+    public func approvePlan(id: Int64, note: String, by user: String) throws(ConsoleDataError) -> ConsolePlan {
+        do {
+            return try with { (database) throws(ServiceFailure) in
+                Self.plan(try database.approvePlan(id: id, by: user, note: note))
+            }
+        } catch {
+            // The store's refusals (already approved or applied, expired, superseded) say what to do.
+            throw ConsoleDataError(status: error.status == 500 ? 409 : error.status, error.description)
+        }
+    }
+
+    /// Plan `id`, nil when there is none (the store refuses an unknown id as a failed command;
+    /// an unreachable database or a missing migration still throws).
+    private static func stored(_ id: Int64, in database: ReconcilerDatabase) throws(ServiceFailure) -> Plan? {
+        do {
+            return try database.plan(named: String(id))
+        } catch {
+            if case .failed = error { return nil }
+            throw error
+        }
+    }
+
+    private static func plan(_ plan: Plan) -> ConsolePlan {
+        ConsolePlan(
+            id: plan.id, hash: plan.hash, state: plan.state.rawValue, reason: plan.reason.rawValue, runId: plan.runId,
+            createdAt: plan.createdAt, expiresAt: plan.expiresAt, repairs: Int(plan.repairs),
+            payments: Int(plan.payments), creditsGranted: plan.creditsGranted, creditsDeducted: plan.creditsDeducted,
+            approvedBy: plan.approvedBy, approvedNote: plan.approvedNote, approvedAt: plan.approvedAt,
+            appliedAt: plan.appliedAt, supersededBy: plan.supersededBy)
     }
 
     private static func run(_ record: RecordedRun) -> ConsoleRun {

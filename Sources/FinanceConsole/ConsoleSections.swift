@@ -7,75 +7,83 @@ enum ReconcilerCoreKinds {
     static let names = DiscrepancyKind.allCases.map(\.rawValue)
 }
 
-/// The console's standard sections over ``ConsoleData``: the overview, the runs with their
-/// reports, and the discrepancies with resolve and ignore.
-///
-/// The plans section plugs in beside them: a ``ConsoleSection`` titled "Plans" with
-/// `ConsoleRoute("GET", "/plans")`, `ConsoleRoute("GET", "/plans/{id}")` and
-/// `ConsoleRoute("POST", "/plans/{id}/approve", role: .approver)`, its form made by
-/// ``ConsolePages/postForm(action:token:hidden:fields:buttons:)`` with `request.token`. The
-/// application checks the user, the role and the token before a route runs; the route calls the
-/// same store method as `credit-reconciler plan approve` with `request.user` as `--by`.
+/// The console's sections over ``ConsoleData``: the overview, the runs with their reports, the
+/// discrepancies with resolve and ignore, and the plans with approve. Every route is a
+/// ``ConsoleRoute``: the application checks the user, the role and the form token before a
+/// route runs; the write routes call the same store methods as the command line, with
+/// `request.user` as the person recorded.
 public enum ConsoleSections {
     /// How many discrepancies a list shows at most.
     public static let listLimit = 500
+    /// How many plans the list shows at most.
+    public static let planLimit = 100
 
-    /// The overview, runs and discrepancies sections.
-    public static func standard(data: any ConsoleData) -> [ConsoleSection] {
-        [
+    /// Every section, worded and timed for `locale`.
+    public static func standard(data: any ConsoleData, locale: ConsoleLocale = .english) -> [ConsoleSection] {
+        let l = locale
+        let w = l.words
+        return [
             ConsoleSection(
-                title: "Overview", path: "/",
+                title: w.overview, path: "/",
                 routes: [
                     ConsoleRoute("GET", "/") { _ in
                         guard let counts = try? data.openCounts(), let runs = try? data.runs(limit: 10) else {
-                            return unavailable()
+                            return unavailable(l)
                         }
+                        // Plans need migration 0009; an older database shows the rest.
+                        let awaiting = (try? data.plans(limit: planLimit))?.filter { $0.state == "proposed" }.count
                         return .page(
-                            status: 200, title: "Overview", body: ConsolePages.overview(counts: counts, runs: runs))
+                            status: 200, title: w.overview,
+                            body: ConsolePages.overview(counts: counts, runs: runs, plansAwaiting: awaiting, l))
                     }
                 ]),
             ConsoleSection(
-                title: "Runs", path: "/runs",
+                title: w.runs, path: "/runs",
                 routes: [
                     ConsoleRoute("GET", "/runs") { _ in
                         do {
                             return .page(
-                                status: 200, title: "Runs", body: ConsolePages.runTable(try data.runs(limit: 100)))
+                                status: 200, title: w.runs, body: ConsolePages.runTable(try data.runs(limit: 100), l))
                         } catch {
-                            return failure(error)
+                            return failure(error, l)
                         }
                     },
                     ConsoleRoute("GET", "/runs/{id}") { request in
                         do {
-                            guard let run = try data.run(id: request.id) else { return notFound("run") }
+                            guard let run = try data.run(id: request.id) else { return notFound(w.noSuchRun, l) }
                             let hasReport = run.status != "running"
                             return .page(
-                                status: 200, title: "Run #\(run.id)", body: ConsolePages.run(run, hasReport: hasReport))
+                                status: 200, title: "\(w.run) #\(run.id)",
+                                body: ConsolePages.run(run, hasReport: hasReport, l))
                         } catch {
-                            return failure(error)
+                            return failure(error, l)
                         }
                     },
                     ConsoleRoute("GET", "/runs/{id}/report") { request in
                         do {
-                            guard let html = try data.reportHTML(runId: request.id) else { return notFound("report") }
+                            guard let html = try data.reportHTML(runId: request.id) else {
+                                return notFound(w.noSuchReport, l)
+                            }
                             return .document(html: html, styleHashes: styleHashes(html))
                         } catch {
-                            return failure(error)
+                            return failure(error, l)
                         }
                     },
                     ConsoleRoute("GET", "/runs/{id}/report.csv") { request in
                         do {
-                            guard let csv = try data.reportCSV(runId: request.id) else { return notFound("report") }
+                            guard let csv = try data.reportCSV(runId: request.id) else {
+                                return notFound(w.noSuchReport, l)
+                            }
                             return .download(
                                 contentType: "text/csv; charset=utf-8", fileName: "run-\(request.id).csv",
                                 body: Array(csv.utf8))
                         } catch {
-                            return failure(error)
+                            return failure(error, l)
                         }
                     },
                 ]),
             ConsoleSection(
-                title: "Discrepancies", path: "/discrepancies",
+                title: w.discrepancies, path: "/discrepancies",
                 routes: [
                     ConsoleRoute("GET", "/discrepancies") { request in
                         let filter = DiscrepancyFilter(query: request.http.query)
@@ -83,40 +91,92 @@ public enum ConsoleSections {
                             let items = try data.discrepancies(filter, limit: listLimit)
                             let notice = request.http.query["done"].flatMap { done -> String? in
                                 guard let id = Int64(done) else { return nil }
-                                return
-                                    "Discrepancy #\(id) is \(request.http.query["as"] == "ignored" ? "ignored" : "resolved")."
+                                return w.settled(id, request.http.query["as"] == "ignored")
                             }
                             return .page(
-                                status: 200, title: "Discrepancies",
+                                status: 200, title: w.discrepancies,
                                 body: ConsolePages.discrepancies(
                                     items, filter: filter, canEdit: request.roles.contains(.editor),
-                                    token: request.token, limit: listLimit, notice: notice))
+                                    token: request.token, limit: listLimit, notice: notice, l))
                         } catch {
-                            return failure(error)
+                            return failure(error, l)
                         }
                     },
                     ConsoleRoute("POST", "/discrepancies/{id}/resolve", role: .editor) { request in
-                        let note = (request.form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                        guard !note.isEmpty, note.count <= 2000 else {
-                            return .page(
-                                status: 400, title: "A note is needed",
-                                body: ConsolePages.refusal(
-                                    "",
-                                    "Say in the note why the discrepancy is settled (at most 2000 characters); nothing was changed."
-                                ))
-                        }
+                        guard let note = note(request) else { return noteNeeded(l) }
                         let ignore = request.form["action"] == "ignore"
                         do {
                             try data.resolve(id: request.id, note: note, by: request.user, ignore: ignore)
                         } catch {
-                            return failure(error)
+                            return failure(error, l)
                         }
                         let back = DiscrepancyFilter(query: formQuery(request.form["back"] ?? "")).query
                         return .redirect(
                             "/discrepancies?\(back)&done=\(request.id)&as=\(ignore ? "ignored" : "resolved")")
                     },
                 ]),
+            ConsoleSection(
+                title: w.plans, path: "/plans",
+                routes: [
+                    ConsoleRoute("GET", "/plans") { _ in
+                        do {
+                            return .page(
+                                status: 200, title: w.plans,
+                                body: ConsolePages.planTable(try data.plans(limit: planLimit), l))
+                        } catch {
+                            return failure(error, l)
+                        }
+                    },
+                    ConsoleRoute("GET", "/plans/{id}") { request in
+                        do {
+                            guard let plan = try data.plan(id: request.id) else { return notFound(w.noSuchPlan, l) }
+                            let notice =
+                                request.http.query["approved"] == "1"
+                                ? plan.approvedBy.map {
+                                    w.approvedNotice(plan.id, $0)
+                                } : nil
+                            return .page(
+                                status: 200, title: "\(w.plan) #\(plan.id)",
+                                body: ConsolePages.plan(
+                                    plan, canApprove: request.roles.contains(.approver), token: request.token,
+                                    notice: notice, l))
+                        } catch {
+                            return failure(error, l)
+                        }
+                    },
+                    ConsoleRoute("GET", "/plans/{id}/document") { request in
+                        do {
+                            guard let html = try data.planHTML(id: request.id, locale: l.language) else {
+                                return notFound(w.noSuchPlan, l)
+                            }
+                            return .document(html: html, styleHashes: styleHashes(html))
+                        } catch {
+                            return failure(error, l)
+                        }
+                    },
+                    ConsoleRoute("POST", "/plans/{id}/approve", role: .approver) { request in
+                        guard let note = note(request) else { return noteNeeded(l) }
+                        do {
+                            _ = try data.approvePlan(id: request.id, note: note, by: request.user)
+                        } catch {
+                            return failure(error, l)
+                        }
+                        return .redirect("/plans/\(request.id)?approved=1")
+                    },
+                ]),
         ]
+    }
+
+    /// The form's note, trimmed; nil when it is empty or longer than 2000 characters.
+    static func note(_ request: ConsoleRequest) -> String? {
+        let note = (request.form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        return note.isEmpty || note.count > 2000 ? nil : note
+    }
+
+    static func noteNeeded(_ l: ConsoleLocale) -> ConsoleResponse {
+        .page(
+            status: 400, title: l.words.noteNeededTitle,
+            body: ConsolePages.refusal(l.words.noteNeededTitle, l.words.noteNeeded))
     }
 
     /// The query fields of `text` (a filter's query string carried in a form).
@@ -137,20 +197,20 @@ public enum ConsoleSections {
         return hashes
     }
 
-    static func notFound(_ what: String) -> ConsoleResponse {
-        .page(status: 404, title: "Not found", body: ConsolePages.refusal("", "There is no such \(what)."))
-    }
-
-    static func unavailable() -> ConsoleResponse {
+    static func notFound(_ explanation: String, _ l: ConsoleLocale) -> ConsoleResponse {
         .page(
-            status: 503, title: "Unavailable",
-            body: ConsolePages.refusal("", "The database is not reachable right now; try again in a minute."))
+            status: 404, title: l.words.notFoundTitle, body: ConsolePages.refusal(l.words.notFoundTitle, explanation))
     }
 
-    static func failure(_ error: any Error) -> ConsoleResponse {
+    static func unavailable(_ l: ConsoleLocale) -> ConsoleResponse {
+        .page(
+            status: 503, title: l.words.unavailableTitle,
+            body: ConsolePages.refusal(l.words.unavailableTitle, l.words.unavailable))
+    }
+
+    static func failure(_ error: any Error, _ l: ConsoleLocale) -> ConsoleResponse {
         let error = error as? ConsoleDataError ?? ConsoleDataError(status: 500, "\(error)")
-        return .page(
-            status: error.status, title: error.status == 503 ? "Unavailable" : "Not done",
-            body: ConsolePages.refusal("", error.description))
+        let title = error.status == 503 ? l.words.unavailableTitle : l.words.notDone
+        return .page(status: error.status, title: title, body: ConsolePages.refusal(title, error.description))
     }
 }

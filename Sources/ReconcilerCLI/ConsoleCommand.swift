@@ -26,9 +26,14 @@ enum ConsoleCommand {
             environment["RECONCILER_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
             ?? RuntimeSettings.defaultConfigurationPath
         var settings: ConsoleSettings
+        let locale: ConsoleLocale
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            settings = try Configuration.parse(data, source: path).console
+            let configuration = try Configuration.parse(data, source: path)
+            settings = configuration.console
+            // The console speaks the reports' language and shows times where the schedule runs.
+            locale = ConsoleLocale(
+                locale: configuration.reports.locale, timeZone: configuration.schedule.timeZone)
         } catch let error as ConfigurationError {
             Console.error("credit-reconciler: \(error.problems.map { "\(path): \($0)" }.joined(separator: "; "))")
             return .configuration
@@ -52,8 +57,9 @@ enum ConsoleCommand {
         var generator = SystemRandomNumberGenerator()
         let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let app = ConsoleApp(
-            settings: settings, sections: ConsoleSections.standard(data: DatabaseConsoleData(databaseURL: databaseURL)),
-            key: key)
+            settings: settings,
+            sections: ConsoleSections.standard(data: DatabaseConsoleData(databaseURL: databaseURL), locale: locale),
+            key: key, locale: locale)
         let server = ConsoleServer(app: app)
         do {
             try server.start(settings.listen)

@@ -139,6 +139,12 @@ public enum PlanReport {
         return text
     }
 
+    /// A plan state (`proposed`, …) or the reason a plan was made (`dry-run`, `limit`) in
+    /// `locale`, as the plan report names them (the console shows the same words).
+    public static func word(_ key: String, locale: String) -> String {
+        word(key, Labels(korean: locale == "ko"))
+    }
+
     /// A plan state, a reason or a repair kind in the report's language.
     static func word(_ key: String, _ l: Labels) -> String {
         let ko = [

@@ -39,7 +39,8 @@ import Testing
             let page = try RawHTTP.exchange(
                 unixSocket: socket, RawHTTP.request("GET", "/", headers: ["X-Forwarded-User: kim"]))
             #expect(page.status == 200)
-            #expect(page.body.contains("Open discrepancies: 0"))
+            // The configuration's reports.locale (ko by default) is the console's language too.
+            #expect(page.body.contains("<html lang=\"ko\">") && page.body.contains("미해결 불일치: 0건"))
             let anonymous = try RawHTTP.exchange(unixSocket: socket, RawHTTP.request("GET", "/runs"))
             #expect(anonymous.status == 401)
 

@@ -20,7 +20,7 @@ import WireFormat
         let server: ConsoleServer
         var port: Int { server.port }
 
-        init(database: TestDatabase, requestTimeout: Int = 10) throws {
+        init(database: TestDatabase, requestTimeout: Int = 10, locale: ConsoleLocale = .english) throws {
             self.database = database
             var settings = ConsoleSettings()
             settings.editors = ["kim"]
@@ -28,8 +28,8 @@ import WireFormat
             let app = ConsoleApp(
                 settings: settings,
                 sections: ConsoleSections.standard(
-                    data: DatabaseConsoleData(databaseURL: database.url.conninfoIncludingPassword)),
-                key: ConsoleHTTPTests.key)
+                    data: DatabaseConsoleData(databaseURL: database.url.conninfoIncludingPassword), locale: locale),
+                key: ConsoleHTTPTests.key, locale: locale)
             var limits = HTTPServer.Limits.service
             limits.requestTimeoutSeconds = requestTimeout
             limits.idleTimeoutSeconds = min(limits.idleTimeoutSeconds, requestTimeout * 2)
@@ -100,15 +100,20 @@ import WireFormat
         return String(html[range.upperBound...].prefix { $0 != "\"" })
     }
 
-    static func withConsole(requestTimeout: Int = 10, _ body: (Fixture) async throws -> Void) async throws {
+    static func withConsole(
+        requestTimeout: Int = 10, locale: ConsoleLocale = .english, dryRunFirst: Bool = false,
+        _ body: (Fixture) async throws -> Void
+    ) async throws {
         try await TestDatabase.withFresh(schema: .app) { database in
             let (simulator, _) = try await World.world(payments: 300, seed: 81, database: database)
             defer { simulator.stop() }
             let engine = try RunOutputsTests.engine(
                 simulator, database, folder: FileManager.default.temporaryDirectory, webhook: nil,
                 lines: RunOutputsTests.Lines())
+            // A dry run first leaves a proposed plan of the repairs the run then applies.
+            if dryRunFirst { _ = try await engine.run(RunRequest(dryRun: true)) }
             _ = try await engine.run(RunRequest())
-            let fixture = try Fixture(database: database, requestTimeout: requestTimeout)
+            let fixture = try Fixture(database: database, requestTimeout: requestTimeout, locale: locale)
             defer { fixture.server.stop() }
             try await body(fixture)
         }
