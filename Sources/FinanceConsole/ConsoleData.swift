@@ -43,8 +43,13 @@ public struct ConsoleDiscrepancy: Sendable, Equatable {
     public var paymentId: String?
     /// The user, when known.
     public var userId: String?
-    /// What was found (from PortOne and the ledger: shown escaped).
+    /// What was found, in English as stored (from PortOne and the ledger: shown escaped).
     public var detail: String
+    /// What PortOne calls for and what the ledger holds, as stored (the sentence in another
+    /// language is made from them).
+    public var expected: JSONValue = .null
+    /// See ``expected``.
+    public var actual: JSONValue = .null
     /// Times seen.
     public var occurrences: Int
     /// First seen.
@@ -236,6 +241,7 @@ public struct DatabaseConsoleData: ConsoleData {
                 ConsoleDiscrepancy(
                     id: stored.id, kind: stored.kind, severity: stored.severity, status: stored.status.rawValue,
                     paymentId: stored.paymentId, userId: stored.userId, detail: stored.detail,
+                    expected: Self.json(stored.expectedJSON), actual: Self.json(stored.actualJSON),
                     occurrences: stored.occurrences, firstSeenAt: stored.firstSeenAt, lastSeenAt: stored.lastSeenAt,
                     resolutionNote: stored.resolutionNote, resolvedBy: stored.resolvedBy, resolvedAt: stored.resolvedAt)
             }
@@ -310,6 +316,10 @@ public struct DatabaseConsoleData: ConsoleData {
             payments: Int(plan.payments), creditsGranted: plan.creditsGranted, creditsDeducted: plan.creditsDeducted,
             approvedBy: plan.approvedBy, approvedNote: plan.approvedNote, approvedAt: plan.approvedAt,
             appliedAt: plan.appliedAt, supersededBy: plan.supersededBy)
+    }
+
+    private static func json(_ text: String?) -> JSONValue {
+        text.flatMap { try? JSONValue.parse(Data($0.utf8)) } ?? .null
     }
 
     private static func run(_ record: RecordedRun) -> ConsoleRun {

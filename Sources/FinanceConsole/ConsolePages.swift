@@ -1,5 +1,6 @@
 import Foundation
 import Reports
+import WireFormat
 
 /// The console's HTML, built as text with every value escaped (``escape(_:)``): no script, no
 /// inline style, one served stylesheet.
@@ -153,7 +154,7 @@ public enum ConsolePages {
                 "<li class=\"card\" id=\"d\(item.id)\"><div class=\"head\"><span class=\"sev \(escape(item.severity))\">\(escape(item.severity))</span> "
             html +=
                 "<strong>#\(item.id) \(escape(item.kind))</strong> <span class=\"status \(escape(item.status))\">\(escape(item.status))</span></div>"
-            html += "<p class=\"detail\">\(escape(item.detail))</p><dl class=\"facts small\">"
+            html += "<p class=\"detail\">\(escape(detail(item, l)))</p><dl class=\"facts small\">"
             if let payment = item.paymentId {
                 html += "<dt>\(escape(w.payment))</dt><dd><code>\(escape(payment))</code></dd>"
             }
@@ -163,7 +164,10 @@ public enum ConsolePages {
             if let by = item.resolvedBy {
                 html += "<dt>\(escape(w.settledBy))</dt><dd>\(escape(w.settledAt(by, l.time(item.resolvedAt))))</dd>"
             }
-            if let note = item.resolutionNote { html += "<dt>\(escape(w.note))</dt><dd>\(escape(note))</dd>" }
+            if let note = item.resolutionNote {
+                html +=
+                    "<dt>\(escape(w.note))</dt><dd>\(escape(ReportLabels(locale: l.language).resolutionNote(note)))</dd>"
+            }
             html += "</dl>"
             if item.status == "open" && canEdit {
                 html += postForm(
@@ -177,6 +181,17 @@ public enum ConsolePages {
             html += "</li>"
         }
         return html + "</ul>"
+    }
+
+    /// The discrepancy's sentence in the console's language, as the reports word it.
+    static func detail(_ item: ConsoleDiscrepancy, _ l: ConsoleLocale) -> String {
+        var entry: [String: JSONValue] = [
+            "kind": .string(item.kind), "detail": .string(item.detail), "expected": item.expected,
+            "actual": item.actual,
+        ]
+        if let payment = item.paymentId { entry["paymentId"] = .string(payment) }
+        if let user = item.userId { entry["userId"] = .string(user) }
+        return ReportLabels(locale: l.language).detail(.object(entry))
     }
 
     /// The plans table, newest first.

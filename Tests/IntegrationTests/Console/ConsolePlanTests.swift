@@ -116,6 +116,14 @@ import Testing
             // Times carry Seoul's offset: a plan made minutes ago is shown in KST (+09:00).
             #expect(plan.body.contains(" +09:00"), "\(plan.body)")
             #expect(!plan.body.contains(" UTC"))
+            // Discrepancies in the reports' Korean sentences, not the stored English ones.
+            let discrepancies = try fixture.get("/discrepancies?status=all").body
+            let sentences = discrepancies.components(separatedBy: "<p class=\"detail\">").dropFirst()
+            #expect(!sentences.isEmpty)
+            for sentence in sentences {
+                let first = sentence.unicodeScalars.first.map { $0.value } ?? 0
+                #expect(first > 0x7F, "an English sentence: \(sentence.prefix(80))")
+            }
             let refused = try fixture.get("/plans", user: nil)
             #expect(refused.status == 401 && refused.body.contains("로그인되지 않음"))
         }
