@@ -57,6 +57,6 @@ public enum ReportMail {
             case "aborted": "중단"
             default: "실패"
             }
-        return "[credit-reconciler] 정산 실행 #\(runId) \(outcome): 복구 \(fixes)건, 새 불일치 \(new)건, 미해결 \(open)건"
+        return "[credit-reconciler] 정산 실행 #\(runId) \(outcome): 보정 \(fixes)건, 새 불일치 \(new)건, 미해결 \(open)건"
     }
 }
