@@ -46,16 +46,27 @@ enum PlanCommand {
         }
     }
 
-    /// `reports.locale` of the configuration file, `ko` when it cannot be read (showing a plan
-    /// needs only the database).
+    /// `reports.locale` of the configuration file; `ko` (the default) without one, since showing
+    /// a plan needs only the database. A file that is there but cannot be read or parsed is
+    /// named on standard error with its problem, and the plan is still shown in Korean.
     static func configuredLocale(environment: [String: String]) -> String {
         let path =
             environment["RECONCILER_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
             ?? RuntimeSettings.defaultConfigurationPath
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)),
-            let configuration = try? Configuration.parse(data, source: "the file")
-        else { return "ko" }
-        return configuration.reports.locale
+        guard FileManager.default.fileExists(atPath: path) else { return "ko" }
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            return try Configuration.parse(data, source: path).reports.locale
+        } catch let error as ConfigurationError {
+            Console.error(
+                "credit-reconciler: \(error.problems.map { "\(path): \($0)" }.joined(separator: "; ")); "
+                    + "showing the plan in Korean (fix the file for reports.locale to apply)")
+        } catch {
+            Console.error(
+                "credit-reconciler: the configuration file \(path) cannot be read; showing the plan in Korean "
+                    + "(check its permissions for reports.locale to apply)")
+        }
+        return "ko"
     }
 
     static func approve(_ options: PlanApproveOptions, environment: [String: String]) -> ExitStatus {

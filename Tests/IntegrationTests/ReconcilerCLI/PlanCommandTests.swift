@@ -178,6 +178,16 @@ import WireFormat
             #expect(outcome == "changed")
             let md = try Self.cli(["plan", "show", "\(planId)", "--format", "json"], env)
             #expect(md.status == 0 && md.out.contains(#""outcome":"changed""#), "\(md.err)")
+            // A broken configuration file does not hide the plan, and is named with its problem.
+            let broken = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "broken-\(UUID().uuidString).json")
+            try Data("{\"reports\": {\"locale\": \"fr\"}".utf8).write(to: broken)
+            defer { try? FileManager.default.removeItem(at: broken) }
+            var brokenEnv = env
+            brokenEnv["RECONCILER_CONFIG"] = broken.path
+            let shown = try Self.cli(["plan", "show", "\(planId)", "--format", "md"], brokenEnv)
+            #expect(shown.status == 0 && shown.out.contains("보정 계획"), "\(shown.err)")
+            #expect(shown.err.contains(broken.path) && shown.err.contains("showing the plan in Korean"), "\(shown.err)")
 
             // A plan past approval.planTtl is refused, and marked expired.
             #expect(try Self.cli(["run", "--dry-run"], env).status == 0)
