@@ -263,8 +263,7 @@ public struct DatabaseConsoleData: ConsoleData {
             }
         } catch {
             // The store's refusals (not found, no longer open, an empty note) say what happened.
-            throw ConsoleDataError(
-                status: error.status == 500 ? 409 : error.status, error.description)
+            throw Self.refusal(error)
         }
     }
 
@@ -294,7 +293,7 @@ public struct DatabaseConsoleData: ConsoleData {
             }
         } catch {
             // The store's refusals (already approved or applied, expired, superseded) say what to do.
-            throw ConsoleDataError(status: error.status == 500 ? 409 : error.status, error.description)
+            throw Self.refusal(error)
         }
     }
 
@@ -316,6 +315,11 @@ public struct DatabaseConsoleData: ConsoleData {
             payments: Int(plan.payments), creditsGranted: plan.creditsGranted, creditsDeducted: plan.creditsDeducted,
             approvedBy: plan.approvedBy, approvedNote: plan.approvedNote, approvedAt: plan.approvedAt,
             appliedAt: plan.appliedAt, supersededBy: plan.supersededBy)
+    }
+
+    /// A change the store refused: 409 with its message (an unreachable database stays 503).
+    private static func refusal(_ error: ConsoleDataError) -> ConsoleDataError {
+        ConsoleDataError(status: error.status == 500 ? 409 : error.status, error.description)
     }
 
     private static func json(_ text: String?) -> JSONValue {

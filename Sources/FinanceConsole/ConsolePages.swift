@@ -80,11 +80,7 @@ public enum ConsolePages {
             (w.run, ""), (w.status, ""), (w.trigger, ""), (w.started, ""), (w.payments, "num"), (w.repairs, "num"),
             (w.new, "num"), (w.open, "num"),
         ]
-        var html = "<table class=\"runs\"><thead><tr>"
-        for (name, style) in headers {
-            html += style.isEmpty ? "<th>\(escape(name))</th>" : "<th class=\"\(style)\">\(escape(name))</th>"
-        }
-        html += "</tr></thead><tbody>"
+        var html = tableHead(class: "runs", headers)
         for run in runs {
             html += """
                 <tr><td data-label="\(escape(w.run))"><a href="/runs/\(run.id)">#\(run.id)</a></td>\
@@ -120,6 +116,16 @@ public enum ConsolePages {
             html += "<p class=\"notice\">\(escape(w.noReport))</p>"
         }
         return html
+    }
+
+    /// A table's opening and head row: each `(name, style)` header escaped, `style` its class
+    /// (`num` for figures), then the opened body.
+    static func tableHead(class name: String, _ headers: [(String, String)]) -> String {
+        var html = "<table class=\"\(name)\"><thead><tr>"
+        for (header, style) in headers {
+            html += style.isEmpty ? "<th>\(escape(header))</th>" : "<th class=\"\(style)\">\(escape(header))</th>"
+        }
+        return html + "</tr></thead><tbody>"
     }
 
     /// A definition list of `(name, value)` pairs, both escaped.
@@ -202,11 +208,7 @@ public enum ConsolePages {
             (w.plan, ""), (w.state, ""), (w.repairs, "num"), (w.credits, "num"), (w.hash, ""), (w.made, ""),
             (w.expires, ""), (w.approvedBy, ""),
         ]
-        var html = "<table class=\"runs plans\"><thead><tr>"
-        for (name, style) in headers {
-            html += style.isEmpty ? "<th>\(escape(name))</th>" : "<th class=\"\(style)\">\(escape(name))</th>"
-        }
-        html += "</tr></thead><tbody>"
+        var html = tableHead(class: "runs plans", headers)
         for plan in plans {
             html += """
                 <tr><td data-label="\(escape(w.plan))"><a href="/plans/\(plan.id)">#\(plan.id)</a></td>\

@@ -61,10 +61,7 @@ public enum ConsoleSections {
                     },
                     ConsoleRoute("GET", "/runs/{id}/report") { request in
                         do {
-                            guard let html = try data.reportHTML(runId: request.id) else {
-                                return notFound(w.noSuchReport, l)
-                            }
-                            return .document(html: html, styleHashes: styleHashes(html))
+                            return document(try data.reportHTML(runId: request.id), missing: w.noSuchReport, l)
                         } catch {
                             return failure(error, l)
                         }
@@ -146,10 +143,8 @@ public enum ConsoleSections {
                     },
                     ConsoleRoute("GET", "/plans/{id}/document") { request in
                         do {
-                            guard let html = try data.planHTML(id: request.id, locale: l.language) else {
-                                return notFound(w.noSuchPlan, l)
-                            }
-                            return .document(html: html, styleHashes: styleHashes(html))
+                            return document(
+                                try data.planHTML(id: request.id, locale: l.language), missing: w.noSuchPlan, l)
                         } catch {
                             return failure(error, l)
                         }
@@ -165,6 +160,13 @@ public enum ConsoleSections {
                     },
                 ]),
         ]
+    }
+
+    /// A whole document of its own (a run's report, a plan) with the hashes of its styles, or
+    /// 404 saying `missing` when there is none.
+    static func document(_ html: String?, missing: String, _ l: ConsoleLocale) -> ConsoleResponse {
+        guard let html else { return notFound(missing, l) }
+        return .document(html: html, styleHashes: styleHashes(html))
     }
 
     /// The form's note, trimmed; nil when it is empty or longer than 2000 characters.
