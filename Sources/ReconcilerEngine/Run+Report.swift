@@ -44,60 +44,28 @@ extension Run {
         return (report, finishedAt)
     }
 
-    /// Writes the report files the settings ask for and the metrics file, and keeps the
-    /// document for the notification. A failure is logged, not fatal: the report stays in the
-    /// database and `credit-reconciler report` renders it again. The document's tree and text
-    /// are built only when one of them needs them.
+    /// Writes the metrics file, keeps the document for the notification and queues the report
+    /// e-mail, after ``record(_:outcome:error:streams:runId:)`` stored the report and wrote its
+    /// files. A failure is logged, not fatal. The document's tree and text are built only when
+    /// one of them needs them: with `streams` (the run's entries in the database), `report` has
+    /// no entries and the document with every entry is read back (``withEntries(_:)``), only
+    /// when one of them is configured.
     ///
-    /// `report` is the report with every entry (``withEntries(_:)``), built only when needed.
-    ///
-    /// A tick of the follow loop (one every few seconds while money moves) writes no files and
-    /// leaves the metrics file to the runs: its report stays in the database, its figures go to
-    /// the daemon's follow metrics, and it still notifies.
-    ///
-    /// With `streams` (the run's fixes and discrepancies, read from the database), `report` has
-    /// no entries and the files are written entry by entry as they are read
-    /// (`RunReport.write(_:streams:sortedDiscrepancies:emit:)`): a run with a million repairs
-    /// never holds them. The notification, the metrics file and the report e-mail still take the
-    /// document with every entry, built only when one of them is configured.
-    func writeReportFiles(
-        _ report: @autoclosure () -> RunReport, streams: RunReport.Streams? = nil, filesWritten: Bool = false
-    ) {
+    /// A tick of the follow loop (one every few seconds while money moves) leaves the metrics
+    /// file to the runs: its report stays in the database, its figures go to the daemon's follow
+    /// metrics, and it still notifies.
+    private func writeOutputs(_ report: RunReport, streams: RunReport.Streams?) {
         let isTick = request.trigger == .follow
-        let directory = isTick || filesWritten ? nil : engine.settings.reportDirectory
         let metrics = isTick ? nil : configuration.metricsTextfile
         let mails = !isTick && engine.settings.reportMailer != nil && !configuration.reports.email.to.isEmpty
-        guard directory != nil || metrics != nil || configuration.notifyWebhookURL != nil || mails else {
-            return
-        }
-        let report = report()
-        var document: JSONValue?
-        var json: String?
-        if metrics != nil || configuration.notifyWebhookURL != nil || mails {
-            // The mail's parts are rendered whole (an opt-in; a report of a million repairs
-            // makes a mail nobody opens either way).
-            let full = streams == nil ? report : withEntries(report)
-            document = full.document
-            if mails { json = full.serializedDocument }
-            notification = document
-        }
-        defer { if !isTick, let document { writeMetrics(document) } }
-        if let directory {
-            let formats = engine.settings.reportFormats
-            do {
-                let paths = try ReportFiles.write(streamed: formats.map { $0.fileName(runId: runId) }, into: directory)
-                {
-                    emitters in
-                    try report.write(
-                        formats, streams: streams, sortedDiscrepancies: streams == nil ? nil : sortedDiscrepancyEntries,
-                        emitters: emitters)
-                }
-                engine.event(.info, "report written", ["run": "\(runId)", "files": paths.joined(separator: ",")])
-            } catch {
-                reportFilesNotWritten(error)
-            }
-        }
-        if mails, let document, let json { queueReportMail(document, json: json) }
+        guard metrics != nil || configuration.notifyWebhookURL != nil || mails else { return }
+        // The mail's parts are rendered whole (an opt-in; a report of a million repairs makes a
+        // mail nobody opens either way).
+        let full = streams == nil ? report : withEntries(report)
+        let document = full.document
+        notification = document
+        if !isTick { writeMetrics(document) }
+        if mails { queueReportMail(document, json: full.serializedDocument) }
     }
 
     private func reportFilesNotWritten(_ error: ReportFiles.WriteError) {
@@ -112,13 +80,18 @@ extension Run {
     /// stored document's text as it is sent, the CSV, Markdown and HTML take each fix as it
     /// goes by (`RunReport.TableFiles`), then read the discrepancies in their own order. The
     /// files are renamed into place only once the run is recorded; a file that cannot be
-    /// written is logged and never stops the recording (``writeReportFiles(_:streams:filesWritten:)``
-    /// says the same). Then the metrics file, the notification and the mail, as before.
+    /// written is logged and never stops the recording (the report stays in the database and
+    /// `credit-reconciler report` renders it again). A tick of the follow loop writes no files.
+    /// Then the metrics file, the notification and the mail (``writeOutputs(_:streams:)``).
+    ///
+    /// Without `streams`, `report` carries its entries (a failed run reads them first: the
+    /// database may be why it failed).
     func record(
         _ built: (report: RunReport, finishedAt: Date), outcome: RunOutcome, error: String?,
-        streams: RunReport.Streams, runId: Int64
+        streams given: RunReport.Streams?, runId: Int64
     ) throws(LedgerStoreError) {
         let report = built.report
+        let streams = given ?? RunReport.Streams()
         let record = { (streams: RunReport.Streams, tee: ((String) -> Void)?) throws(LedgerStoreError) in
             try self.recorder.finish(
                 runId, outcome: outcome, totalsJSON: self.totals.json, error: error,
@@ -126,7 +99,7 @@ extension Run {
         }
         guard request.trigger != .follow, let directory = engine.settings.reportDirectory else {
             try record(streams, nil)
-            writeReportFiles(report, streams: streams)
+            writeOutputs(report, streams: given)
             return
         }
         let formats = engine.settings.reportFormats
@@ -174,7 +147,7 @@ extension Run {
             // The directory could not be prepared: the run is recorded without its files.
             if !recorded { try record(streams, nil) }
         }
-        writeReportFiles(report, streams: streams, filesWritten: true)
+        writeOutputs(report, streams: given)
     }
 
     /// Writes the Prometheus textfile, if configured. The last success comes from the database

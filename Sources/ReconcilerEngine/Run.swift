@@ -249,10 +249,9 @@ final class Run {
             // Its entries are read now, not while the report is stored: the database may be why the run failed.
             let built = buildReport(status: .failed, error: failure.description)
             let report = withEntries(built.report)
-            try recorder.finish(
-                handle.runId, outcome: .failed, totalsJSON: totals.json, error: failure.description,
-                report: Self.pieces(of: report), finishedAt: built.finishedAt)
-            writeReportFiles(report)
+            try record(
+                (report, built.finishedAt), outcome: .failed, error: failure.description, streams: nil,
+                runId: handle.runId)
         } catch {
             engine.event(
                 .error, "run could not be recorded as failed; the next run marks it abandoned",
